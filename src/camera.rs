@@ -1,0 +1,233 @@
+//! The camera: drag to pan, wheel to zoom around the cursor, F or Home to fit the diagram.
+//!
+//! [`CameraView`] is the single source of truth (centre and scale in world units); the camera's
+//! transform and projection follow it. The viewport shrinks to the area beside the panels, so
+//! "fit" frames the diagram in the part of the window a learner can see.
+
+use bevy::camera::Viewport;
+use bevy::input::mouse::{MouseScrollUnit, MouseWheel};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use crate::AppSystems;
+use crate::loading::LoadedModel;
+use crate::selection::Intent;
+use crate::ui::UiInsets;
+
+/// Closest zoom: one diagram unit is this many pixels at most.
+const MAX_PIXELS_PER_UNIT: f32 = 4.0;
+/// Farthest zoom, as a multiple of the scale that fits the whole diagram.
+const MAX_ZOOM_OUT_OF_FIT: f32 = 3.0;
+/// Empty space kept around the diagram when fitting, in screen pixels.
+const FIT_MARGIN: f32 = 32.0;
+/// A press that moves less than this (in pixels) before release is a click, not a drag.
+pub const DRAG_THRESHOLD: f32 = 5.0;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<PanState>()
+        .add_systems(Startup, spawn_camera)
+        .add_systems(
+            Update,
+            (
+                (pan, zoom).in_set(AppSystems::Input),
+                (update_viewport, fit_on_request).chain().in_set(AppSystems::Apply),
+                apply_view.in_set(AppSystems::Visuals),
+            ),
+        );
+}
+
+/// Marks the camera that draws the diagram.
+#[derive(Component, Debug)]
+pub struct MainCamera;
+
+/// Where the camera looks: the world point at the viewport centre, and world units per pixel.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct CameraView {
+    /// World point at the centre of the viewport.
+    pub center: Vec2,
+    /// World units per logical pixel (bigger is farther away).
+    pub scale: f32,
+}
+
+/// The state of a mouse drag.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct PanState {
+    /// Where the press started, in window pixels.
+    pub pressed_at: Option<Vec2>,
+    /// Whether this press has moved far enough to be a drag.
+    pub dragged: bool,
+    last: Option<Vec2>,
+}
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn((Name::new("Diagram camera"), Camera2d, MainCamera));
+}
+
+/// The scale that fits `bounds` (world) into a viewport of `size` logical pixels.
+pub fn fit_view(bounds: bevy::math::Rect, size: Vec2) -> CameraView {
+    let avail = (size - Vec2::splat(2.0 * FIT_MARGIN)).max(Vec2::splat(1.0));
+    let scale = (bounds.width() / avail.x).max(bounds.height() / avail.y).max(1.0 / MAX_PIXELS_PER_UNIT);
+    CameraView { center: bounds.center(), scale }
+}
+
+/// The diagram's bounds in world coordinates (y up).
+pub fn world_bounds(model: &LoadedModel) -> bevy::math::Rect {
+    let b = model.diagram.bounds();
+    bevy::math::Rect::new(b.x, -(b.y + b.h), b.x + b.w, -b.y)
+}
+
+fn viewport_size(camera: &Camera, window: Option<&Window>) -> Vec2 {
+    camera
+        .logical_viewport_size()
+        .or_else(|| window.map(|w| Vec2::new(w.width(), w.height())))
+        .unwrap_or(Vec2::new(1280.0, 800.0))
+}
+
+fn fit_on_request(
+    mut commands: Commands,
+    mut intents: MessageReader<Intent>,
+    model: Option<Res<LoadedModel>>,
+    view: Option<Res<CameraView>>,
+    camera: Single<&Camera, With<MainCamera>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+) {
+    let Some(model) = model else { return };
+    let requested = intents.read().any(|i| *i == Intent::FitView);
+    // The first model fits itself; a reload keeps the camera where the author left it.
+    if requested || view.is_none() {
+        let size = viewport_size(&camera, window.as_deref().copied());
+        commands.insert_resource(fit_view(world_bounds(&model), size));
+    }
+}
+
+fn clamp_scale(scale: f32, model: Option<&LoadedModel>, size: Vec2) -> f32 {
+    let max = model.map_or(100.0, |m| fit_view(world_bounds(m), size).scale * MAX_ZOOM_OUT_OF_FIT);
+    scale.clamp(1.0 / MAX_PIXELS_PER_UNIT, max.max(1.0 / MAX_PIXELS_PER_UNIT))
+}
+
+fn pointer_free(egui: &Option<Res<bevy_egui::input::EguiWantsInput>>) -> bool {
+    !egui.as_ref().is_some_and(|w| w.wants_any_pointer_input())
+}
+
+fn pan(
+    buttons: Res<ButtonInput<MouseButton>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
+    mut state: ResMut<PanState>,
+    view: Option<ResMut<CameraView>>,
+) {
+    let cursor = window.and_then(|w| w.cursor_position());
+    let any = [MouseButton::Left, MouseButton::Middle, MouseButton::Right];
+    if buttons.any_just_pressed(any) && pointer_free(&egui) {
+        *state = PanState { pressed_at: cursor, dragged: false, last: cursor };
+    }
+    if !buttons.any_pressed(any) {
+        if state.pressed_at.is_some() && buttons.any_just_released(any) {
+            // Keep `dragged` for this frame so the click observer can tell; clear the press.
+            state.pressed_at = None;
+            state.last = None;
+        } else if state.pressed_at.is_none() {
+            state.dragged = false;
+        }
+        return;
+    }
+    let (Some(start), Some(now), Some(last)) = (state.pressed_at, cursor, state.last) else { return };
+    if now.distance(start) > DRAG_THRESHOLD {
+        state.dragged = true;
+    }
+    if state.dragged && now != last {
+        if let Some(mut view) = view {
+            let delta = now - last;
+            // Screen y grows downwards, world y upwards.
+            view.center += Vec2::new(-delta.x, delta.y) * view.scale;
+        }
+    }
+    state.last = Some(now);
+}
+
+fn zoom(
+    mut wheel: MessageReader<MouseWheel>,
+    keys: Res<ButtonInput<KeyCode>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
+    camera: Single<(&Camera, &GlobalTransform), With<MainCamera>>,
+    model: Option<Res<LoadedModel>>,
+    view: Option<ResMut<CameraView>>,
+) {
+    let Some(mut view) = view else {
+        wheel.clear();
+        return;
+    };
+    let mut steps: f32 = wheel
+        .read()
+        .map(|ev| match ev.unit {
+            MouseScrollUnit::Line => ev.y,
+            MouseScrollUnit::Pixel => ev.y / 60.0,
+        })
+        .sum();
+    if !pointer_free(&egui) {
+        steps = 0.0; // the wheel scrolls the panel under the cursor instead
+    }
+    if !egui.as_ref().is_some_and(|w| w.wants_any_keyboard_input()) {
+        if keys.just_pressed(KeyCode::Equal) || keys.just_pressed(KeyCode::NumpadAdd) {
+            steps += 1.0;
+        }
+        if keys.just_pressed(KeyCode::Minus) || keys.just_pressed(KeyCode::NumpadSubtract) {
+            steps -= 1.0;
+        }
+    }
+    if steps == 0.0 {
+        return;
+    }
+    let (camera, cam_transform) = *camera;
+    let size = viewport_size(camera, window.as_deref().copied());
+    let new_scale = clamp_scale(view.scale * 0.85_f32.powf(steps), model.as_deref(), size);
+    // Zoom around the cursor: the world point under it stays under it.
+    let anchor = window
+        .and_then(|w| w.cursor_position())
+        .map(|c| c - camera.logical_viewport_rect().map_or(Vec2::ZERO, |r| r.min))
+        .and_then(|c| camera.viewport_to_world_2d(cam_transform, c).ok())
+        .unwrap_or(view.center);
+    let k = new_scale / view.scale;
+    view.center = anchor + (view.center - anchor) * k;
+    view.scale = new_scale;
+}
+
+fn update_viewport(
+    insets: Option<Res<UiInsets>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    mut camera: Single<&mut Camera, With<MainCamera>>,
+) {
+    let (Some(insets), Some(window)) = (insets, window) else { return };
+    let sf = window.scale_factor();
+    let full = UVec2::new(window.physical_width(), window.physical_height());
+    let pos = UVec2::new((insets.left * sf) as u32, (insets.top * sf) as u32);
+    let cut = UVec2::new((insets.right * sf) as u32, (insets.bottom * sf) as u32);
+    let size = full.saturating_sub(pos + cut).max(UVec2::ONE);
+    let viewport = (full.x > 0 && full.y > 0).then_some(Viewport {
+        physical_position: pos.min(full.saturating_sub(UVec2::ONE)),
+        physical_size: size,
+        ..default()
+    });
+    let changed = match (&camera.viewport, &viewport) {
+        (Some(a), Some(b)) => a.physical_position != b.physical_position || a.physical_size != b.physical_size,
+        (None, None) => false,
+        _ => true,
+    };
+    if changed {
+        camera.viewport = viewport;
+    }
+}
+
+fn apply_view(
+    view: Option<Res<CameraView>>,
+    mut camera: Single<(&mut Transform, &mut Projection), With<MainCamera>>,
+) {
+    let Some(view) = view.filter(|v| v.is_changed()) else { return };
+    let (transform, projection) = &mut *camera;
+    transform.translation.x = view.center.x;
+    transform.translation.y = view.center.y;
+    if let Projection::Orthographic(ortho) = &mut **projection {
+        ortho.scale = view.scale;
+    }
+}

@@ -1,0 +1,163 @@
+//! `autochitect check`: validate diagrams and write-ups from the terminal or CI, no window.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::model::{Diagnostic, Diagnostics, WriteupCatalog, WriteupSlug, WriteupSource};
+
+/// What a check run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every problem, in file order.
+    pub diagnostics: Diagnostics,
+    /// How many diagram files were checked.
+    pub diagrams: usize,
+    /// How many write-ups were checked.
+    pub writeups: usize,
+}
+
+/// Reads a write-up folder (one holding `index.ron`) into sources; missing files become errors.
+pub fn read_writeups(dir: &Path, diags: &mut Diagnostics) -> Vec<WriteupSource> {
+    let index_path = dir.join("index.ron");
+    let index_name = index_path.display().to_string();
+    let index = match std::fs::read_to_string(&index_path) {
+        Ok(text) => text,
+        Err(e) => {
+            diags.error(&index_name, None, format!("cannot read the write-up index: {e}"));
+            return Vec::new();
+        }
+    };
+    let slugs = match crate::model::parse_writeup_index(&index_name, &index) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.0.extend(d.0);
+            return Vec::new();
+        }
+    };
+    let mut sources = Vec::new();
+    for slug in slugs {
+        let meta_file = dir.join(format!("{slug}.ron"));
+        let body_file = dir.join(format!("{slug}.md"));
+        let read = |p: &Path, diags: &mut Diagnostics| match std::fs::read_to_string(p) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                diags.error(&p.display().to_string(), None, format!("cannot read write-up `{slug}`: {e}"));
+                None
+            }
+        };
+        let (Some(meta), Some(body)) = (read(&meta_file, diags), read(&body_file, diags)) else {
+            continue;
+        };
+        sources.push(WriteupSource {
+            slug: slug.to_string(),
+            meta_file: meta_file.display().to_string(),
+            meta,
+            body_file: body_file.display().to_string(),
+            body,
+        });
+    }
+    // Files in the folder that the index forgets are a mistake an author wants to hear about.
+    let listed: BTreeSet<String> = sources.iter().map(|s| s.slug.clone()).collect();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut stray: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ron" || e == "md"))
+            .filter(|p| p.file_stem().is_some_and(|s| s != "index" && !listed.contains(&*s.to_string_lossy())))
+            .collect();
+        stray.sort();
+        for p in stray {
+            diags.error(&p.display().to_string(), None, "this write-up file is not listed in index.ron");
+        }
+    }
+    sources
+}
+
+/// Checks the given paths (or the defaults under `root`) and returns every diagnostic.
+pub fn check_paths(root: &Path, paths: &[String]) -> Report {
+    let mut report = Report::default();
+    let mut writeup_dirs: Vec<PathBuf> = Vec::new();
+    let mut diagram_files: Vec<PathBuf> = Vec::new();
+    let defaults = [root.join("diagrams"), root.join("assets/writeups")];
+    let inputs: Vec<PathBuf> = if paths.is_empty() {
+        defaults.to_vec()
+    } else {
+        paths.iter().map(PathBuf::from).collect()
+    };
+    for p in inputs {
+        if p.is_dir() && p.join("index.ron").is_file() {
+            writeup_dirs.push(p);
+        } else if p.is_dir() {
+            match std::fs::read_dir(&p) {
+                Ok(entries) => {
+                    let mut files: Vec<PathBuf> = entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|f| f.extension().is_some_and(|e| e == "ron"))
+                        .collect();
+                    files.sort();
+                    diagram_files.extend(files);
+                }
+                Err(e) => report.diagnostics.error(&p.display().to_string(), None, format!("cannot read folder: {e}")),
+            }
+        } else if p.is_file() {
+            diagram_files.push(p);
+        } else {
+            report.diagnostics.error(&p.display().to_string(), None, "no such file or folder");
+        }
+    }
+    // Diagrams are checked against the project's write-ups even when only a diagram is named.
+    if writeup_dirs.is_empty() {
+        writeup_dirs.push(root.join("assets/writeups"));
+    }
+    let mut slugs: BTreeSet<WriteupSlug> = BTreeSet::new();
+    for dir in &writeup_dirs {
+        let sources = read_writeups(dir, &mut report.diagnostics);
+        report.writeups += sources.len();
+        slugs.extend(sources.iter().map(|s| WriteupSlug::new(s.slug.as_str())));
+        if let Err(d) = WriteupCatalog::build(&sources) {
+            report.diagnostics.0.extend(d.0);
+        }
+    }
+    for file in diagram_files {
+        report.diagrams += 1;
+        let name = file.display().to_string();
+        match std::fs::read(&file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    if let Err(d) = crate::model::parse_diagram(&name, &text, &slugs) {
+                        report.diagnostics.0.extend(d.0);
+                    }
+                }
+                Err(e) => report.diagnostics.0.push(Diagnostic::error(
+                    &name,
+                    None,
+                    format!("the file is not valid UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to()),
+                )),
+            },
+            Err(e) => report.diagnostics.error(&name, None, format!("cannot read: {e}")),
+        }
+    }
+    report
+}
+
+/// Runs `autochitect check`, printing one line per problem. Exit code 1 on any error.
+pub fn run(paths: &[String]) -> ExitCode {
+    let root = crate::cli::project_root();
+    let report = check_paths(&root, paths);
+    for d in &report.diagnostics.0 {
+        eprintln!("{d}");
+    }
+    let errors = report.diagnostics.0.len();
+    if report.diagnostics.has_errors() {
+        eprintln!(
+            "check: {errors} problem(s) in {} diagram(s) and {} write-up(s)",
+            report.diagrams, report.writeups
+        );
+        ExitCode::from(1)
+    } else {
+        println!("check: {} diagram(s) and {} write-up(s) are valid", report.diagrams, report.writeups);
+        ExitCode::SUCCESS
+    }
+}

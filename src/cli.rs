@@ -1,0 +1,129 @@
+//! The command line: `autochitect [DIAGRAM.ron] [--select ID] [--writeup SLUG]` and
+//! `autochitect check [PATH…]`. Parsing is pure; turning paths into asset roots is native-only.
+
+/// Printed by `--help` and after a usage error.
+pub const USAGE: &str = "\
+Usage:
+  autochitect [DIAGRAM.ron] [--select ID] [--writeup SLUG]
+      Open a diagram (default: diagrams/two-computers.ron).
+      --select ID      select a component or link once loaded
+      --writeup SLUG   open a write-up once loaded
+  autochitect check [PATH...]
+      Validate diagrams and write-ups without opening a window. A PATH may be a diagram
+      file, a folder of diagrams, or a write-up folder (one holding index.ron).
+      Default: diagrams/ and assets/writeups/. Prints file:line:col: message for every
+      problem; exits 1 if any, 0 otherwise.
+  autochitect --help | --version
+";
+
+/// What to open.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Open {
+    /// A diagram path, if given.
+    pub diagram: Option<String>,
+    /// `--select ID`.
+    pub select: Option<String>,
+    /// `--writeup SLUG`.
+    pub writeup: Option<String>,
+}
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Open the explorer.
+    Open(Open),
+    /// Validate files.
+    Check {
+        /// Files or folders; empty means the defaults.
+        paths: Vec<String>,
+    },
+    /// Print usage.
+    Help,
+    /// Print the version.
+    Version,
+}
+
+/// Parses arguments (without the program name).
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    let mut it = args.iter();
+    if args.first().map(String::as_str) == Some("check") {
+        it.next();
+        let paths: Vec<String> = it.cloned().collect();
+        if let Some(flag) = paths.iter().find(|p| p.starts_with("--")) {
+            return Err(format!("unknown option `{flag}` for check"));
+        }
+        return Ok(Command::Check { paths });
+    }
+    let mut open = Open::default();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "--select" | "--writeup" => {
+                let value = it.next().ok_or_else(|| format!("`{arg}` needs a value"))?;
+                let slot = if arg == "--select" { &mut open.select } else { &mut open.writeup };
+                *slot = Some(value.clone());
+            }
+            flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
+            path => {
+                if open.diagram.replace(path.to_owned()).is_some() {
+                    return Err("only one diagram can be opened at a time".into());
+                }
+            }
+        }
+    }
+    Ok(Command::Open(open))
+}
+
+/// Finds the project folder that holds `assets/writeups/index.ron`: the current directory,
+/// then the executable's folder and its parents (so a release binary run from anywhere works).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn project_root() -> std::path::PathBuf {
+    use std::path::PathBuf;
+    let has_assets = |p: &std::path::Path| p.join("assets/writeups/index.ron").is_file();
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Ok(dir) = std::env::var("AUTOCHITECT_ROOT") {
+        candidates.push(PathBuf::from(dir));
+    }
+    if let Ok(cwd) = std::env::current_dir() {
+        candidates.push(cwd);
+    }
+    if let Ok(dir) = std::env::var("CARGO_MANIFEST_DIR") {
+        candidates.push(PathBuf::from(dir));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        candidates.extend(exe.ancestors().skip(1).map(PathBuf::from));
+    }
+    candidates
+        .iter()
+        .find(|p| has_assets(p))
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Turns an [`Open`] command into absolute asset locations.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn launch_options(open: &Open) -> Result<crate::LaunchOptions, String> {
+    let root = project_root();
+    let diagram = match &open.diagram {
+        Some(p) => std::env::current_dir()
+            .map(|cwd| cwd.join(p))
+            .map_err(|e| format!("cannot read the current directory: {e}"))?,
+        None => root.join("diagrams/two-computers.ron"),
+    };
+    if !diagram.is_file() {
+        return Err(format!("no diagram file at {}", diagram.display()));
+    }
+    let dir = diagram.parent().map(|d| d.to_path_buf()).unwrap_or_default();
+    let file = diagram
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{} is not a file", diagram.display()))?;
+    Ok(crate::LaunchOptions {
+        asset_root: root.join("assets").to_string_lossy().into_owned(),
+        diagram_dir: dir.to_string_lossy().into_owned(),
+        diagram_file: file,
+        select: open.select.clone(),
+        writeup: open.writeup.clone(),
+    })
+}

@@ -1,0 +1,254 @@
+//! Loading: files arrive through Bevy's asset system (the same on desktop and web), and once all
+//! of them are in, the pure model validates them together.
+//!
+//! The result is either a new [`LoadedModel`] or a [`LoadProblems`] list. A failed reload keeps
+//! the last good model on screen. With the `native` feature, Bevy's file watcher reloads edited
+//! files, and the same path revalidates them.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use bevy::asset::io::Reader;
+use bevy::asset::{AssetLoader, AssetPath, LoadContext, LoadState};
+use bevy::prelude::*;
+
+use crate::LaunchOptions;
+use crate::model::{Diagnostics, Diagram, WriteupCatalog, WriteupSlug, WriteupSource};
+
+/// The asset source that serves the diagram's folder.
+pub(crate) const DIAGRAM_SOURCE: &str = "diagram";
+/// The write-up folder inside the asset root.
+const WRITEUP_DIR: &str = "writeups";
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_asset::<TextFile>()
+        .register_asset_loader(TextLoader)
+        .init_resource::<LoadProblems>()
+        .add_systems(Startup, start_loading)
+        .add_systems(PreUpdate, (track_index, assemble).chain());
+}
+
+/// A text file (RON or Markdown), read as UTF-8.
+#[derive(Asset, TypePath, Debug)]
+pub struct TextFile {
+    /// The file's contents.
+    pub text: String,
+}
+
+#[derive(Default, TypePath)]
+struct TextLoader;
+
+/// Why a text file could not be read.
+#[derive(Debug, thiserror::Error)]
+enum TextLoadError {
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the file is not valid UTF-8 (first bad byte at offset {0})")]
+    Utf8(usize),
+}
+
+impl AssetLoader for TextLoader {
+    type Asset = TextFile;
+    type Settings = ();
+    type Error = TextLoadError;
+
+    async fn load(
+        &self,
+        reader: &mut dyn Reader,
+        _settings: &(),
+        _context: &mut LoadContext<'_>,
+    ) -> Result<TextFile, TextLoadError> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).await?;
+        let text = String::from_utf8(bytes).map_err(|e| TextLoadError::Utf8(e.utf8_error().valid_up_to()))?;
+        Ok(TextFile { text })
+    }
+
+    fn extensions(&self) -> &[&str] {
+        &["ron", "md"]
+    }
+}
+
+/// Handles to every file the current model is built from.
+#[derive(Resource, Debug)]
+pub struct Sources {
+    diagram: Handle<TextFile>,
+    index: Handle<TextFile>,
+    /// (slug, metadata, body), in index order.
+    writeups: Vec<(String, Handle<TextFile>, Handle<TextFile>)>,
+    /// Set when a file changed and the model must be rebuilt once everything is loaded.
+    dirty: bool,
+    /// The file name shown in messages.
+    diagram_name: String,
+}
+
+/// The validated model the rest of the app reads. Replaced as a whole on reload.
+#[derive(Resource, Debug, Clone)]
+pub struct LoadedModel {
+    /// The diagram on screen.
+    pub diagram: Arc<Diagram>,
+    /// Every write-up.
+    pub writeups: Arc<WriteupCatalog>,
+    /// Counts successful loads, so systems can tell a reload from the first load.
+    pub generation: u64,
+}
+
+/// Problems from the latest load; empty when it succeeded.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct LoadProblems(pub Diagnostics);
+
+fn display_name(options: &LaunchOptions) -> String {
+    let full = std::path::Path::new(&options.diagram_dir).join(&options.diagram_file);
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = full.strip_prefix(&cwd)
+    {
+        return rel.display().to_string();
+    }
+    full.display().to_string()
+}
+
+fn start_loading(mut commands: Commands, server: Res<AssetServer>, options: Res<LaunchOptions>) {
+    let diagram_path =
+        AssetPath::from(options.diagram_file.clone()).with_source(DIAGRAM_SOURCE);
+    commands.insert_resource(Sources {
+        diagram: server.load(diagram_path),
+        index: server.load(format!("{WRITEUP_DIR}/index.ron")),
+        writeups: Vec::new(),
+        dirty: true,
+        diagram_name: display_name(&options),
+    });
+}
+
+/// When the index (re)loads, request the files it lists; any text change marks the model dirty.
+fn track_index(
+    mut events: MessageReader<AssetEvent<TextFile>>,
+    mut failures: MessageReader<bevy::asset::AssetLoadFailedEvent<TextFile>>,
+    mut sources: ResMut<Sources>,
+    texts: Res<Assets<TextFile>>,
+    server: Res<AssetServer>,
+) {
+    let mut index_changed = false;
+    let mut any = false;
+    for ev in events.read() {
+        any = true;
+        if ev.is_loaded_with_dependencies(&sources.index) || ev.is_modified(&sources.index) {
+            index_changed = true;
+        }
+    }
+    any |= failures.read().count() > 0;
+    if index_changed && let Some(index) = texts.get(&sources.index) {
+        // Slugs the index names, valid or not: invalid ones are reported by `assemble`.
+        let slugs: Vec<String> =
+            crate::model::ron_options().from_str::<Vec<String>>(&index.text).unwrap_or_default();
+        sources.writeups = slugs
+            .into_iter()
+            .filter(|s| crate::model::is_valid_slug(s))
+            .map(|slug| {
+                let meta = server.load(format!("{WRITEUP_DIR}/{slug}.ron"));
+                let body = server.load(format!("{WRITEUP_DIR}/{slug}.md"));
+                (slug, meta, body)
+            })
+            .collect();
+    }
+    if any {
+        sources.dirty = true;
+    }
+}
+
+fn settled(server: &AssetServer, handle: &Handle<TextFile>) -> bool {
+    matches!(server.load_state(handle), LoadState::Loaded | LoadState::Failed(_))
+}
+
+fn failure(server: &AssetServer, handle: &Handle<TextFile>) -> Option<String> {
+    match server.load_state(handle) {
+        LoadState::Failed(err) => Some(err.to_string()),
+        _ => None,
+    }
+}
+
+/// Once every file has loaded (or failed), validate them together.
+fn assemble(
+    mut commands: Commands,
+    mut sources: ResMut<Sources>,
+    texts: Res<Assets<TextFile>>,
+    server: Res<AssetServer>,
+    mut problems: ResMut<LoadProblems>,
+    previous: Option<Res<LoadedModel>>,
+) {
+    if !sources.dirty {
+        return;
+    }
+    let all = std::iter::once(&sources.diagram)
+        .chain(std::iter::once(&sources.index))
+        .chain(sources.writeups.iter().flat_map(|(_, m, b)| [m, b]));
+    if !all.clone().all(|h| settled(&server, h)) {
+        return;
+    }
+    sources.dirty = false;
+    let index_name = format!("{WRITEUP_DIR}/index.ron");
+    let mut diags = Diagnostics::default();
+
+    let mut writeup_sources = Vec::new();
+    match (texts.get(&sources.index), failure(&server, &sources.index)) {
+        (Some(index), _) => {
+            if let Err(d) = crate::model::parse_writeup_index(&index_name, &index.text) {
+                diags.0.extend(d.0);
+            }
+        }
+        (None, err) => diags.error(&index_name, None, err.unwrap_or_else(|| "cannot load the write-up index".into())),
+    }
+    for (slug, meta, body) in &sources.writeups {
+        let meta_file = format!("{WRITEUP_DIR}/{slug}.ron");
+        let body_file = format!("{WRITEUP_DIR}/{slug}.md");
+        let mut get = |h: &Handle<TextFile>, name: &str| match texts.get(h) {
+            Some(t) => Some(t.text.clone()),
+            None => {
+                let why = failure(&server, h).unwrap_or_else(|| "not loaded".into());
+                diags.error(name, None, format!("write-up `{slug}` is missing: {why}"));
+                None
+            }
+        };
+        if let (Some(meta), Some(body)) = (get(meta, &meta_file), get(body, &body_file)) {
+            writeup_sources.push(WriteupSource { slug: slug.clone(), meta_file, meta, body_file, body });
+        }
+    }
+    let slugs: BTreeSet<WriteupSlug> =
+        writeup_sources.iter().map(|s| WriteupSlug::new(s.slug.as_str())).collect();
+    let catalog = WriteupCatalog::build(&writeup_sources).map_err(|d| diags.0.extend(d.0)).ok();
+
+    let diagram = match (texts.get(&sources.diagram), failure(&server, &sources.diagram)) {
+        (Some(t), _) => crate::model::parse_diagram(&sources.diagram_name, &t.text, &slugs)
+            .map_err(|d| diags.0.extend(d.0))
+            .ok(),
+        (None, err) => {
+            diags.error(&sources.diagram_name, None, err.unwrap_or_else(|| "cannot load the diagram".into()));
+            None
+        }
+    };
+
+    match (diagram, catalog) {
+        (Some(diagram), Some(writeups)) if !diags.has_errors() => {
+            let generation = previous.map_or(1, |p| p.generation + 1);
+            commands.insert_resource(LoadedModel {
+                diagram: Arc::new(diagram),
+                writeups: Arc::new(writeups),
+                generation,
+            });
+            if !problems.0.0.is_empty() {
+                problems.0 = Diagnostics::default();
+            }
+            info!("loaded {} (load #{generation})", sources.diagram_name);
+        }
+        _ => {
+            for d in &diags.0 {
+                // The terminal gets exactly what the window shows.
+                #[cfg(not(target_arch = "wasm32"))]
+                eprintln!("{d}");
+                #[cfg(target_arch = "wasm32")]
+                error!("{d}");
+            }
+            problems.0 = diags;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The `autochitect` binary: parse the command line, then open the explorer or run a subcommand.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match autochitect::cli::parse(&args) {
+        Ok(autochitect::cli::Command::Help) => {
+            print!("{}", autochitect::cli::USAGE);
+            ExitCode::SUCCESS
+        }
+        Ok(autochitect::cli::Command::Version) => {
+            println!("autochitect {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        Ok(autochitect::cli::Command::Check { paths }) => autochitect::check::run(&paths),
+        Ok(autochitect::cli::Command::Open(open)) => match autochitect::cli::launch_options(&open) {
+            Ok(options) => {
+                autochitect::run(options);
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("autochitect: {message}");
+                ExitCode::from(2)
+            }
+        },
+        Err(message) => {
+            eprintln!("autochitect: {message}\n\n{}", autochitect::cli::USAGE);
+            ExitCode::from(2)
+        }
+    }
+}

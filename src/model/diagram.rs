@@ -1,0 +1,721 @@
+//! Diagrams: the RON file format, its validation, and the typed graph built from it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use petgraph::graph::{NodeIndex, UnGraph};
+use serde::{Deserialize, Serialize};
+
+use super::diagnostic::{Diagnostics, Position, from_ron};
+use super::geometry::{Point, Rect};
+use super::ids::{ComponentId, LinkId, WriteupSlug, is_valid_id};
+use super::outline::{Node, outline};
+
+/// What a component is; decides its colour and how a learner should read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ComponentKind {
+    /// A whole machine.
+    Computer,
+    /// A physical part: disk, memory, network card.
+    Hardware,
+    /// A part of the operating system kernel.
+    Os,
+    /// A part of a language runtime: GC, JIT, allocator.
+    Runtime,
+    /// Application code and processes.
+    Application,
+    /// A role in a distributed system: consensus, replication, membership.
+    Distributed,
+    /// A plain grouping box.
+    Group,
+}
+
+impl ComponentKind {
+    /// A short human name for the side panel.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Computer => "Computer",
+            Self::Hardware => "Hardware",
+            Self::Os => "Operating system",
+            Self::Runtime => "Language runtime",
+            Self::Application => "Application",
+            Self::Distributed => "Distributed systems",
+            Self::Group => "Group",
+        }
+    }
+}
+
+/// What a link stands for; decides how it is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum LinkKind {
+    /// A physical cable between machines.
+    Cable,
+    /// A hardware bus or driver path inside a machine.
+    Bus,
+    /// A call across an interface, e.g. a system call.
+    Call,
+    /// Data flowing from one part to another.
+    Dataflow,
+    /// A protocol-level relation, e.g. "replicates to".
+    Logical,
+}
+
+impl LinkKind {
+    /// A short human name for the side panel.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Cable => "Cable",
+            Self::Bus => "Bus",
+            Self::Call => "Call",
+            Self::Dataflow => "Data flow",
+            Self::Logical => "Logical connection",
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A diagram file as written (before validation).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiagramFile {
+    /// Shown in the title bar.
+    pub title: String,
+    /// One or two sentences shown under the title.
+    #[serde(default)]
+    pub description: String,
+    /// Boxes, parents before or after children — order does not matter.
+    #[serde(default)]
+    pub components: Vec<ComponentDef>,
+    /// Lines between boxes.
+    #[serde(default)]
+    pub links: Vec<LinkDef>,
+}
+
+/// A component as written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComponentDef {
+    /// Stable id, used by links, tours and deep links.
+    pub id: String,
+    /// Text in the box.
+    pub label: String,
+    /// What it is.
+    pub kind: ComponentKind,
+    /// The component this one sits inside.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Top-left corner, relative to the parent's top-left (or the diagram origin).
+    pub at: (f32, f32),
+    /// Width and height.
+    pub size: (f32, f32),
+    /// The write-up a click opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writeup: Option<String>,
+    /// A sentence about this very component, shown above the write-up's summary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A link as written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinkDef {
+    /// Stable id.
+    pub id: String,
+    /// Source component id.
+    pub from: String,
+    /// Target component id.
+    pub to: String,
+    /// Short label drawn beside the line.
+    pub label: String,
+    /// What it stands for.
+    pub kind: LinkKind,
+    /// Whether an arrow head is drawn at `to`.
+    #[serde(default = "yes")]
+    pub directed: bool,
+    /// Bend points, in diagram coordinates, to route the line around boxes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub via: Vec<(f32, f32)>,
+    /// The write-up a click opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writeup: Option<String>,
+    /// A sentence about this link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+const DIAGRAM_FIELDS: &[&str] = &["title", "description", "components", "links"];
+const COMPONENT_FIELDS: &[&str] =
+    &["id", "label", "kind", "parent", "at", "size", "writeup", "description"];
+const LINK_FIELDS: &[&str] =
+    &["id", "from", "to", "label", "kind", "directed", "via", "writeup", "description"];
+
+/// Something a learner can select: a component or a link.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// A box.
+    Component(ComponentId),
+    /// A line.
+    Link(LinkId),
+}
+
+/// A validated component, with its absolute place in the diagram.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Component {
+    /// Stable id.
+    pub id: ComponentId,
+    /// Text in the box.
+    pub label: String,
+    /// What it is.
+    pub kind: ComponentKind,
+    /// The enclosing component.
+    pub parent: Option<ComponentId>,
+    /// Direct children, in file order.
+    pub children: Vec<ComponentId>,
+    /// Nesting depth: 0 for top-level components.
+    pub depth: usize,
+    /// Absolute rectangle in diagram units (y down).
+    pub rect: Rect,
+    /// The write-up a click opens.
+    pub writeup: Option<WriteupSlug>,
+    /// A sentence about this component.
+    pub description: Option<String>,
+}
+
+/// A validated link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// Stable id.
+    pub id: LinkId,
+    /// Source.
+    pub from: ComponentId,
+    /// Target.
+    pub to: ComponentId,
+    /// Short label.
+    pub label: String,
+    /// What it stands for.
+    pub kind: LinkKind,
+    /// Whether an arrow head is drawn at `to`.
+    pub directed: bool,
+    /// The polyline from the border of `from` to the border of `to`, through the bend points.
+    pub path: Vec<Point>,
+    /// The write-up a click opens.
+    pub writeup: Option<WriteupSlug>,
+    /// A sentence about this link.
+    pub description: Option<String>,
+}
+
+/// A validated diagram: every id unique, every reference resolved, every child inside its parent.
+#[derive(Clone, Debug)]
+pub struct Diagram {
+    /// Shown in the title bar.
+    pub title: String,
+    /// Shown under the title.
+    pub description: String,
+    components: Vec<Component>,
+    links: Vec<Link>,
+    component_index: HashMap<ComponentId, usize>,
+    link_index: HashMap<LinkId, usize>,
+    /// Components as nodes, links as edges. Indices stay private to the model.
+    graph: UnGraph<ComponentId, LinkId>,
+    node_of: HashMap<ComponentId, NodeIndex>,
+    bounds: Rect,
+}
+
+impl Diagram {
+    /// All components, parents before their children, otherwise in file order.
+    pub fn components(&self) -> &[Component] {
+        &self.components
+    }
+
+    /// All links, in file order.
+    pub fn links(&self) -> &[Link] {
+        &self.links
+    }
+
+    /// A component by id.
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.component_index.get(id).and_then(|&i| self.components.get(i))
+    }
+
+    /// A link by id.
+    pub fn link(&self, id: &str) -> Option<&Link> {
+        self.link_index.get(id).and_then(|&i| self.links.get(i))
+    }
+
+    /// The bounding box of everything drawn, bend points included.
+    pub fn bounds(&self) -> Rect {
+        self.bounds
+    }
+
+    /// The write-up of a component or link.
+    pub fn writeup_of(&self, target: &Target) -> Option<&WriteupSlug> {
+        match target {
+            Target::Component(id) => self.component(id.as_str())?.writeup.as_ref(),
+            Target::Link(id) => self.link(id.as_str())?.writeup.as_ref(),
+        }
+    }
+
+    /// Whether the target exists in this diagram.
+    pub fn contains(&self, target: &Target) -> bool {
+        match target {
+            Target::Component(id) => self.component(id.as_str()).is_some(),
+            Target::Link(id) => self.link(id.as_str()).is_some(),
+        }
+    }
+
+    /// The component a write-up belongs to: leaves before containers, then reading order;
+    /// links only when no component has it.
+    pub fn target_for_writeup(&self, slug: &WriteupSlug) -> Option<Target> {
+        self.target_for_writeup_near(slug, None)
+    }
+
+    /// Like [`Diagram::target_for_writeup`], preferring a component inside the same top-level
+    /// component (the same computer) as `near`.
+    pub fn target_for_writeup_near(&self, slug: &WriteupSlug, near: Option<&Target>) -> Option<Target> {
+        let home = near.and_then(|t| match t {
+            Target::Component(id) => Some(self.root_of(id)),
+            Target::Link(id) => self.link(id.as_str()).map(|l| self.root_of(&l.from)),
+        });
+        let mut comps: Vec<&Component> =
+            self.components.iter().filter(|c| c.writeup.as_ref() == Some(slug)).collect();
+        comps.sort_by_key(|c| {
+            let elsewhere = home.as_ref().is_some_and(|h| &self.root_of(&c.id) != h);
+            (elsewhere, !c.children.is_empty(), c.rect.y as i64, c.rect.x as i64)
+        });
+        if let Some(c) = comps.first() {
+            return Some(Target::Component(c.id.clone()));
+        }
+        self.links
+            .iter()
+            .find(|l| l.writeup.as_ref() == Some(slug))
+            .map(|l| Target::Link(l.id.clone()))
+    }
+
+    /// The top-level ancestor of a component (itself when it has no parent).
+    pub fn root_of(&self, id: &ComponentId) -> ComponentId {
+        let mut cur = id.clone();
+        // Depth is bounded by the number of components; a valid model has no cycles.
+        for _ in 0..=self.components.len() {
+            match self.component(cur.as_str()).and_then(|c| c.parent.clone()) {
+                Some(p) => cur = p,
+                None => break,
+            }
+        }
+        cur
+    }
+
+    /// Labels from the top-level ancestor down to this component, e.g. `Computer A › OS kernel`.
+    pub fn breadcrumb(&self, id: &ComponentId) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut cur = self.component(id.as_str()).and_then(|c| c.parent.clone());
+        for _ in 0..=self.components.len() {
+            let Some(c) = cur.as_ref().and_then(|p| self.component(p.as_str())) else { break };
+            out.push(c.label.as_str());
+            cur = c.parent.clone();
+        }
+        out.reverse();
+        out
+    }
+
+    /// Components joined to `id` by a link, each with the link, sorted by id.
+    pub fn neighbours(&self, id: &ComponentId) -> Vec<(&ComponentId, &LinkId)> {
+        let Some(&n) = self.node_of.get(id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<_> = self
+            .graph
+            .edges(n)
+            .filter_map(|e| {
+                use petgraph::visit::EdgeRef;
+                let other = if e.source() == n { e.target() } else { e.source() };
+                Some((self.graph.node_weight(other)?, e.weight()))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The deepest component under a point (diagram units), if any.
+    pub fn component_at(&self, p: Point) -> Option<&Component> {
+        self.components.iter().filter(|c| c.rect.contains(p)).max_by_key(|c| c.depth)
+    }
+
+    /// Every write-up slug this diagram links to, sorted.
+    pub fn writeup_slugs(&self) -> BTreeSet<&WriteupSlug> {
+        let comps = self.components.iter().filter_map(|c| c.writeup.as_ref());
+        let links = self.links.iter().filter_map(|l| l.writeup.as_ref());
+        comps.chain(links).collect()
+    }
+}
+
+/// Parses and validates a diagram.
+///
+/// `file` names the file in messages; `writeups` are the slugs that exist. Returns every problem
+/// found, each with its position.
+pub fn parse_diagram(
+    file: &str,
+    src: &str,
+    writeups: &BTreeSet<WriteupSlug>,
+) -> Result<Diagram, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let raw: DiagramFile = match super::ron_options().from_str(src) {
+        Ok(raw) => raw,
+        Err(err) => {
+            diags.0.push(from_ron(file, &err));
+            return Err(diags);
+        }
+    };
+    let tree = outline(src);
+    let checker = Checker { file, tree: &tree, writeups };
+    let diagram = checker.check(raw, &mut diags);
+    diags.sort();
+    match diagram {
+        Some(d) if !diags.has_errors() => Ok(d),
+        _ => Err(diags),
+    }
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    tree: &'a Node,
+    writeups: &'a BTreeSet<WriteupSlug>,
+}
+
+impl Checker<'_> {
+    fn element(&self, list: &str, i: usize) -> Option<&Node> {
+        self.tree.field(list)?.value.items().get(i)
+    }
+
+    /// Position of field `field` of element `i` of `list`.
+    fn pos(&self, list: &str, i: usize, field: &str) -> Option<Position> {
+        let el = self.element(list, i)?;
+        Some(el.value_pos(field))
+    }
+
+    fn unknown_fields(&self, diags: &mut Diagnostics) {
+        let mut report = |node: &Node, known: &[&str], what: &str| {
+            for f in node.fields() {
+                if !known.contains(&f.name.as_str()) {
+                    diags.error(
+                        self.file,
+                        Some(f.name_pos),
+                        format!(
+                            "unknown field `{}` in {what}; expected one of: {}",
+                            f.name,
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        };
+        report(self.tree, DIAGRAM_FIELDS, "the diagram");
+        for (list, known, what) in
+            [("components", COMPONENT_FIELDS, "a component"), ("links", LINK_FIELDS, "a link")]
+        {
+            if let Some(f) = self.tree.field(list) {
+                for el in f.value.items() {
+                    report(el, known, what);
+                }
+            }
+        }
+    }
+
+    fn check_writeup(
+        &self,
+        slug: Option<&String>,
+        pos: Option<Position>,
+        diags: &mut Diagnostics,
+    ) -> Option<WriteupSlug> {
+        let slug = slug?;
+        let typed = WriteupSlug::new(slug.as_str());
+        if !self.writeups.contains(&typed) {
+            diags.error(self.file, pos, format!("unknown write-up `{slug}`"));
+        }
+        Some(typed)
+    }
+
+    fn check(&self, raw: DiagramFile, diags: &mut Diagnostics) -> Option<Diagram> {
+        let file = self.file;
+        self.unknown_fields(diags);
+        if raw.title.trim().is_empty() {
+            diags.error(file, Some(self.tree.value_pos("title")), "the diagram title is empty");
+        }
+
+        // Ids: valid and unique across components and links (deep links name either).
+        let mut seen: HashMap<&str, Position> = HashMap::new();
+        let ids = raw
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ("components", i, c.id.as_str()))
+            .chain(raw.links.iter().enumerate().map(|(i, l)| ("links", i, l.id.as_str())));
+        for (list, i, id) in ids {
+            let pos = self.pos(list, i, "id").unwrap_or(Position::new(1, 1));
+            if !is_valid_id(id) {
+                diags.error(
+                    file,
+                    Some(pos),
+                    format!(
+                        "invalid id `{id}`: use letters, digits, `-`, `_` or `.`, starting with a letter or digit (at most 64)"
+                    ),
+                );
+            } else if let Some(first) = seen.get(id) {
+                diags.error(
+                    file,
+                    Some(pos),
+                    format!("duplicate id `{id}` (first used at line {}:{})", first.line, first.col),
+                );
+            } else {
+                seen.insert(id, pos);
+            }
+        }
+
+        let index: HashMap<&str, usize> = raw
+            .components
+            .iter()
+            .enumerate()
+            .rev() // the first occurrence wins
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+
+        // Per-component checks.
+        let mut parent_ok = vec![true; raw.components.len()];
+        for (i, c) in raw.components.iter().enumerate() {
+            let at = |f: &str| self.pos("components", i, f);
+            if c.label.trim().is_empty() {
+                diags.error(file, at("label"), format!("component `{}` has an empty label", c.id));
+            }
+            let (w, h) = c.size;
+            if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
+                diags.error(
+                    file,
+                    at("size"),
+                    format!("component `{}` has size ({w}, {h}); width and height must be positive numbers", c.id),
+                );
+                parent_ok[i] = false;
+            }
+            if !(c.at.0.is_finite() && c.at.1.is_finite()) {
+                diags.error(file, at("at"), format!("component `{}` has a position that is not a number", c.id));
+                parent_ok[i] = false;
+            }
+            if let Some(p) = &c.parent {
+                if !index.contains_key(p.as_str()) {
+                    diags.error(file, at("parent"), format!("component `{}` names unknown parent `{p}`", c.id));
+                    parent_ok[i] = false;
+                } else if p == &c.id {
+                    diags.error(file, at("parent"), format!("component `{}` is its own parent", c.id));
+                    parent_ok[i] = false;
+                }
+            }
+            self.check_writeup(c.writeup.as_ref(), at("writeup"), diags);
+        }
+
+        // Nesting cycles: walk each parent chain; report each cycle once, at its first member.
+        let mut in_cycle = vec![false; raw.components.len()];
+        for start in 0..raw.components.len() {
+            let mut chain = vec![start];
+            let mut cur = start;
+            while let Some(p) = raw.components.get(cur).and_then(|c| c.parent.as_deref()) {
+                let Some(&next) = index.get(p) else { break };
+                if next == cur {
+                    break; // self-parent, already reported
+                }
+                if let Some(k) = chain.iter().position(|&x| x == next) {
+                    let cycle = &chain[k..];
+                    if cycle.iter().all(|&x| !in_cycle.get(x).copied().unwrap_or(true)) {
+                        let first = *cycle.iter().min().unwrap_or(&next);
+                        let names: Vec<&str> = cycle
+                            .iter()
+                            .chain(std::iter::once(&cycle[0]))
+                            .filter_map(|&x| raw.components.get(x).map(|c| c.id.as_str()))
+                            .collect();
+                        diags.error(
+                            file,
+                            self.pos("components", first, "parent"),
+                            format!("nesting cycle: {}", names.join(" → ")),
+                        );
+                    }
+                    for &x in cycle {
+                        if let Some(flag) = in_cycle.get_mut(x) {
+                            *flag = true;
+                        }
+                    }
+                    break;
+                }
+                chain.push(next);
+                cur = next;
+                if chain.len() > raw.components.len() {
+                    break;
+                }
+            }
+        }
+
+        // Absolute rectangles and depth, for components whose whole chain is sound.
+        let mut rects: Vec<Option<(Rect, usize)>> = vec![None; raw.components.len()];
+        let order = topo_order(&raw.components, &index, &in_cycle);
+        for &i in &order {
+            let Some(c) = raw.components.get(i) else { continue };
+            if !parent_ok[i] {
+                continue;
+            }
+            let own = Rect::new(c.at.0, c.at.1, c.size.0, c.size.1);
+            match c.parent.as_deref().and_then(|p| index.get(p).copied()) {
+                None => rects[i] = Some((own, 0)),
+                Some(pi) => {
+                    let Some((prect, pdepth)) = rects.get(pi).copied().flatten() else { continue };
+                    let inside = own.x >= 0.0
+                        && own.y >= 0.0
+                        && own.x + own.w <= prect.w
+                        && own.y + own.h <= prect.h;
+                    if !inside {
+                        diags.error(
+                            file,
+                            self.pos("components", i, "at"),
+                            format!(
+                                "component `{}` (at ({}, {}), size ({}, {})) lies outside its parent `{}` (size ({}, {}))",
+                                c.id, own.x, own.y, own.w, own.h,
+                                raw.components.get(pi).map_or("", |p| p.id.as_str()),
+                                prect.w, prect.h
+                            ),
+                        );
+                    }
+                    rects[i] = Some((Rect::new(prect.x + own.x, prect.y + own.y, own.w, own.h), pdepth + 1));
+                }
+            }
+        }
+
+        // Links.
+        for (i, l) in raw.links.iter().enumerate() {
+            let at = |f: &str| self.pos("links", i, f);
+            if l.label.trim().is_empty() {
+                diags.error(file, at("label"), format!("link `{}` has an empty label", l.id));
+            }
+            for (field, end) in [("from", &l.from), ("to", &l.to)] {
+                if !index.contains_key(end.as_str()) {
+                    diags.error(file, at(field), format!("link `{}` names unknown component `{end}`", l.id));
+                }
+            }
+            if l.from == l.to {
+                diags.error(file, at("to"), format!("link `{}` joins `{}` to itself", l.id, l.from));
+            }
+            if l.via.iter().any(|(x, y)| !(x.is_finite() && y.is_finite())) {
+                diags.error(file, at("via"), format!("link `{}` has a bend point that is not a number", l.id));
+            }
+            self.check_writeup(l.writeup.as_ref(), at("writeup"), diags);
+        }
+
+        if diags.has_errors() {
+            return None;
+        }
+        build(raw, &index, &rects, &order)
+    }
+}
+
+/// Parents before children; components in a cycle are left out.
+fn topo_order(comps: &[ComponentDef], index: &HashMap<&str, usize>, in_cycle: &[bool]) -> Vec<usize> {
+    let mut depth_of: BTreeMap<usize, usize> = BTreeMap::new();
+    for i in 0..comps.len() {
+        if in_cycle.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let mut d = 0;
+        let mut cur = i;
+        while let Some(p) = comps.get(cur).and_then(|c| c.parent.as_deref()).and_then(|p| index.get(p)) {
+            if *p == cur || d > comps.len() {
+                break;
+            }
+            d += 1;
+            cur = *p;
+        }
+        depth_of.insert(i, d);
+    }
+    let mut order: Vec<usize> = depth_of.keys().copied().collect();
+    order.sort_by_key(|i| (depth_of.get(i).copied().unwrap_or(0), *i));
+    order
+}
+
+fn build(
+    raw: DiagramFile,
+    index: &HashMap<&str, usize>,
+    rects: &[Option<(Rect, usize)>],
+    order: &[usize],
+) -> Option<Diagram> {
+    let mut components = Vec::with_capacity(raw.components.len());
+    for &i in order {
+        let c = raw.components.get(i)?;
+        let (rect, depth) = rects.get(i).copied().flatten()?;
+        let children = raw
+            .components
+            .iter()
+            .filter(|k| k.parent.as_deref() == Some(c.id.as_str()))
+            .map(|k| ComponentId::new(k.id.as_str()))
+            .collect();
+        components.push(Component {
+            id: ComponentId::new(c.id.as_str()),
+            label: c.label.clone(),
+            kind: c.kind,
+            parent: c.parent.as_deref().map(ComponentId::new),
+            children,
+            depth,
+            rect,
+            writeup: c.writeup.as_deref().map(WriteupSlug::new),
+            description: c.description.clone(),
+        });
+    }
+    let component_index: HashMap<ComponentId, usize> =
+        components.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+    let rect_of = |id: &str| -> Option<Rect> {
+        let i = index.get(id)?;
+        rects.get(*i).copied().flatten().map(|(r, _)| r)
+    };
+
+    let mut bounds = components.first().map(|c| c.rect).unwrap_or_default();
+    for c in &components {
+        bounds = bounds.union(&c.rect);
+    }
+    let mut links = Vec::with_capacity(raw.links.len());
+    for l in &raw.links {
+        let (from_rect, to_rect) = (rect_of(&l.from)?, rect_of(&l.to)?);
+        let via: Vec<Point> = l.via.iter().map(|&(x, y)| Point::new(x, y)).collect();
+        for p in &via {
+            bounds = bounds.union(&Rect::new(p.x, p.y, 0.0, 0.0));
+        }
+        let first_aim = via.first().copied().unwrap_or(to_rect.center());
+        let last_aim = via.last().copied().unwrap_or(from_rect.center());
+        let mut path = vec![from_rect.exit_point(first_aim)];
+        path.extend(via);
+        path.push(to_rect.exit_point(last_aim));
+        links.push(Link {
+            id: LinkId::new(l.id.as_str()),
+            from: ComponentId::new(l.from.as_str()),
+            to: ComponentId::new(l.to.as_str()),
+            label: l.label.clone(),
+            kind: l.kind,
+            directed: l.directed,
+            path,
+            writeup: l.writeup.as_deref().map(WriteupSlug::new),
+            description: l.description.clone(),
+        });
+    }
+    let link_index = links.iter().enumerate().map(|(i, l)| (l.id.clone(), i)).collect();
+
+    let mut graph = UnGraph::new_undirected();
+    let node_of: HashMap<ComponentId, NodeIndex> =
+        components.iter().map(|c| (c.id.clone(), graph.add_node(c.id.clone()))).collect();
+    for l in &links {
+        if let (Some(&a), Some(&b)) = (node_of.get(&l.from), node_of.get(&l.to)) {
+            graph.add_edge(a, b, l.id.clone());
+        }
+    }
+    Some(Diagram {
+        title: raw.title,
+        description: raw.description,
+        components,
+        links,
+        component_index,
+        link_index,
+        graph,
+        node_of,
+        bounds,
+    })
+}

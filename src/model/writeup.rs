@@ -1,0 +1,295 @@
+//! Write-ups: metadata in RON beside a Markdown body, collected into a catalog.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::diagnostic::{Diagnostics, Position, from_ron};
+use super::ids::{WriteupSlug, is_valid_id};
+use super::outline::{Node, outline};
+
+const META_FIELDS: &[&str] =
+    &["slug", "title", "date", "tags", "summary", "properties", "related"];
+
+/// A calendar date, `YYYY-MM-DD` in files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, e.g. 2026.
+    pub year: u16,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day of month, 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, checking the day exists in that month.
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let (year, month, day) = (y.parse::<u16>().ok()?, m.parse::<u8>().ok()?, d.parse::<u8>().ok()?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Date { year, month, day })
+    }
+
+    /// "May 22, 2026", as the original site shows dates.
+    pub fn long(&self) -> String {
+        const MONTHS: [&str; 12] =
+            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let name = MONTHS.get(usize::from(self.month).saturating_sub(1)).copied().unwrap_or("?");
+        format!("{name} {}, {}", self.day, self.year)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A key property as written: a short label and value for the side panel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Property {
+    /// E.g. "Guarantee".
+    pub label: String,
+    /// E.g. "A committed entry survives any minority of failures".
+    pub value: String,
+}
+
+/// Write-up metadata as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteupMetaFile {
+    /// Must match the file name.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Topic tags.
+    pub tags: Vec<String>,
+    /// One paragraph.
+    pub summary: String,
+    /// Three to six key properties.
+    pub properties: Vec<Property>,
+    /// Related write-ups by slug.
+    #[serde(default)]
+    pub related: Vec<String>,
+}
+
+/// A validated write-up with its body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Writeup {
+    /// Slug, also the file name.
+    pub slug: WriteupSlug,
+    /// Title.
+    pub title: String,
+    /// Publication date.
+    pub date: Date,
+    /// Topic tags.
+    pub tags: Vec<String>,
+    /// One paragraph.
+    pub summary: String,
+    /// Key properties for the side panel.
+    pub properties: Vec<Property>,
+    /// Related write-ups, each present in the catalog.
+    pub related: Vec<WriteupSlug>,
+    /// The Markdown body.
+    pub body: String,
+}
+
+/// The text of one write-up's two files.
+#[derive(Clone, Debug)]
+pub struct WriteupSource {
+    /// The slug the index names.
+    pub slug: String,
+    /// Path of the metadata file, for messages.
+    pub meta_file: String,
+    /// Metadata text (RON).
+    pub meta: String,
+    /// Path of the body file, for messages.
+    pub body_file: String,
+    /// Body text (Markdown).
+    pub body: String,
+}
+
+/// Parses the write-up index: a RON list of slugs, e.g. `["raft-protocol", "replication"]`.
+pub fn parse_writeup_index(file: &str, src: &str) -> Result<Vec<WriteupSlug>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let slugs: Vec<String> = match super::ron_options().from_str(src) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.0.push(from_ron(file, &e));
+            return Err(diags);
+        }
+    };
+    let tree = outline(src);
+    let mut seen = BTreeSet::new();
+    for (i, s) in slugs.iter().enumerate() {
+        let pos = tree.items().get(i).map(Node::pos);
+        if !is_valid_id(s) {
+            diags.error(file, pos, format!("invalid write-up slug `{s}`"));
+        } else if !seen.insert(s.as_str()) {
+            diags.error(file, pos, format!("write-up `{s}` is listed twice"));
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(slugs.into_iter().map(WriteupSlug::new).collect())
+}
+
+/// Parses and checks one write-up's metadata on its own (related slugs are checked by the
+/// catalog, which knows them all).
+pub fn parse_writeup_meta(file: &str, expected_slug: &str, src: &str) -> Result<WriteupMetaFile, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let meta: WriteupMetaFile = match super::ron_options().from_str(src) {
+        Ok(m) => m,
+        Err(e) => {
+            diags.0.push(from_ron(file, &e));
+            return Err(diags);
+        }
+    };
+    let tree = outline(src);
+    let at = |f: &str| Some(tree.value_pos(f));
+    for f in tree.fields() {
+        if !META_FIELDS.contains(&f.name.as_str()) {
+            diags.error(
+                file,
+                Some(f.name_pos),
+                format!("unknown field `{}` in write-up metadata; expected one of: {}", f.name, META_FIELDS.join(", ")),
+            );
+        }
+    }
+    if meta.slug != expected_slug {
+        diags.error(file, at("slug"), format!("slug `{}` does not match the file name `{expected_slug}`", meta.slug));
+    }
+    for (field, value) in [("title", &meta.title), ("summary", &meta.summary)] {
+        if value.trim().is_empty() {
+            diags.error(file, at(field), format!("`{field}` is empty"));
+        }
+    }
+    if Date::parse(&meta.date).is_none() {
+        diags.error(file, at("date"), format!("date `{}` is not a valid YYYY-MM-DD date", meta.date));
+    }
+    if meta.tags.is_empty() || meta.tags.iter().any(|t| t.trim().is_empty()) {
+        diags.error(file, at("tags"), "`tags` must list at least one non-empty tag");
+    }
+    if !(3..=6).contains(&meta.properties.len()) {
+        diags.error(
+            file,
+            at("properties"),
+            format!("write-ups have 3 to 6 key properties; this one has {}", meta.properties.len()),
+        );
+    }
+    let props = tree.field("properties").map(|f| f.value.items()).unwrap_or_default();
+    for (i, p) in meta.properties.iter().enumerate() {
+        if p.label.trim().is_empty() || p.value.trim().is_empty() {
+            let pos = props.get(i).map(Node::pos).or(at("properties"));
+            diags.error(file, pos, "a key property has an empty label or value");
+        }
+    }
+    if diags.has_errors() { Err(diags) } else { Ok(meta) }
+}
+
+/// Every write-up, validated together so related links can be checked.
+#[derive(Clone, Debug, Default)]
+pub struct WriteupCatalog {
+    by_slug: BTreeMap<WriteupSlug, Writeup>,
+}
+
+impl WriteupCatalog {
+    /// Parses every write-up and checks the links between them. Reports all problems at once.
+    pub fn build(sources: &[WriteupSource]) -> Result<WriteupCatalog, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let all: BTreeSet<&str> = sources.iter().map(|s| s.slug.as_str()).collect();
+        let mut by_slug = BTreeMap::new();
+        for src in sources {
+            let meta = match parse_writeup_meta(&src.meta_file, &src.slug, &src.meta) {
+                Ok(m) => m,
+                Err(d) => {
+                    diags.0.extend(d.0);
+                    continue;
+                }
+            };
+            let tree = outline(&src.meta);
+            let related_nodes = tree.field("related").map(|f| f.value.items()).unwrap_or_default();
+            for (i, r) in meta.related.iter().enumerate() {
+                let pos: Option<Position> = related_nodes.get(i).map(Node::pos);
+                if r == &meta.slug {
+                    diags.error(&src.meta_file, pos, format!("write-up `{r}` lists itself as related"));
+                } else if !all.contains(r.as_str()) {
+                    diags.error(&src.meta_file, pos, format!("related write-up `{r}` does not exist"));
+                }
+            }
+            if src.body.trim().is_empty() {
+                diags.error(&src.body_file, None, "the write-up body is empty");
+            }
+            let Some(date) = Date::parse(&meta.date) else { continue };
+            by_slug.insert(
+                WriteupSlug::new(meta.slug.as_str()),
+                Writeup {
+                    slug: WriteupSlug::new(meta.slug.as_str()),
+                    title: meta.title,
+                    date,
+                    tags: meta.tags,
+                    summary: meta.summary,
+                    properties: meta.properties,
+                    related: meta.related.iter().map(|r| WriteupSlug::new(r.as_str())).collect(),
+                    body: src.body.clone(),
+                },
+            );
+        }
+        diags.sort();
+        if diags.has_errors() { Err(diags) } else { Ok(WriteupCatalog { by_slug }) }
+    }
+
+    /// A write-up by slug.
+    pub fn get(&self, slug: &WriteupSlug) -> Option<&Writeup> {
+        self.by_slug.get(slug)
+    }
+
+    /// A write-up by slug text (e.g. from a URL).
+    pub fn get_str(&self, slug: &str) -> Option<&Writeup> {
+        self.by_slug.get(slug)
+    }
+
+    /// All slugs, sorted.
+    pub fn slugs(&self) -> BTreeSet<WriteupSlug> {
+        self.by_slug.keys().cloned().collect()
+    }
+
+    /// Number of write-ups.
+    pub fn len(&self) -> usize {
+        self.by_slug.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.by_slug.is_empty()
+    }
+
+    /// Newest first, then by title: the order of the original site's index.
+    pub fn newest_first(&self) -> Vec<&Writeup> {
+        let mut v: Vec<&Writeup> = self.by_slug.values().collect();
+        v.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
+        v
+    }
+
+    /// Every tag used, sorted.
+    pub fn tags(&self) -> Vec<&str> {
+        let set: BTreeSet<&str> =
+            self.by_slug.values().flat_map(|w| w.tags.iter().map(String::as_str)).collect();
+        set.into_iter().collect()
+    }
+}

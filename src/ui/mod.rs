@@ -1,0 +1,235 @@
+//! The egui panels: a top bar, the write-up index (left), the summary or the reader (right),
+//! load errors and notices.
+//!
+//! Panels only read state and return [`Intent`]s; `selection` applies them. The space the
+//! panels take is published as [`UiInsets`] so the camera draws the diagram beside them.
+
+mod index;
+mod reader;
+mod summary;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext, egui};
+
+use crate::loading::{LoadProblems, LoadedModel};
+use crate::selection::{Intent, Notice, Reader, Selection};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<UiInsets>()
+        .init_resource::<IndexPanel>()
+        .init_resource::<MarkdownCache>()
+        .add_systems(Startup, spawn_ui_camera)
+        .add_systems(EguiPrimaryContextPass, panels_ui);
+}
+
+/// Logical pixels of the window covered by panels on each side.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct UiInsets {
+    /// Covered on the left.
+    pub left: f32,
+    /// Covered on the right.
+    pub right: f32,
+    /// Covered at the top.
+    pub top: f32,
+    /// Covered at the bottom.
+    pub bottom: f32,
+}
+
+/// The "All write-ups" panel.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct IndexPanel {
+    /// Whether it is shown.
+    pub open: bool,
+    /// Only write-ups with this tag are listed.
+    pub tag: Option<String>,
+}
+
+#[derive(Resource, Default)]
+struct MarkdownCache(egui_commonmark::CommonMarkCache);
+
+/// Width of the summary panel; the reader is wider.
+const SUMMARY_WIDTH: f32 = 360.0;
+const READER_WIDTH: f32 = 620.0;
+const INDEX_WIDTH: f32 = 380.0;
+
+/// Egui draws with its own camera, above the diagram camera, so the diagram camera's viewport
+/// can shrink beside the panels without moving them.
+fn spawn_ui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettings>) {
+    settings.auto_create_primary_context = false;
+    commands.spawn((
+        Name::new("UI camera"),
+        Camera2d,
+        Camera { order: 1, clear_color: ClearColorConfig::None, ..default() },
+        bevy::camera::visibility::RenderLayers::none(),
+        PrimaryEguiContext,
+    ));
+}
+
+fn style(ctx: &egui::Context) {
+    use egui::{FontId, TextStyle};
+    ctx.style_mut(|s| {
+        s.text_styles = [
+            (TextStyle::Heading, FontId::proportional(22.0)),
+            (TextStyle::Body, FontId::proportional(15.0)),
+            (TextStyle::Monospace, FontId::monospace(13.5)),
+            (TextStyle::Button, FontId::proportional(15.0)),
+            (TextStyle::Small, FontId::proportional(12.5)),
+        ]
+        .into();
+        s.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        s.visuals = egui::Visuals::light();
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn panels_ui(
+    mut contexts: EguiContexts,
+    model: Option<Res<LoadedModel>>,
+    problems: Res<LoadProblems>,
+    selection: Res<Selection>,
+    reader: Res<Reader>,
+    notice: Res<Notice>,
+    mut index: ResMut<IndexPanel>,
+    mut insets: ResMut<UiInsets>,
+    mut cache: ResMut<MarkdownCache>,
+    mut intents: MessageWriter<Intent>,
+    mut styled: Local<bool>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if !*styled {
+        style(ctx);
+        *styled = true;
+    }
+    let mut out: Vec<Intent> = Vec::new();
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
+    );
+
+    let top = egui::Panel::top("top_bar")
+        .show(&mut root, |ui| top_bar_ui(ui, model.as_deref(), &mut index, &mut out))
+        .response
+        .rect
+        .height();
+
+    let mut left = 0.0;
+    if let (true, Some(model)) = (index.open, model.as_deref()) {
+        left = egui::Panel::left("index")
+            .resizable(true)
+            .default_size(INDEX_WIDTH)
+            .show(&mut root, |ui| index::index_ui(ui, model, &mut index, &mut out))
+            .response
+            .rect
+            .width();
+    }
+
+    let mut right = 0.0;
+    if let Some(model) = model.as_deref() {
+        if let Some(slug) = &reader.open
+            && let Some(w) = model.writeups.get(slug)
+        {
+            right = egui::Panel::right("reader")
+                .resizable(true)
+                .default_size(READER_WIDTH)
+                .show(&mut root, |ui| reader::reader_ui(ui, w, &mut cache.0, &mut out))
+                .response
+                .rect
+                .width();
+        } else if let Some(target) = &selection.target {
+            right = egui::Panel::right("summary")
+                .resizable(true)
+                .default_size(SUMMARY_WIDTH)
+                .show(&mut root, |ui| summary::summary_ui(ui, model, target, &mut out))
+                .response
+                .rect
+                .width();
+        }
+    }
+
+    let mut bottom = 0.0;
+    if let Some(text) = &notice.text {
+        bottom = egui::Panel::bottom("notice")
+            .show(&mut root, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new("ⓘ").strong());
+                    ui.label(text);
+                    if ui.small_button("Dismiss").clicked() {
+                        out.push(Intent::DismissNotice);
+                    }
+                });
+            })
+            .response
+            .rect
+            .height();
+    }
+
+    if !problems.0.0.is_empty() {
+        problems_ui(ctx, &problems, model.is_some());
+    } else if model.is_none() {
+        egui::Area::new("loading".into()).anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO).show(ctx, |ui| {
+            ui.label("Loading the diagram…");
+        });
+    }
+
+    insets.set_if_neq(UiInsets { left, right, top, bottom });
+    intents.write_batch(out);
+    Ok(())
+}
+
+fn top_bar_ui(ui: &mut egui::Ui, model: Option<&LoadedModel>, index: &mut IndexPanel, out: &mut Vec<Intent>) {
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("autochitect").strong().size(18.0));
+        ui.separator();
+        if let Some(m) = model {
+            ui.label(egui::RichText::new(&m.diagram.title).strong());
+            ui.label(egui::RichText::new(&m.diagram.description).weak());
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("⤢ Fit").on_hover_text("Show the whole diagram (F)").clicked() {
+                out.push(Intent::FitView);
+            }
+            let label = if index.open { "✕ All write-ups" } else { "☰ All write-ups" };
+            if ui.selectable_label(index.open, label).clicked() {
+                index.open = !index.open;
+            }
+        });
+    });
+    ui.add_space(4.0);
+}
+
+fn problems_ui(ctx: &egui::Context, problems: &LoadProblems, showing_last_good: bool) {
+    let title = if showing_last_good {
+        "The diagram has errors: showing the last version that loaded"
+    } else {
+        "The diagram could not be loaded"
+    };
+    egui::Window::new(title)
+        .id("problems".into())
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0))
+        .collapsible(false)
+        .resizable(true)
+        .default_width(720.0)
+        .show(ctx, |ui| {
+            egui::ScrollArea::vertical().max_height(400.0).show(ui, |ui| {
+                for d in &problems.0.0 {
+                    ui.label(egui::RichText::new(d.to_string()).monospace().color(egui::Color32::from_rgb(170, 30, 30)));
+                }
+            });
+            ui.label(egui::RichText::new("Fix the file and save it: the app reloads it by itself.").weak());
+        });
+}
+
+/// Small rounded tag chips.
+pub(crate) fn tags_ui(ui: &mut egui::Ui, tags: &[String]) {
+    ui.horizontal_wrapped(|ui| {
+        for t in tags {
+            egui::Frame::new()
+                .fill(egui::Color32::from_rgb(232, 236, 244))
+                .corner_radius(6.0)
+                .inner_margin(egui::Margin::symmetric(6, 2))
+                .show(ui, |ui| ui.label(egui::RichText::new(t).small()));
+        }
+    });
+}

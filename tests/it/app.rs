@@ -1,0 +1,274 @@
+//! Headless app tests: MinimalPlugins, no GPU, real files, real picking.
+
+use autochitect::model::{ComponentId, LinkId, Target, WriteupSlug};
+use autochitect::{DiagramEntity, Intent, LaunchOptions, LoadProblems, LoadedModel, Reader, Selection};
+use bevy::camera::NormalizedRenderTarget;
+use bevy::input::InputPlugin;
+use bevy::picking::pointer::{Location, PointerAction, PointerButton, PointerId, PointerInput};
+use bevy::prelude::*;
+use bevy::window::{PrimaryWindow, WindowRef};
+
+fn options() -> LaunchOptions {
+    let repo = crate::repo();
+    LaunchOptions {
+        asset_root: repo.join("assets").display().to_string(),
+        diagram_dir: repo.join("diagrams").display().to_string(),
+        ..LaunchOptions::default()
+    }
+}
+
+/// A windowless app with the explorer's plugins, loaded and settled.
+fn app_with(options: LaunchOptions, with_ui: bool) -> App {
+    let mut app = App::new();
+    autochitect::register_sources(&mut app, &options);
+    app.insert_resource(options.clone());
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin { file_path: options.asset_root.clone(), ..default() },
+        WindowPlugin::default(),
+        InputPlugin,
+        TransformPlugin,
+        bevy::image::ImagePlugin::default(),
+        bevy::camera::CameraPlugin,
+        bevy::picking::DefaultPickingPlugins,
+    ));
+    app.init_asset::<Mesh>().init_asset::<ColorMaterial>().init_asset::<Font>();
+    if with_ui {
+        app.add_plugins(bevy_egui::EguiPlugin::default());
+    }
+    app.add_plugins(autochitect::AppPlugin);
+    if with_ui {
+        app.add_plugins(autochitect::UiPlugin);
+    }
+    // Swap the system browser for a recorder: tests never open windows.
+    app.insert_resource(autochitect::LinkOpener(Box::new(record_opened)));
+    settle(&mut app);
+    app
+}
+
+static OPENED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn record_opened(url: &str) -> Result<(), String> {
+    OPENED.lock().map_err(|e| e.to_string())?.push(url.to_owned());
+    Ok(())
+}
+
+fn app() -> App {
+    app_with(options(), false)
+}
+
+/// Runs frames until the model is loaded (or problems are reported), then a few more.
+fn settle(app: &mut App) {
+    for _ in 0..2000 {
+        app.update();
+        let w = app.world();
+        if w.get_resource::<LoadedModel>().is_some() || !w.resource::<LoadProblems>().0.0.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    for _ in 0..3 {
+        app.update();
+    }
+}
+
+fn window(app: &mut App) -> Entity {
+    let mut q = app.world_mut().query_filtered::<Entity, With<PrimaryWindow>>();
+    q.single(app.world()).expect("a primary window")
+}
+
+/// Where a world point is in the window, in logical pixels.
+fn screen_pos(app: &mut App, world: Vec2) -> Vec2 {
+    let mut q = app.world_mut().query_filtered::<(&Camera, &GlobalTransform), With<autochitect::MainCamera>>();
+    let (camera, transform) = q.single(app.world()).expect("camera");
+    let offset = camera.logical_viewport_rect().map_or(Vec2::ZERO, |r| r.min);
+    camera.world_to_viewport(transform, world.extend(0.0)).expect("on screen") + offset
+}
+
+fn component_center(app: &mut App, id: &str) -> Vec2 {
+    let c = app.world().resource::<LoadedModel>().diagram.component(id).expect("component").rect.center();
+    screen_pos(app, Vec2::new(c.x, -c.y))
+}
+
+fn click_at(app: &mut App, pos: Vec2) {
+    let win = window(app);
+    let target = NormalizedRenderTarget::Window(WindowRef::Primary.normalize(Some(win)).expect("window ref"));
+    let location = Location { target, position: pos };
+    for action in [PointerAction::Move { delta: Vec2::ZERO }, PointerAction::Press(PointerButton::Primary), PointerAction::Release(PointerButton::Primary)] {
+        app.world_mut().write_message(PointerInput::new(PointerId::Mouse, location.clone(), action));
+        app.update();
+    }
+    app.update();
+}
+
+fn selected(app: &App) -> Option<Target> {
+    app.world().resource::<Selection>().target.clone()
+}
+
+fn comp(id: &str) -> Option<Target> {
+    Some(Target::Component(ComponentId::new(id)))
+}
+
+#[test]
+fn loading_spawns_one_entity_per_component_and_link() {
+    let mut app = app();
+    let model = app.world().resource::<LoadedModel>().clone();
+    let mut q = app.world_mut().query::<&DiagramEntity>();
+    let entities: Vec<Target> = q.iter(app.world()).map(|d| d.target.clone()).collect();
+    let comps = entities.iter().filter(|t| matches!(t, Target::Component(_))).count();
+    let links = entities.iter().filter(|t| matches!(t, Target::Link(_))).count();
+    assert_eq!(comps, model.diagram.components().len());
+    assert_eq!(links, model.diagram.links().len());
+    assert!(comps >= 40 && links >= 10);
+}
+
+#[test]
+fn clicking_a_component_selects_it_and_its_writeup() {
+    let mut app = app();
+    let pos = component_center(&mut app, "a-raft");
+    click_at(&mut app, pos);
+    assert_eq!(selected(&app), comp("a-raft"));
+    let model = app.world().resource::<LoadedModel>().clone();
+    let slug = model.diagram.writeup_of(&Target::Component(ComponentId::new("a-raft"))).cloned();
+    assert_eq!(slug, Some(WriteupSlug::new("raft-protocol")));
+}
+
+#[test]
+fn clicking_a_nested_box_selects_the_innermost_one() {
+    let mut app = app();
+    // The kernel's own header area selects the kernel, its child selects the child.
+    let kernel = app.world().resource::<LoadedModel>().diagram.component("b-kernel").expect("kernel").rect;
+    let header = screen_pos(&mut app, Vec2::new(kernel.x + kernel.w / 2.0, -(kernel.y + 12.0)));
+    click_at(&mut app, header);
+    assert_eq!(selected(&app), comp("b-kernel"));
+    let pos = component_center(&mut app, "b-sockets");
+    click_at(&mut app, pos);
+    assert_eq!(selected(&app), comp("b-sockets"));
+}
+
+#[test]
+fn clicking_the_cable_selects_it() {
+    let mut app = app();
+    let model = app.world().resource::<LoadedModel>().clone();
+    let cable = model.diagram.link("cable").expect("cable");
+    // Middle of the cable's bottom run, between the two computers.
+    let (a, b) = (cable.path[1], cable.path[2]);
+    let pos = screen_pos(&mut app, Vec2::new((a.x + b.x) / 2.0, -(a.y + b.y) / 2.0));
+    click_at(&mut app, pos);
+    assert_eq!(selected(&app), Some(Target::Link(LinkId::new("cable"))));
+}
+
+#[test]
+fn clicking_empty_canvas_and_escape_clear_the_selection() {
+    let mut app = app();
+    let pos = component_center(&mut app, "a-gc");
+    click_at(&mut app, pos);
+    assert_eq!(selected(&app), comp("a-gc"));
+    // Between the two computers, above the cross links: empty canvas.
+    let empty = screen_pos(&mut app, Vec2::new(850.0, -20.0));
+    click_at(&mut app, empty);
+    assert_eq!(selected(&app), None);
+
+    click_at(&mut app, pos);
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::Escape);
+    app.update();
+    assert_eq!(selected(&app), None);
+}
+
+#[test]
+fn related_topic_moves_the_selection_near_the_current_one() {
+    let mut app = app();
+    let pos = component_center(&mut app, "b-raft");
+    click_at(&mut app, pos);
+    app.world_mut().write_message(Intent::ShowTopic(WriteupSlug::new("leader-election")));
+    app.update();
+    // The leader-election box on the same computer, not the one on computer A.
+    assert_eq!(selected(&app), comp("b-election"));
+}
+
+#[test]
+fn escape_closes_the_reader_before_clearing_the_selection() {
+    let mut app = app();
+    let pos = component_center(&mut app, "a-disk");
+    click_at(&mut app, pos);
+    app.world_mut().write_message(Intent::OpenWriteup(WriteupSlug::new("storage-durability")));
+    app.update();
+    assert_eq!(app.world().resource::<Reader>().open, Some(WriteupSlug::new("storage-durability")));
+    for expected_selection in [comp("a-disk"), None] {
+        app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::Escape);
+        app.update();
+        app.world_mut().resource_mut::<ButtonInput<KeyCode>>().release(KeyCode::Escape);
+        app.update();
+        assert_eq!(app.world().resource::<Reader>().open, None);
+        assert_eq!(selected(&app), expected_selection);
+    }
+}
+
+#[test]
+fn writeup_links_open_in_app_and_unsafe_schemes_are_refused() {
+    let mut app = app();
+    app.world_mut().write_message(Intent::FollowLink("#/writeup/gossip-protocol".into()));
+    app.update();
+    assert_eq!(app.world().resource::<Reader>().open, Some(WriteupSlug::new("gossip-protocol")));
+    assert_eq!(selected(&app), comp("a-gossip"));
+
+    for bad in ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi"] {
+        app.world_mut().write_message(Intent::FollowLink(bad.into()));
+        app.update();
+        let notice = app.world().resource::<autochitect::Notice>().text.clone().unwrap_or_default();
+        assert!(notice.starts_with("Not opened"), "{bad}: {notice}");
+    }
+    app.world_mut().write_message(Intent::FollowLink("https://raft.github.io/".into()));
+    app.update();
+    assert!(OPENED.lock().expect("lock").contains(&"https://raft.github.io/".to_string()));
+}
+
+#[test]
+fn launch_options_select_and_open() {
+    let mut app = app_with(
+        LaunchOptions { select: Some("cable".into()), writeup: Some("osi-model".into()), ..options() },
+        false,
+    );
+    app.update();
+    assert_eq!(selected(&app), Some(Target::Link(LinkId::new("cable"))));
+    assert_eq!(app.world().resource::<Reader>().open, Some(WriteupSlug::new("osi-model")));
+}
+
+#[test]
+fn a_broken_diagram_reports_positions_instead_of_loading() {
+    let dir = std::env::temp_dir().join(format!("autochitect-app-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("bad.ron"), "(\n  title: \"Bad\",\n  components: [(id: \"x\", label: \"\", kind: Os, at: (0, 0), size: (1, 1))],\n)\n").expect("write");
+    let app = app_with(
+        LaunchOptions { diagram_dir: dir.display().to_string(), diagram_file: "bad.ron".into(), ..options() },
+        false,
+    );
+    assert!(app.world().get_resource::<LoadedModel>().is_none());
+    let problems: Vec<String> = app.world().resource::<LoadProblems>().0.0.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].ends_with("bad.ron:3:34: error: component `x` has an empty label"), "{problems:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_click_over_a_panel_selects_nothing_beneath_it() {
+    let mut app = app_with(options(), true);
+    for _ in 0..3 {
+        app.update();
+    }
+    // Select something on the right-hand computer so the summary panel opens on the right.
+    let pos = component_center(&mut app, "b-sockets");
+    click_at(&mut app, pos);
+    assert_eq!(selected(&app), comp("b-sockets"));
+    for _ in 0..3 {
+        app.update();
+    }
+    let insets = *app.world().resource::<autochitect::UiInsets>();
+    assert!(insets.right > 200.0, "the summary panel is open: {insets:?}");
+    // Click inside the panel, at a point where a component is drawn beneath it.
+    let win = window(&mut app);
+    let width = app.world().get::<Window>(win).expect("window").width();
+    let under_panel = Vec2::new(width - insets.right / 2.0, 300.0);
+    click_at(&mut app, under_panel);
+    assert_eq!(selected(&app), comp("b-sockets"));
+}

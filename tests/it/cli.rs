@@ -1,0 +1,70 @@
+//! Command-line parsing and `check` on files.
+
+use autochitect::cli::{Command, Open, parse};
+
+fn args(a: &[&str]) -> Vec<String> {
+    a.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn no_arguments_open_the_default_diagram() {
+    assert_eq!(parse(&[]), Ok(Command::Open(Open::default())));
+}
+
+#[test]
+fn diagram_and_targets() {
+    let parsed = parse(&args(&["x.ron", "--select", "a-raft", "--writeup", "raft-protocol"]));
+    assert_eq!(
+        parsed,
+        Ok(Command::Open(Open {
+            diagram: Some("x.ron".into()),
+            select: Some("a-raft".into()),
+            writeup: Some("raft-protocol".into()),
+        }))
+    );
+}
+
+#[test]
+fn check_takes_paths() {
+    assert_eq!(parse(&args(&["check", "a.ron", "dir"])), Ok(Command::Check { paths: args(&["a.ron", "dir"]) }));
+}
+
+#[test]
+fn usage_errors_are_messages() {
+    assert!(parse(&args(&["--select"])).is_err_and(|e| e.contains("needs a value")));
+    assert!(parse(&args(&["--bogus"])).is_err_and(|e| e.contains("unknown option")));
+    assert!(parse(&args(&["a.ron", "b.ron"])).is_err());
+}
+
+#[test]
+fn check_reports_a_broken_file_with_its_position() {
+    let dir = std::env::temp_dir().join(format!("autochitect-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("broken.ron");
+    std::fs::write(
+        &file,
+        "(\n  title: \"Broken\",\n  components: [\n    (id: \"a\", label: \"A\", kind: Os, parent: \"ghost\", at: (0, 0), size: (10, 10)),\n  ],\n)\n",
+    )
+    .expect("write");
+    let report = autochitect::check::check_paths(&crate::repo(), &[file.display().to_string()]);
+    let lines: Vec<String> = report.diagnostics.0.iter().map(ToString::to_string).collect();
+    assert_eq!(lines, [format!("{}:4:46: error: component `a` names unknown parent `ghost`", file.display())]);
+    assert_eq!(report.writeups, 13);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn check_binary_exits_1_on_errors_and_0_on_the_shipped_files() {
+    let bin = env!("CARGO_BIN_EXE_autochitect");
+    let ok = std::process::Command::new(bin).arg("check").current_dir(crate::repo()).output().expect("runs");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let dir = std::env::temp_dir().join(format!("autochitect-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("bad.ron");
+    std::fs::write(&file, "(title: \"x\", components: [(id: \"a\"]").expect("write");
+    let bad = std::process::Command::new(bin).arg("check").arg(&file).current_dir(crate::repo()).output().expect("runs");
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.starts_with(&format!("{}:1:", file.display())), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

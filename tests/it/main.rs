@@ -1,0 +1,12 @@
+//! The one integration-test binary (Bevy is linked once). One module per area.
+
+mod app;
+mod cli;
+mod content;
+mod model;
+mod writeups;
+
+/// The repository root, for tests that read shipped files.
+pub fn repo() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
