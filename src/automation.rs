@@ -47,7 +47,10 @@ pub fn snapshot(
                 .map(|p| p + offset)
                 .collect();
             if let [a, b] = screen.as_slice() {
-                components.insert(c.id.to_string(), serde_json::json!([a.x, a.y, b.x - a.x, b.y - a.y]));
+                components.insert(
+                    c.id.to_string(),
+                    serde_json::json!([a.x, a.y, b.x - a.x, b.y - a.y]),
+                );
             }
         }
     }
@@ -79,13 +82,23 @@ fn write_state(
     if !changed {
         return;
     }
-    let json = snapshot(model.as_deref(), &problems, &selection, &reader, all_cameras.single().ok()).to_string();
+    let json = snapshot(
+        model.as_deref(),
+        &problems,
+        &selection,
+        &reader,
+        all_cameras.single().ok(),
+    )
+    .to_string();
     if *last == json {
         return;
     }
     // Write then rename, so a reader never sees half a file.
     let tmp = file.0.with_extension("tmp");
-    if std::fs::write(&tmp, &json).and_then(|()| std::fs::rename(&tmp, &file.0)).is_ok() {
+    if std::fs::write(&tmp, &json)
+        .and_then(|()| std::fs::rename(&tmp, &file.0))
+        .is_ok()
+    {
         *last = json;
     }
 }

@@ -30,7 +30,9 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (
                 (pan, zoom).in_set(AppSystems::Input),
-                (update_viewport, fit_on_request).chain().in_set(AppSystems::Apply),
+                (update_viewport, fit_on_request)
+                    .chain()
+                    .in_set(AppSystems::Apply),
                 apply_view.in_set(AppSystems::Visuals),
             ),
         );
@@ -66,8 +68,13 @@ fn spawn_camera(mut commands: Commands) {
 /// The scale that fits `bounds` (world) into a viewport of `size` logical pixels.
 pub fn fit_view(bounds: bevy::math::Rect, size: Vec2) -> CameraView {
     let avail = (size - Vec2::splat(2.0 * FIT_MARGIN)).max(Vec2::splat(1.0));
-    let scale = (bounds.width() / avail.x).max(bounds.height() / avail.y).max(1.0 / MAX_PIXELS_PER_UNIT);
-    CameraView { center: bounds.center(), scale }
+    let scale = (bounds.width() / avail.x)
+        .max(bounds.height() / avail.y)
+        .max(1.0 / MAX_PIXELS_PER_UNIT);
+    CameraView {
+        center: bounds.center(),
+        scale,
+    }
 }
 
 /// The diagram's bounds in world coordinates (y up).
@@ -101,25 +108,44 @@ fn fit_on_request(
 }
 
 fn clamp_scale(scale: f32, model: Option<&LoadedModel>, size: Vec2) -> f32 {
-    let max = model.map_or(100.0, |m| fit_view(world_bounds(m), size).scale * MAX_ZOOM_OUT_OF_FIT);
-    scale.clamp(1.0 / MAX_PIXELS_PER_UNIT, max.max(1.0 / MAX_PIXELS_PER_UNIT))
+    let max = model.map_or(100.0, |m| {
+        fit_view(world_bounds(m), size).scale * MAX_ZOOM_OUT_OF_FIT
+    });
+    scale.clamp(
+        1.0 / MAX_PIXELS_PER_UNIT,
+        max.max(1.0 / MAX_PIXELS_PER_UNIT),
+    )
 }
 
 fn pointer_free(egui: &Option<Res<bevy_egui::input::EguiWantsInput>>) -> bool {
     !egui.as_ref().is_some_and(|w| w.wants_any_pointer_input())
 }
 
+/// Whether a window position (logical pixels) is on the diagram canvas, i.e. inside the diagram
+/// camera's viewport and not under a panel. Panels take the rest of the window.
+pub fn on_canvas(camera: &Camera, position: Vec2) -> bool {
+    camera
+        .logical_viewport_rect()
+        .is_none_or(|r| r.contains(position))
+}
+
 fn pan(
     buttons: Res<ButtonInput<MouseButton>>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
     egui: Option<Res<bevy_egui::input::EguiWantsInput>>,
+    camera: Single<&Camera, With<MainCamera>>,
     mut state: ResMut<PanState>,
     view: Option<ResMut<CameraView>>,
 ) {
     let cursor = window.and_then(|w| w.cursor_position());
     let any = [MouseButton::Left, MouseButton::Middle, MouseButton::Right];
-    if buttons.any_just_pressed(any) && pointer_free(&egui) {
-        *state = PanState { pressed_at: cursor, dragged: false, last: cursor };
+    let starts_on_canvas = cursor.is_some_and(|c| on_canvas(&camera, c)) && pointer_free(&egui);
+    if buttons.any_just_pressed(any) && starts_on_canvas {
+        *state = PanState {
+            pressed_at: cursor,
+            dragged: false,
+            last: cursor,
+        };
     }
     if !buttons.any_pressed(any) {
         if state.pressed_at.is_some() && buttons.any_just_released(any) {
@@ -131,7 +157,9 @@ fn pan(
         }
         return;
     }
-    let (Some(start), Some(now), Some(last)) = (state.pressed_at, cursor, state.last) else { return };
+    let (Some(start), Some(now), Some(last)) = (state.pressed_at, cursor, state.last) else {
+        return;
+    };
     if now.distance(start) > DRAG_THRESHOLD {
         state.dragged = true;
     }
@@ -139,7 +167,8 @@ fn pan(
         if let Some(mut view) = view {
             let delta = now - last;
             // Screen y grows downwards, world y upwards.
-            view.center += Vec2::new(-delta.x, delta.y) * view.scale;
+            let scale = view.scale;
+            view.center += Vec2::new(-delta.x, delta.y) * scale;
         }
     }
     state.last = Some(now);
@@ -165,7 +194,8 @@ fn zoom(
             MouseScrollUnit::Pixel => ev.y / 60.0,
         })
         .sum();
-    if !pointer_free(&egui) {
+    let cursor = window.as_ref().and_then(|w| w.cursor_position());
+    if !pointer_free(&egui) || !cursor.is_some_and(|c| on_canvas(camera.0, c)) {
         steps = 0.0; // the wheel scrolls the panel under the cursor instead
     }
     if !egui.as_ref().is_some_and(|w| w.wants_any_keyboard_input()) {
@@ -198,7 +228,9 @@ fn update_viewport(
     window: Option<Single<&Window, With<PrimaryWindow>>>,
     mut camera: Single<&mut Camera, With<MainCamera>>,
 ) {
-    let (Some(insets), Some(window)) = (insets, window) else { return };
+    let (Some(insets), Some(window)) = (insets, window) else {
+        return;
+    };
     let sf = window.scale_factor();
     let full = UVec2::new(window.physical_width(), window.physical_height());
     let pos = UVec2::new((insets.left * sf) as u32, (insets.top * sf) as u32);
@@ -210,7 +242,9 @@ fn update_viewport(
         ..default()
     });
     let changed = match (&camera.viewport, &viewport) {
-        (Some(a), Some(b)) => a.physical_position != b.physical_position || a.physical_size != b.physical_size,
+        (Some(a), Some(b)) => {
+            a.physical_position != b.physical_position || a.physical_size != b.physical_size
+        }
         (None, None) => false,
         _ => true,
     };
@@ -223,7 +257,9 @@ fn apply_view(
     view: Option<Res<CameraView>>,
     mut camera: Single<(&mut Transform, &mut Projection), With<MainCamera>>,
 ) {
-    let Some(view) = view.filter(|v| v.is_changed()) else { return };
+    let Some(view) = view.filter(|v| v.is_changed()) else {
+        return;
+    };
     let (transform, projection) = &mut *camera;
     transform.translation.x = view.center.x;
     transform.translation.y = view.center.y;

@@ -24,7 +24,11 @@ pub fn read_writeups(dir: &Path, diags: &mut Diagnostics) -> Vec<WriteupSource> 
     let index = match std::fs::read_to_string(&index_path) {
         Ok(text) => text,
         Err(e) => {
-            diags.error(&index_name, None, format!("cannot read the write-up index: {e}"));
+            diags.error(
+                &index_name,
+                None,
+                format!("cannot read the write-up index: {e}"),
+            );
             return Vec::new();
         }
     };
@@ -42,7 +46,11 @@ pub fn read_writeups(dir: &Path, diags: &mut Diagnostics) -> Vec<WriteupSource> 
         let read = |p: &Path, diags: &mut Diagnostics| match std::fs::read_to_string(p) {
             Ok(t) => Some(t),
             Err(e) => {
-                diags.error(&p.display().to_string(), None, format!("cannot read write-up `{slug}`: {e}"));
+                diags.error(
+                    &p.display().to_string(),
+                    None,
+                    format!("cannot read write-up `{slug}`: {e}"),
+                );
                 None
             }
         };
@@ -64,11 +72,18 @@ pub fn read_writeups(dir: &Path, diags: &mut Diagnostics) -> Vec<WriteupSource> 
             .filter_map(Result::ok)
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "ron" || e == "md"))
-            .filter(|p| p.file_stem().is_some_and(|s| s != "index" && !listed.contains(&*s.to_string_lossy())))
+            .filter(|p| {
+                p.file_stem()
+                    .is_some_and(|s| s != "index" && !listed.contains(&*s.to_string_lossy()))
+            })
             .collect();
         stray.sort();
         for p in stray {
-            diags.error(&p.display().to_string(), None, "this write-up file is not listed in index.ron");
+            diags.error(
+                &p.display().to_string(),
+                None,
+                "this write-up file is not listed in index.ron",
+            );
         }
     }
     sources
@@ -99,12 +114,18 @@ pub fn check_paths(root: &Path, paths: &[String]) -> Report {
                     files.sort();
                     diagram_files.extend(files);
                 }
-                Err(e) => report.diagnostics.error(&p.display().to_string(), None, format!("cannot read folder: {e}")),
+                Err(e) => report.diagnostics.error(
+                    &p.display().to_string(),
+                    None,
+                    format!("cannot read folder: {e}"),
+                ),
             }
         } else if p.is_file() {
             diagram_files.push(p);
         } else {
-            report.diagnostics.error(&p.display().to_string(), None, "no such file or folder");
+            report
+                .diagnostics
+                .error(&p.display().to_string(), None, "no such file or folder");
         }
     }
     // Diagrams are checked against the project's write-ups even when only a diagram is named.
@@ -133,10 +154,15 @@ pub fn check_paths(root: &Path, paths: &[String]) -> Report {
                 Err(e) => report.diagnostics.0.push(Diagnostic::error(
                     &name,
                     None,
-                    format!("the file is not valid UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to()),
+                    format!(
+                        "the file is not valid UTF-8 (first bad byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                 )),
             },
-            Err(e) => report.diagnostics.error(&name, None, format!("cannot read: {e}")),
+            Err(e) => report
+                .diagnostics
+                .error(&name, None, format!("cannot read: {e}")),
         }
     }
     report
@@ -157,7 +183,10 @@ pub fn run(paths: &[String]) -> ExitCode {
         );
         ExitCode::from(1)
     } else {
-        println!("check: {} diagram(s) and {} write-up(s) are valid", report.diagrams, report.writeups);
+        println!(
+            "check: {} diagram(s) and {} write-up(s) are valid",
+            report.diagrams, report.writeups
+        );
         ExitCode::SUCCESS
     }
 }

@@ -61,7 +61,11 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "-V" | "--version" => return Ok(Command::Version),
             "--select" | "--writeup" => {
                 let value = it.next().ok_or_else(|| format!("`{arg}` needs a value"))?;
-                let slot = if arg == "--select" { &mut open.select } else { &mut open.writeup };
+                let slot = if arg == "--select" {
+                    &mut open.select
+                } else {
+                    &mut open.writeup
+                };
                 *slot = Some(value.clone());
             }
             flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
@@ -114,7 +118,10 @@ pub fn launch_options(open: &Open) -> Result<crate::LaunchOptions, String> {
     if !diagram.is_file() {
         return Err(format!("no diagram file at {}", diagram.display()));
     }
-    let dir = diagram.parent().map(|d| d.to_path_buf()).unwrap_or_default();
+    let dir = diagram
+        .parent()
+        .map(|d| d.to_path_buf())
+        .unwrap_or_default();
     let file = diagram
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())

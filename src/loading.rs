@@ -60,7 +60,8 @@ impl AssetLoader for TextLoader {
     ) -> Result<TextFile, TextLoadError> {
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes).await?;
-        let text = String::from_utf8(bytes).map_err(|e| TextLoadError::Utf8(e.utf8_error().valid_up_to()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| TextLoadError::Utf8(e.utf8_error().valid_up_to()))?;
         Ok(TextFile { text })
     }
 
@@ -109,8 +110,7 @@ fn display_name(options: &LaunchOptions) -> String {
 }
 
 fn start_loading(mut commands: Commands, server: Res<AssetServer>, options: Res<LaunchOptions>) {
-    let diagram_path =
-        AssetPath::from(options.diagram_file.clone()).with_source(DIAGRAM_SOURCE);
+    let diagram_path = AssetPath::from(options.diagram_file.clone()).with_source(DIAGRAM_SOURCE);
     commands.insert_resource(Sources {
         diagram: server.load(diagram_path),
         index: server.load(format!("{WRITEUP_DIR}/index.ron")),
@@ -139,8 +139,9 @@ fn track_index(
     any |= failures.read().count() > 0;
     if index_changed && let Some(index) = texts.get(&sources.index) {
         // Slugs the index names, valid or not: invalid ones are reported by `assemble`.
-        let slugs: Vec<String> =
-            crate::model::ron_options().from_str::<Vec<String>>(&index.text).unwrap_or_default();
+        let slugs: Vec<String> = crate::model::ron_options()
+            .from_str::<Vec<String>>(&index.text)
+            .unwrap_or_default();
         sources.writeups = slugs
             .into_iter()
             .filter(|s| crate::model::is_valid_slug(s))
@@ -157,7 +158,10 @@ fn track_index(
 }
 
 fn settled(server: &AssetServer, handle: &Handle<TextFile>) -> bool {
-    matches!(server.load_state(handle), LoadState::Loaded | LoadState::Failed(_))
+    matches!(
+        server.load_state(handle),
+        LoadState::Loaded | LoadState::Failed(_)
+    )
 }
 
 fn failure(server: &AssetServer, handle: &Handle<TextFile>) -> Option<String> {
@@ -179,10 +183,13 @@ fn assemble(
     if !sources.dirty {
         return;
     }
-    let all = std::iter::once(&sources.diagram)
-        .chain(std::iter::once(&sources.index))
-        .chain(sources.writeups.iter().flat_map(|(_, m, b)| [m, b]));
-    if !all.clone().all(|h| settled(&server, h)) {
+    let ready = settled(&server, &sources.diagram)
+        && settled(&server, &sources.index)
+        && sources
+            .writeups
+            .iter()
+            .all(|(_, m, b)| settled(&server, m) && settled(&server, b));
+    if !ready {
         return;
     }
     sources.dirty = false;
@@ -196,7 +203,11 @@ fn assemble(
                 diags.0.extend(d.0);
             }
         }
-        (None, err) => diags.error(&index_name, None, err.unwrap_or_else(|| "cannot load the write-up index".into())),
+        (None, err) => diags.error(
+            &index_name,
+            None,
+            err.unwrap_or_else(|| "cannot load the write-up index".into()),
+        ),
     }
     for (slug, meta, body) in &sources.writeups {
         let meta_file = format!("{WRITEUP_DIR}/{slug}.ron");
@@ -210,19 +221,36 @@ fn assemble(
             }
         };
         if let (Some(meta), Some(body)) = (get(meta, &meta_file), get(body, &body_file)) {
-            writeup_sources.push(WriteupSource { slug: slug.clone(), meta_file, meta, body_file, body });
+            writeup_sources.push(WriteupSource {
+                slug: slug.clone(),
+                meta_file,
+                meta,
+                body_file,
+                body,
+            });
         }
     }
-    let slugs: BTreeSet<WriteupSlug> =
-        writeup_sources.iter().map(|s| WriteupSlug::new(s.slug.as_str())).collect();
-    let catalog = WriteupCatalog::build(&writeup_sources).map_err(|d| diags.0.extend(d.0)).ok();
+    let slugs: BTreeSet<WriteupSlug> = writeup_sources
+        .iter()
+        .map(|s| WriteupSlug::new(s.slug.as_str()))
+        .collect();
+    let catalog = WriteupCatalog::build(&writeup_sources)
+        .map_err(|d| diags.0.extend(d.0))
+        .ok();
 
-    let diagram = match (texts.get(&sources.diagram), failure(&server, &sources.diagram)) {
+    let diagram = match (
+        texts.get(&sources.diagram),
+        failure(&server, &sources.diagram),
+    ) {
         (Some(t), _) => crate::model::parse_diagram(&sources.diagram_name, &t.text, &slugs)
             .map_err(|d| diags.0.extend(d.0))
             .ok(),
         (None, err) => {
-            diags.error(&sources.diagram_name, None, err.unwrap_or_else(|| "cannot load the diagram".into()));
+            diags.error(
+                &sources.diagram_name,
+                None,
+                err.unwrap_or_else(|| "cannot load the diagram".into()),
+            );
             None
         }
     };

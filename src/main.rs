@@ -14,16 +14,18 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(autochitect::cli::Command::Check { paths }) => autochitect::check::run(&paths),
-        Ok(autochitect::cli::Command::Open(open)) => match autochitect::cli::launch_options(&open) {
-            Ok(options) => {
-                autochitect::run(options);
-                ExitCode::SUCCESS
+        Ok(autochitect::cli::Command::Open(open)) => {
+            match autochitect::cli::launch_options(&open) {
+                Ok(options) => {
+                    autochitect::run(options);
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("autochitect: {message}");
+                    ExitCode::from(2)
+                }
             }
-            Err(message) => {
-                eprintln!("autochitect: {message}");
-                ExitCode::from(2)
-            }
-        },
+        }
         Err(message) => {
             eprintln!("autochitect: {message}\n\n{}", autochitect::cli::USAGE);
             ExitCode::from(2)

@@ -11,7 +11,10 @@ use bevy::window::PrimaryWindow;
 use crate::camera::MainCamera;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(PreUpdate, hit_test.in_set(bevy::picking::PickingSystems::Backend));
+    app.add_systems(
+        PreUpdate,
+        hit_test.in_set(bevy::picking::PickingSystems::Backend),
+    );
 }
 
 /// The clickable shape of a diagram entity, in world coordinates.
@@ -62,13 +65,23 @@ fn distance_to_segment(p: Vec2, a: Vec2, b: Vec2) -> f32 {
 
 fn hit_test(
     pointers: Query<(&PointerId, &PointerLocation)>,
-    cameras: Query<(Entity, &Camera, &GlobalTransform, &bevy::camera::RenderTarget), With<MainCamera>>,
+    cameras: Query<
+        (
+            Entity,
+            &Camera,
+            &GlobalTransform,
+            &bevy::camera::RenderTarget,
+        ),
+        With<MainCamera>,
+    >,
     primary: Query<Entity, With<PrimaryWindow>>,
     shapes: Query<(Entity, &PickShape)>,
     mut out: MessageWriter<PointerHits>,
 ) {
     for (pointer, location) in &pointers {
-        let Some(loc) = location.location() else { continue };
+        let Some(loc) = location.location() else {
+            continue;
+        };
         for (cam_entity, camera, cam_transform, target) in &cameras {
             if !loc.is_in_viewport(camera, target, &primary) {
                 continue;
@@ -77,12 +90,17 @@ fn hit_test(
             if let Some(offset) = camera.logical_viewport_rect().map(|r| r.min) {
                 pos -= offset;
             }
-            let Ok(world) = camera.viewport_to_world_2d(cam_transform, pos) else { continue };
+            let Ok(world) = camera.viewport_to_world_2d(cam_transform, pos) else {
+                continue;
+            };
             let mut hits: Vec<(Entity, HitData)> = shapes
                 .iter()
                 .filter_map(|(e, shape)| {
                     let depth = shape.hit(world)?;
-                    Some((e, HitData::new(cam_entity, depth, Some(world.extend(0.0)), None)))
+                    Some((
+                        e,
+                        HitData::new(cam_entity, depth, Some(world.extend(0.0)), None),
+                    ))
                 })
                 .collect();
             hits.sort_by(|a, b| a.1.depth.total_cmp(&b.1.depth));

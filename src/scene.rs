@@ -21,7 +21,10 @@ use crate::theme;
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         Update,
-        (rebuild.run_if(resource_exists_and_changed::<LoadedModel>), restyle)
+        (
+            rebuild.run_if(resource_exists_and_changed::<LoadedModel>),
+            restyle,
+        )
             .chain()
             .in_set(AppSystems::Visuals),
     )
@@ -84,13 +87,19 @@ pub fn rounded_rect_mesh(size: Vec2, radius: f32) -> Mesh {
         let next = if i + 1 < n { i + 1 } else { 1 };
         indices.extend([0, i, next]);
     }
-    let uvs: Vec<[f32; 2]> = positions.iter().map(|p| [p[0] / size.x + 0.5, 0.5 - p[1] / size.y]).collect();
+    let uvs: Vec<[f32; 2]> = positions
+        .iter()
+        .map(|p| [p[0] / size.x + 0.5, 0.5 - p[1] / size.y])
+        .collect();
     let normals = vec![[0.0, 0.0, 1.0]; positions.len()];
-    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::default())
-        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
-        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
-        .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
-        .with_inserted_indices(Indices::U32(indices))
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::default(),
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, normals)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
+    .with_inserted_indices(Indices::U32(indices))
 }
 
 /// Z layers: deeper boxes above their parents, links above all boxes, labels above their shapes.
@@ -113,9 +122,20 @@ fn rebuild(
     }
     let font: Handle<Font> = server.load(theme::FONT);
     let root = commands
-        .spawn((Name::new("Diagram"), DiagramRoot, Transform::default(), Visibility::default()))
+        .spawn((
+            Name::new("Diagram"),
+            DiagramRoot,
+            Transform::default(),
+            Visibility::default(),
+        ))
         .id();
-    let mut ctx = SpawnCtx { commands: &mut commands, meshes: &mut meshes, materials: &mut materials, font, root };
+    let mut ctx = SpawnCtx {
+        commands: &mut commands,
+        meshes: &mut meshes,
+        materials: &mut materials,
+        font,
+        root,
+    };
     for c in model.diagram.components() {
         ctx.component(c);
     }
@@ -136,7 +156,11 @@ impl SpawnCtx<'_, '_, '_> {
     fn label(&self, text: &str, size: f32, color: Color) -> impl Bundle {
         (
             Text2d::new(text),
-            TextFont { font: self.font.clone().into(), font_size: bevy::text::FontSize::Px(size), ..default() },
+            TextFont {
+                font: self.font.clone().into(),
+                font_size: bevy::text::FontSize::Px(size),
+                ..default()
+            },
             TextColor(color),
         )
     }
@@ -155,7 +179,10 @@ impl SpawnCtx<'_, '_, '_> {
             .commands
             .spawn((
                 Name::new("Selection halo"),
-                Mesh2d(self.meshes.add(rounded_rect_mesh(size + Vec2::splat(2.0 * s), theme::CORNER_RADIUS + s))),
+                Mesh2d(self.meshes.add(rounded_rect_mesh(
+                    size + Vec2::splat(2.0 * s),
+                    theme::CORNER_RADIUS + s,
+                ))),
                 MeshMaterial2d(halo_mat),
                 Transform::from_xyz(0.0, 0.0, -0.02),
                 Visibility::Hidden,
@@ -163,13 +190,19 @@ impl SpawnCtx<'_, '_, '_> {
             .id();
         let border = (
             Name::new("Border"),
-            Mesh2d(self.meshes.add(rounded_rect_mesh(size, theme::CORNER_RADIUS))),
+            Mesh2d(
+                self.meshes
+                    .add(rounded_rect_mesh(size, theme::CORNER_RADIUS)),
+            ),
             MeshMaterial2d(outline.clone()),
             Transform::from_xyz(0.0, 0.0, -0.01),
         );
         let body = (
             Name::new("Fill"),
-            Mesh2d(self.meshes.add(rounded_rect_mesh(size - Vec2::splat(2.0 * b), theme::CORNER_RADIUS - b))),
+            Mesh2d(self.meshes.add(rounded_rect_mesh(
+                size - Vec2::splat(2.0 * b),
+                theme::CORNER_RADIUS - b,
+            ))),
             MeshMaterial2d(fill.clone()),
             Transform::default(),
         );
@@ -183,8 +216,13 @@ impl SpawnCtx<'_, '_, '_> {
                 Transform::from_xyz(0.0, 0.0, 0.5),
             )
         } else {
-            let font = if c.kind == ComponentKind::Computer { theme::COMPUTER_FONT } else { theme::CONTAINER_FONT };
-            let corner = Vec2::new(-size.x / 2.0, size.y / 2.0) + Vec2::new(theme::TITLE_INSET.x, -theme::TITLE_INSET.y);
+            let font = if c.kind == ComponentKind::Computer {
+                theme::COMPUTER_FONT
+            } else {
+                theme::CONTAINER_FONT
+            };
+            let corner = Vec2::new(-size.x / 2.0, size.y / 2.0)
+                + Vec2::new(theme::TITLE_INSET.x, -theme::TITLE_INSET.y);
             (
                 self.label(&c.label, font, theme::TEXT),
                 TextLayout::new(Justify::Left, LineBreak::WordBoundary),
@@ -198,9 +236,20 @@ impl SpawnCtx<'_, '_, '_> {
             .commands
             .spawn((
                 Name::new(format!("Component {}", c.id)),
-                DiagramEntity { target: Target::Component(c.id.clone()) },
-                PickShape::Rect { rect, depth: c.depth },
-                Style { outline, fill: Some(fill), normal_outline: theme::BORDER, normal_fill: fill_color, halo },
+                DiagramEntity {
+                    target: Target::Component(c.id.clone()),
+                },
+                PickShape::Rect {
+                    rect,
+                    depth: c.depth,
+                },
+                Style {
+                    outline,
+                    fill: Some(fill),
+                    normal_outline: theme::BORDER,
+                    normal_fill: fill_color,
+                    halo,
+                },
                 Transform::from_xyz(center.x, center.y, z),
                 Visibility::default(),
                 ChildOf(self.root),
@@ -222,15 +271,30 @@ impl SpawnCtx<'_, '_, '_> {
         let halo_mat = self.materials.add(theme::SELECTED);
         let halo = self
             .commands
-            .spawn((Name::new("Selection halo"), Transform::from_xyz(0.0, 0.0, -0.01), Visibility::Hidden))
+            .spawn((
+                Name::new("Selection halo"),
+                Transform::from_xyz(0.0, 0.0, -0.01),
+                Visibility::Hidden,
+            ))
             .id();
         let entity = self
             .commands
             .spawn((
                 Name::new(format!("Link {}", l.id)),
-                DiagramEntity { target: Target::Link(l.id.clone()) },
-                PickShape::Path { points: points.clone(), half_width: (width / 2.0).max(5.0) },
-                Style { outline: line.clone(), fill: None, normal_outline: color, normal_fill: color, halo },
+                DiagramEntity {
+                    target: Target::Link(l.id.clone()),
+                },
+                PickShape::Path {
+                    points: points.clone(),
+                    half_width: (width / 2.0).max(5.0),
+                },
+                Style {
+                    outline: line.clone(),
+                    fill: None,
+                    normal_outline: color,
+                    normal_fill: color,
+                    halo,
+                },
                 Transform::from_xyz(0.0, 0.0, LINK_Z),
                 Visibility::default(),
                 ChildOf(self.root),
@@ -243,9 +307,22 @@ impl SpawnCtx<'_, '_, '_> {
             // Overlap segments by half a width so corners of bent links look joined.
             let seg = Rectangle::new(len + width, width);
             let halo_seg = Rectangle::new(len + width + 6.0, width + 6.0);
-            let at = Transform::from_xyz(mid.x, mid.y, 0.0).with_rotation(Quat::from_rotation_z(angle));
-            self.commands.spawn((Name::new("Segment"), Mesh2d(self.meshes.add(seg)), MeshMaterial2d(line.clone()), at, ChildOf(entity)));
-            self.commands.spawn((Name::new("Halo segment"), Mesh2d(self.meshes.add(halo_seg)), MeshMaterial2d(halo_mat.clone()), at, ChildOf(halo)));
+            let at =
+                Transform::from_xyz(mid.x, mid.y, 0.0).with_rotation(Quat::from_rotation_z(angle));
+            self.commands.spawn((
+                Name::new("Segment"),
+                Mesh2d(self.meshes.add(seg)),
+                MeshMaterial2d(line.clone()),
+                at,
+                ChildOf(entity),
+            ));
+            self.commands.spawn((
+                Name::new("Halo segment"),
+                Mesh2d(self.meshes.add(halo_seg)),
+                MeshMaterial2d(halo_mat.clone()),
+                at,
+                ChildOf(halo),
+            ));
         }
         if l.directed
             && let [.., a, b] = points.as_slice()
@@ -256,7 +333,13 @@ impl SpawnCtx<'_, '_, '_> {
             let base = tip - dir * size * 1.6;
             let side = dir.perp() * size * 0.8;
             let head = Triangle2d::new(tip, base + side, base - side);
-            self.commands.spawn((Name::new("Arrow head"), Mesh2d(self.meshes.add(head)), MeshMaterial2d(line.clone()), Transform::from_xyz(0.0, 0.0, 0.05), ChildOf(entity)));
+            self.commands.spawn((
+                Name::new("Arrow head"),
+                Mesh2d(self.meshes.add(head)),
+                MeshMaterial2d(line.clone()),
+                Transform::from_xyz(0.0, 0.0, 0.05),
+                ChildOf(entity),
+            ));
         }
         // The label sits beside the longest segment: to the right of a vertical one, above a
         // horizontal one, so it never covers the line.
@@ -279,7 +362,10 @@ impl SpawnCtx<'_, '_, '_> {
             self.commands.spawn((
                 Name::new("Link label"),
                 self.label(&l.label, theme::LINK_FONT, theme::LINK_TEXT),
-                Text2dShadow { offset: Vec2::new(1.0, -1.0), color: theme::LABEL_BACKGROUND },
+                Text2dShadow {
+                    offset: Vec2::new(1.0, -1.0),
+                    color: theme::LABEL_BACKGROUND,
+                },
                 anchor,
                 Transform::from_xyz(p.x, p.y, 0.5),
                 ChildOf(entity),
@@ -316,7 +402,11 @@ fn restyle(
             m.color = outline;
         }
         if let Some(fill) = &style.fill {
-            let c = if is_hovered { style.normal_fill.mix(&Color::WHITE, 0.4) } else { style.normal_fill };
+            let c = if is_hovered {
+                theme::hovered_fill(style.normal_fill)
+            } else {
+                style.normal_fill
+            };
             if let Some(mut m) = materials.get_mut(fill)
                 && m.color != c
             {
@@ -324,7 +414,11 @@ fn restyle(
             }
         }
         if let Ok(mut v) = visibility.get_mut(style.halo) {
-            v.set_if_neq(if selected { Visibility::Inherited } else { Visibility::Hidden });
+            v.set_if_neq(if selected {
+                Visibility::Inherited
+            } else {
+                Visibility::Hidden
+            });
         }
     }
 }
@@ -333,6 +427,7 @@ fn on_click(
     mut click: On<Pointer<Click>>,
     targets: Query<&DiagramEntity>,
     windows: Query<(), With<Window>>,
+    camera: Single<&Camera, With<crate::camera::MainCamera>>,
     pan: Res<crate::camera::PanState>,
     mut intents: MessageWriter<Intent>,
 ) {
@@ -342,14 +437,19 @@ fn on_click(
     if let Ok(d) = targets.get(click.entity) {
         click.propagate(false);
         intents.write(Intent::Select(d.target.clone()));
-    } else if windows.contains(click.entity) {
+    } else if windows.contains(click.entity)
+        && crate::camera::on_canvas(&camera, click.pointer_location.position)
+    {
+        // Empty canvas; a click on a panel lands on the window too, outside the canvas.
         intents.write(Intent::ClearSelection);
     }
 }
 
 fn on_over(over: On<Pointer<Over>>, targets: Query<&DiagramEntity>, mut hovered: ResMut<Hovered>) {
     if let Ok(d) = targets.get(over.entity) {
-        hovered.set_if_neq(Hovered { target: Some(d.target.clone()) });
+        hovered.set_if_neq(Hovered {
+            target: Some(d.target.clone()),
+        });
     }
 }
 

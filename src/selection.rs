@@ -131,14 +131,21 @@ fn apply_launch_targets(
     }
     *done = true;
     if let Some(id) = &options.select {
-        let target = [Target::Component(ComponentId::new(id.as_str())), Target::Link(LinkId::new(id.as_str()))]
-            .into_iter()
-            .find(|t| model.diagram.contains(t));
+        let target = [
+            Target::Component(ComponentId::new(id.as_str())),
+            Target::Link(LinkId::new(id.as_str())),
+        ]
+        .into_iter()
+        .find(|t| model.diagram.contains(t));
         match target {
             Some(t) => {
                 intents.write(Intent::Select(t));
             }
-            None => notice.text = Some(format!("There is no component or link `{id}` in this diagram.")),
+            None => {
+                notice.text = Some(format!(
+                    "There is no component or link `{id}` in this diagram."
+                ))
+            }
         }
     }
     if let Some(slug) = &options.writeup {
@@ -155,12 +162,26 @@ fn apply_launch_targets(
 }
 
 /// After a reload, a selection or open write-up that no longer exists is dropped.
-fn forget_vanished(model: Option<Res<LoadedModel>>, mut selection: ResMut<Selection>, mut reader: ResMut<Reader>) {
-    let Some(model) = model.filter(|m| m.is_changed()) else { return };
-    if selection.target.as_ref().is_some_and(|t| !model.diagram.contains(t)) {
+fn forget_vanished(
+    model: Option<Res<LoadedModel>>,
+    mut selection: ResMut<Selection>,
+    mut reader: ResMut<Reader>,
+) {
+    let Some(model) = model.filter(|m| m.is_changed()) else {
+        return;
+    };
+    if selection
+        .target
+        .as_ref()
+        .is_some_and(|t| !model.diagram.contains(t))
+    {
         selection.target = None;
     }
-    if reader.open.as_ref().is_some_and(|s| model.writeups.get(s).is_none()) {
+    if reader
+        .open
+        .as_ref()
+        .is_some_and(|s| model.writeups.get(s).is_none())
+    {
         reader.open = None;
     }
 }
@@ -181,7 +202,9 @@ pub fn apply_intents(
     for intent in intents.read() {
         match intent {
             Intent::Select(t) if model.diagram.contains(t) => {
-                selection.set_if_neq(Selection { target: Some(t.clone()) });
+                selection.set_if_neq(Selection {
+                    target: Some(t.clone()),
+                });
             }
             Intent::Select(_) => {}
             Intent::ClearSelection => {
@@ -194,21 +217,29 @@ pub fn apply_intents(
                 }
             }
             Intent::OpenWriteup(slug) if model.writeups.get(slug).is_some() => {
-                reader.set_if_neq(Reader { open: Some(slug.clone()) });
+                reader.set_if_neq(Reader {
+                    open: Some(slug.clone()),
+                });
             }
-            Intent::OpenWriteup(slug) => notice.text = Some(format!("The write-up `{slug}` is missing.")),
+            Intent::OpenWriteup(slug) => {
+                notice.text = Some(format!("The write-up `{slug}` is missing."))
+            }
             Intent::CloseWriteup => {
                 reader.set_if_neq(Reader { open: None });
             }
             Intent::FollowLink(url) => match classify_link(url) {
                 LinkAction::Writeup(slug) if model.writeups.get(&slug).is_some() => {
-                    reader.set_if_neq(Reader { open: Some(slug.clone()) });
+                    reader.set_if_neq(Reader {
+                        open: Some(slug.clone()),
+                    });
                     let near = selection.target.clone();
                     if let Some(t) = model.diagram.target_for_writeup_near(&slug, near.as_ref()) {
                         selection.set_if_neq(Selection { target: Some(t) });
                     }
                 }
-                LinkAction::Writeup(slug) => notice.text = Some(format!("The write-up `{slug}` is missing.")),
+                LinkAction::Writeup(slug) => {
+                    notice.text = Some(format!("The write-up `{slug}` is missing."))
+                }
                 LinkAction::External(url) => match (opener.0)(&url) {
                     Ok(()) => notice.text = Some(format!("Opened {url} in your browser.")),
                     Err(e) => notice.text = Some(format!("Could not open {url}: {e}")),

@@ -62,9 +62,7 @@ pub fn link_style(kind: LinkKind) -> (Color, f32) {
     }
 }
 
-/// Fill colour for a box, lightened when something else is hovered is not needed: hover and
-/// selection show on the border. This returns the fill for a state.
-pub fn fill_for(kind: ComponentKind, hovered: bool) -> Color {
-    let base = fill(kind);
-    if hovered { base.mix(&Color::WHITE, 0.45) } else { base }
+/// The fill of a hovered box: the normal fill, lightened.
+pub fn hovered_fill(normal: Color) -> Color {
+    normal.mix(&Color::WHITE, 0.4)
 }

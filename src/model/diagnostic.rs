@@ -60,7 +60,11 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         match self.pos {
-            Some(p) => write!(f, "{}:{}:{}: {kind}: {}", self.file, p.line, p.col, self.message),
+            Some(p) => write!(
+                f,
+                "{}:{}:{}: {kind}: {}",
+                self.file, p.line, p.col, self.message
+            ),
             None => write!(f, "{}: {kind}: {}", self.file, self.message),
         }
     }
@@ -100,5 +104,9 @@ impl fmt::Display for Diagnostics {
 /// Converts a `ron` parse error into a diagnostic at its position.
 pub(crate) fn from_ron(file: &str, err: &ron::error::SpannedError) -> Diagnostic {
     let p = err.span.start;
-    Diagnostic::error(file, Some(Position::new(p.line.max(1), p.col.max(1))), err.code.to_string())
+    Diagnostic::error(
+        file,
+        Some(Position::new(p.line.max(1), p.col.max(1))),
+        err.code.to_string(),
+    )
 }

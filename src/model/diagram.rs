@@ -144,10 +144,27 @@ pub struct LinkDef {
 }
 
 const DIAGRAM_FIELDS: &[&str] = &["title", "description", "components", "links"];
-const COMPONENT_FIELDS: &[&str] =
-    &["id", "label", "kind", "parent", "at", "size", "writeup", "description"];
-const LINK_FIELDS: &[&str] =
-    &["id", "from", "to", "label", "kind", "directed", "via", "writeup", "description"];
+const COMPONENT_FIELDS: &[&str] = &[
+    "id",
+    "label",
+    "kind",
+    "parent",
+    "at",
+    "size",
+    "writeup",
+    "description",
+];
+const LINK_FIELDS: &[&str] = &[
+    "id",
+    "from",
+    "to",
+    "label",
+    "kind",
+    "directed",
+    "via",
+    "writeup",
+    "description",
+];
 
 /// Something a learner can select: a component or a link.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -234,7 +251,9 @@ impl Diagram {
 
     /// A component by id.
     pub fn component(&self, id: &str) -> Option<&Component> {
-        self.component_index.get(id).and_then(|&i| self.components.get(i))
+        self.component_index
+            .get(id)
+            .and_then(|&i| self.components.get(i))
     }
 
     /// A link by id.
@@ -271,16 +290,28 @@ impl Diagram {
 
     /// Like [`Diagram::target_for_writeup`], preferring a component inside the same top-level
     /// component (the same computer) as `near`.
-    pub fn target_for_writeup_near(&self, slug: &WriteupSlug, near: Option<&Target>) -> Option<Target> {
+    pub fn target_for_writeup_near(
+        &self,
+        slug: &WriteupSlug,
+        near: Option<&Target>,
+    ) -> Option<Target> {
         let home = near.and_then(|t| match t {
             Target::Component(id) => Some(self.root_of(id)),
             Target::Link(id) => self.link(id.as_str()).map(|l| self.root_of(&l.from)),
         });
-        let mut comps: Vec<&Component> =
-            self.components.iter().filter(|c| c.writeup.as_ref() == Some(slug)).collect();
+        let mut comps: Vec<&Component> = self
+            .components
+            .iter()
+            .filter(|c| c.writeup.as_ref() == Some(slug))
+            .collect();
         comps.sort_by_key(|c| {
             let elsewhere = home.as_ref().is_some_and(|h| &self.root_of(&c.id) != h);
-            (elsewhere, !c.children.is_empty(), c.rect.y as i64, c.rect.x as i64)
+            (
+                elsewhere,
+                !c.children.is_empty(),
+                c.rect.y as i64,
+                c.rect.x as i64,
+            )
         });
         if let Some(c) = comps.first() {
             return Some(Target::Component(c.id.clone()));
@@ -309,7 +340,9 @@ impl Diagram {
         let mut out = Vec::new();
         let mut cur = self.component(id.as_str()).and_then(|c| c.parent.clone());
         for _ in 0..=self.components.len() {
-            let Some(c) = cur.as_ref().and_then(|p| self.component(p.as_str())) else { break };
+            let Some(c) = cur.as_ref().and_then(|p| self.component(p.as_str())) else {
+                break;
+            };
             out.push(c.label.as_str());
             cur = c.parent.clone();
         }
@@ -327,7 +360,11 @@ impl Diagram {
             .edges(n)
             .filter_map(|e| {
                 use petgraph::visit::EdgeRef;
-                let other = if e.source() == n { e.target() } else { e.source() };
+                let other = if e.source() == n {
+                    e.target()
+                } else {
+                    e.source()
+                };
                 Some((self.graph.node_weight(other)?, e.weight()))
             })
             .collect();
@@ -337,7 +374,10 @@ impl Diagram {
 
     /// The deepest component under a point (diagram units), if any.
     pub fn component_at(&self, p: Point) -> Option<&Component> {
-        self.components.iter().filter(|c| c.rect.contains(p)).max_by_key(|c| c.depth)
+        self.components
+            .iter()
+            .filter(|c| c.rect.contains(p))
+            .max_by_key(|c| c.depth)
     }
 
     /// Every write-up slug this diagram links to, sorted.
@@ -366,7 +406,11 @@ pub fn parse_diagram(
         }
     };
     let tree = outline(src);
-    let checker = Checker { file, tree: &tree, writeups };
+    let checker = Checker {
+        file,
+        tree: &tree,
+        writeups,
+    };
     let diagram = checker.check(raw, &mut diags);
     diags.sort();
     match diagram {
@@ -409,9 +453,10 @@ impl Checker<'_> {
             }
         };
         report(self.tree, DIAGRAM_FIELDS, "the diagram");
-        for (list, known, what) in
-            [("components", COMPONENT_FIELDS, "a component"), ("links", LINK_FIELDS, "a link")]
-        {
+        for (list, known, what) in [
+            ("components", COMPONENT_FIELDS, "a component"),
+            ("links", LINK_FIELDS, "a link"),
+        ] {
             if let Some(f) = self.tree.field(list) {
                 for el in f.value.items() {
                     report(el, known, what);
@@ -438,7 +483,11 @@ impl Checker<'_> {
         let file = self.file;
         self.unknown_fields(diags);
         if raw.title.trim().is_empty() {
-            diags.error(file, Some(self.tree.value_pos("title")), "the diagram title is empty");
+            diags.error(
+                file,
+                Some(self.tree.value_pos("title")),
+                "the diagram title is empty",
+            );
         }
 
         // Ids: valid and unique across components and links (deep links name either).
@@ -448,7 +497,12 @@ impl Checker<'_> {
             .iter()
             .enumerate()
             .map(|(i, c)| ("components", i, c.id.as_str()))
-            .chain(raw.links.iter().enumerate().map(|(i, l)| ("links", i, l.id.as_str())));
+            .chain(
+                raw.links
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| ("links", i, l.id.as_str())),
+            );
         for (list, i, id) in ids {
             let pos = self.pos(list, i, "id").unwrap_or(Position::new(1, 1));
             if !is_valid_id(id) {
@@ -463,7 +517,10 @@ impl Checker<'_> {
                 diags.error(
                     file,
                     Some(pos),
-                    format!("duplicate id `{id}` (first used at line {}:{})", first.line, first.col),
+                    format!(
+                        "duplicate id `{id}` (first used at line {}:{})",
+                        first.line, first.col
+                    ),
                 );
             } else {
                 seen.insert(id, pos);
@@ -483,7 +540,11 @@ impl Checker<'_> {
         for (i, c) in raw.components.iter().enumerate() {
             let at = |f: &str| self.pos("components", i, f);
             if c.label.trim().is_empty() {
-                diags.error(file, at("label"), format!("component `{}` has an empty label", c.id));
+                diags.error(
+                    file,
+                    at("label"),
+                    format!("component `{}` has an empty label", c.id),
+                );
             }
             let (w, h) = c.size;
             if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
@@ -495,15 +556,27 @@ impl Checker<'_> {
                 parent_ok[i] = false;
             }
             if !(c.at.0.is_finite() && c.at.1.is_finite()) {
-                diags.error(file, at("at"), format!("component `{}` has a position that is not a number", c.id));
+                diags.error(
+                    file,
+                    at("at"),
+                    format!("component `{}` has a position that is not a number", c.id),
+                );
                 parent_ok[i] = false;
             }
             if let Some(p) = &c.parent {
                 if !index.contains_key(p.as_str()) {
-                    diags.error(file, at("parent"), format!("component `{}` names unknown parent `{p}`", c.id));
+                    diags.error(
+                        file,
+                        at("parent"),
+                        format!("component `{}` names unknown parent `{p}`", c.id),
+                    );
                     parent_ok[i] = false;
                 } else if p == &c.id {
-                    diags.error(file, at("parent"), format!("component `{}` is its own parent", c.id));
+                    diags.error(
+                        file,
+                        at("parent"),
+                        format!("component `{}` is its own parent", c.id),
+                    );
                     parent_ok[i] = false;
                 }
             }
@@ -522,7 +595,10 @@ impl Checker<'_> {
                 }
                 if let Some(k) = chain.iter().position(|&x| x == next) {
                     let cycle = &chain[k..];
-                    if cycle.iter().all(|&x| !in_cycle.get(x).copied().unwrap_or(true)) {
+                    if cycle
+                        .iter()
+                        .all(|&x| !in_cycle.get(x).copied().unwrap_or(true))
+                    {
                         let first = *cycle.iter().min().unwrap_or(&next);
                         let names: Vec<&str> = cycle
                             .iter()
@@ -554,7 +630,9 @@ impl Checker<'_> {
         let mut rects: Vec<Option<(Rect, usize)>> = vec![None; raw.components.len()];
         let order = topo_order(&raw.components, &index, &in_cycle);
         for &i in &order {
-            let Some(c) = raw.components.get(i) else { continue };
+            let Some(c) = raw.components.get(i) else {
+                continue;
+            };
             if !parent_ok[i] {
                 continue;
             }
@@ -562,7 +640,9 @@ impl Checker<'_> {
             match c.parent.as_deref().and_then(|p| index.get(p).copied()) {
                 None => rects[i] = Some((own, 0)),
                 Some(pi) => {
-                    let Some((prect, pdepth)) = rects.get(pi).copied().flatten() else { continue };
+                    let Some((prect, pdepth)) = rects.get(pi).copied().flatten() else {
+                        continue;
+                    };
                     let inside = own.x >= 0.0
                         && own.y >= 0.0
                         && own.x + own.w <= prect.w
@@ -579,7 +659,10 @@ impl Checker<'_> {
                             ),
                         );
                     }
-                    rects[i] = Some((Rect::new(prect.x + own.x, prect.y + own.y, own.w, own.h), pdepth + 1));
+                    rects[i] = Some((
+                        Rect::new(prect.x + own.x, prect.y + own.y, own.w, own.h),
+                        pdepth + 1,
+                    ));
                 }
             }
         }
@@ -588,18 +671,34 @@ impl Checker<'_> {
         for (i, l) in raw.links.iter().enumerate() {
             let at = |f: &str| self.pos("links", i, f);
             if l.label.trim().is_empty() {
-                diags.error(file, at("label"), format!("link `{}` has an empty label", l.id));
+                diags.error(
+                    file,
+                    at("label"),
+                    format!("link `{}` has an empty label", l.id),
+                );
             }
             for (field, end) in [("from", &l.from), ("to", &l.to)] {
                 if !index.contains_key(end.as_str()) {
-                    diags.error(file, at(field), format!("link `{}` names unknown component `{end}`", l.id));
+                    diags.error(
+                        file,
+                        at(field),
+                        format!("link `{}` names unknown component `{end}`", l.id),
+                    );
                 }
             }
             if l.from == l.to {
-                diags.error(file, at("to"), format!("link `{}` joins `{}` to itself", l.id, l.from));
+                diags.error(
+                    file,
+                    at("to"),
+                    format!("link `{}` joins `{}` to itself", l.id, l.from),
+                );
             }
             if l.via.iter().any(|(x, y)| !(x.is_finite() && y.is_finite())) {
-                diags.error(file, at("via"), format!("link `{}` has a bend point that is not a number", l.id));
+                diags.error(
+                    file,
+                    at("via"),
+                    format!("link `{}` has a bend point that is not a number", l.id),
+                );
             }
             self.check_writeup(l.writeup.as_ref(), at("writeup"), diags);
         }
@@ -607,12 +706,16 @@ impl Checker<'_> {
         if diags.has_errors() {
             return None;
         }
-        build(raw, &index, &rects, &order)
+        build(&raw, &index, &rects, &order)
     }
 }
 
 /// Parents before children; components in a cycle are left out.
-fn topo_order(comps: &[ComponentDef], index: &HashMap<&str, usize>, in_cycle: &[bool]) -> Vec<usize> {
+fn topo_order(
+    comps: &[ComponentDef],
+    index: &HashMap<&str, usize>,
+    in_cycle: &[bool],
+) -> Vec<usize> {
     let mut depth_of: BTreeMap<usize, usize> = BTreeMap::new();
     for i in 0..comps.len() {
         if in_cycle.get(i).copied().unwrap_or(true) {
@@ -620,7 +723,11 @@ fn topo_order(comps: &[ComponentDef], index: &HashMap<&str, usize>, in_cycle: &[
         }
         let mut d = 0;
         let mut cur = i;
-        while let Some(p) = comps.get(cur).and_then(|c| c.parent.as_deref()).and_then(|p| index.get(p)) {
+        while let Some(p) = comps
+            .get(cur)
+            .and_then(|c| c.parent.as_deref())
+            .and_then(|p| index.get(p))
+        {
             if *p == cur || d > comps.len() {
                 break;
             }
@@ -635,7 +742,7 @@ fn topo_order(comps: &[ComponentDef], index: &HashMap<&str, usize>, in_cycle: &[
 }
 
 fn build(
-    raw: DiagramFile,
+    raw: &DiagramFile,
     index: &HashMap<&str, usize>,
     rects: &[Option<(Rect, usize)>],
     order: &[usize],
@@ -662,8 +769,11 @@ fn build(
             description: c.description.clone(),
         });
     }
-    let component_index: HashMap<ComponentId, usize> =
-        components.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+    let component_index: HashMap<ComponentId, usize> = components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect();
     let rect_of = |id: &str| -> Option<Rect> {
         let i = index.get(id)?;
         rects.get(*i).copied().flatten().map(|(r, _)| r)
@@ -697,19 +807,25 @@ fn build(
             description: l.description.clone(),
         });
     }
-    let link_index = links.iter().enumerate().map(|(i, l)| (l.id.clone(), i)).collect();
+    let link_index = links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.clone(), i))
+        .collect();
 
     let mut graph = UnGraph::new_undirected();
-    let node_of: HashMap<ComponentId, NodeIndex> =
-        components.iter().map(|c| (c.id.clone(), graph.add_node(c.id.clone()))).collect();
+    let node_of: HashMap<ComponentId, NodeIndex> = components
+        .iter()
+        .map(|c| (c.id.clone(), graph.add_node(c.id.clone())))
+        .collect();
     for l in &links {
         if let (Some(&a), Some(&b)) = (node_of.get(&l.from), node_of.get(&l.to)) {
             graph.add_edge(a, b, l.id.clone());
         }
     }
     Some(Diagram {
-        title: raw.title,
-        description: raw.description,
+        title: raw.title.clone(),
+        description: raw.description.clone(),
         components,
         links,
         component_index,

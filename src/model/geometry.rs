@@ -70,8 +70,16 @@ impl Rect {
         if dx == 0.0 && dy == 0.0 {
             return c;
         }
-        let sx = if dx != 0.0 { (self.w / 2.0) / dx.abs() } else { f32::INFINITY };
-        let sy = if dy != 0.0 { (self.h / 2.0) / dy.abs() } else { f32::INFINITY };
+        let sx = if dx != 0.0 {
+            (self.w / 2.0) / dx.abs()
+        } else {
+            f32::INFINITY
+        };
+        let sy = if dy != 0.0 {
+            (self.h / 2.0) / dy.abs()
+        } else {
+            f32::INFINITY
+        };
         let s = sx.min(sy).min(1.0);
         Point::new(c.x + dx * s, c.y + dy * s)
     }

@@ -34,12 +34,18 @@ pub fn classify_link(url: &str) -> LinkAction {
         return if is_valid_id(slug) {
             LinkAction::Writeup(WriteupSlug::new(slug))
         } else {
-            LinkAction::Refused { url: url.to_owned(), reason: format!("`{slug}` is not a write-up name") }
+            LinkAction::Refused {
+                url: url.to_owned(),
+                reason: format!("`{slug}` is not a write-up name"),
+            }
         };
     }
     let lower = trimmed.to_ascii_lowercase();
     let has_host = |rest: &str| !rest.is_empty() && !rest.starts_with('/');
-    if let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) {
+    if let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    {
         if has_host(rest) && !trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
             return LinkAction::External(trimmed.to_owned());
         }

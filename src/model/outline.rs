@@ -133,8 +133,8 @@ fn tokenize(src: &str) -> Vec<(Tok, Position)> {
                 }
                 step(&mut i, &mut line, &mut col);
                 while i < chars.len() {
-                    let closes = chars[i] == '"'
-                        && (1..=hashes).all(|k| chars.get(i + k) == Some(&'#'));
+                    let closes =
+                        chars[i] == '"' && (1..=hashes).all(|k| chars.get(i + k) == Some(&'#'));
                     step(&mut i, &mut line, &mut col);
                     if closes {
                         for _ in 0..hashes {
@@ -198,7 +198,9 @@ impl Walker {
     }
 
     fn pos(&self) -> Position {
-        self.toks.get(self.at).map_or(Position::new(1, 1), |(_, p)| *p)
+        self.toks
+            .get(self.at)
+            .map_or(Position::new(1, 1), |(_, p)| *p)
     }
 
     fn value(&mut self, depth: usize) -> Node {
@@ -215,7 +217,10 @@ impl Walker {
                     && matches!(self.peek(0), Some(Tok::Ident(_)))
                     && self.peek(1) == Some(&Tok::Colon);
                 if is_struct {
-                    Node::Struct { pos, fields: self.fields(depth) }
+                    Node::Struct {
+                        pos,
+                        fields: self.fields(depth),
+                    }
                 } else {
                     let close = match open {
                         '(' => ')',
@@ -235,7 +240,11 @@ impl Walker {
                             Some(_) => items.push(self.value(depth + 1)),
                         }
                     }
-                    if open == '{' { Node::Scalar { pos } } else { Node::List { pos, items } }
+                    if open == '{' {
+                        Node::Scalar { pos }
+                    } else {
+                        Node::List { pos, items }
+                    }
                 }
             }
             Some(Tok::Open(_)) => {
@@ -258,7 +267,11 @@ impl Walker {
                     let name_pos = self.pos();
                     self.at += 2;
                     let value = self.value(depth + 1);
-                    fields.push(Field { name, name_pos, value });
+                    fields.push(Field {
+                        name,
+                        name_pos,
+                        value,
+                    });
                 }
                 (Some(Tok::Comma), _) => self.at += 1,
                 (Some(Tok::Close(_)), _) => {
@@ -296,7 +309,10 @@ impl Walker {
 
 /// Scans `src` into an outline of its top-level value.
 pub(crate) fn outline(src: &str) -> Node {
-    let mut walker = Walker { toks: tokenize(src), at: 0 };
+    let mut walker = Walker {
+        toks: tokenize(src),
+        at: 0,
+    };
     walker.value(0)
 }
 
@@ -311,7 +327,10 @@ mod tests {
         let comps = &top.field("components").expect("components").value;
         let first = &comps.items()[0];
         assert_eq!(first.pos(), Position::new(4, 5));
-        assert_eq!(first.field("label").map(|f| f.name_pos), Some(Position::new(4, 15)));
+        assert_eq!(
+            first.field("label").map(|f| f.name_pos),
+            Some(Position::new(4, 15))
+        );
         assert_eq!(first.value_pos("label"), Position::new(4, 22));
     }
 

@@ -9,8 +9,15 @@ use super::diagnostic::{Diagnostics, Position, from_ron};
 use super::ids::{WriteupSlug, is_valid_id};
 use super::outline::{Node, outline};
 
-const META_FIELDS: &[&str] =
-    &["slug", "title", "date", "tags", "summary", "properties", "related"];
+const META_FIELDS: &[&str] = &[
+    "slug",
+    "title",
+    "date",
+    "tags",
+    "summary",
+    "properties",
+    "related",
+];
 
 /// A calendar date, `YYYY-MM-DD` in files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,7 +38,11 @@ impl Date {
         if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return None;
         }
-        let (year, month, day) = (y.parse::<u16>().ok()?, m.parse::<u8>().ok()?, d.parse::<u8>().ok()?);
+        let (year, month, day) = (
+            y.parse::<u16>().ok()?,
+            m.parse::<u8>().ok()?,
+            d.parse::<u8>().ok()?,
+        );
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -40,14 +51,20 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(Date { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
     }
 
     /// "May 22, 2026", as the original site shows dates.
     pub fn long(&self) -> String {
-        const MONTHS: [&str; 12] =
-            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        let name = MONTHS.get(usize::from(self.month).saturating_sub(1)).copied().unwrap_or("?");
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let name = MONTHS
+            .get(usize::from(self.month).saturating_sub(1))
+            .copied()
+            .unwrap_or("?");
         format!("{name} {}, {}", self.day, self.year)
     }
 }
@@ -151,7 +168,11 @@ pub fn parse_writeup_index(file: &str, src: &str) -> Result<Vec<WriteupSlug>, Di
 
 /// Parses and checks one write-up's metadata on its own (related slugs are checked by the
 /// catalog, which knows them all).
-pub fn parse_writeup_meta(file: &str, expected_slug: &str, src: &str) -> Result<WriteupMetaFile, Diagnostics> {
+pub fn parse_writeup_meta(
+    file: &str,
+    expected_slug: &str,
+    src: &str,
+) -> Result<WriteupMetaFile, Diagnostics> {
     let mut diags = Diagnostics::default();
     let meta: WriteupMetaFile = match super::ron_options().from_str(src) {
         Ok(m) => m,
@@ -167,12 +188,23 @@ pub fn parse_writeup_meta(file: &str, expected_slug: &str, src: &str) -> Result<
             diags.error(
                 file,
                 Some(f.name_pos),
-                format!("unknown field `{}` in write-up metadata; expected one of: {}", f.name, META_FIELDS.join(", ")),
+                format!(
+                    "unknown field `{}` in write-up metadata; expected one of: {}",
+                    f.name,
+                    META_FIELDS.join(", ")
+                ),
             );
         }
     }
     if meta.slug != expected_slug {
-        diags.error(file, at("slug"), format!("slug `{}` does not match the file name `{expected_slug}`", meta.slug));
+        diags.error(
+            file,
+            at("slug"),
+            format!(
+                "slug `{}` does not match the file name `{expected_slug}`",
+                meta.slug
+            ),
+        );
     }
     for (field, value) in [("title", &meta.title), ("summary", &meta.summary)] {
         if value.trim().is_empty() {
@@ -180,26 +212,44 @@ pub fn parse_writeup_meta(file: &str, expected_slug: &str, src: &str) -> Result<
         }
     }
     if Date::parse(&meta.date).is_none() {
-        diags.error(file, at("date"), format!("date `{}` is not a valid YYYY-MM-DD date", meta.date));
+        diags.error(
+            file,
+            at("date"),
+            format!("date `{}` is not a valid YYYY-MM-DD date", meta.date),
+        );
     }
     if meta.tags.is_empty() || meta.tags.iter().any(|t| t.trim().is_empty()) {
-        diags.error(file, at("tags"), "`tags` must list at least one non-empty tag");
+        diags.error(
+            file,
+            at("tags"),
+            "`tags` must list at least one non-empty tag",
+        );
     }
     if !(3..=6).contains(&meta.properties.len()) {
         diags.error(
             file,
             at("properties"),
-            format!("write-ups have 3 to 6 key properties; this one has {}", meta.properties.len()),
+            format!(
+                "write-ups have 3 to 6 key properties; this one has {}",
+                meta.properties.len()
+            ),
         );
     }
-    let props = tree.field("properties").map(|f| f.value.items()).unwrap_or_default();
+    let props = tree
+        .field("properties")
+        .map(|f| f.value.items())
+        .unwrap_or_default();
     for (i, p) in meta.properties.iter().enumerate() {
         if p.label.trim().is_empty() || p.value.trim().is_empty() {
             let pos = props.get(i).map(Node::pos).or(at("properties"));
             diags.error(file, pos, "a key property has an empty label or value");
         }
     }
-    if diags.has_errors() { Err(diags) } else { Ok(meta) }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(meta)
+    }
 }
 
 /// Every write-up, validated together so related links can be checked.
@@ -223,19 +273,32 @@ impl WriteupCatalog {
                 }
             };
             let tree = outline(&src.meta);
-            let related_nodes = tree.field("related").map(|f| f.value.items()).unwrap_or_default();
+            let related_nodes = tree
+                .field("related")
+                .map(|f| f.value.items())
+                .unwrap_or_default();
             for (i, r) in meta.related.iter().enumerate() {
                 let pos: Option<Position> = related_nodes.get(i).map(Node::pos);
                 if r == &meta.slug {
-                    diags.error(&src.meta_file, pos, format!("write-up `{r}` lists itself as related"));
+                    diags.error(
+                        &src.meta_file,
+                        pos,
+                        format!("write-up `{r}` lists itself as related"),
+                    );
                 } else if !all.contains(r.as_str()) {
-                    diags.error(&src.meta_file, pos, format!("related write-up `{r}` does not exist"));
+                    diags.error(
+                        &src.meta_file,
+                        pos,
+                        format!("related write-up `{r}` does not exist"),
+                    );
                 }
             }
             if src.body.trim().is_empty() {
                 diags.error(&src.body_file, None, "the write-up body is empty");
             }
-            let Some(date) = Date::parse(&meta.date) else { continue };
+            let Some(date) = Date::parse(&meta.date) else {
+                continue;
+            };
             by_slug.insert(
                 WriteupSlug::new(meta.slug.as_str()),
                 Writeup {
@@ -245,13 +308,21 @@ impl WriteupCatalog {
                     tags: meta.tags,
                     summary: meta.summary,
                     properties: meta.properties,
-                    related: meta.related.iter().map(|r| WriteupSlug::new(r.as_str())).collect(),
+                    related: meta
+                        .related
+                        .iter()
+                        .map(|r| WriteupSlug::new(r.as_str()))
+                        .collect(),
                     body: src.body.clone(),
                 },
             );
         }
         diags.sort();
-        if diags.has_errors() { Err(diags) } else { Ok(WriteupCatalog { by_slug }) }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(WriteupCatalog { by_slug })
+        }
     }
 
     /// A write-up by slug.
@@ -288,8 +359,11 @@ impl WriteupCatalog {
 
     /// Every tag used, sorted.
     pub fn tags(&self) -> Vec<&str> {
-        let set: BTreeSet<&str> =
-            self.by_slug.values().flat_map(|w| w.tags.iter().map(String::as_str)).collect();
+        let set: BTreeSet<&str> = self
+            .by_slug
+            .values()
+            .flat_map(|w| w.tags.iter().map(String::as_str))
+            .collect();
         set.into_iter().collect()
     }
 }

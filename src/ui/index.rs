@@ -7,7 +7,12 @@ use crate::loading::LoadedModel;
 use crate::selection::Intent;
 
 /// Draws the index.
-pub(super) fn index_ui(ui: &mut egui::Ui, model: &LoadedModel, index: &mut IndexPanel, out: &mut Vec<Intent>) {
+pub(super) fn index_ui(
+    ui: &mut egui::Ui,
+    model: &LoadedModel,
+    index: &mut IndexPanel,
+    out: &mut Vec<Intent>,
+) {
     ui.add_space(8.0);
     ui.heading("All write-ups");
     ui.horizontal_wrapped(|ui| {
@@ -22,20 +27,25 @@ pub(super) fn index_ui(ui: &mut egui::Ui, model: &LoadedModel, index: &mut Index
         }
     });
     ui.separator();
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        for w in model.writeups.newest_first() {
-            if index.tag.as_ref().is_some_and(|t| !w.tags.contains(t)) {
-                continue;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for w in model.writeups.newest_first() {
+                if index.tag.as_ref().is_some_and(|t| !w.tags.contains(t)) {
+                    continue;
+                }
+                ui.label(egui::RichText::new(w.date.long()).small().weak());
+                if ui
+                    .link(egui::RichText::new(&w.title).strong().size(16.5))
+                    .clicked()
+                {
+                    out.push(Intent::ShowTopic(w.slug.clone()));
+                    out.push(Intent::OpenWriteup(w.slug.clone()));
+                }
+                super::tags_ui(ui, &w.tags);
+                ui.label(&w.summary);
+                ui.add_space(6.0);
+                ui.separator();
             }
-            ui.label(egui::RichText::new(w.date.long()).small().weak());
-            if ui.link(egui::RichText::new(&w.title).strong().size(16.5)).clicked() {
-                out.push(Intent::ShowTopic(w.slug.clone()));
-                out.push(Intent::OpenWriteup(w.slug.clone()));
-            }
-            super::tags_ui(ui, &w.tags);
-            ui.label(&w.summary);
-            ui.add_space(6.0);
-            ui.separator();
-        }
-    });
+        });
 }

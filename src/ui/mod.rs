@@ -9,7 +9,9 @@ mod reader;
 mod summary;
 
 use bevy::prelude::*;
-use bevy_egui::{EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext, egui};
+use bevy_egui::{
+    EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext, egui,
+};
 
 use crate::loading::{LoadProblems, LoadedModel};
 use crate::selection::{Intent, Notice, Reader, Selection};
@@ -59,7 +61,11 @@ fn spawn_ui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettin
     commands.spawn((
         Name::new("UI camera"),
         Camera2d,
-        Camera { order: 1, clear_color: ClearColorConfig::None, ..default() },
+        Camera {
+            order: 1,
+            clear_color: ClearColorConfig::None,
+            ..default()
+        },
         bevy::camera::visibility::RenderLayers::none(),
         PrimaryEguiContext,
     ));
@@ -67,7 +73,8 @@ fn spawn_ui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettin
 
 fn style(ctx: &egui::Context) {
     use egui::{FontId, TextStyle};
-    ctx.style_mut(|s| {
+    ctx.set_theme(egui::Theme::Light);
+    ctx.all_styles_mut(|s| {
         s.text_styles = [
             (TextStyle::Heading, FontId::proportional(22.0)),
             (TextStyle::Body, FontId::proportional(15.0)),
@@ -77,7 +84,6 @@ fn style(ctx: &egui::Context) {
         ]
         .into();
         s.spacing.item_spacing = egui::vec2(8.0, 6.0);
-        s.visuals = egui::Visuals::light();
     });
 }
 
@@ -104,11 +110,15 @@ fn panels_ui(
     let mut root = egui::Ui::new(
         ctx.clone(),
         "root".into(),
-        egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
     );
 
     let top = egui::Panel::top("top_bar")
-        .show(&mut root, |ui| top_bar_ui(ui, model.as_deref(), &mut index, &mut out))
+        .show(&mut root, |ui| {
+            top_bar_ui(ui, model.as_deref(), &mut index, &mut out)
+        })
         .response
         .rect
         .height();
@@ -118,7 +128,9 @@ fn panels_ui(
         left = egui::Panel::left("index")
             .resizable(true)
             .default_size(INDEX_WIDTH)
-            .show(&mut root, |ui| index::index_ui(ui, model, &mut index, &mut out))
+            .show(&mut root, |ui| {
+                index::index_ui(ui, model, &mut index, &mut out)
+            })
             .response
             .rect
             .width();
@@ -132,7 +144,9 @@ fn panels_ui(
             right = egui::Panel::right("reader")
                 .resizable(true)
                 .default_size(READER_WIDTH)
-                .show(&mut root, |ui| reader::reader_ui(ui, w, &mut cache.0, &mut out))
+                .show(&mut root, |ui| {
+                    reader::reader_ui(ui, w, &mut cache.0, &mut out)
+                })
                 .response
                 .rect
                 .width();
@@ -140,7 +154,9 @@ fn panels_ui(
             right = egui::Panel::right("summary")
                 .resizable(true)
                 .default_size(SUMMARY_WIDTH)
-                .show(&mut root, |ui| summary::summary_ui(ui, model, target, &mut out))
+                .show(&mut root, |ui| {
+                    summary::summary_ui(ui, model, target, &mut out)
+                })
                 .response
                 .rect
                 .width();
@@ -167,17 +183,29 @@ fn panels_ui(
     if !problems.0.0.is_empty() {
         problems_ui(ctx, &problems, model.is_some());
     } else if model.is_none() {
-        egui::Area::new("loading".into()).anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO).show(ctx, |ui| {
-            ui.label("Loading the diagram…");
-        });
+        egui::Area::new("loading".into())
+            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+            .show(ctx, |ui| {
+                ui.label("Loading the diagram…");
+            });
     }
 
-    insets.set_if_neq(UiInsets { left, right, top, bottom });
+    insets.set_if_neq(UiInsets {
+        left,
+        right,
+        top,
+        bottom,
+    });
     intents.write_batch(out);
     Ok(())
 }
 
-fn top_bar_ui(ui: &mut egui::Ui, model: Option<&LoadedModel>, index: &mut IndexPanel, out: &mut Vec<Intent>) {
+fn top_bar_ui(
+    ui: &mut egui::Ui,
+    model: Option<&LoadedModel>,
+    index: &mut IndexPanel,
+    out: &mut Vec<Intent>,
+) {
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new("autochitect").strong().size(18.0));
@@ -187,10 +215,18 @@ fn top_bar_ui(ui: &mut egui::Ui, model: Option<&LoadedModel>, index: &mut IndexP
             ui.label(egui::RichText::new(&m.diagram.description).weak());
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("⤢ Fit").on_hover_text("Show the whole diagram (F)").clicked() {
+            if ui
+                .button("⤢ Fit")
+                .on_hover_text("Show the whole diagram (F)")
+                .clicked()
+            {
                 out.push(Intent::FitView);
             }
-            let label = if index.open { "✕ All write-ups" } else { "☰ All write-ups" };
+            let label = if index.open {
+                "✕ All write-ups"
+            } else {
+                "☰ All write-ups"
+            };
             if ui.selectable_label(index.open, label).clicked() {
                 index.open = !index.open;
             }
@@ -212,12 +248,21 @@ fn problems_ui(ctx: &egui::Context, problems: &LoadProblems, showing_last_good: 
         .resizable(true)
         .default_width(720.0)
         .show(ctx, |ui| {
-            egui::ScrollArea::vertical().max_height(400.0).show(ui, |ui| {
-                for d in &problems.0.0 {
-                    ui.label(egui::RichText::new(d.to_string()).monospace().color(egui::Color32::from_rgb(170, 30, 30)));
-                }
-            });
-            ui.label(egui::RichText::new("Fix the file and save it: the app reloads it by itself.").weak());
+            egui::ScrollArea::vertical()
+                .max_height(400.0)
+                .show(ui, |ui| {
+                    for d in &problems.0.0 {
+                        ui.label(
+                            egui::RichText::new(d.to_string())
+                                .monospace()
+                                .color(egui::Color32::from_rgb(170, 30, 30)),
+                        );
+                    }
+                });
+            ui.label(
+                egui::RichText::new("Fix the file and save it: the app reloads it by itself.")
+                    .weak(),
+            );
         });
 }
 

@@ -15,7 +15,11 @@ pub(super) fn reader_ui(
 ) {
     ui.add_space(6.0);
     ui.horizontal(|ui| {
-        if ui.button("← Summary").on_hover_text("Back to the summary (Esc)").clicked() {
+        if ui
+            .button("← Summary")
+            .on_hover_text("Back to the summary (Esc)")
+            .clicked()
+        {
             out.push(Intent::CloseWriteup);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

@@ -1,12 +1,12 @@
 //! Headless app tests: MinimalPlugins, no GPU, real files, real picking.
 
 use autochitect::model::{ComponentId, LinkId, Target, WriteupSlug};
-use autochitect::{DiagramEntity, Intent, LaunchOptions, LoadProblems, LoadedModel, Reader, Selection};
-use bevy::camera::NormalizedRenderTarget;
+use autochitect::{
+    DiagramEntity, Intent, LaunchOptions, LoadProblems, LoadedModel, Reader, Selection,
+};
 use bevy::input::InputPlugin;
-use bevy::picking::pointer::{Location, PointerAction, PointerButton, PointerId, PointerInput};
 use bevy::prelude::*;
-use bevy::window::{PrimaryWindow, WindowRef};
+use bevy::window::PrimaryWindow;
 
 fn options() -> LaunchOptions {
     let repo = crate::repo();
@@ -24,7 +24,10 @@ fn app_with(options: LaunchOptions, with_ui: bool) -> App {
     app.insert_resource(options.clone());
     app.add_plugins((
         MinimalPlugins,
-        AssetPlugin { file_path: options.asset_root.clone(), ..default() },
+        AssetPlugin {
+            file_path: options.asset_root.clone(),
+            ..default()
+        },
         WindowPlugin::default(),
         InputPlugin,
         TransformPlugin,
@@ -32,8 +35,16 @@ fn app_with(options: LaunchOptions, with_ui: bool) -> App {
         bevy::camera::CameraPlugin,
         bevy::picking::DefaultPickingPlugins,
     ));
-    app.init_asset::<Mesh>().init_asset::<ColorMaterial>().init_asset::<Font>();
+    app.init_asset::<Mesh>()
+        .init_asset::<ColorMaterial>()
+        .init_asset::<Font>()
+        .init_asset::<bevy::mesh::skinning::SkinnedMeshInverseBindposes>();
+    app.add_systems(
+        PostUpdate,
+        headless_camera_system.before(TransformSystems::Propagate),
+    );
     if with_ui {
+        app.init_asset::<bevy::shader::Shader>();
         app.add_plugins(bevy_egui::EguiPlugin::default());
     }
     app.add_plugins(autochitect::AppPlugin);
@@ -49,8 +60,32 @@ fn app_with(options: LaunchOptions, with_ui: bool) -> App {
 static OPENED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 fn record_opened(url: &str) -> Result<(), String> {
-    OPENED.lock().map_err(|e| e.to_string())?.push(url.to_owned());
+    OPENED
+        .lock()
+        .map_err(|e| e.to_string())?
+        .push(url.to_owned());
     Ok(())
+}
+
+/// What `bevy_render`'s camera system does for a window target, without a renderer: size the
+/// target from the window, fit the projection to the viewport, and keep its matrix.
+fn headless_camera_system(
+    windows: Query<&Window, With<PrimaryWindow>>,
+    mut cameras: Query<(&mut Camera, &mut Projection)>,
+) {
+    let Ok(window) = windows.single() else { return };
+    for (mut camera, mut projection) in &mut cameras {
+        let info = bevy::camera::RenderTargetInfo {
+            physical_size: UVec2::new(window.physical_width(), window.physical_height()),
+            scale_factor: window.scale_factor(),
+        };
+        camera.computed.target_info = Some(info);
+        let size = camera
+            .logical_viewport_size()
+            .unwrap_or(Vec2::new(window.width(), window.height()));
+        projection.update(size.x, size.y);
+        camera.computed.clip_from_view = projection.get_clip_from_view();
+    }
 }
 
 fn app() -> App {
@@ -62,7 +97,8 @@ fn settle(app: &mut App) {
     for _ in 0..2000 {
         app.update();
         let w = app.world();
-        if w.get_resource::<LoadedModel>().is_some() || !w.resource::<LoadProblems>().0.0.is_empty() {
+        if w.get_resource::<LoadedModel>().is_some() || !w.resource::<LoadProblems>().0.0.is_empty()
+        {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
@@ -73,32 +109,90 @@ fn settle(app: &mut App) {
 }
 
 fn window(app: &mut App) -> Entity {
-    let mut q = app.world_mut().query_filtered::<Entity, With<PrimaryWindow>>();
+    let mut q = app
+        .world_mut()
+        .query_filtered::<Entity, With<PrimaryWindow>>();
     q.single(app.world()).expect("a primary window")
 }
 
 /// Where a world point is in the window, in logical pixels.
 fn screen_pos(app: &mut App, world: Vec2) -> Vec2 {
-    let mut q = app.world_mut().query_filtered::<(&Camera, &GlobalTransform), With<autochitect::MainCamera>>();
+    let mut q = app
+        .world_mut()
+        .query_filtered::<(&Camera, &GlobalTransform), With<autochitect::MainCamera>>();
     let (camera, transform) = q.single(app.world()).expect("camera");
     let offset = camera.logical_viewport_rect().map_or(Vec2::ZERO, |r| r.min);
-    camera.world_to_viewport(transform, world.extend(0.0)).expect("on screen") + offset
+    camera
+        .world_to_viewport(transform, world.extend(0.0))
+        .expect("on screen")
+        + offset
 }
 
 fn component_center(app: &mut App, id: &str) -> Vec2 {
-    let c = app.world().resource::<LoadedModel>().diagram.component(id).expect("component").rect.center();
+    let c = app
+        .world()
+        .resource::<LoadedModel>()
+        .diagram
+        .component(id)
+        .expect("component")
+        .rect
+        .center();
     screen_pos(app, Vec2::new(c.x, -c.y))
 }
 
+/// Clicks at a window position the way a real window reports it: the cursor moves there, the
+/// left button goes down and up. Picking, egui and the drag detector all see the same input.
 fn click_at(app: &mut App, pos: Vec2) {
-    let win = window(app);
-    let target = NormalizedRenderTarget::Window(WindowRef::Primary.normalize(Some(win)).expect("window ref"));
-    let location = Location { target, position: pos };
-    for action in [PointerAction::Move { delta: Vec2::ZERO }, PointerAction::Press(PointerButton::Primary), PointerAction::Release(PointerButton::Primary)] {
-        app.world_mut().write_message(PointerInput::new(PointerId::Mouse, location.clone(), action));
+    use bevy::input::ButtonState;
+    use bevy::input::mouse::MouseButtonInput;
+    use bevy::window::{CursorMoved, WindowEvent};
+    let window = window(app);
+    if let Some(mut w) = app.world_mut().get_mut::<Window>(window) {
+        w.set_cursor_position(Some(pos));
+    }
+    // winit reports each event twice: as itself and inside the `WindowEvent` stream.
+    let moved = CursorMoved {
+        window,
+        position: pos,
+        delta: None,
+    };
+    app.world_mut().write_message(moved.clone());
+    app.world_mut()
+        .write_message(WindowEvent::CursorMoved(moved));
+    app.update();
+    for state in [ButtonState::Pressed, ButtonState::Released] {
+        let button = MouseButtonInput {
+            button: MouseButton::Left,
+            state,
+            window,
+        };
+        app.world_mut().write_message(button);
+        app.world_mut()
+            .write_message(WindowEvent::MouseButtonInput(button));
         app.update();
     }
     app.update();
+}
+
+/// Presses and releases a key, as the window would report it.
+fn press_key(app: &mut App, key_code: KeyCode, logical_key: bevy::input::keyboard::Key) {
+    use bevy::input::ButtonState;
+    use bevy::input::keyboard::KeyboardInput;
+    let window = window(app);
+    for state in [ButtonState::Pressed, ButtonState::Released] {
+        let input = KeyboardInput {
+            key_code,
+            logical_key: logical_key.clone(),
+            state,
+            text: None,
+            repeat: false,
+            window,
+        };
+        app.world_mut().write_message(input.clone());
+        app.world_mut()
+            .write_message(bevy::window::WindowEvent::KeyboardInput(input));
+        app.update();
+    }
 }
 
 fn selected(app: &App) -> Option<Target> {
@@ -115,8 +209,14 @@ fn loading_spawns_one_entity_per_component_and_link() {
     let model = app.world().resource::<LoadedModel>().clone();
     let mut q = app.world_mut().query::<&DiagramEntity>();
     let entities: Vec<Target> = q.iter(app.world()).map(|d| d.target.clone()).collect();
-    let comps = entities.iter().filter(|t| matches!(t, Target::Component(_))).count();
-    let links = entities.iter().filter(|t| matches!(t, Target::Link(_))).count();
+    let comps = entities
+        .iter()
+        .filter(|t| matches!(t, Target::Component(_)))
+        .count();
+    let links = entities
+        .iter()
+        .filter(|t| matches!(t, Target::Link(_)))
+        .count();
     assert_eq!(comps, model.diagram.components().len());
     assert_eq!(links, model.diagram.links().len());
     assert!(comps >= 40 && links >= 10);
@@ -129,7 +229,10 @@ fn clicking_a_component_selects_it_and_its_writeup() {
     click_at(&mut app, pos);
     assert_eq!(selected(&app), comp("a-raft"));
     let model = app.world().resource::<LoadedModel>().clone();
-    let slug = model.diagram.writeup_of(&Target::Component(ComponentId::new("a-raft"))).cloned();
+    let slug = model
+        .diagram
+        .writeup_of(&Target::Component(ComponentId::new("a-raft")))
+        .cloned();
     assert_eq!(slug, Some(WriteupSlug::new("raft-protocol")));
 }
 
@@ -137,8 +240,17 @@ fn clicking_a_component_selects_it_and_its_writeup() {
 fn clicking_a_nested_box_selects_the_innermost_one() {
     let mut app = app();
     // The kernel's own header area selects the kernel, its child selects the child.
-    let kernel = app.world().resource::<LoadedModel>().diagram.component("b-kernel").expect("kernel").rect;
-    let header = screen_pos(&mut app, Vec2::new(kernel.x + kernel.w / 2.0, -(kernel.y + 12.0)));
+    let kernel = app
+        .world()
+        .resource::<LoadedModel>()
+        .diagram
+        .component("b-kernel")
+        .expect("kernel")
+        .rect;
+    let header = screen_pos(
+        &mut app,
+        Vec2::new(kernel.x + kernel.w / 2.0, -(kernel.y + 12.0)),
+    );
     click_at(&mut app, header);
     assert_eq!(selected(&app), comp("b-kernel"));
     let pos = component_center(&mut app, "b-sockets");
@@ -170,8 +282,11 @@ fn clicking_empty_canvas_and_escape_clear_the_selection() {
     assert_eq!(selected(&app), None);
 
     click_at(&mut app, pos);
-    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::Escape);
-    app.update();
+    press_key(
+        &mut app,
+        KeyCode::Escape,
+        bevy::input::keyboard::Key::Escape,
+    );
     assert_eq!(selected(&app), None);
 }
 
@@ -180,7 +295,8 @@ fn related_topic_moves_the_selection_near_the_current_one() {
     let mut app = app();
     let pos = component_center(&mut app, "b-raft");
     click_at(&mut app, pos);
-    app.world_mut().write_message(Intent::ShowTopic(WriteupSlug::new("leader-election")));
+    app.world_mut()
+        .write_message(Intent::ShowTopic(WriteupSlug::new("leader-election")));
     app.update();
     // The leader-election box on the same computer, not the one on computer A.
     assert_eq!(selected(&app), comp("b-election"));
@@ -191,14 +307,19 @@ fn escape_closes_the_reader_before_clearing_the_selection() {
     let mut app = app();
     let pos = component_center(&mut app, "a-disk");
     click_at(&mut app, pos);
-    app.world_mut().write_message(Intent::OpenWriteup(WriteupSlug::new("storage-durability")));
+    app.world_mut()
+        .write_message(Intent::OpenWriteup(WriteupSlug::new("storage-durability")));
     app.update();
-    assert_eq!(app.world().resource::<Reader>().open, Some(WriteupSlug::new("storage-durability")));
+    assert_eq!(
+        app.world().resource::<Reader>().open,
+        Some(WriteupSlug::new("storage-durability"))
+    );
     for expected_selection in [comp("a-disk"), None] {
-        app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::Escape);
-        app.update();
-        app.world_mut().resource_mut::<ButtonInput<KeyCode>>().release(KeyCode::Escape);
-        app.update();
+        press_key(
+            &mut app,
+            KeyCode::Escape,
+            bevy::input::keyboard::Key::Escape,
+        );
         assert_eq!(app.world().resource::<Reader>().open, None);
         assert_eq!(selected(&app), expected_selection);
     }
@@ -207,31 +328,58 @@ fn escape_closes_the_reader_before_clearing_the_selection() {
 #[test]
 fn writeup_links_open_in_app_and_unsafe_schemes_are_refused() {
     let mut app = app();
-    app.world_mut().write_message(Intent::FollowLink("#/writeup/gossip-protocol".into()));
+    app.world_mut()
+        .write_message(Intent::FollowLink("#/writeup/gossip-protocol".into()));
     app.update();
-    assert_eq!(app.world().resource::<Reader>().open, Some(WriteupSlug::new("gossip-protocol")));
+    assert_eq!(
+        app.world().resource::<Reader>().open,
+        Some(WriteupSlug::new("gossip-protocol"))
+    );
     assert_eq!(selected(&app), comp("a-gossip"));
 
-    for bad in ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,hi"] {
-        app.world_mut().write_message(Intent::FollowLink(bad.into()));
+    for bad in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,hi",
+    ] {
+        app.world_mut()
+            .write_message(Intent::FollowLink(bad.into()));
         app.update();
-        let notice = app.world().resource::<autochitect::Notice>().text.clone().unwrap_or_default();
+        let notice = app
+            .world()
+            .resource::<autochitect::Notice>()
+            .text
+            .clone()
+            .unwrap_or_default();
         assert!(notice.starts_with("Not opened"), "{bad}: {notice}");
     }
-    app.world_mut().write_message(Intent::FollowLink("https://raft.github.io/".into()));
+    app.world_mut()
+        .write_message(Intent::FollowLink("https://raft.github.io/".into()));
     app.update();
-    assert!(OPENED.lock().expect("lock").contains(&"https://raft.github.io/".to_string()));
+    assert!(
+        OPENED
+            .lock()
+            .expect("lock")
+            .contains(&"https://raft.github.io/".to_string())
+    );
 }
 
 #[test]
 fn launch_options_select_and_open() {
     let mut app = app_with(
-        LaunchOptions { select: Some("cable".into()), writeup: Some("osi-model".into()), ..options() },
+        LaunchOptions {
+            select: Some("cable".into()),
+            writeup: Some("osi-model".into()),
+            ..options()
+        },
         false,
     );
     app.update();
     assert_eq!(selected(&app), Some(Target::Link(LinkId::new("cable"))));
-    assert_eq!(app.world().resource::<Reader>().open, Some(WriteupSlug::new("osi-model")));
+    assert_eq!(
+        app.world().resource::<Reader>().open,
+        Some(WriteupSlug::new("osi-model"))
+    );
 }
 
 #[test]
@@ -240,13 +388,27 @@ fn a_broken_diagram_reports_positions_instead_of_loading() {
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::write(dir.join("bad.ron"), "(\n  title: \"Bad\",\n  components: [(id: \"x\", label: \"\", kind: Os, at: (0, 0), size: (1, 1))],\n)\n").expect("write");
     let app = app_with(
-        LaunchOptions { diagram_dir: dir.display().to_string(), diagram_file: "bad.ron".into(), ..options() },
+        LaunchOptions {
+            diagram_dir: dir.display().to_string(),
+            diagram_file: "bad.ron".into(),
+            ..options()
+        },
         false,
     );
     assert!(app.world().get_resource::<LoadedModel>().is_none());
-    let problems: Vec<String> = app.world().resource::<LoadProblems>().0.0.iter().map(ToString::to_string).collect();
+    let problems: Vec<String> = app
+        .world()
+        .resource::<LoadProblems>()
+        .0
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].ends_with("bad.ron:3:34: error: component `x` has an empty label"), "{problems:?}");
+    assert!(
+        problems[0].ends_with("bad.ron:3:33: error: component `x` has an empty label"),
+        "{problems:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -264,7 +426,10 @@ fn a_click_over_a_panel_selects_nothing_beneath_it() {
         app.update();
     }
     let insets = *app.world().resource::<autochitect::UiInsets>();
-    assert!(insets.right > 200.0, "the summary panel is open: {insets:?}");
+    assert!(
+        insets.right > 200.0,
+        "the summary panel is open: {insets:?}"
+    );
     // Click inside the panel, at a point where a component is drawn beneath it.
     let win = window(&mut app);
     let width = app.world().get::<Window>(win).expect("window").width();

@@ -13,7 +13,13 @@ fn no_arguments_open_the_default_diagram() {
 
 #[test]
 fn diagram_and_targets() {
-    let parsed = parse(&args(&["x.ron", "--select", "a-raft", "--writeup", "raft-protocol"]));
+    let parsed = parse(&args(&[
+        "x.ron",
+        "--select",
+        "a-raft",
+        "--writeup",
+        "raft-protocol",
+    ]));
     assert_eq!(
         parsed,
         Ok(Command::Open(Open {
@@ -26,7 +32,12 @@ fn diagram_and_targets() {
 
 #[test]
 fn check_takes_paths() {
-    assert_eq!(parse(&args(&["check", "a.ron", "dir"])), Ok(Command::Check { paths: args(&["a.ron", "dir"]) }));
+    assert_eq!(
+        parse(&args(&["check", "a.ron", "dir"])),
+        Ok(Command::Check {
+            paths: args(&["a.ron", "dir"])
+        })
+    );
 }
 
 #[test]
@@ -47,8 +58,19 @@ fn check_reports_a_broken_file_with_its_position() {
     )
     .expect("write");
     let report = autochitect::check::check_paths(&crate::repo(), &[file.display().to_string()]);
-    let lines: Vec<String> = report.diagnostics.0.iter().map(ToString::to_string).collect();
-    assert_eq!(lines, [format!("{}:4:46: error: component `a` names unknown parent `ghost`", file.display())]);
+    let lines: Vec<String> = report
+        .diagnostics
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        lines,
+        [format!(
+            "{}:4:45: error: component `a` names unknown parent `ghost`",
+            file.display()
+        )]
+    );
     assert_eq!(report.writeups, 13);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -56,15 +78,31 @@ fn check_reports_a_broken_file_with_its_position() {
 #[test]
 fn check_binary_exits_1_on_errors_and_0_on_the_shipped_files() {
     let bin = env!("CARGO_BIN_EXE_autochitect");
-    let ok = std::process::Command::new(bin).arg("check").current_dir(crate::repo()).output().expect("runs");
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = std::process::Command::new(bin)
+        .arg("check")
+        .current_dir(crate::repo())
+        .output()
+        .expect("runs");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let dir = std::env::temp_dir().join(format!("autochitect-bin-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("bad.ron");
     std::fs::write(&file, "(title: \"x\", components: [(id: \"a\"]").expect("write");
-    let bad = std::process::Command::new(bin).arg("check").arg(&file).current_dir(crate::repo()).output().expect("runs");
+    let bad = std::process::Command::new(bin)
+        .arg("check")
+        .arg(&file)
+        .current_dir(crate::repo())
+        .output()
+        .expect("runs");
     assert_eq!(bad.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&bad.stderr);
-    assert!(stderr.starts_with(&format!("{}:1:", file.display())), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!("{}:1:", file.display())),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,7 +6,8 @@ use autochitect::model::{LinkKind, WriteupCatalog};
 
 fn catalog() -> WriteupCatalog {
     let mut diags = autochitect::model::Diagnostics::default();
-    let sources = autochitect::check::read_writeups(&crate::repo().join("assets/writeups"), &mut diags);
+    let sources =
+        autochitect::check::read_writeups(&crate::repo().join("assets/writeups"), &mut diags);
     assert!(diags.0.is_empty(), "{diags}");
     WriteupCatalog::build(&sources).unwrap_or_else(|d| panic!("{d}"))
 }
@@ -14,7 +15,8 @@ fn catalog() -> WriteupCatalog {
 fn default_diagram() -> autochitect::model::Diagram {
     let path = crate::repo().join("diagrams/two-computers.ron");
     let text = std::fs::read_to_string(&path).expect("default diagram");
-    autochitect::model::parse_diagram("two-computers.ron", &text, &catalog().slugs()).unwrap_or_else(|d| panic!("{d}"))
+    autochitect::model::parse_diagram("two-computers.ron", &text, &catalog().slugs())
+        .unwrap_or_else(|d| panic!("{d}"))
 }
 
 #[test]
@@ -28,8 +30,16 @@ fn every_shipped_file_passes_check() {
 #[test]
 fn every_writeup_is_reachable_from_the_default_diagram() {
     let d = default_diagram();
-    let linked: BTreeSet<String> = d.writeup_slugs().into_iter().map(ToString::to_string).collect();
-    let all: BTreeSet<String> = catalog().slugs().into_iter().map(|s| s.to_string()).collect();
+    let linked: BTreeSet<String> = d
+        .writeup_slugs()
+        .into_iter()
+        .map(ToString::to_string)
+        .collect();
+    let all: BTreeSet<String> = catalog()
+        .slugs()
+        .into_iter()
+        .map(|s| s.to_string())
+        .collect();
     assert_eq!(linked, all);
 }
 
@@ -40,7 +50,10 @@ fn the_cable_joins_the_two_computers_and_opens_the_network_models() {
     assert_eq!(cable.kind, LinkKind::Cable);
     assert_eq!(d.root_of(&cable.from).as_str(), "computer-a");
     assert_eq!(d.root_of(&cable.to).as_str(), "computer-b");
-    assert_eq!(cable.writeup.as_ref().map(|s| s.as_str()), Some("osi-model"));
+    assert_eq!(
+        cable.writeup.as_ref().map(|s| s.as_str()),
+        Some("osi-model")
+    );
 }
 
 #[test]
@@ -50,7 +63,12 @@ fn default_diagram_has_no_overlapping_siblings_and_every_component_links_a_write
         assert!(c.writeup.is_some(), "{} has no write-up", c.id);
         for other in d.components() {
             if c.id < other.id && c.parent == other.parent {
-                assert!(!c.rect.overlaps(&other.rect), "{} overlaps {}", c.id, other.id);
+                assert!(
+                    !c.rect.overlaps(&other.rect),
+                    "{} overlaps {}",
+                    c.id,
+                    other.id
+                );
             }
         }
     }
@@ -60,7 +78,25 @@ fn default_diagram_has_no_overlapping_siblings_and_every_component_links_a_write
 fn both_computers_hold_the_parts_a_learner_points_at() {
     let d = default_diagram();
     for side in ["a", "b"] {
-        for part in ["app", "http", "runtime", "gc", "jit", "allocator", "kernel", "sockets", "tcpip", "nic", "memory", "disk", "raft", "replication", "election", "gossip", "queue"] {
+        for part in [
+            "app",
+            "http",
+            "runtime",
+            "gc",
+            "jit",
+            "allocator",
+            "kernel",
+            "sockets",
+            "tcpip",
+            "nic",
+            "memory",
+            "disk",
+            "raft",
+            "replication",
+            "election",
+            "gossip",
+            "queue",
+        ] {
             let id = format!("{side}-{part}");
             let c = d.component(&id).unwrap_or_else(|| panic!("missing {id}"));
             assert_eq!(d.root_of(&c.id).as_str(), format!("computer-{side}"));

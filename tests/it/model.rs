@@ -35,12 +35,16 @@ fn col(item: &str, needle: &str) -> usize {
 }
 
 fn slugs() -> BTreeSet<WriteupSlug> {
-    ["osi-model", "raft-protocol"].into_iter().map(WriteupSlug::new).collect()
+    ["osi-model", "raft-protocol"]
+        .into_iter()
+        .map(WriteupSlug::new)
+        .collect()
 }
 
 const BOX: &str = r#"(id: "box", label: "Box", kind: Computer, at: (0, 0), size: (200, 100))"#;
 const INNER: &str = r#"(id: "inner", label: "Inner", kind: Hardware, parent: "box", at: (10, 10), size: (50, 40), writeup: "osi-model")"#;
-const OTHER: &str = r#"(id: "other", label: "Other", kind: Os, parent: "box", at: (100, 10), size: (50, 40))"#;
+const OTHER: &str =
+    r#"(id: "other", label: "Other", kind: Os, parent: "box", at: (100, 10), size: (50, 40))"#;
 
 /// Parses and expects failure; returns (line, col, message) of each diagnostic.
 fn errors(src: &str) -> Vec<(usize, usize, String)> {
@@ -65,7 +69,12 @@ fn single(src: &str) -> (usize, usize, String) {
 #[test]
 fn valid_diagram_builds_a_typed_graph() {
     let link = r#"(id: "wire", from: "inner", to: "other", label: "wire", kind: Bus)"#;
-    let d = parse_diagram("test.ron", &diagram(&[BOX, INNER, OTHER], &[link]), &slugs()).expect("valid");
+    let d = parse_diagram(
+        "test.ron",
+        &diagram(&[BOX, INNER, OTHER], &[link]),
+        &slugs(),
+    )
+    .expect("valid");
     assert_eq!(d.components().len(), 3);
     let inner = d.component("inner").expect("inner");
     assert_eq!(inner.depth, 1);
@@ -81,7 +90,8 @@ fn valid_diagram_builds_a_typed_graph() {
 
 #[test]
 fn syntax_error_has_its_position() {
-    let src = "(\n    title: \"Test\",\n    components: [\n        (id: \"a\" label: \"A\"),\n    ],\n)";
+    let src =
+        "(\n    title: \"Test\",\n    components: [\n        (id: \"a\" label: \"A\"),\n    ],\n)";
     let (line, column, msg) = single(src);
     assert_eq!(line, 4);
     assert!(column >= 17, "column {column}");
@@ -104,14 +114,21 @@ fn duplicate_ids_point_at_the_second_one() {
     let dup = r#"(id: "box", label: "Again", kind: Os, at: (300, 0), size: (10, 10))"#;
     let (line, column, msg) = single(&diagram(&[BOX, dup], &[]));
     assert_eq!((line, column), (component_line(1), col(dup, "\"box\"")));
-    assert!(msg.contains("duplicate id `box`") && msg.contains("line 4"), "{msg}");
+    assert!(
+        msg.contains("duplicate id `box`") && msg.contains("line 4"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn unknown_parent() {
-    let orphan = r#"(id: "o", label: "O", kind: Os, parent: "nowhere", at: (0, 0), size: (10, 10))"#;
+    let orphan =
+        r#"(id: "o", label: "O", kind: Os, parent: "nowhere", at: (0, 0), size: (10, 10))"#;
     let (line, column, msg) = single(&diagram(&[BOX, orphan], &[]));
-    assert_eq!((line, column), (component_line(1), col(orphan, "\"nowhere\"")));
+    assert_eq!(
+        (line, column),
+        (component_line(1), col(orphan, "\"nowhere\""))
+    );
     assert!(msg.contains("unknown parent `nowhere`"), "{msg}");
 }
 
@@ -122,7 +139,10 @@ fn nesting_cycle_is_reported_once() {
     let c = r#"(id: "c", label: "C", kind: Os, parent: "b", at: (0, 0), size: (10, 10))"#;
     let (line, column, msg) = single(&diagram(&[a, b, c], &[]));
     assert_eq!((line, column), (component_line(0), col(a, "\"c\"")));
-    assert!(msg.contains("nesting cycle") && msg.contains("a → c → b → a"), "{msg}");
+    assert!(
+        msg.contains("nesting cycle") && msg.contains("a → c → b → a"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -135,7 +155,8 @@ fn own_parent() {
 
 #[test]
 fn child_outside_its_parent() {
-    let out = r#"(id: "out", label: "Out", kind: Os, parent: "box", at: (180, 10), size: (50, 40))"#;
+    let out =
+        r#"(id: "out", label: "Out", kind: Os, parent: "box", at: (180, 10), size: (50, 40))"#;
     let (line, column, msg) = single(&diagram(&[BOX, out], &[]));
     assert_eq!((line, column), (component_line(1), col(out, "(180")));
     assert!(msg.contains("lies outside its parent `box`"), "{msg}");
@@ -143,9 +164,13 @@ fn child_outside_its_parent() {
 
 #[test]
 fn unknown_writeup() {
-    let c = r#"(id: "c", label: "C", kind: Os, at: (0, 0), size: (10, 10), writeup: "no-such-topic")"#;
+    let c =
+        r#"(id: "c", label: "C", kind: Os, at: (0, 0), size: (10, 10), writeup: "no-such-topic")"#;
     let (line, column, msg) = single(&diagram(&[c], &[]));
-    assert_eq!((line, column), (component_line(0), col(c, "\"no-such-topic\"")));
+    assert_eq!(
+        (line, column),
+        (component_line(0), col(c, "\"no-such-topic\""))
+    );
     assert!(msg.contains("unknown write-up `no-such-topic`"), "{msg}");
 }
 
@@ -203,8 +228,17 @@ fn every_problem_is_reported_at_once() {
     let l = r#"(id: "l", from: "box", to: "ghost", label: "L", kind: Call, extra: 1)"#;
     let all = errors(&diagram(&[BOX, dup], &[l]));
     let messages: Vec<&str> = all.iter().map(|e| e.2.as_str()).collect();
-    for expected in ["duplicate id", "empty label", "unknown write-up", "unknown component", "unknown field `extra`"] {
-        assert!(messages.iter().any(|m| m.contains(expected)), "missing {expected:?} in {messages:#?}");
+    for expected in [
+        "duplicate id",
+        "empty label",
+        "unknown write-up",
+        "unknown component",
+        "unknown field `extra`",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(expected)),
+            "missing {expected:?} in {messages:#?}"
+        );
     }
     // Sorted top to bottom.
     let positions: Vec<(usize, usize)> = all.iter().map(|e| (e.0, e.1)).collect();
@@ -218,15 +252,31 @@ fn diagnostics_print_as_file_line_col() {
     let c = r#"(id: "c", label: "C", kind: Os, at: (0, 0), size: (10, 10), writeup: "nope")"#;
     let diags = parse_diagram("dir/test.ron", &diagram(&[c], &[]), &slugs()).expect_err("rejected");
     let line = diags.0[0].to_string();
-    assert_eq!(line, format!("dir/test.ron:4:{}: error: unknown write-up `nope`", col(c, "\"nope\"")));
+    assert_eq!(
+        line,
+        format!(
+            "dir/test.ron:4:{}: error: unknown write-up `nope`",
+            col(c, "\"nope\"")
+        )
+    );
 }
 
 #[test]
 fn round_trip_of_a_valid_file() {
-    let src = diagram(&[BOX, INNER, OTHER], &[r#"(id: "w", from: "inner", to: "other", label: "w", kind: Logical, directed: false, via: [(75, 200)])"#]);
-    let parsed: DiagramFile = autochitect::model::ron_options().from_str(&src).expect("parses");
-    let written = ron::ser::to_string_pretty(&parsed, ron::ser::PrettyConfig::default()).expect("serialises");
-    let again: DiagramFile = autochitect::model::ron_options().from_str(&written).expect("re-parses");
+    let src = diagram(
+        &[BOX, INNER, OTHER],
+        &[
+            r#"(id: "w", from: "inner", to: "other", label: "w", kind: Logical, directed: false, via: [(75, 200)])"#,
+        ],
+    );
+    let parsed: DiagramFile = autochitect::model::ron_options()
+        .from_str(&src)
+        .expect("parses");
+    let written =
+        ron::ser::to_string_pretty(&parsed, ron::ser::PrettyConfig::default()).expect("serialises");
+    let again: DiagramFile = autochitect::model::ron_options()
+        .from_str(&written)
+        .expect("re-parses");
     assert_eq!(parsed, again);
     assert_eq!(again.components[1].kind, ComponentKind::Hardware);
     parse_diagram("again.ron", &written, &slugs()).expect("still valid");
@@ -235,7 +285,8 @@ fn round_trip_of_a_valid_file() {
 #[test]
 fn link_paths_start_and_end_on_box_borders() {
     let link = r#"(id: "wire", from: "inner", to: "other", label: "wire", kind: Bus)"#;
-    let d = parse_diagram("t.ron", &diagram(&[BOX, INNER, OTHER], &[link]), &slugs()).expect("valid");
+    let d =
+        parse_diagram("t.ron", &diagram(&[BOX, INNER, OTHER], &[link]), &slugs()).expect("valid");
     let path = &d.link("wire").expect("wire").path;
     // inner spans x 10..60, other spans x 100..150; both centred at y 30.
     assert_eq!((path[0].x, path[0].y), (60.0, 30.0));

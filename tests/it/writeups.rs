@@ -7,35 +7,111 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 /// Title, date and tags of every write-up, as the original site's index lists them.
 const INDEX: &[(&str, &str, &str, &[&str])] = &[
-    ("storage-durability", "Storage Durability", "2026-05-22", &["System Design", "Storage"]),
-    ("replication", "Replication", "2026-05-22", &["System Design", "Distributed Systems"]),
-    ("memory-allocators", "Memory Allocators", "2026-05-22", &["Internals", "Runtime"]),
-    ("leader-election", "Leader Election", "2026-05-22", &["System Design", "Distributed Systems"]),
-    ("jit-compilation", "Just-In-Time (JIT) Compilation", "2026-05-22", &["Compilers", "Performance"]),
-    ("http2-http3", "HTTP/2 & HTTP/3", "2026-05-22", &["Networking", "Protocols"]),
-    ("garbage-collection", "Garbage Collection", "2026-05-22", &["Internals", "Runtime"]),
-    ("tcp-ip-model", "TCP/IP 4-Layer Model", "2026-05-12", &["Networking", "Protocols"]),
-    ("sockets", "Sockets", "2026-05-12", &["Networking", "Protocols"]),
-    ("osi-model", "OSI Model", "2026-05-12", &["Networking", "Protocols"]),
-    ("gossip-protocol", "Gossip Protocol", "2026-05-11", &["System Design", "Distributed Systems"]),
-    ("backpressure", "Backpressure", "2026-04-20", &["System Design", "Streaming"]),
-    ("raft-protocol", "Raft Protocol", "2026-04-10", &["System Design", "Distributed Systems"]),
+    (
+        "storage-durability",
+        "Storage Durability",
+        "2026-05-22",
+        &["System Design", "Storage"],
+    ),
+    (
+        "replication",
+        "Replication",
+        "2026-05-22",
+        &["System Design", "Distributed Systems"],
+    ),
+    (
+        "memory-allocators",
+        "Memory Allocators",
+        "2026-05-22",
+        &["Internals", "Runtime"],
+    ),
+    (
+        "leader-election",
+        "Leader Election",
+        "2026-05-22",
+        &["System Design", "Distributed Systems"],
+    ),
+    (
+        "jit-compilation",
+        "Just-In-Time (JIT) Compilation",
+        "2026-05-22",
+        &["Compilers", "Performance"],
+    ),
+    (
+        "http2-http3",
+        "HTTP/2 & HTTP/3",
+        "2026-05-22",
+        &["Networking", "Protocols"],
+    ),
+    (
+        "garbage-collection",
+        "Garbage Collection",
+        "2026-05-22",
+        &["Internals", "Runtime"],
+    ),
+    (
+        "tcp-ip-model",
+        "TCP/IP 4-Layer Model",
+        "2026-05-12",
+        &["Networking", "Protocols"],
+    ),
+    (
+        "sockets",
+        "Sockets",
+        "2026-05-12",
+        &["Networking", "Protocols"],
+    ),
+    (
+        "osi-model",
+        "OSI Model",
+        "2026-05-12",
+        &["Networking", "Protocols"],
+    ),
+    (
+        "gossip-protocol",
+        "Gossip Protocol",
+        "2026-05-11",
+        &["System Design", "Distributed Systems"],
+    ),
+    (
+        "backpressure",
+        "Backpressure",
+        "2026-04-20",
+        &["System Design", "Streaming"],
+    ),
+    (
+        "raft-protocol",
+        "Raft Protocol",
+        "2026-04-10",
+        &["System Design", "Distributed Systems"],
+    ),
 ];
 
-const REQUIRED_SECTIONS: [&str; 3] = ["Where it lives in the diagram", "Key takeaways", "Further reading"];
+const REQUIRED_SECTIONS: [&str; 3] = [
+    "Where it lives in the diagram",
+    "Key takeaways",
+    "Further reading",
+];
 
 fn catalog() -> WriteupCatalog {
     let mut diags = autochitect::model::Diagnostics::default();
-    let sources = autochitect::check::read_writeups(&crate::repo().join("assets/writeups"), &mut diags);
+    let sources =
+        autochitect::check::read_writeups(&crate::repo().join("assets/writeups"), &mut diags);
     assert!(diags.0.is_empty(), "{diags}");
     WriteupCatalog::build(&sources).unwrap_or_else(|d| panic!("{d}"))
 }
 
 /// Diagram ids (components and links) of the default diagram.
 fn diagram_ids() -> BTreeSet<String> {
-    let text = std::fs::read_to_string(crate::repo().join("diagrams/two-computers.ron")).expect("diagram");
-    let d = autochitect::model::parse_diagram("two-computers.ron", &text, &catalog().slugs()).unwrap_or_else(|e| panic!("{e}"));
-    d.components().iter().map(|c| c.id.to_string()).chain(d.links().iter().map(|l| l.id.to_string())).collect()
+    let text =
+        std::fs::read_to_string(crate::repo().join("diagrams/two-computers.ron")).expect("diagram");
+    let d = autochitect::model::parse_diagram("two-computers.ron", &text, &catalog().slugs())
+        .unwrap_or_else(|e| panic!("{e}"));
+    d.components()
+        .iter()
+        .map(|c| c.id.to_string())
+        .chain(d.links().iter().map(|l| l.id.to_string()))
+        .collect()
 }
 
 /// Words outside fenced code blocks.
@@ -65,9 +141,15 @@ fn sections(body: &str) -> (Vec<Section>, Vec<String>) {
     let mut in_h2 = false;
     for ev in Parser::new_ext(body, pulldown_cmark::Options::ENABLE_TABLES) {
         match ev {
-            Event::Start(Tag::Heading { level: HeadingLevel::H2, .. }) => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => {
                 in_h2 = true;
-                out.push(Section { title: String::new(), code: Vec::new() });
+                out.push(Section {
+                    title: String::new(),
+                    code: Vec::new(),
+                });
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => in_h2 = false,
             Event::Text(t) if in_h2 => {
@@ -88,9 +170,15 @@ fn sections(body: &str) -> (Vec<Section>, Vec<String>) {
 }
 
 fn each<F: Fn(&Writeup) -> Vec<String>>(check: F) {
-    let problems: Vec<String> = catalog().newest_first().into_iter().flat_map(|w| {
-        check(w).into_iter().map(move |p| format!("{}: {p}", w.slug))
-    }).collect();
+    let problems: Vec<String> = catalog()
+        .newest_first()
+        .into_iter()
+        .flat_map(|w| {
+            check(w)
+                .into_iter()
+                .map(move |p| format!("{}: {p}", w.slug))
+        })
+        .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -99,10 +187,16 @@ fn all_thirteen_match_the_index() {
     let cat = catalog();
     assert_eq!(cat.len(), INDEX.len());
     for (slug, title, date, tags) in INDEX {
-        let w = cat.get_str(slug).unwrap_or_else(|| panic!("missing write-up {slug}"));
+        let w = cat
+            .get_str(slug)
+            .unwrap_or_else(|| panic!("missing write-up {slug}"));
         assert_eq!(&w.title, title, "{slug}");
         assert_eq!(w.date.to_string(), *date, "{slug}");
-        assert_eq!(w.tags, tags.iter().map(|t| t.to_string()).collect::<Vec<_>>(), "{slug}");
+        assert_eq!(
+            w.tags,
+            tags.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            "{slug}"
+        );
     }
 }
 
@@ -116,7 +210,11 @@ fn metadata_is_complete() {
         if !(3..=6).contains(&w.properties.len()) {
             p.push(format!("{} key properties", w.properties.len()));
         }
-        if w.properties.iter().any(|kp| kp.label.trim().is_empty() || kp.value.trim().is_empty() || kp.value.chars().count() > 110) {
+        if w.properties.iter().any(|kp| {
+            kp.label.trim().is_empty()
+                || kp.value.trim().is_empty()
+                || kp.value.chars().count() > 110
+        }) {
             p.push("a key property is empty or too long for the side panel".into());
         }
         if !(2..=5).contains(&w.related.len()) {
@@ -130,7 +228,11 @@ fn metadata_is_complete() {
 fn bodies_are_full_length() {
     each(|w| {
         let n = word_count(&w.body);
-        if (1200..=2500).contains(&n) { vec![] } else { vec![format!("{n} words")] }
+        if (1200..=2500).contains(&n) {
+            vec![]
+        } else {
+            vec![format!("{n} words")]
+        }
     });
 }
 
@@ -157,7 +259,11 @@ fn bodies_start_with_their_title_and_end_with_the_required_sections() {
 
 #[test]
 fn links_resolve_and_use_allowed_schemes() {
-    let slugs: BTreeSet<String> = catalog().slugs().into_iter().map(|s| s.to_string()).collect();
+    let slugs: BTreeSet<String> = catalog()
+        .slugs()
+        .into_iter()
+        .map(|s| s.to_string())
+        .collect();
     each(|w| {
         let (_, links) = sections(&w.body);
         let mut p = Vec::new();
@@ -166,7 +272,9 @@ fn links_resolve_and_use_allowed_schemes() {
                 LinkAction::Writeup(s) if slugs.contains(s.as_str()) => {}
                 LinkAction::Writeup(s) => p.push(format!("link to missing write-up `{s}`")),
                 LinkAction::External(u) if u.starts_with("https://") => {}
-                _ => p.push(format!("link `{url}` is neither https nor an in-app write-up link")),
+                _ => p.push(format!(
+                    "link `{url}` is neither https nor an in-app write-up link"
+                )),
             }
         }
         p
@@ -179,7 +287,11 @@ fn further_reading_lists_primary_sources() {
         let start = w.body.find("## Further reading").unwrap_or(w.body.len());
         let tail = &w.body[start..];
         let n = tail.matches("](https://").count();
-        if n >= 2 { vec![] } else { vec![format!("{n} sources in Further reading")] }
+        if n >= 2 {
+            vec![]
+        } else {
+            vec![format!("{n} sources in Further reading")]
+        }
     });
 }
 
@@ -188,10 +300,18 @@ fn where_it_lives_names_only_real_components() {
     let ids = diagram_ids();
     each(|w| {
         let (secs, _) = sections(&w.body);
-        let Some(sec) = secs.iter().find(|s| s.title == "Where it lives in the diagram") else {
+        let Some(sec) = secs
+            .iter()
+            .find(|s| s.title == "Where it lives in the diagram")
+        else {
             return vec!["no `Where it lives in the diagram` section".into()];
         };
-        let mut p: Vec<String> = sec.code.iter().filter(|c| !ids.contains(*c)).map(|c| format!("`{c}` is not in the default diagram")).collect();
+        let mut p: Vec<String> = sec
+            .code
+            .iter()
+            .filter(|c| !ids.contains(*c))
+            .map(|c| format!("`{c}` is not in the default diagram"))
+            .collect();
         if sec.code.is_empty() {
             p.push("names no component".into());
         }
