@@ -70,7 +70,7 @@ fn write_state(
     problems: Res<LoadProblems>,
     selection: Res<Selection>,
     reader: Res<Reader>,
-    camera: Query<(&Camera, &GlobalTransform), (With<MainCamera>, Changed<GlobalTransform>)>,
+    moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
     all_cameras: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
     mut last: Local<String>,
 ) {
@@ -78,7 +78,7 @@ fn write_state(
         || problems.is_changed()
         || selection.is_changed()
         || reader.is_changed()
-        || !camera.is_empty();
+        || !moved.is_empty();
     if !changed {
         return;
     }

@@ -11,7 +11,8 @@ use bevy::window::PrimaryWindow;
 
 use crate::AppSystems;
 use crate::loading::LoadedModel;
-use crate::selection::Intent;
+use crate::model::Target;
+use crate::selection::{Intent, Selection};
 use crate::ui::UiInsets;
 
 /// Closest zoom: one diagram unit is this many pixels at most.
@@ -22,6 +23,8 @@ const MAX_ZOOM_OUT_OF_FIT: f32 = 3.0;
 const FIT_MARGIN: f32 = 32.0;
 /// A press that moves less than this (in pixels) before release is a click, not a drag.
 pub const DRAG_THRESHOLD: f32 = 5.0;
+/// World units kept between a selection brought into view and the viewport edge.
+const KEEP_VISIBLE_MARGIN: f32 = 16.0;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<PanState>()
@@ -163,13 +166,14 @@ fn pan(
     if now.distance(start) > DRAG_THRESHOLD {
         state.dragged = true;
     }
-    if state.dragged && now != last {
-        if let Some(mut view) = view {
-            let delta = now - last;
-            // Screen y grows downwards, world y upwards.
-            let scale = view.scale;
-            view.center += Vec2::new(-delta.x, delta.y) * scale;
-        }
+    if state.dragged
+        && now != last
+        && let Some(mut view) = view
+    {
+        let delta = now - last;
+        // Screen y grows downwards, world y upwards.
+        let scale = view.scale;
+        view.center += Vec2::new(-delta.x, delta.y) * scale;
     }
     state.last = Some(now);
 }
@@ -223,10 +227,17 @@ fn zoom(
     view.scale = new_scale;
 }
 
+/// Shrinks the viewport to the area beside the panels. The diagram does not jump when a panel
+/// opens or closes: the centre moves so that what was on screen stays where it was. Then, if
+/// the selection ended up under a panel, the view pans just enough to bring it back.
 fn update_viewport(
     insets: Option<Res<UiInsets>>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
     mut camera: Single<&mut Camera, With<MainCamera>>,
+    view: Option<ResMut<CameraView>>,
+    selection: Res<Selection>,
+    model: Option<Res<LoadedModel>>,
+    mut last: Local<Option<UiInsets>>,
 ) {
     let (Some(insets), Some(window)) = (insets, window) else {
         return;
@@ -251,6 +262,83 @@ fn update_viewport(
     if changed {
         camera.viewport = viewport;
     }
+    let Some(mut view) = view else {
+        *last = Some(*insets);
+        return;
+    };
+    if let Some(before) = last.replace(*insets)
+        && before != *insets
+    {
+        // The viewport centre moved by half the change on each side; follow it.
+        let dx = ((insets.left - before.left) - (insets.right - before.right)) / 2.0;
+        let dy = ((insets.top - before.top) - (insets.bottom - before.bottom)) / 2.0;
+        let scale = view.scale;
+        view.center += Vec2::new(dx, -dy) * scale;
+        if let (Some(model), Some(target)) = (model, &selection.target) {
+            let visible = Vec2::new(
+                window.width() - insets.left - insets.right,
+                window.height() - insets.top - insets.bottom,
+            ) * scale;
+            if let Some(rect) = target_rect(&model, target) {
+                let shift = keep_inside(
+                    rect,
+                    bevy::math::Rect::from_center_size(view.center, visible),
+                );
+                view.center += shift;
+            }
+        }
+    }
+}
+
+/// World rectangle of a component, or the bounding box of a link's path.
+fn target_rect(model: &LoadedModel, target: &Target) -> Option<bevy::math::Rect> {
+    match target {
+        Target::Component(id) => {
+            let r = model.diagram.component(id.as_str())?.rect;
+            Some(bevy::math::Rect::new(r.x, -(r.y + r.h), r.x + r.w, -r.y))
+        }
+        Target::Link(id) => {
+            let points = &model.diagram.link(id.as_str())?.path;
+            let mut rect = bevy::math::Rect::from_center_size(
+                Vec2::new(points.first()?.x, -points.first()?.y),
+                Vec2::ZERO,
+            );
+            for p in points {
+                rect = rect.union_point(Vec2::new(p.x, -p.y));
+            }
+            Some(rect)
+        }
+    }
+}
+
+/// The smallest move of `view` that brings `rect` inside it (centred if it cannot fit).
+fn keep_inside(rect: bevy::math::Rect, view: bevy::math::Rect) -> Vec2 {
+    let axis = |lo: f32, hi: f32, vlo: f32, vhi: f32| {
+        if hi - lo > vhi - vlo {
+            (lo + hi) / 2.0 - (vlo + vhi) / 2.0
+        } else if lo < vlo {
+            lo - vlo
+        } else if hi > vhi {
+            hi - vhi
+        } else {
+            0.0
+        }
+    };
+    let margin = KEEP_VISIBLE_MARGIN;
+    Vec2::new(
+        axis(
+            rect.min.x - margin,
+            rect.max.x + margin,
+            view.min.x,
+            view.max.x,
+        ),
+        axis(
+            rect.min.y - margin,
+            rect.max.y + margin,
+            view.min.y,
+            view.max.y,
+        ),
+    )
 }
 
 fn apply_view(

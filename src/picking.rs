@@ -40,7 +40,7 @@ impl PickShape {
     /// Whether `p` hits the shape; returns the hit's depth (smaller is closer to the viewer).
     pub fn hit(&self, p: Vec2) -> Option<f32> {
         match self {
-            PickShape::Rect { rect, depth } => rect.contains(p).then(|| 1000.0 - *depth as f32),
+            PickShape::Rect { rect, depth } => rect.contains(p).then_some(1000.0 - *depth as f32),
             PickShape::Path { points, half_width } => points
                 .windows(2)
                 .filter_map(|w| match w {

@@ -59,7 +59,10 @@ pub struct Notice {
 
 /// Opens an external URL. The default is the system browser; tests swap in a recorder.
 #[derive(Resource)]
-pub struct LinkOpener(pub Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>);
+pub struct LinkOpener(pub Box<OpenUrl>);
+
+/// A function that opens a URL, or says why it could not.
+pub type OpenUrl = dyn Fn(&str) -> Result<(), String> + Send + Sync;
 
 impl Default for LinkOpener {
     fn default() -> Self {

@@ -45,10 +45,10 @@ pub fn classify_link(url: &str) -> LinkAction {
     if let Some(rest) = lower
         .strip_prefix("https://")
         .or_else(|| lower.strip_prefix("http://"))
+        && has_host(rest)
+        && !trimmed.chars().any(|c| c.is_control() || c.is_whitespace())
     {
-        if has_host(rest) && !trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return LinkAction::External(trimmed.to_owned());
-        }
+        return LinkAction::External(trimmed.to_owned());
     }
     let scheme = lower.split(':').next().unwrap_or_default();
     LinkAction::Refused {

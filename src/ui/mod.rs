@@ -21,6 +21,12 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<IndexPanel>()
         .init_resource::<MarkdownCache>()
         .add_systems(Startup, spawn_ui_camera)
+        .add_systems(
+            PreUpdate,
+            drop_unchanged_modifiers
+                .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+                .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+        )
         .add_systems(EguiPrimaryContextPass, panels_ui);
 }
 
@@ -71,8 +77,47 @@ fn spawn_ui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettin
     ));
 }
 
+/// The canvas font, also egui's fallback: egui's own fonts lack arrows and marks such as
+/// → ✕ ⤢ › ↔ that the panels use.
+const FALLBACK_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// bevy_egui 0.42 tells egui the modifier keys every frame, even when nothing changed, and egui
+/// answers any input event with an immediate repaint: together they redraw the window forever.
+/// Only real changes are passed on, so an idle window stays idle.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<&mut bevy_egui::EguiInput>,
+    mut last: Local<Option<egui::Modifiers>>,
+) {
+    for mut input in &mut inputs {
+        let events = &mut input.0.events;
+        let mut seen = *last;
+        events.retain(|e| match e {
+            egui::Event::ModifiersChanged(m) if seen == Some(*m) => false,
+            egui::Event::ModifiersChanged(m) => {
+                seen = Some(*m);
+                true
+            }
+            _ => true,
+        });
+        *last = seen;
+    }
+}
+
 fn style(ctx: &egui::Context) {
     use egui::{FontId, TextStyle};
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "dejavu".into(),
+        std::sync::Arc::new(egui::FontData::from_static(FALLBACK_FONT)),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts
+            .families
+            .entry(family)
+            .or_default()
+            .push("dejavu".into());
+    }
+    ctx.set_fonts(fonts);
     ctx.set_theme(egui::Theme::Light);
     ctx.all_styles_mut(|s| {
         s.text_styles = [
@@ -141,9 +186,12 @@ fn panels_ui(
         if let Some(slug) = &reader.open
             && let Some(w) = model.writeups.get(slug)
         {
+            let max = (ctx.viewport_rect().width() * 0.7)
+                .max(READER_WIDTH.min(ctx.viewport_rect().width()));
             right = egui::Panel::right("reader")
                 .resizable(true)
                 .default_size(READER_WIDTH)
+                .max_size(max)
                 .show(&mut root, |ui| {
                     reader::reader_ui(ui, w, &mut cache.0, &mut out)
                 })
@@ -154,6 +202,7 @@ fn panels_ui(
             right = egui::Panel::right("summary")
                 .resizable(true)
                 .default_size(SUMMARY_WIDTH)
+                .max_size(ctx.viewport_rect().width() * 0.5)
                 .show(&mut root, |ui| {
                     summary::summary_ui(ui, model, target, &mut out)
                 })
@@ -216,7 +265,7 @@ fn top_bar_ui(
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
-                .button("⤢ Fit")
+                .button("Fit view")
                 .on_hover_text("Show the whole diagram (F)")
                 .clicked()
             {

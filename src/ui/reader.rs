@@ -30,7 +30,7 @@ pub(super) fn reader_ui(
     });
     ui.separator();
     ui.label(egui::RichText::new(format!("{} · {}", w.date.long(), w.tags.join(" · "))).weak());
-    egui::ScrollArea::vertical()
+    egui::ScrollArea::both()
         .id_salt(("reader", w.slug.as_str()))
         .auto_shrink([false, false])
         .show(ui, |ui| {
