@@ -132,25 +132,41 @@ pub fn check_paths(root: &Path, paths: &[String]) -> Report {
     if writeup_dirs.is_empty() {
         writeup_dirs.push(root.join("assets/writeups"));
     }
+    let whole_catalog = paths.is_empty()
+        || paths
+            .iter()
+            .any(|p| Path::new(p).join("index.ron").is_file());
     let mut slugs: BTreeSet<WriteupSlug> = BTreeSet::new();
+    let mut meta_files: Vec<(WriteupSlug, String)> = Vec::new();
     for dir in &writeup_dirs {
         let sources = read_writeups(dir, &mut report.diagnostics);
         report.writeups += sources.len();
         slugs.extend(sources.iter().map(|s| WriteupSlug::new(s.slug.as_str())));
+        meta_files.extend(
+            sources
+                .iter()
+                .map(|s| (WriteupSlug::new(s.slug.as_str()), s.meta_file.clone())),
+        );
         if let Err(d) = WriteupCatalog::build(&sources) {
             report.diagnostics.0.extend(d.0);
         }
     }
+    let mut linked: BTreeSet<WriteupSlug> = BTreeSet::new();
     for file in diagram_files {
         report.diagrams += 1;
         let name = file.display().to_string();
         match std::fs::read(&file) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    if let Err(d) = crate::model::parse_diagram(&name, &text, &slugs) {
-                        report.diagnostics.0.extend(d.0);
+                Ok(text) => match crate::model::parse_diagram(&name, &text, &slugs) {
+                    Ok(diagram) => {
+                        linked.extend(diagram.writeup_slugs().into_iter().cloned());
+                        report
+                            .diagnostics
+                            .0
+                            .extend(crate::model::lint_diagram(&name, &text, &diagram).0);
                     }
-                }
+                    Err(d) => report.diagnostics.0.extend(d.0),
+                },
                 Err(e) => report.diagnostics.0.push(Diagnostic::error(
                     &name,
                     None,
@@ -165,28 +181,48 @@ pub fn check_paths(root: &Path, paths: &[String]) -> Report {
                 .error(&name, None, format!("cannot read: {e}")),
         }
     }
+    // Only meaningful when every diagram that could link a write-up was checked.
+    if whole_catalog && report.diagrams > 0 && !report.diagnostics.has_errors() {
+        for (slug, file) in meta_files {
+            if !linked.contains(&slug) {
+                report.diagnostics.warning(
+                    &file,
+                    None,
+                    format!("no diagram links to the write-up `{slug}`"),
+                );
+            }
+        }
+    }
     report
 }
 
 /// Runs `autochitect check`, printing one line per problem. Exit code 1 on any error.
-pub fn run(paths: &[String]) -> ExitCode {
+pub fn run(paths: &[String], json: bool, deny_warnings: bool) -> ExitCode {
     let root = crate::cli::project_root();
     let report = check_paths(&root, paths);
-    for d in &report.diagnostics.0 {
-        eprintln!("{d}");
-    }
-    let errors = report.diagnostics.0.len();
-    if report.diagnostics.has_errors() {
+    let (errors, warnings) = report.diagnostics.counts();
+    let failed = errors > 0 || (deny_warnings && warnings > 0);
+    if json {
+        let out = serde_json::json!({
+            "diagnostics": report.diagnostics.0.iter().map(Diagnostic::to_json).collect::<Vec<_>>(),
+            "errors": errors,
+            "warnings": warnings,
+            "diagrams": report.diagrams,
+            "writeups": report.writeups,
+        });
+        println!("{out}");
+    } else {
+        for d in &report.diagnostics.0 {
+            eprintln!("{d}");
+        }
         eprintln!(
-            "check: {errors} problem(s) in {} diagram(s) and {} write-up(s)",
+            "check: {} diagram(s), {} write-up(s): {errors} error(s), {warnings} warning(s)",
             report.diagrams, report.writeups
         );
+    }
+    if failed {
         ExitCode::from(1)
     } else {
-        println!(
-            "check: {} diagram(s) and {} write-up(s) are valid",
-            report.diagrams, report.writeups
-        );
         ExitCode::SUCCESS
     }
 }

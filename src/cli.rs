@@ -8,11 +8,15 @@ Usage:
       Open a diagram (default: diagrams/two-computers.ron).
       --select ID      select a component or link once loaded
       --writeup SLUG   open a write-up once loaded
-  autochitect check [PATH...]
+  autochitect check [--format text|json] [--deny-warnings] [PATH...]
       Validate diagrams and write-ups without opening a window. A PATH may be a diagram
       file, a folder of diagrams, or a write-up folder (one holding index.ron).
-      Default: diagrams/ and assets/writeups/. Prints file:line:col: message for every
-      problem; exits 1 if any, 0 otherwise.
+      Default: diagrams/ and assets/writeups/. Prints file:line:col: severity: message
+      for every problem. Exit codes: 0 valid (warnings allowed), 1 errors (or warnings
+      with --deny-warnings), 2 bad command line.
+  autochitect export DIAGRAM.ron --format svg|dot [-o FILE]
+      Write the diagram as SVG (the app's figure, each component linking to its
+      write-up) or Graphviz DOT, to FILE or standard output.
   autochitect --help | --version
 ";
 
@@ -36,6 +40,19 @@ pub enum Command {
     Check {
         /// Files or folders; empty means the defaults.
         paths: Vec<String>,
+        /// Machine-readable output.
+        json: bool,
+        /// Warnings fail the check too.
+        deny_warnings: bool,
+    },
+    /// Export a diagram.
+    Export {
+        /// The diagram file.
+        diagram: String,
+        /// SVG or DOT.
+        format: ExportFormat,
+        /// Where to write; standard output when absent.
+        output: Option<String>,
     },
     /// Print usage.
     Help,
@@ -43,16 +60,77 @@ pub enum Command {
     Version,
 }
 
+/// The formats `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Scalable Vector Graphics.
+    Svg,
+    /// Graphviz DOT.
+    Dot,
+}
+
+fn parse_check(mut it: std::slice::Iter<'_, String>) -> Result<Command, String> {
+    let (mut paths, mut json, mut deny_warnings) = (Vec::new(), false, false);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--format" => match it.next().map(String::as_str) {
+                Some("json") => json = true,
+                Some("text") => json = false,
+                other => return Err(format!("--format takes `text` or `json`, not {other:?}")),
+            },
+            "--deny-warnings" => deny_warnings = true,
+            flag if flag.starts_with("--") => {
+                return Err(format!("unknown option `{flag}` for check"));
+            }
+            path => paths.push(path.to_owned()),
+        }
+    }
+    Ok(Command::Check {
+        paths,
+        json,
+        deny_warnings,
+    })
+}
+
+fn parse_export(mut it: std::slice::Iter<'_, String>) -> Result<Command, String> {
+    let (mut diagram, mut format, mut output) = (None, None, None);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--format" => {
+                format = match it.next().map(String::as_str) {
+                    Some("svg") => Some(ExportFormat::Svg),
+                    Some("dot") => Some(ExportFormat::Dot),
+                    other => return Err(format!("--format takes `svg` or `dot`, not {other:?}")),
+                }
+            }
+            "-o" | "--output" => output = Some(it.next().ok_or("`-o` needs a file name")?.clone()),
+            flag if flag.starts_with('-') => {
+                return Err(format!("unknown option `{flag}` for export"));
+            }
+            path if diagram.is_none() => diagram = Some(path.to_owned()),
+            _ => return Err("export takes one diagram".into()),
+        }
+    }
+    Ok(Command::Export {
+        diagram: diagram.ok_or("export needs a diagram file")?,
+        format: format.ok_or("export needs `--format svg` or `--format dot`")?,
+        output,
+    })
+}
+
 /// Parses arguments (without the program name).
 pub fn parse(args: &[String]) -> Result<Command, String> {
     let mut it = args.iter();
-    if args.first().map(String::as_str) == Some("check") {
-        it.next();
-        let paths: Vec<String> = it.cloned().collect();
-        if let Some(flag) = paths.iter().find(|p| p.starts_with("--")) {
-            return Err(format!("unknown option `{flag}` for check"));
+    match args.first().map(String::as_str) {
+        Some("check") => {
+            it.next();
+            return parse_check(it);
         }
-        return Ok(Command::Check { paths });
+        Some("export") => {
+            it.next();
+            return parse_export(it);
+        }
+        _ => {}
     }
     let mut open = Open::default();
     while let Some(arg) = it.next() {

@@ -15,6 +15,7 @@
 //! Data flows one way: file → model → entities → screen; input → intent → state → visuals.
 
 pub mod cli;
+pub mod export;
 pub mod model;
 
 mod automation;
@@ -22,6 +23,7 @@ mod camera;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod check;
 mod loading;
+pub mod palette;
 mod picking;
 mod scene;
 mod selection;

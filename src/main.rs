@@ -13,7 +13,16 @@ fn main() -> ExitCode {
             println!("autochitect {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
-        Ok(autochitect::cli::Command::Check { paths }) => autochitect::check::run(&paths),
+        Ok(autochitect::cli::Command::Check {
+            paths,
+            json,
+            deny_warnings,
+        }) => autochitect::check::run(&paths, json, deny_warnings),
+        Ok(autochitect::cli::Command::Export {
+            diagram,
+            format,
+            output,
+        }) => autochitect::export::run(&diagram, format, output.as_deref()),
         Ok(autochitect::cli::Command::Open(open)) => {
             match autochitect::cli::launch_options(&open) {
                 Ok(options) => {

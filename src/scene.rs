@@ -222,11 +222,11 @@ impl SpawnCtx<'_, '_, '_> {
                 theme::CONTAINER_FONT
             };
             let corner = Vec2::new(-size.x / 2.0, size.y / 2.0)
-                + Vec2::new(theme::TITLE_INSET.x, -theme::TITLE_INSET.y);
+                + Vec2::new(theme::title_inset().x, -theme::title_inset().y);
             (
                 self.label(&c.label, font, theme::TEXT),
                 TextLayout::new(Justify::Left, LineBreak::WordBoundary),
-                TextBounds::new_horizontal(size.x - 2.0 * theme::TITLE_INSET.x),
+                TextBounds::new_horizontal(size.x - 2.0 * theme::title_inset().x),
                 Anchor::TOP_LEFT,
                 Transform::from_xyz(corner.x, corner.y, 0.5),
             )

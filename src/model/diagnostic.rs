@@ -50,6 +50,25 @@ impl Diagnostic {
             message: message.into(),
         }
     }
+
+    /// A warning at a position.
+    pub fn warning(file: &str, pos: Option<Position>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, pos, message)
+        }
+    }
+
+    /// The diagnostic as a JSON object: file, line, column, severity, message.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "file": self.file,
+            "line": self.pos.map(|p| p.line),
+            "column": self.pos.map(|p| p.col),
+            "severity": match self.severity { Severity::Error => "error", Severity::Warning => "warning" },
+            "message": self.message,
+        })
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -78,6 +97,21 @@ impl Diagnostics {
     /// Records an error.
     pub fn error(&mut self, file: &str, pos: Option<Position>, message: impl Into<String>) {
         self.0.push(Diagnostic::error(file, pos, message));
+    }
+
+    /// Records a warning.
+    pub fn warning(&mut self, file: &str, pos: Option<Position>, message: impl Into<String>) {
+        self.0.push(Diagnostic::warning(file, pos, message));
+    }
+
+    /// Number of errors and of warnings.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self
+            .0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        (errors, self.0.len() - errors)
     }
 
     /// Whether any diagnostic is an error.

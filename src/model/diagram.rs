@@ -380,6 +380,54 @@ impl Diagram {
             .max_by_key(|c| c.depth)
     }
 
+    /// The graph in Graphviz DOT: components as boxes labelled with their label (and parent),
+    /// links as edges labelled with theirs; directed links carry `dir = forward`.
+    pub fn to_dot(&self) -> String {
+        use petgraph::dot::{Config, Dot};
+        let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+        let node_attr = |_, (_, id): (NodeIndex, &ComponentId)| {
+            let Some(c) = self.component(id.as_str()) else {
+                return String::new();
+            };
+            let inside = c
+                .parent
+                .as_ref()
+                .and_then(|p| self.component(p.as_str()))
+                .map(|p| format!("\\n(in {})", quote(&p.label)));
+            format!(
+                "label = \"{}{}\" shape = box id = \"{}\"",
+                quote(&c.label),
+                inside.unwrap_or_default(),
+                quote(id.as_str())
+            )
+        };
+        let edge_attr = |_, e: petgraph::graph::EdgeReference<'_, LinkId>| {
+            let Some(l) = self.link(e.weight().as_str()) else {
+                return String::new();
+            };
+            let dir = if l.directed { " dir = forward" } else { "" };
+            format!(
+                "label = \"{}\" id = \"{}\"{dir}",
+                quote(&l.label),
+                quote(l.id.as_str())
+            )
+        };
+        let dot = Dot::with_attr_getters(
+            &self.graph,
+            &[
+                Config::NodeNoLabel,
+                Config::EdgeNoLabel,
+                Config::GraphContentOnly,
+            ],
+            &edge_attr,
+            &node_attr,
+        );
+        format!(
+            "graph \"{}\" {{\n    rankdir = TB\n{dot}}}\n",
+            quote(&self.title)
+        )
+    }
+
     /// Every write-up slug this diagram links to, sorted.
     pub fn writeup_slugs(&self) -> BTreeSet<&WriteupSlug> {
         let comps = self.components.iter().filter_map(|c| c.writeup.as_ref());

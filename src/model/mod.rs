@@ -10,6 +10,7 @@ mod diagram;
 mod geometry;
 mod ids;
 mod links;
+mod lint;
 mod outline;
 mod writeup;
 
@@ -21,6 +22,7 @@ pub use diagram::{
 pub use geometry::{Point, Rect};
 pub use ids::{ComponentId, LinkId, WriteupSlug, is_valid_id as is_valid_slug};
 pub use links::{LinkAction, classify_link, writeup_href};
+pub use lint::{estimate_text_width, lint_diagram};
 pub use writeup::{
     Date, Property, Writeup, WriteupCatalog, WriteupMetaFile, WriteupSource, parse_writeup_index,
     parse_writeup_meta,

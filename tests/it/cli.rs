@@ -1,6 +1,6 @@
 //! Command-line parsing and `check` on files.
 
-use autochitect::cli::{Command, Open, parse};
+use autochitect::cli::{Command, ExportFormat, Open, parse};
 
 fn args(a: &[&str]) -> Vec<String> {
     a.iter().map(|s| s.to_string()).collect()
@@ -35,9 +35,34 @@ fn check_takes_paths() {
     assert_eq!(
         parse(&args(&["check", "a.ron", "dir"])),
         Ok(Command::Check {
-            paths: args(&["a.ron", "dir"])
+            paths: args(&["a.ron", "dir"]),
+            json: false,
+            deny_warnings: false
         })
     );
+    assert_eq!(
+        parse(&args(&["check", "--format", "json", "--deny-warnings"])),
+        Ok(Command::Check {
+            paths: vec![],
+            json: true,
+            deny_warnings: true
+        })
+    );
+}
+
+#[test]
+fn export_takes_a_diagram_a_format_and_an_output() {
+    assert_eq!(
+        parse(&args(&[
+            "export", "d.ron", "--format", "svg", "-o", "out.svg"
+        ])),
+        Ok(Command::Export {
+            diagram: "d.ron".into(),
+            format: ExportFormat::Svg,
+            output: Some("out.svg".into())
+        })
+    );
+    assert!(parse(&args(&["export", "d.ron"])).is_err_and(|e| e.contains("--format")));
 }
 
 #[test]

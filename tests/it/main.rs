@@ -1,6 +1,7 @@
 //! The one integration-test binary (Bevy is linked once). One module per area.
 
 mod app;
+mod authoring;
 mod cli;
 mod content;
 mod model;

@@ -1,0 +1,109 @@
+//! Warnings: things that load fine but are probably not what the author meant.
+
+use super::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
+use super::diagram::{Diagram, DiagramFile};
+use super::outline::outline;
+use crate::palette::sizes;
+
+/// Estimated width of a line of text at `font` size, without font metrics.
+pub fn estimate_text_width(text: &str, font: f32) -> f32 {
+    text.chars().count() as f32 * font * sizes::AVERAGE_GLYPH_WIDTH
+}
+
+/// Estimated number of lines a label wraps to in `width`, breaking at spaces like the canvas does.
+fn wrapped_lines(text: &str, font: f32, width: f32) -> Option<usize> {
+    let mut lines = 1;
+    let mut line = 0.0;
+    let space = estimate_text_width(" ", font);
+    for word in text.split_whitespace() {
+        let w = estimate_text_width(word, font);
+        if w > width {
+            return None; // a single word does not fit at all
+        }
+        if line > 0.0 && line + space + w > width {
+            lines += 1;
+            line = w;
+        } else {
+            line += if line > 0.0 { space + w } else { w };
+        }
+    }
+    Some(lines)
+}
+
+/// Warnings for a valid diagram: components without a write-up, labels that do not fit their
+/// box, and sibling boxes that overlap.
+pub fn lint_diagram(file: &str, src: &str, diagram: &Diagram) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    let tree = outline(src);
+    let raw: Option<DiagramFile> = super::ron_options().from_str(src).ok();
+    // Position of each component's `id` value, by id (file order matches the outline).
+    let pos_of = |id: &str, field: &str| -> Option<Position> {
+        let raw = raw.as_ref()?;
+        let i = raw.components.iter().position(|c| c.id == id)?;
+        Some(
+            tree.field("components")?
+                .value
+                .items()
+                .get(i)?
+                .value_pos(field),
+        )
+    };
+    let mut warn = |pos: Option<Position>, message: String| {
+        out.0.push(Diagnostic {
+            file: file.to_owned(),
+            pos,
+            severity: Severity::Warning,
+            message,
+        });
+    };
+    for c in diagram.components() {
+        if c.writeup.is_none() {
+            warn(
+                pos_of(c.id.as_str(), "id"),
+                format!("component `{}` has no write-up", c.id),
+            );
+        }
+        let leaf = c.children.is_empty();
+        let font = if leaf {
+            sizes::LEAF_FONT
+        } else {
+            sizes::CONTAINER_FONT
+        };
+        let avail = c.rect.w - 2.0 * sizes::LABEL_PADDING;
+        let fits = if leaf {
+            wrapped_lines(&c.label, font, avail).is_some_and(|n| {
+                n as f32 * font * sizes::LINE_HEIGHT <= c.rect.h - sizes::LABEL_PADDING
+            })
+        } else {
+            estimate_text_width(&c.label, font) <= c.rect.w - 2.0 * sizes::TITLE_INSET.0
+        };
+        if !fits {
+            warn(
+                pos_of(c.id.as_str(), "label"),
+                format!(
+                    "the label of `{}` is probably too long for its box ({} × {})",
+                    c.id, c.rect.w, c.rect.h
+                ),
+            );
+        }
+    }
+    let comps = diagram.components();
+    for (i, a) in comps.iter().enumerate() {
+        for b in comps.iter().skip(i + 1) {
+            if a.parent == b.parent && a.rect.overlaps(&b.rect) {
+                let (first, second) = if pos_of(a.id.as_str(), "at") <= pos_of(b.id.as_str(), "at")
+                {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                warn(
+                    pos_of(second.id.as_str(), "at"),
+                    format!("`{}` overlaps its sibling `{}`", second.id, first.id),
+                );
+            }
+        }
+    }
+    out.sort();
+    out
+}
