@@ -37,14 +37,12 @@ pub fn snapshot(
     });
     let mut components = serde_json::Map::new();
     if let (Some(model), Some((camera, transform))) = (model, camera) {
-        let offset = camera.logical_viewport_rect().map_or(Vec2::ZERO, |r| r.min);
         for c in model.diagram.components() {
             let r = c.rect;
             let corners = [Vec2::new(r.x, -r.y), Vec2::new(r.x + r.w, -(r.y + r.h))];
             let screen: Vec<Vec2> = corners
                 .iter()
                 .filter_map(|p| camera.world_to_viewport(transform, p.extend(0.0)).ok())
-                .map(|p| p + offset)
                 .collect();
             if let [a, b] = screen.as_slice() {
                 components.insert(

@@ -219,7 +219,6 @@ fn zoom(
     // Zoom around the cursor: the world point under it stays under it.
     let anchor = window
         .and_then(|w| w.cursor_position())
-        .map(|c| c - camera.logical_viewport_rect().map_or(Vec2::ZERO, |r| r.min))
         .and_then(|c| camera.viewport_to_world_2d(cam_transform, c).ok())
         .unwrap_or(view.center);
     let k = new_scale / view.scale;

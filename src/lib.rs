@@ -25,6 +25,7 @@ pub mod check;
 mod loading;
 pub mod palette;
 mod picking;
+mod reload;
 mod scene;
 mod selection;
 mod theme;
@@ -35,6 +36,7 @@ use bevy::prelude::*;
 pub use camera::{CameraView, MainCamera};
 pub use loading::{LoadProblems, LoadedModel, Sources};
 pub use picking::PickShape;
+pub use reload::FileChanged;
 pub use scene::DiagramEntity;
 pub use selection::{Hovered, Intent, LinkOpener, Notice, Reader, Selection};
 pub use ui::{IndexPanel, UiInsets};
@@ -94,6 +96,7 @@ impl Plugin for AppPlugin {
             picking::plugin,
             camera::plugin,
             automation::plugin,
+            reload::plugin,
         ));
     }
 }

@@ -18,14 +18,14 @@ use crate::model::{Diagnostics, Diagram, WriteupCatalog, WriteupSlug, WriteupSou
 /// The asset source that serves the diagram's folder.
 pub(crate) const DIAGRAM_SOURCE: &str = "diagram";
 /// The write-up folder inside the asset root.
-const WRITEUP_DIR: &str = "writeups";
+pub(crate) const WRITEUP_DIR: &str = "writeups";
 
 pub(super) fn plugin(app: &mut App) {
     app.init_asset::<TextFile>()
         .register_asset_loader(TextLoader)
         .init_resource::<LoadProblems>()
         .add_systems(Startup, start_loading)
-        .add_systems(PreUpdate, (track_index, assemble).chain());
+        .add_systems(PreUpdate, (mark_dirty, assemble).chain());
 }
 
 /// A text file (RON or Markdown), read as UTF-8.
@@ -77,6 +77,8 @@ pub struct Sources {
     index: Handle<TextFile>,
     /// (slug, metadata, body), in index order.
     writeups: Vec<(String, Handle<TextFile>, Handle<TextFile>)>,
+    /// The index text `writeups` was requested for.
+    index_text: Option<String>,
     /// Set when a file changed and the model must be rebuilt once everything is loaded.
     dirty: bool,
     /// The file name shown in messages.
@@ -115,46 +117,40 @@ fn start_loading(mut commands: Commands, server: Res<AssetServer>, options: Res<
         diagram: server.load(diagram_path),
         index: server.load(format!("{WRITEUP_DIR}/index.ron")),
         writeups: Vec::new(),
+        index_text: None,
         dirty: true,
         diagram_name: display_name(&options),
     });
 }
 
-/// When the index (re)loads, request the files it lists; any text change marks the model dirty.
-fn track_index(
+/// Any text file loading, changing or failing means the model must be validated again.
+fn mark_dirty(
     mut events: MessageReader<AssetEvent<TextFile>>,
     mut failures: MessageReader<bevy::asset::AssetLoadFailedEvent<TextFile>>,
     mut sources: ResMut<Sources>,
-    texts: Res<Assets<TextFile>>,
-    server: Res<AssetServer>,
 ) {
-    let mut index_changed = false;
-    let mut any = false;
-    for ev in events.read() {
-        any = true;
-        if ev.is_loaded_with_dependencies(&sources.index) || ev.is_modified(&sources.index) {
-            index_changed = true;
-        }
-    }
-    any |= failures.read().count() > 0;
-    if index_changed && let Some(index) = texts.get(&sources.index) {
-        // Slugs the index names, valid or not: invalid ones are reported by `assemble`.
-        let slugs: Vec<String> = crate::model::ron_options()
-            .from_str::<Vec<String>>(&index.text)
-            .unwrap_or_default();
-        sources.writeups = slugs
-            .into_iter()
-            .filter(|s| crate::model::is_valid_slug(s))
-            .map(|slug| {
-                let meta = server.load(format!("{WRITEUP_DIR}/{slug}.ron"));
-                let body = server.load(format!("{WRITEUP_DIR}/{slug}.md"));
-                (slug, meta, body)
-            })
-            .collect();
-    }
+    let any = events.read().count() + failures.read().count() > 0;
     if any {
         sources.dirty = true;
     }
+}
+
+/// Requests the write-ups the index lists, whenever the index text changes.
+fn request_writeups(sources: &mut Sources, index: &str, server: &AssetServer) {
+    // Slugs the index names; invalid ones are reported by `assemble`.
+    let slugs: Vec<String> = crate::model::ron_options()
+        .from_str::<Vec<String>>(index)
+        .unwrap_or_default();
+    sources.writeups = slugs
+        .into_iter()
+        .filter(|s| crate::model::is_valid_slug(s))
+        .map(|slug| {
+            let meta = server.load(format!("{WRITEUP_DIR}/{slug}.ron"));
+            let body = server.load(format!("{WRITEUP_DIR}/{slug}.md"));
+            (slug, meta, body)
+        })
+        .collect();
+    sources.index_text = Some(index.to_owned());
 }
 
 fn settled(server: &AssetServer, handle: &Handle<TextFile>) -> bool {
@@ -181,6 +177,14 @@ fn assemble(
     previous: Option<Res<LoadedModel>>,
 ) {
     if !sources.dirty {
+        return;
+    }
+    // The write-ups to wait for are the ones the current index lists.
+    if let Some(index) = texts.get(&sources.index)
+        && sources.index_text.as_deref() != Some(index.text.as_str())
+    {
+        let text = index.text.clone();
+        request_writeups(&mut sources, &text, &server);
         return;
     }
     let ready = settled(&server, &sources.diagram)

@@ -86,11 +86,8 @@ fn hit_test(
             if !loc.is_in_viewport(camera, target, &primary) {
                 continue;
             }
-            let mut pos = loc.position;
-            if let Some(offset) = camera.logical_viewport_rect().map(|r| r.min) {
-                pos -= offset;
-            }
-            let Ok(world) = camera.viewport_to_world_2d(cam_transform, pos) else {
+            // Bevy's viewport positions are window positions; it handles the viewport's origin.
+            let Ok(world) = camera.viewport_to_world_2d(cam_transform, loc.position) else {
                 continue;
             };
             let mut hits: Vec<(Entity, HitData)> = shapes

@@ -121,11 +121,9 @@ fn screen_pos(app: &mut App, world: Vec2) -> Vec2 {
         .world_mut()
         .query_filtered::<(&Camera, &GlobalTransform), With<autochitect::MainCamera>>();
     let (camera, transform) = q.single(app.world()).expect("camera");
-    let offset = camera.logical_viewport_rect().map_or(Vec2::ZERO, |r| r.min);
     camera
         .world_to_viewport(transform, world.extend(0.0))
         .expect("on screen")
-        + offset
 }
 
 fn component_center(app: &mut App, id: &str) -> Vec2 {
@@ -436,4 +434,121 @@ fn a_click_over_a_panel_selects_nothing_beneath_it() {
     let under_panel = Vec2::new(width - insets.right / 2.0, 300.0);
     click_at(&mut app, under_panel);
     assert_eq!(selected(&app), comp("b-sockets"));
+    // With the top bar shifting the canvas down, a click still lands on the box drawn under the
+    // pointer (a-raft is short: an offset of the bar's height would hit its neighbour).
+    assert!(insets.top > 20.0);
+    let raft = component_center(&mut app, "a-raft");
+    click_at(&mut app, raft);
+    assert_eq!(selected(&app), comp("a-raft"));
+}
+
+/// A private copy of the default diagram, so a test can edit it.
+fn editable_copy(name: &str) -> (std::path::PathBuf, LaunchOptions) {
+    let dir = std::env::temp_dir().join(format!("autochitect-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let text =
+        std::fs::read_to_string(crate::repo().join("diagrams/two-computers.ron")).expect("diagram");
+    std::fs::write(dir.join("two-computers.ron"), text).expect("copy");
+    let options = LaunchOptions {
+        diagram_dir: dir.display().to_string(),
+        ..options()
+    };
+    (dir, options)
+}
+
+/// Edits the file, reports the change as the watcher would, and runs frames until it lands.
+fn edit_and_reload(app: &mut App, file: &std::path::Path, edit: impl Fn(&str) -> String) {
+    let before = app.world().resource::<LoadedModel>().generation;
+    let problems_before = app.world().resource::<LoadProblems>().0.clone();
+    let text = std::fs::read_to_string(file).expect("read");
+    std::fs::write(file, edit(&text)).expect("write");
+    app.world_mut()
+        .write_message(autochitect::FileChanged(file.to_path_buf()));
+    for _ in 0..2000 {
+        app.update();
+        let w = app.world();
+        if w.resource::<LoadedModel>().generation != before
+            || w.resource::<LoadProblems>().0 != problems_before
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    app.update();
+}
+
+#[test]
+fn reloading_a_changed_diagram_keeps_the_selection_and_the_camera() {
+    let (dir, options) = editable_copy("reload");
+    let mut app = app_with(options, false);
+    let pos = component_center(&mut app, "b-raft");
+    click_at(&mut app, pos);
+    app.world_mut()
+        .resource_mut::<autochitect::CameraView>()
+        .scale *= 0.5;
+    app.update();
+    let view = *app.world().resource::<autochitect::CameraView>();
+
+    let file = dir.join("two-computers.ron");
+    edit_and_reload(&mut app, &file, |t| {
+        t.replacen("label: \"Raft consensus\"", "label: \"Raft (edited)\"", 1)
+    });
+
+    let model = app.world().resource::<LoadedModel>().clone();
+    assert_eq!(model.generation, 2);
+    assert_eq!(
+        model.diagram.component("a-raft").map(|c| c.label.as_str()),
+        Some("Raft (edited)")
+    );
+    assert_eq!(selected(&app), comp("b-raft"));
+    assert_eq!(*app.world().resource::<autochitect::CameraView>(), view);
+    // The scene was rebuilt from the new model.
+    let mut labels = app.world_mut().query::<&Text2d>();
+    assert!(labels.iter(app.world()).any(|t| t.0 == "Raft (edited)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_broken_save_keeps_the_last_good_diagram_and_shows_every_error() {
+    let (dir, options) = editable_copy("broken-reload");
+    let mut app = app_with(options, false);
+    let file = dir.join("two-computers.ron");
+    edit_and_reload(&mut app, &file, |t| {
+        t.replacen("parent: \"a-db\"", "parent: \"a-nowhere\"", 1)
+            .replacen("label: \"Network card\"", "label: \"\"", 1)
+    });
+    let problems: Vec<String> = app
+        .world()
+        .resource::<LoadProblems>()
+        .0
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.starts_with(&format!("{}:", file.display()))),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("unknown parent `a-nowhere`"))
+    );
+    assert!(problems.iter().any(|p| p.contains("empty label")));
+    // The last good model is still on screen.
+    assert_eq!(app.world().resource::<LoadedModel>().generation, 1);
+    let mut q = app.world_mut().query::<&DiagramEntity>();
+    assert!(q.iter(app.world()).count() > 40);
+
+    // Fixing the file clears the errors.
+    edit_and_reload(&mut app, &file, |t| {
+        t.replacen("parent: \"a-nowhere\"", "parent: \"a-db\"", 1)
+            .replacen("label: \"\"", "label: \"Network card\"", 1)
+    });
+    assert!(app.world().resource::<LoadProblems>().0.0.is_empty());
+    assert_eq!(app.world().resource::<LoadedModel>().generation, 2);
+    let _ = std::fs::remove_dir_all(&dir);
 }
