@@ -79,6 +79,8 @@ pub struct Sources {
     writeups: Vec<(String, Handle<TextFile>, Handle<TextFile>)>,
     /// The index text `writeups` was requested for.
     index_text: Option<String>,
+    /// A fingerprint of the texts last validated, so identical inputs are not validated twice.
+    last_inputs: Option<u64>,
     /// Set when a file changed and the model must be rebuilt once everything is loaded.
     dirty: bool,
     /// The file name shown in messages.
@@ -118,6 +120,7 @@ fn start_loading(mut commands: Commands, server: Res<AssetServer>, options: Res<
         index: server.load(format!("{WRITEUP_DIR}/index.ron")),
         writeups: Vec::new(),
         index_text: None,
+        last_inputs: None,
         dirty: true,
         diagram_name: display_name(&options),
     });
@@ -197,6 +200,21 @@ fn assemble(
         return;
     }
     sources.dirty = false;
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let handles = [&sources.diagram, &sources.index]
+            .into_iter()
+            .chain(sources.writeups.iter().flat_map(|(_, m, b)| [m, b]));
+        for handle in handles {
+            texts.get(handle).map(|t| t.text.as_str()).hash(&mut h);
+            failure(&server, handle).hash(&mut h);
+        }
+        h.finish()
+    };
+    if sources.last_inputs.replace(fingerprint) == Some(fingerprint) {
+        return;
+    }
     let index_name = format!("{WRITEUP_DIR}/index.ron");
     let mut diags = Diagnostics::default();
 
