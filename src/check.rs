@@ -89,6 +89,67 @@ pub fn read_writeups(dir: &Path, diags: &mut Diagnostics) -> Vec<WriteupSource> 
     sources
 }
 
+/// A write-up folder holds an `index.ron` and Markdown bodies.
+fn is_writeup_dir(p: &Path) -> bool {
+    p.join("index.ron").is_file()
+        && std::fs::read_dir(p).is_ok_and(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .any(|e| e.path().extension().is_some_and(|x| x == "md"))
+        })
+}
+
+/// The diagrams in a folder, checking its `index.ron` (the picker's list) when there is one.
+fn diagram_folder(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|f| {
+                f.extension().is_some_and(|e| e == "ron")
+                    && f.file_name().is_some_and(|n| n != "index.ron")
+            })
+            .collect(),
+        Err(e) => {
+            diags.error(
+                &dir.display().to_string(),
+                None,
+                format!("cannot read folder: {e}"),
+            );
+            return Vec::new();
+        }
+    };
+    files.sort();
+    let index = dir.join("index.ron");
+    if let Ok(text) = std::fs::read_to_string(&index) {
+        let name = index.display().to_string();
+        match crate::model::parse_diagram_index(&name, &text) {
+            Ok(listed) => {
+                for f in &listed {
+                    if !dir.join(f).is_file() {
+                        diags.error(
+                            &name,
+                            None,
+                            format!("`{f}` is listed but there is no such file"),
+                        );
+                    }
+                }
+                for f in &files {
+                    let n = f
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    if !listed.contains(&n) {
+                        diags.warning(&f.display().to_string(), None, "this diagram is not listed in index.ron, so the picker does not offer it");
+                    }
+                }
+            }
+            Err(d) => diags.0.extend(d.0),
+        }
+    }
+    files
+}
+
 /// Checks the given paths (or the defaults under `root`) and returns every diagnostic.
 pub fn check_paths(root: &Path, paths: &[String]) -> Report {
     let mut report = Report::default();
@@ -101,25 +162,10 @@ pub fn check_paths(root: &Path, paths: &[String]) -> Report {
         paths.iter().map(PathBuf::from).collect()
     };
     for p in inputs {
-        if p.is_dir() && p.join("index.ron").is_file() {
+        if is_writeup_dir(&p) {
             writeup_dirs.push(p);
         } else if p.is_dir() {
-            match std::fs::read_dir(&p) {
-                Ok(entries) => {
-                    let mut files: Vec<PathBuf> = entries
-                        .filter_map(Result::ok)
-                        .map(|e| e.path())
-                        .filter(|f| f.extension().is_some_and(|e| e == "ron"))
-                        .collect();
-                    files.sort();
-                    diagram_files.extend(files);
-                }
-                Err(e) => report.diagnostics.error(
-                    &p.display().to_string(),
-                    None,
-                    format!("cannot read folder: {e}"),
-                ),
-            }
+            diagram_files.extend(diagram_folder(&p, &mut report.diagnostics));
         } else if p.is_file() {
             diagram_files.push(p);
         } else {
@@ -132,10 +178,7 @@ pub fn check_paths(root: &Path, paths: &[String]) -> Report {
     if writeup_dirs.is_empty() {
         writeup_dirs.push(root.join("assets/writeups"));
     }
-    let whole_catalog = paths.is_empty()
-        || paths
-            .iter()
-            .any(|p| Path::new(p).join("index.ron").is_file());
+    let whole_catalog = paths.is_empty() || paths.iter().any(|p| is_writeup_dir(Path::new(p)));
     let mut slugs: BTreeSet<WriteupSlug> = BTreeSet::new();
     let mut meta_files: Vec<(WriteupSlug, String)> = Vec::new();
     for dir in &writeup_dirs {

@@ -105,9 +105,12 @@ pub struct ComponentDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
     /// Top-left corner, relative to the parent's top-left (or the diagram origin).
-    pub at: (f32, f32),
-    /// Width and height.
-    pub size: (f32, f32),
+    /// Left out: placed by the automatic layout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<(f32, f32)>,
+    /// Width and height. Left out: sized to fit the label, or the children.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<(f32, f32)>,
     /// The write-up a click opens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub writeup: Option<String>,
@@ -594,8 +597,9 @@ impl Checker<'_> {
                     format!("component `{}` has an empty label", c.id),
                 );
             }
-            let (w, h) = c.size;
-            if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
+            if let Some((w, h)) = c.size
+                && !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0)
+            {
                 diags.error(
                     file,
                     at("size"),
@@ -603,7 +607,7 @@ impl Checker<'_> {
                 );
                 parent_ok[i] = false;
             }
-            if !(c.at.0.is_finite() && c.at.1.is_finite()) {
+            if c.at.is_some_and(|(x, y)| !(x.is_finite() && y.is_finite())) {
                 diags.error(
                     file,
                     at("at"),
@@ -677,6 +681,7 @@ impl Checker<'_> {
         // Absolute rectangles and depth, for components whose whole chain is sound.
         let mut rects: Vec<Option<(Rect, usize)>> = vec![None; raw.components.len()];
         let order = topo_order(&raw.components, &index, &in_cycle);
+        let placement = super::layout::resolve(&raw.components, &raw.links, &index, &order);
         for &i in &order {
             let Some(c) = raw.components.get(i) else {
                 continue;
@@ -684,7 +689,10 @@ impl Checker<'_> {
             if !parent_ok[i] {
                 continue;
             }
-            let own = Rect::new(c.at.0, c.at.1, c.size.0, c.size.1);
+            let Some(((x, y), (w, h))) = placement.get(i).copied().flatten() else {
+                continue;
+            };
+            let own = Rect::new(x, y, w, h);
             match c.parent.as_deref().and_then(|p| index.get(p).copied()) {
                 None => rects[i] = Some((own, 0)),
                 Some(pi) => {

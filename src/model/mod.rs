@@ -9,9 +9,11 @@ mod diagnostic;
 mod diagram;
 mod geometry;
 mod ids;
+mod layout;
 mod links;
 mod lint;
 mod outline;
+pub mod synthetic;
 mod writeup;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Position, Severity};
@@ -24,8 +26,8 @@ pub use ids::{ComponentId, LinkId, WriteupSlug, is_valid_id as is_valid_slug};
 pub use links::{LinkAction, classify_link, writeup_href};
 pub use lint::{estimate_text_width, lint_diagram};
 pub use writeup::{
-    Date, Property, Writeup, WriteupCatalog, WriteupMetaFile, WriteupSource, parse_writeup_index,
-    parse_writeup_meta,
+    Date, Property, Writeup, WriteupCatalog, WriteupMetaFile, WriteupSource, parse_diagram_index,
+    parse_writeup_index, parse_writeup_meta,
 };
 
 /// Parse options shared by every RON file: `Some(..)` may be left out around optional values.

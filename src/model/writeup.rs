@@ -166,6 +166,37 @@ pub fn parse_writeup_index(file: &str, src: &str) -> Result<Vec<WriteupSlug>, Di
     Ok(slugs.into_iter().map(WriteupSlug::new).collect())
 }
 
+/// Parses the diagram index: a RON list of diagram file names, e.g. `["two-computers.ron"]`.
+pub fn parse_diagram_index(file: &str, src: &str) -> Result<Vec<String>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let names: Vec<String> = match super::ron_options().from_str(src) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.0.push(from_ron(file, &e));
+            return Err(diags);
+        }
+    };
+    let tree = outline(src);
+    let mut seen = BTreeSet::new();
+    for (i, name) in names.iter().enumerate() {
+        let pos = tree.items().get(i).map(Node::pos);
+        if !(is_valid_id(name) && name.ends_with(".ron")) || name == "index.ron" {
+            diags.error(
+                file,
+                pos,
+                format!("`{name}` is not a diagram file name (like `my-diagram.ron`)"),
+            );
+        } else if !seen.insert(name.as_str()) {
+            diags.error(file, pos, format!("`{name}` is listed twice"));
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(names)
+    }
+}
+
 /// Parses and checks one write-up's metadata on its own (related slugs are checked by the
 /// catalog, which knows them all).
 pub fn parse_writeup_meta(

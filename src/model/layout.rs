@@ -1,0 +1,268 @@
+//! Automatic layout for components that leave out `at` and/or `size`.
+//!
+//! Deterministic and simple, in the spirit of a layered (Sugiyama-style) layout without the
+//! crossing minimisation:
+//! - a leaf without a size is sized to fit its label;
+//! - siblings without a position are put in layers by the links between them (a link from a part
+//!   of A to a part of B puts B after A), so a stack reads top to bottom; top-level components
+//!   are laid out left to right instead, so two machines joined by a cable face each other;
+//! - within a layer, file order; layers and items are separated by fixed gaps;
+//! - a container without a size grows to hold its children.
+//!
+//! Explicit positions and sizes always win; auto-placed siblings go below (or, at the top level,
+//! to the right of) the explicitly placed ones, so they never overlap them.
+
+use std::collections::HashMap;
+
+use super::diagram::{ComponentDef, LinkDef};
+use super::lint::estimate_text_width;
+use crate::palette::sizes;
+
+/// Space between siblings and between layers.
+pub const GAP: f32 = 20.0;
+/// Inner padding of a container on the left, right and bottom.
+pub const PADDING: f32 = 15.0;
+/// Height of a container's title band.
+pub const HEADER: f32 = 45.0;
+/// Sizes a leaf label may grow between.
+const LEAF_MIN: (f32, f32) = (120.0, 50.0);
+const LEAF_MAX_WIDTH: f32 = 240.0;
+
+/// `(at, size)` of each component, relative to its parent, after layout. `None` for components
+/// that could not be laid out (in a nesting cycle or under an unknown parent).
+pub type Placement = Vec<Option<((f32, f32), (f32, f32))>>;
+
+/// Resolves every missing `at` and `size`. `order` lists components parents-first.
+pub fn resolve(
+    components: &[ComponentDef],
+    links: &[LinkDef],
+    index: &HashMap<&str, usize>,
+    order: &[usize],
+) -> Placement {
+    let n = components.len();
+    let parent_of = |i: usize| {
+        components
+            .get(i)
+            .and_then(|c| c.parent.as_deref())
+            .and_then(|p| index.get(p).copied())
+    };
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut roots = Vec::new();
+    for &i in order {
+        match parent_of(i) {
+            Some(p) => children.get_mut(p).into_iter().for_each(|c| c.push(i)),
+            None => roots.push(i),
+        }
+    }
+    // The sibling under `parent` that contains component `i` (or `i` itself).
+    let ancestor_under = |mut i: usize, parent: Option<usize>| -> Option<usize> {
+        for _ in 0..=n {
+            let p = parent_of(i);
+            if p == parent {
+                return Some(i);
+            }
+            i = p?;
+        }
+        None
+    };
+    let mut sizes: Vec<Option<(f32, f32)>> = vec![None; n];
+    let mut at: Vec<Option<(f32, f32)>> = components.iter().map(|c| c.at).collect();
+
+    // Children before parents: a container's size depends on its children's.
+    for &i in order.iter().rev() {
+        let Some(c) = components.get(i) else { continue };
+        let kids = children.get(i).cloned().unwrap_or_default();
+        place_siblings(
+            &kids,
+            false,
+            links,
+            index,
+            &ancestor_under,
+            Some(i),
+            &sizes,
+            &mut at,
+        );
+        let size = c.size.unwrap_or_else(|| {
+            if kids.is_empty() {
+                leaf_size(&c.label)
+            } else {
+                let (mut w, mut h) = (0.0f32, 0.0f32);
+                for &k in &kids {
+                    if let (Some((x, y)), Some((kw, kh))) = (
+                        at.get(k).copied().flatten(),
+                        sizes.get(k).copied().flatten(),
+                    ) {
+                        w = w.max(x + kw);
+                        h = h.max(y + kh);
+                    }
+                }
+                (w + PADDING, h + PADDING)
+            }
+        });
+        if let Some(slot) = sizes.get_mut(i) {
+            *slot = Some(size);
+        }
+    }
+    place_siblings(
+        &roots,
+        true,
+        links,
+        index,
+        &ancestor_under,
+        None,
+        &sizes,
+        &mut at,
+    );
+    (0..n)
+        .map(|i| {
+            match (
+                at.get(i).copied().flatten(),
+                sizes.get(i).copied().flatten(),
+            ) {
+                (Some(a), Some(s)) if order.contains(&i) => Some((a, s)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Whether `to` can be reached from `from` along `edges`.
+fn reaches(edges: &[(usize, usize)], from: usize, to: usize) -> bool {
+    let mut stack = vec![from];
+    let mut seen = vec![from];
+    while let Some(x) = stack.pop() {
+        if x == to {
+            return true;
+        }
+        for &(a, b) in edges {
+            if a == x && !seen.contains(&b) {
+                seen.push(b);
+                stack.push(b);
+            }
+        }
+    }
+    false
+}
+
+/// A leaf sized to its label, wrapping long labels onto more lines.
+fn leaf_size(label: &str) -> (f32, f32) {
+    let font = sizes::LEAF_FONT;
+    let text = estimate_text_width(label, font) + 2.0 * (sizes::LABEL_PADDING + 8.0);
+    let w = text.clamp(LEAF_MIN.0, LEAF_MAX_WIDTH);
+    let lines = (text / LEAF_MAX_WIDTH).ceil().max(1.0);
+    let h = (lines * font * sizes::LINE_HEIGHT + 2.0 * 14.0).max(LEAF_MIN.1);
+    (w.round(), h.round())
+}
+
+/// Places the siblings that have no `at`, in layers by the links between them.
+#[allow(clippy::too_many_arguments)]
+fn place_siblings(
+    siblings: &[usize],
+    left_to_right: bool,
+    links: &[LinkDef],
+    index: &HashMap<&str, usize>,
+    ancestor_under: &dyn Fn(usize, Option<usize>) -> Option<usize>,
+    parent: Option<usize>,
+    sizes: &[Option<(f32, f32)>],
+    at: &mut [Option<(f32, f32)>],
+) {
+    let auto: Vec<usize> = siblings
+        .iter()
+        .copied()
+        .filter(|&i| at.get(i).copied().flatten().is_none())
+        .collect();
+    if auto.is_empty() {
+        return;
+    }
+    // Layers: longest path along links between these siblings (file order breaks cycles).
+    let rank: HashMap<usize, usize> = auto.iter().enumerate().map(|(r, &i)| (i, r)).collect();
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    for l in links {
+        let (Some(&a), Some(&b)) = (index.get(l.from.as_str()), index.get(l.to.as_str())) else {
+            continue;
+        };
+        let (Some(sa), Some(sb)) = (ancestor_under(a, parent), ancestor_under(b, parent)) else {
+            continue;
+        };
+        let (Some(&ra), Some(&rb)) = (rank.get(&sa), rank.get(&sb)) else {
+            continue;
+        };
+        if sa == sb {
+            continue;
+        }
+        // Directed links point down the stack; undirected ones follow file order.
+        let edge = if l.directed || ra < rb {
+            (sa, sb)
+        } else {
+            (sb, sa)
+        };
+        // An edge that would close a cycle is left out (the earlier link wins).
+        if !edges.contains(&edge) && !reaches(&edges, edge.1, edge.0) {
+            edges.push(edge);
+        }
+    }
+    let mut layer: HashMap<usize, usize> = auto.iter().map(|&i| (i, 0)).collect();
+    for _ in 0..auto.len() {
+        let mut changed = false;
+        for &(a, b) in &edges {
+            let next = layer.get(&a).copied().unwrap_or(0) + 1;
+            if layer.get(&b).copied().unwrap_or(0) < next {
+                layer.insert(b, next);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Start below (or right of) whatever is placed explicitly.
+    let (mut main, cross0) = {
+        let top = if parent.is_some() { HEADER } else { 0.0 };
+        let left = if parent.is_some() { PADDING } else { 0.0 };
+        let mut end = if left_to_right { left } else { top };
+        for &s in siblings {
+            if let (Some((x, y)), Some((w, h))) = (
+                at.get(s).copied().flatten(),
+                sizes.get(s).copied().flatten(),
+            ) {
+                end = end.max(if left_to_right {
+                    x + w + GAP
+                } else {
+                    y + h + GAP
+                });
+            }
+        }
+        (end, if left_to_right { top } else { left })
+    };
+    let layer_of = |i: &usize| layer.get(i).copied().unwrap_or(0);
+    let layers = auto.iter().map(layer_of).max().unwrap_or(0);
+    // Lay each layer out along the cross axis, then centre the layers on the widest one.
+    let mut rows: Vec<(Vec<usize>, f32, f32)> = Vec::new(); // (members, extent, thickness)
+    for l in 0..=layers {
+        let members: Vec<usize> = auto.iter().copied().filter(|i| layer_of(i) == l).collect();
+        let mut extent = 0.0f32;
+        let mut thickness = 0.0f32;
+        for &i in &members {
+            let (w, h) = sizes.get(i).copied().flatten().unwrap_or(LEAF_MIN);
+            extent += if left_to_right { h } else { w } + GAP;
+            thickness = thickness.max(if left_to_right { w } else { h });
+        }
+        rows.push((members, (extent - GAP).max(0.0), thickness));
+    }
+    let widest = rows.iter().map(|r| r.1).fold(0.0f32, f32::max);
+    for (members, extent, thickness) in rows {
+        let mut cross = cross0 + ((widest - extent) / 2.0).round();
+        for i in members {
+            let (w, h) = sizes.get(i).copied().flatten().unwrap_or(LEAF_MIN);
+            if let Some(slot) = at.get_mut(i) {
+                *slot = Some(if left_to_right {
+                    (main, cross)
+                } else {
+                    (cross, main)
+                });
+            }
+            cross += if left_to_right { h } else { w } + GAP;
+        }
+        main += thickness + GAP;
+    }
+}
