@@ -100,11 +100,14 @@ fn fit_on_request(
     view: Option<Res<CameraView>>,
     camera: Single<&Camera, With<MainCamera>>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
+    mut last_file: Local<Option<String>>,
 ) {
     let Some(model) = model else { return };
     let requested = intents.read().any(|i| *i == Intent::FitView);
-    // The first model fits itself; a reload keeps the camera where the author left it.
-    if requested || view.is_none() {
+    // A new diagram fits itself; a reload keeps the camera where the author left it.
+    let new_diagram = last_file.as_deref() != Some(model.diagram_file.as_str());
+    if requested || view.is_none() || new_diagram {
+        *last_file = Some(model.diagram_file.clone());
         let size = viewport_size(&camera, window.as_deref().copied());
         commands.insert_resource(fit_view(world_bounds(&model), size));
     }

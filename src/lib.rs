@@ -34,7 +34,7 @@ mod ui;
 use bevy::prelude::*;
 
 pub use camera::{CameraView, MainCamera};
-pub use loading::{LoadProblems, LoadedModel, Sources};
+pub use loading::{DiagramChoices, LoadProblems, LoadedModel, Sources};
 pub use picking::PickShape;
 pub use reload::FileChanged;
 pub use scene::DiagramEntity;

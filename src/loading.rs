@@ -24,8 +24,12 @@ pub(super) fn plugin(app: &mut App) {
     app.init_asset::<TextFile>()
         .register_asset_loader(TextLoader)
         .init_resource::<LoadProblems>()
+        .init_resource::<DiagramChoices>()
         .add_systems(Startup, start_loading)
-        .add_systems(PreUpdate, (mark_dirty, assemble).chain());
+        .add_systems(
+            PreUpdate,
+            (mark_dirty, switch_diagram, assemble, list_diagrams).chain(),
+        );
 }
 
 /// A text file (RON or Markdown), read as UTF-8.
@@ -85,7 +89,17 @@ pub struct Sources {
     dirty: bool,
     /// The file name shown in messages.
     diagram_name: String,
+    /// The diagram file inside the diagram folder.
+    diagram_file: String,
+    /// The folder's `index.ron`, listing the diagrams the picker offers.
+    diagram_index: Handle<TextFile>,
+    /// Each listed diagram's file and text handle (for its title).
+    listed: Vec<(String, Handle<TextFile>)>,
 }
+
+/// The diagrams the picker offers: file name and title, in index order.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct DiagramChoices(pub Vec<(String, String)>);
 
 /// The validated model the rest of the app reads. Replaced as a whole on reload.
 #[derive(Resource, Debug, Clone)]
@@ -96,14 +110,16 @@ pub struct LoadedModel {
     pub writeups: Arc<WriteupCatalog>,
     /// Counts successful loads, so systems can tell a reload from the first load.
     pub generation: u64,
+    /// The diagram's file name, so systems can tell another diagram from a reload.
+    pub diagram_file: String,
 }
 
 /// Problems from the latest load; empty when it succeeded.
 #[derive(Resource, Debug, Default, Clone)]
 pub struct LoadProblems(pub Diagnostics);
 
-fn display_name(options: &LaunchOptions) -> String {
-    let full = std::path::Path::new(&options.diagram_dir).join(&options.diagram_file);
+fn display_name(options: &LaunchOptions, file: &str) -> String {
+    let full = std::path::Path::new(&options.diagram_dir).join(file);
     #[cfg(not(target_arch = "wasm32"))]
     if let Ok(cwd) = std::env::current_dir()
         && let Ok(rel) = full.strip_prefix(&cwd)
@@ -122,7 +138,10 @@ fn start_loading(mut commands: Commands, server: Res<AssetServer>, options: Res<
         index_text: None,
         last_inputs: None,
         dirty: true,
-        diagram_name: display_name(&options),
+        diagram_name: display_name(&options, &options.diagram_file),
+        diagram_file: options.diagram_file.clone(),
+        diagram_index: server.load(AssetPath::from("index.ron").with_source(DIAGRAM_SOURCE)),
+        listed: Vec::new(),
     });
 }
 
@@ -136,6 +155,69 @@ fn mark_dirty(
     if any {
         sources.dirty = true;
     }
+}
+
+/// Opens another diagram from the same folder when the picker asks for it.
+fn switch_diagram(
+    mut intents: MessageReader<crate::selection::Intent>,
+    mut sources: ResMut<Sources>,
+    options: Res<LaunchOptions>,
+    server: Res<AssetServer>,
+) {
+    for intent in intents.read() {
+        if let crate::selection::Intent::OpenDiagram(file) = intent
+            && *file != sources.diagram_file
+            && crate::model::is_valid_slug(file)
+        {
+            sources.diagram =
+                server.load(AssetPath::from(file.clone()).with_source(DIAGRAM_SOURCE));
+            sources.diagram_name = display_name(&options, file);
+            sources.diagram_file = file.clone();
+            sources.dirty = true;
+        }
+    }
+}
+
+/// Keeps [`DiagramChoices`] in step with the folder's index and the listed diagrams' titles.
+fn list_diagrams(
+    mut sources: ResMut<Sources>,
+    texts: Res<Assets<TextFile>>,
+    server: Res<AssetServer>,
+    mut choices: ResMut<DiagramChoices>,
+) {
+    let names: Vec<String> = texts
+        .get(&sources.diagram_index)
+        .and_then(|t| crate::model::parse_diagram_index("index.ron", &t.text).ok())
+        .unwrap_or_default();
+    if names.iter().ne(sources.listed.iter().map(|(n, _)| n)) {
+        sources.listed = names
+            .into_iter()
+            .map(|n| {
+                let h = server.load(AssetPath::from(n.clone()).with_source(DIAGRAM_SOURCE));
+                (n, h)
+            })
+            .collect();
+    }
+    let title = |h: &Handle<TextFile>| {
+        let t = texts.get(h)?;
+        crate::model::ron_options()
+            .from_str::<crate::model::DiagramFile>(&t.text)
+            .ok()
+            .map(|d| d.title)
+    };
+    let mut next: Vec<(String, String)> = sources
+        .listed
+        .iter()
+        .map(|(n, h)| (n.clone(), title(h).unwrap_or_else(|| n.clone())))
+        .collect();
+    if !next.iter().any(|(n, _)| *n == sources.diagram_file) {
+        // A diagram opened from elsewhere is always offered.
+        next.insert(
+            0,
+            (sources.diagram_file.clone(), sources.diagram_file.clone()),
+        );
+    }
+    choices.set_if_neq(DiagramChoices(next));
 }
 
 /// Requests the write-ups the index lists, whenever the index text changes.
@@ -284,6 +366,7 @@ fn assemble(
                 diagram: Arc::new(diagram),
                 writeups: Arc::new(writeups),
                 generation,
+                diagram_file: sources.diagram_file.clone(),
             });
             if !problems.0.0.is_empty() {
                 problems.0 = Diagnostics::default();

@@ -102,6 +102,8 @@ pub enum Intent {
     FitView,
     /// Dismiss the notice.
     DismissNotice,
+    /// Open another diagram from the diagram folder (by file name).
+    OpenDiagram(String),
 }
 
 fn keyboard_intents(
@@ -259,6 +261,9 @@ pub fn apply_intents(
                 }
             }
             Intent::DismissNotice => notice.text = None,
+            Intent::OpenDiagram(_) => {
+                selection.set_if_neq(Selection { target: None });
+            }
             Intent::FitView => {}
         }
     }

@@ -13,7 +13,7 @@ use bevy_egui::{
     EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext, egui,
 };
 
-use crate::loading::{LoadProblems, LoadedModel};
+use crate::loading::{DiagramChoices, LoadProblems, LoadedModel};
 use crate::selection::{Intent, Notice, Reader, Selection};
 
 pub(super) fn plugin(app: &mut App) {
@@ -145,6 +145,7 @@ fn panels_ui(
     mut cache: ResMut<MarkdownCache>,
     mut intents: MessageWriter<Intent>,
     mut styled: Local<bool>,
+    choices: Res<DiagramChoices>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     if !*styled {
@@ -162,7 +163,7 @@ fn panels_ui(
 
     let top = egui::Panel::top("top_bar")
         .show(&mut root, |ui| {
-            top_bar_ui(ui, model.as_deref(), &mut index, &mut out)
+            top_bar_ui(ui, model.as_deref(), &choices, &mut index, &mut out)
         })
         .response
         .rect
@@ -252,6 +253,7 @@ fn panels_ui(
 fn top_bar_ui(
     ui: &mut egui::Ui,
     model: Option<&LoadedModel>,
+    choices: &DiagramChoices,
     index: &mut IndexPanel,
     out: &mut Vec<Intent>,
 ) {
@@ -260,8 +262,20 @@ fn top_bar_ui(
         ui.label(egui::RichText::new("autochitect").strong().size(18.0));
         ui.separator();
         if let Some(m) = model {
-            ui.label(egui::RichText::new(&m.diagram.title).strong());
-            ui.label(egui::RichText::new(&m.diagram.description).weak());
+            let current = m.diagram_file.clone();
+            egui::ComboBox::from_id_salt("diagram_picker")
+                .selected_text(egui::RichText::new(&m.diagram.title).strong())
+                .show_ui(ui, |ui| {
+                    for (file, title) in &choices.0 {
+                        if ui.selectable_label(*file == current, title).clicked()
+                            && *file != current
+                        {
+                            out.push(Intent::OpenDiagram(file.clone()));
+                        }
+                    }
+                })
+                .response
+                .on_hover_text("Open another diagram");
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
@@ -278,6 +292,12 @@ fn top_bar_ui(
             };
             if ui.selectable_label(index.open, label).clicked() {
                 index.open = !index.open;
+            }
+            // Last in the right-to-left run: the description takes what room is left.
+            if let Some(m) = model {
+                ui.add(
+                    egui::Label::new(egui::RichText::new(&m.diagram.description).weak()).truncate(),
+                );
             }
         });
     });

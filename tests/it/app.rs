@@ -552,3 +552,65 @@ fn a_broken_save_keeps_the_last_good_diagram_and_shows_every_error() {
     assert_eq!(app.world().resource::<LoadedModel>().generation, 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_picker_lists_the_diagrams_and_opens_another_one() {
+    let mut app = app();
+    for _ in 0..200 {
+        app.update();
+        if app
+            .world()
+            .resource::<autochitect::DiagramChoices>()
+            .0
+            .len()
+            == 3
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let choices = app
+        .world()
+        .resource::<autochitect::DiagramChoices>()
+        .0
+        .clone();
+    let titles: Vec<&str> = choices.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Two computers and a cable",
+            "A three-node Raft cluster",
+            "One computer, close up: the write path"
+        ]
+    );
+    let pos = component_center(&mut app, "a-raft");
+    click_at(&mut app, pos);
+    let view_before = *app.world().resource::<autochitect::CameraView>();
+
+    app.world_mut()
+        .write_message(Intent::OpenDiagram("raft-cluster.ron".into()));
+    for _ in 0..2000 {
+        app.update();
+        if app.world().resource::<LoadedModel>().diagram_file == "raft-cluster.ron" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    app.update();
+    let model = app.world().resource::<LoadedModel>().clone();
+    assert_eq!(model.diagram.title, "A three-node Raft cluster");
+    assert_eq!(selected(&app), None);
+    assert_ne!(
+        *app.world().resource::<autochitect::CameraView>(),
+        view_before,
+        "a new diagram is framed anew"
+    );
+    let mut q = app.world_mut().query::<&DiagramEntity>();
+    assert_eq!(
+        q.iter(app.world()).count(),
+        model.diagram.components().len() + model.diagram.links().len()
+    );
+    let s1 = component_center(&mut app, "s1-raft");
+    click_at(&mut app, s1);
+    assert_eq!(selected(&app), comp("s1-raft"));
+}
