@@ -29,6 +29,8 @@ pub fn snapshot(
     problems: &LoadProblems,
     selection: &Selection,
     reader: &Reader,
+    tour: &crate::tour::TourState,
+    presenter: &crate::presenter::Presenter,
     camera: Option<(&Camera, &GlobalTransform)>,
 ) -> serde_json::Value {
     let selected = selection.target.as_ref().map(|t| match t {
@@ -57,6 +59,9 @@ pub fn snapshot(
         "errors": problems.0.0.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "selected": selected,
         "writeup": reader.open.as_ref().map(ToString::to_string),
+        "tour": tour.tour.as_ref().map(|t| serde_json::json!({"name": t, "step": tour.step + 1})),
+        "presenter": presenter.on,
+        "blank": presenter.blank,
         "components": components,
     })
 }
@@ -68,6 +73,8 @@ fn write_state(
     problems: Res<LoadProblems>,
     selection: Res<Selection>,
     reader: Res<Reader>,
+    tour: Res<crate::tour::TourState>,
+    presenter: Res<crate::presenter::Presenter>,
     moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
     all_cameras: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
     mut last: Local<String>,
@@ -76,6 +83,8 @@ fn write_state(
         || problems.is_changed()
         || selection.is_changed()
         || reader.is_changed()
+        || tour.is_changed()
+        || presenter.is_changed()
         || !moved.is_empty();
     if !changed {
         return;
@@ -85,6 +94,8 @@ fn write_state(
         &problems,
         &selection,
         &reader,
+        &tour,
+        &presenter,
         all_cameras.single().ok(),
     )
     .to_string();

@@ -28,14 +28,23 @@ const KEEP_VISIBLE_MARGIN: f32 = 16.0;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<PanState>()
+        .add_message::<FrameTargets>()
+        .add_message::<RevealTarget>()
         .add_systems(Startup, spawn_camera)
         .add_systems(
             Update,
             (
                 (pan, zoom).in_set(AppSystems::Input),
-                (update_viewport, fit_on_request)
+                (
+                    update_viewport,
+                    fit_on_request,
+                    frame_targets,
+                    reveal_targets,
+                    tween,
+                )
                     .chain()
-                    .in_set(AppSystems::Apply),
+                    .in_set(AppSystems::Apply)
+                    .after(crate::tour::TourSystems),
                 apply_view.in_set(AppSystems::Visuals),
             ),
         );
@@ -53,6 +62,27 @@ pub struct CameraView {
     /// World units per logical pixel (bigger is farther away).
     pub scale: f32,
 }
+
+/// Frame these components and links (a tour step): ease the camera to show them all.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct FrameTargets(pub Vec<Target>);
+
+/// Pan just enough to bring this component or link into view (keyboard navigation).
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct RevealTarget(pub Target);
+
+/// A camera move in progress.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+struct Tween {
+    from: CameraView,
+    to: CameraView,
+    start: f64,
+}
+
+/// How long a camera move takes, in seconds.
+const TWEEN_SECONDS: f64 = 0.6;
+/// Space kept around a framed tour step, as a fraction of its size.
+const FRAME_MARGIN: f32 = 0.35;
 
 /// The state of a mouse drag.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
@@ -355,5 +385,127 @@ fn apply_view(
     transform.translation.y = view.center.y;
     if let Projection::Orthographic(ortho) = &mut **projection {
         ortho.scale = view.scale;
+    }
+}
+
+fn visible_size(camera: &Camera, window: Option<&Window>) -> Vec2 {
+    viewport_size(camera, window)
+}
+
+/// Starts a move to `to`, or jumps there when motion is reduced.
+fn move_to(commands: &mut Commands, view: CameraView, to: CameraView, now: f64, reduced: bool) {
+    if reduced {
+        commands.remove_resource::<Tween>();
+        commands.insert_resource(to);
+    } else {
+        commands.insert_resource(Tween {
+            from: view,
+            to,
+            start: now,
+        });
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn frame_targets(
+    mut commands: Commands,
+    mut frames: MessageReader<FrameTargets>,
+    model: Option<Res<LoadedModel>>,
+    view: Option<Res<CameraView>>,
+    camera: Single<&Camera, With<MainCamera>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    motion: Res<crate::tour::Motion>,
+    time: Res<Time<Real>>,
+) {
+    let Some(targets) = frames.read().last() else {
+        return;
+    };
+    let (Some(model), Some(view)) = (model, view) else {
+        return;
+    };
+    let Some(b) = crate::model::focus_bounds(&model.diagram, &targets.0) else {
+        return;
+    };
+    let pad = Vec2::new(b.w, b.h).max(Vec2::splat(120.0)) * FRAME_MARGIN;
+    let rect = bevy::math::Rect::new(
+        b.x - pad.x,
+        -(b.y + b.h + pad.y),
+        b.x + b.w + pad.x,
+        -(b.y - pad.y),
+    );
+    let size = visible_size(&camera, window.as_deref().copied());
+    let mut to = fit_view(rect, size);
+    to.scale = clamp_scale(to.scale, Some(&model), size);
+    move_to(
+        &mut commands,
+        *view,
+        to,
+        time.elapsed_secs_f64(),
+        motion.reduced,
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+fn reveal_targets(
+    mut commands: Commands,
+    mut reveals: MessageReader<RevealTarget>,
+    model: Option<Res<LoadedModel>>,
+    view: Option<Res<CameraView>>,
+    camera: Single<&Camera, With<MainCamera>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    motion: Res<crate::tour::Motion>,
+    time: Res<Time<Real>>,
+) {
+    let Some(RevealTarget(target)) = reveals.read().last() else {
+        return;
+    };
+    let (Some(model), Some(view)) = (model, view) else {
+        return;
+    };
+    let Some(rect) = target_rect(&model, target) else {
+        return;
+    };
+    let size = visible_size(&camera, window.as_deref().copied()) * view.scale;
+    let shift = keep_inside(rect, bevy::math::Rect::from_center_size(view.center, size));
+    if shift != Vec2::ZERO {
+        let to = CameraView {
+            center: view.center + shift,
+            scale: view.scale,
+        };
+        move_to(
+            &mut commands,
+            *view,
+            to,
+            time.elapsed_secs_f64(),
+            motion.reduced,
+        );
+    }
+}
+
+/// Eases the camera along a move; user input (pan, zoom) cancels it.
+fn tween(
+    mut commands: Commands,
+    tween: Option<Res<Tween>>,
+    view: Option<ResMut<CameraView>>,
+    pan: Res<PanState>,
+    mut wheel: MessageReader<MouseWheel>,
+    time: Res<Time<Real>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let (Some(tween), Some(mut view)) = (tween, view) else {
+        return;
+    };
+    if pan.dragged || wheel.read().count() > 0 {
+        commands.remove_resource::<Tween>();
+        return;
+    }
+    let t = ((time.elapsed_secs_f64() - tween.start) / TWEEN_SECONDS).clamp(0.0, 1.0) as f32;
+    let eased = t * t * (3.0 - 2.0 * t);
+    view.center = tween.from.center.lerp(tween.to.center, eased);
+    view.scale = tween.from.scale + (tween.to.scale - tween.from.scale) * eased;
+    if t >= 1.0 {
+        commands.remove_resource::<Tween>();
+    } else {
+        redraw.write(bevy::window::RequestRedraw);
     }
 }

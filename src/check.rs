@@ -89,6 +89,25 @@ pub fn read_writeups(dir: &Path, diags: &mut Diagnostics) -> Vec<WriteupSource> 
     sources
 }
 
+/// Checks `tours/<diagram file>` beside a diagram, when there is one.
+fn check_tours(
+    diagram_file: &Path,
+    diagram: &crate::model::Diagram,
+    slugs: &BTreeSet<WriteupSlug>,
+    diags: &mut Diagnostics,
+) {
+    let (Some(dir), Some(name)) = (diagram_file.parent(), diagram_file.file_name()) else {
+        return;
+    };
+    let tours = dir.join("tours").join(name);
+    let Ok(text) = std::fs::read_to_string(&tours) else {
+        return;
+    };
+    if let Err(d) = crate::model::parse_tours(&tours.display().to_string(), &text, diagram, slugs) {
+        diags.0.extend(d.0);
+    }
+}
+
 /// A write-up folder holds an `index.ron` and Markdown bodies.
 fn is_writeup_dir(p: &Path) -> bool {
     p.join("index.ron").is_file()
@@ -202,6 +221,7 @@ pub fn check_paths(root: &Path, paths: &[String]) -> Report {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => match crate::model::parse_diagram(&name, &text, &slugs) {
                     Ok(diagram) => {
+                        check_tours(&file, &diagram, &slugs, &mut report.diagnostics);
                         linked.extend(diagram.writeup_slugs().into_iter().cloned());
                         report
                             .diagnostics

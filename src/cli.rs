@@ -4,10 +4,15 @@
 /// Printed by `--help` and after a usage error.
 pub const USAGE: &str = "\
 Usage:
-  autochitect [DIAGRAM.ron] [--select ID] [--writeup SLUG]
+  autochitect [DIAGRAM.ron] [--select ID] [--writeup SLUG] [--tour NAME [--step N]]
+              [--present] [--reduced-motion]
       Open a diagram (default: diagrams/two-computers.ron).
-      --select ID      select a component or link once loaded
-      --writeup SLUG   open a write-up once loaded
+      --select ID       select a component or link once loaded
+      --writeup SLUG    open a write-up once loaded
+      --tour NAME       play a guided tour (from diagrams/tours/<diagram file>)
+      --step N          start the tour at step N (from 1)
+      --present         presenter mode: fullscreen, big text, clicker keys
+      --reduced-motion  instant camera moves, no travelling packets
   autochitect check [--format text|json] [--deny-warnings] [PATH...]
       Validate diagrams and write-ups without opening a window. A PATH may be a diagram
       file, a folder of diagrams, or a write-up folder (one holding index.ron).
@@ -29,6 +34,14 @@ pub struct Open {
     pub select: Option<String>,
     /// `--writeup SLUG`.
     pub writeup: Option<String>,
+    /// `--tour NAME`.
+    pub tour: Option<String>,
+    /// `--step N`.
+    pub step: Option<usize>,
+    /// `--present`.
+    pub present: bool,
+    /// `--reduced-motion`.
+    pub reduced_motion: bool,
 }
 
 /// A parsed command line.
@@ -137,15 +150,24 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         match arg.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
             "-V" | "--version" => return Ok(Command::Version),
-            "--select" | "--writeup" => {
+            "--select" | "--writeup" | "--tour" => {
                 let value = it.next().ok_or_else(|| format!("`{arg}` needs a value"))?;
-                let slot = if arg == "--select" {
-                    &mut open.select
-                } else {
-                    &mut open.writeup
+                let slot = match arg.as_str() {
+                    "--select" => &mut open.select,
+                    "--writeup" => &mut open.writeup,
+                    _ => &mut open.tour,
                 };
                 *slot = Some(value.clone());
             }
+            "--step" => {
+                let value = it.next().ok_or("`--step` needs a number")?;
+                let n = value.parse::<usize>().ok().filter(|n| *n >= 1);
+                open.step = Some(n.ok_or_else(|| {
+                    format!("`--step` takes a step number from 1, not `{value}`")
+                })?);
+            }
+            "--present" => open.present = true,
+            "--reduced-motion" => open.reduced_motion = true,
             flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
             path => {
                 if open.diagram.replace(path.to_owned()).is_some() {
@@ -210,5 +232,9 @@ pub fn launch_options(open: &Open) -> Result<crate::LaunchOptions, String> {
         diagram_file: file,
         select: open.select.clone(),
         writeup: open.writeup.clone(),
+        tour: open.tour.clone(),
+        step: open.step,
+        present: open.present,
+        reduced_motion: open.reduced_motion,
     })
 }

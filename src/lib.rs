@@ -17,29 +17,34 @@
 pub mod cli;
 pub mod export;
 pub mod model;
+pub mod route;
 
 mod automation;
 mod camera;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod check;
+mod keyboard;
 mod loading;
 pub mod palette;
 mod picking;
+pub mod presenter;
 mod reload;
 mod scene;
 mod selection;
 mod theme;
+pub mod tour;
 mod ui;
 
 use bevy::prelude::*;
 
 pub use camera::{CameraView, MainCamera};
+pub use camera::{FrameTargets, RevealTarget};
 pub use loading::{DiagramChoices, LoadProblems, LoadedModel, Sources};
 pub use picking::PickShape;
 pub use reload::FileChanged;
-pub use scene::DiagramEntity;
+pub use scene::{DiagramEntity, Emphasis};
 pub use selection::{Hovered, Intent, LinkOpener, Notice, Reader, Selection};
-pub use ui::{IndexPanel, UiInsets};
+pub use ui::{IndexPanel, SearchState, UiInsets};
 
 /// The order of all `Update` work, so a frame reads input, applies it, then updates visuals.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,6 +70,14 @@ pub struct LaunchOptions {
     pub select: Option<String>,
     /// A write-up to open once loaded (`--writeup`).
     pub writeup: Option<String>,
+    /// A tour to play once loaded (`--tour`).
+    pub tour: Option<String>,
+    /// The step to start the tour at, from 1 (`--step`).
+    pub step: Option<usize>,
+    /// Start in presenter mode (`--present`).
+    pub present: bool,
+    /// Reduce motion: instant camera moves, no travelling packets (`--reduced-motion`).
+    pub reduced_motion: bool,
 }
 
 impl Default for LaunchOptions {
@@ -75,6 +88,10 @@ impl Default for LaunchOptions {
             diagram_file: "two-computers.ron".into(),
             select: None,
             writeup: None,
+            tour: None,
+            step: None,
+            present: false,
+            reduced_motion: false,
         }
     }
 }
@@ -97,6 +114,9 @@ impl Plugin for AppPlugin {
             camera::plugin,
             automation::plugin,
             reload::plugin,
+            tour::plugin,
+            presenter::plugin,
+            keyboard::plugin,
         ));
     }
 }

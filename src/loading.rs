@@ -19,6 +19,8 @@ use crate::model::{Diagnostics, Diagram, WriteupCatalog, WriteupSlug, WriteupSou
 pub(crate) const DIAGRAM_SOURCE: &str = "diagram";
 /// The write-up folder inside the asset root.
 pub(crate) const WRITEUP_DIR: &str = "writeups";
+/// The tours folder inside the diagram folder.
+pub(crate) const TOURS_DIR: &str = "tours";
 
 pub(super) fn plugin(app: &mut App) {
     app.init_asset::<TextFile>()
@@ -91,6 +93,8 @@ pub struct Sources {
     diagram_name: String,
     /// The diagram file inside the diagram folder.
     diagram_file: String,
+    /// The diagram's tours, `tours/<diagram file>` beside it (optional).
+    tours: Handle<TextFile>,
     /// The folder's `index.ron`, listing the diagrams the picker offers.
     diagram_index: Handle<TextFile>,
     /// Each listed diagram's file and text handle (for its title).
@@ -112,6 +116,8 @@ pub struct LoadedModel {
     pub generation: u64,
     /// The diagram's file name, so systems can tell another diagram from a reload.
     pub diagram_file: String,
+    /// The diagram's guided tours (none when it has no tours file).
+    pub tours: Arc<Vec<crate::model::Tour>>,
 }
 
 /// Problems from the latest load; empty when it succeeded.
@@ -119,7 +125,17 @@ pub struct LoadedModel {
 pub struct LoadProblems(pub Diagnostics);
 
 fn display_name(options: &LaunchOptions, file: &str) -> String {
-    let full = std::path::Path::new(&options.diagram_dir).join(file);
+    display_path(
+        &std::path::Path::new(&options.diagram_dir)
+            .join(file)
+            .display()
+            .to_string(),
+    )
+}
+
+/// A path as shown in messages: relative to the working directory when it is inside it.
+fn display_path(path: &str) -> String {
+    let full = std::path::Path::new(path);
     #[cfg(not(target_arch = "wasm32"))]
     if let Ok(cwd) = std::env::current_dir()
         && let Ok(rel) = full.strip_prefix(&cwd)
@@ -140,6 +156,7 @@ fn start_loading(mut commands: Commands, server: Res<AssetServer>, options: Res<
         dirty: true,
         diagram_name: display_name(&options, &options.diagram_file),
         diagram_file: options.diagram_file.clone(),
+        tours: server.load(tours_path(&options.diagram_file)),
         diagram_index: server.load(AssetPath::from("index.ron").with_source(DIAGRAM_SOURCE)),
         listed: Vec::new(),
     });
@@ -154,6 +171,24 @@ fn mark_dirty(
     let any = events.read().count() + failures.read().count() > 0;
     if any {
         sources.dirty = true;
+    }
+}
+
+/// Where a diagram's tours live: `tours/<diagram file>` in the diagram's folder.
+fn tours_path(diagram_file: &str) -> AssetPath<'static> {
+    AssetPath::from(format!("{TOURS_DIR}/{diagram_file}")).with_source(DIAGRAM_SOURCE)
+}
+
+/// Whether a load failed only because the file does not exist (tours are optional).
+fn is_missing(server: &AssetServer, handle: &Handle<TextFile>) -> bool {
+    match server.load_state(handle) {
+        LoadState::Failed(err) => matches!(
+            &*err,
+            bevy::asset::AssetLoadError::AssetReaderError(
+                bevy::asset::io::AssetReaderError::NotFound(_)
+            )
+        ),
+        _ => false,
     }
 }
 
@@ -173,6 +208,7 @@ fn switch_diagram(
                 server.load(AssetPath::from(file.clone()).with_source(DIAGRAM_SOURCE));
             sources.diagram_name = display_name(&options, file);
             sources.diagram_file = file.clone();
+            sources.tours = server.load(tours_path(file));
             sources.dirty = true;
         }
     }
@@ -260,6 +296,7 @@ fn assemble(
     server: Res<AssetServer>,
     mut problems: ResMut<LoadProblems>,
     previous: Option<Res<LoadedModel>>,
+    options: Res<LaunchOptions>,
 ) {
     if !sources.dirty {
         return;
@@ -273,6 +310,7 @@ fn assemble(
         return;
     }
     let ready = settled(&server, &sources.diagram)
+        && settled(&server, &sources.tours)
         && settled(&server, &sources.index)
         && sources
             .writeups
@@ -285,7 +323,7 @@ fn assemble(
     let fingerprint = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        let handles = [&sources.diagram, &sources.index]
+        let handles = [&sources.diagram, &sources.tours, &sources.index]
             .into_iter()
             .chain(sources.writeups.iter().flat_map(|(_, m, b)| [m, b]));
         for handle in handles {
@@ -359,6 +397,25 @@ fn assemble(
         }
     };
 
+    let tours_name = format!(
+        "{}/{TOURS_DIR}/{}",
+        options.diagram_dir, sources.diagram_file
+    );
+    let tours = match (&diagram, texts.get(&sources.tours)) {
+        (Some(d), Some(t)) => {
+            crate::model::parse_tours(&display_path(&tours_name), &t.text, d, &slugs)
+                .map_err(|e| diags.0.extend(e.0))
+                .unwrap_or_default()
+        }
+        (_, None) if !is_missing(&server, &sources.tours) => {
+            if let Some(why) = failure(&server, &sources.tours) {
+                diags.error(&display_path(&tours_name), None, why);
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    };
+
     match (diagram, catalog) {
         (Some(diagram), Some(writeups)) if !diags.has_errors() => {
             let generation = previous.map_or(1, |p| p.generation + 1);
@@ -367,6 +424,7 @@ fn assemble(
                 writeups: Arc::new(writeups),
                 generation,
                 diagram_file: sources.diagram_file.clone(),
+                tours: Arc::new(tours),
             });
             if !problems.0.0.is_empty() {
                 problems.0 = Diagnostics::default();

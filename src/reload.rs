@@ -12,7 +12,7 @@ use bevy::asset::AssetPath;
 use bevy::prelude::*;
 
 use crate::LaunchOptions;
-use crate::loading::{DIAGRAM_SOURCE, WRITEUP_DIR};
+use crate::loading::{DIAGRAM_SOURCE, TOURS_DIR, WRITEUP_DIR};
 
 /// How long the app keeps drawing after a change, so the reload can land without other input.
 const SETTLE_SECONDS: f64 = 1.5;
@@ -41,6 +41,9 @@ fn asset_path_for(changed: &Path, options: &LaunchOptions) -> Option<AssetPath<'
     let name = changed.file_name()?.to_str()?.to_owned();
     if parent == Path::new(&options.diagram_dir) && name.ends_with(".ron") {
         return Some(AssetPath::from(name).with_source(DIAGRAM_SOURCE));
+    }
+    if parent == Path::new(&options.diagram_dir).join(TOURS_DIR) && name.ends_with(".ron") {
+        return Some(AssetPath::from(format!("{TOURS_DIR}/{name}")).with_source(DIAGRAM_SOURCE));
     }
     let writeups = Path::new(&options.asset_root).join(WRITEUP_DIR);
     if parent == writeups && (name.ends_with(".ron") || name.ends_with(".md")) {

@@ -19,18 +19,19 @@ use crate::selection::{Hovered, Intent, Selection};
 use crate::theme;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Update,
-        (
-            rebuild.run_if(resource_exists_and_changed::<LoadedModel>),
-            restyle,
+    app.init_resource::<Emphasis>()
+        .add_systems(
+            Update,
+            (
+                rebuild.run_if(resource_exists_and_changed::<LoadedModel>),
+                restyle,
+            )
+                .chain()
+                .in_set(AppSystems::Visuals),
         )
-            .chain()
-            .in_set(AppSystems::Visuals),
-    )
-    .add_observer(on_click)
-    .add_observer(on_over)
-    .add_observer(on_out);
+        .add_observer(on_click)
+        .add_observer(on_over)
+        .add_observer(on_out);
 }
 
 /// Marks the entity of one component or link, and says which.
@@ -38,6 +39,58 @@ pub(super) fn plugin(app: &mut App) {
 pub struct DiagramEntity {
     /// The component or link this entity draws.
     pub target: Target,
+}
+
+/// What stays bright while the rest of the diagram fades: a tour step's focus, or the parts
+/// matching a search. `None` everywhere: nothing fades.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Emphasis {
+    /// The current tour step's focus.
+    pub tour: Option<Vec<Target>>,
+    /// Matches of the quick search while it is open (wins over the tour).
+    pub search: Option<Vec<Target>>,
+}
+
+impl Emphasis {
+    /// The set in force.
+    fn active(&self) -> Option<&Vec<Target>> {
+        self.search.as_ref().or(self.tour.as_ref())
+    }
+}
+
+/// Whether `target` stays bright under `emphasis`: it is emphasised, or it contains or sits
+/// inside an emphasised component (so containers and their contents stay readable).
+fn bright(target: &Target, emphasis: &[Target], diagram: &crate::model::Diagram) -> bool {
+    if emphasis.contains(target) {
+        return true;
+    }
+    let Target::Component(id) = target else {
+        return false;
+    };
+    emphasis.iter().any(|e| match e {
+        Target::Component(other) => {
+            is_ancestor(diagram, id, other) || is_ancestor(diagram, other, id)
+        }
+        Target::Link(_) => false,
+    })
+}
+
+fn is_ancestor(
+    diagram: &crate::model::Diagram,
+    ancestor: &crate::model::ComponentId,
+    of: &crate::model::ComponentId,
+) -> bool {
+    let mut cur = diagram
+        .component(of.as_str())
+        .and_then(|c| c.parent.clone());
+    for _ in 0..=diagram.components().len() {
+        match cur {
+            Some(p) if &p == ancestor => return true,
+            Some(p) => cur = diagram.component(p.as_str()).and_then(|c| c.parent.clone()),
+            None => return false,
+        }
+    }
+    false
 }
 
 /// The parent of everything drawn for the current model.
@@ -375,38 +428,56 @@ impl SpawnCtx<'_, '_, '_> {
 }
 
 /// Hover and selection show on outlines and halos.
+#[allow(clippy::too_many_arguments)]
 fn restyle(
     selection: Res<Selection>,
     hovered: Res<Hovered>,
+    emphasis: Res<Emphasis>,
+    model: Option<Res<LoadedModel>>,
     styled: Query<(&DiagramEntity, &Style)>,
     added: Query<(), Added<Style>>,
     mut materials: ResMut<Assets<ColorMaterial>>,
     mut visibility: Query<&mut Visibility>,
 ) {
-    if !(selection.is_changed() || hovered.is_changed() || !added.is_empty()) {
+    if !(selection.is_changed()
+        || hovered.is_changed()
+        || emphasis.is_changed()
+        || !added.is_empty())
+    {
         return;
     }
+    let Some(model) = model else { return };
     for (entity, style) in &styled {
         let selected = selection.target.as_ref() == Some(&entity.target);
         let is_hovered = hovered.target.as_ref() == Some(&entity.target);
-        let outline = if selected {
+        let dim = emphasis
+            .active()
+            .is_some_and(|e| !bright(&entity.target, e, &model.diagram));
+        let fade = |c: Color| {
+            if dim {
+                c.mix(&theme::BACKGROUND, theme::DIM)
+            } else {
+                c
+            }
+        };
+        let outline = fade(if selected {
             theme::SELECTED
         } else if is_hovered {
             theme::HOVER
         } else {
             style.normal_outline
-        };
+        });
         if let Some(mut m) = materials.get_mut(&style.outline)
             && m.color != outline
         {
             m.color = outline;
         }
         if let Some(fill) = &style.fill {
-            let c = if is_hovered {
+            let c = fade(if is_hovered {
                 theme::hovered_fill(style.normal_fill)
             } else {
                 style.normal_fill
-            };
+            });
             if let Some(mut m) = materials.get_mut(fill)
                 && m.color != c
             {

@@ -104,18 +104,39 @@ pub enum Intent {
     DismissNotice,
     /// Open another diagram from the diagram folder (by file name).
     OpenDiagram(String),
+    /// Play a tour from a step (0-based).
+    StartTour(String, usize),
+    /// The next tour step (starts the first tour when none is playing).
+    NextStep,
+    /// The previous tour step.
+    PrevStep,
+    /// Back to the first step.
+    RestartTour,
+    /// Play the current step again (camera and packet).
+    ReplayStep,
+    /// Stop the tour.
+    EndTour,
+    /// Open the selected part's write-up (Enter).
+    OpenSelected,
+    /// Open the quick search.
+    OpenSearch,
 }
 
 fn keyboard_intents(
     keys: Res<ButtonInput<KeyCode>>,
     egui_wants: Option<Res<bevy_egui::input::EguiWantsInput>>,
+    presenter: Res<crate::presenter::Presenter>,
     mut intents: MessageWriter<Intent>,
 ) {
     if egui_wants.is_some_and(|w| w.wants_any_keyboard_input()) {
         return;
     }
-    if keys.just_pressed(KeyCode::Escape) {
+    // In presenter mode the clicker keys (and Esc) belong to the presenter.
+    if keys.just_pressed(KeyCode::Escape) && !presenter.on {
         intents.write(Intent::Back);
+    }
+    if keys.just_pressed(KeyCode::Enter) || keys.just_pressed(KeyCode::NumpadEnter) {
+        intents.write(Intent::OpenSelected);
     }
     if keys.just_pressed(KeyCode::KeyF) || keys.just_pressed(KeyCode::Home) {
         intents.write(Intent::FitView);
@@ -264,7 +285,26 @@ pub fn apply_intents(
             Intent::OpenDiagram(_) => {
                 selection.set_if_neq(Selection { target: None });
             }
-            Intent::FitView => {}
+            Intent::OpenSelected => {
+                if let Some(slug) = selection
+                    .target
+                    .as_ref()
+                    .and_then(|t| model.diagram.writeup_of(t))
+                {
+                    reader.set_if_neq(Reader {
+                        open: Some(slug.clone()),
+                    });
+                }
+            }
+            // Handled by the camera and the tour player.
+            Intent::FitView
+            | Intent::StartTour(..)
+            | Intent::NextStep
+            | Intent::PrevStep
+            | Intent::RestartTour
+            | Intent::ReplayStep
+            | Intent::EndTour
+            | Intent::OpenSearch => {}
         }
     }
 }

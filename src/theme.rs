@@ -24,6 +24,12 @@ pub const HOVER: Color = color(palette::HOVER);
 pub const SELECTED: Color = color(palette::SELECTED);
 /// Shadow behind link labels, so they stay readable over lines.
 pub const LABEL_BACKGROUND: Color = Color::srgba(0.965, 0.969, 0.976, 0.92);
+/// The travelling packet in tours.
+pub const PACKET: Color = color(palette::SELECTED);
+/// The packet's label.
+pub const PACKET_TEXT: Color = color(palette::TEXT);
+/// How far a dimmed part fades towards the background (0: not at all, 1: invisible).
+pub const DIM: f32 = 0.7;
 /// Border width of the selected box.
 pub const SELECTED_BORDER_WIDTH: f32 = 4.0;
 /// The bundled font for labels on the canvas.

@@ -338,6 +338,65 @@ impl Diagram {
         cur
     }
 
+    /// Ids of the ancestors of a component, from the top-level one down (not the component).
+    pub fn breadcrumb_ids(&self, id: &ComponentId) -> Vec<ComponentId> {
+        let mut out = Vec::new();
+        let mut cur = self.component(id.as_str()).and_then(|c| c.parent.clone());
+        for _ in 0..=self.components.len() {
+            let Some(p) = cur else { break };
+            cur = self.component(p.as_str()).and_then(|c| c.parent.clone());
+            out.push(p);
+        }
+        out.reverse();
+        out
+    }
+
+    /// Every component in reading order: top-level components left to right, each followed by
+    /// its children in rows (top to bottom, then left to right), depth first.
+    pub fn reading_order(&self) -> Vec<ComponentId> {
+        let key = |id: &ComponentId| {
+            self.component(id.as_str())
+                .map_or((i64::MAX, i64::MAX), |c| {
+                    (c.rect.y.round() as i64, c.rect.x.round() as i64)
+                })
+        };
+        let mut roots: Vec<ComponentId> = self
+            .components
+            .iter()
+            .filter(|c| c.parent.is_none())
+            .map(|c| c.id.clone())
+            .collect();
+        roots.sort_by_key(|id| {
+            let (y, x) = key(id);
+            (x, y)
+        });
+        let mut out = Vec::with_capacity(self.components.len());
+        let mut stack: Vec<ComponentId> = roots.into_iter().rev().collect();
+        while let Some(id) = stack.pop() {
+            let mut kids = self
+                .component(id.as_str())
+                .map(|c| c.children.clone())
+                .unwrap_or_default();
+            kids.sort_by_key(|k| key(k));
+            stack.extend(kids.into_iter().rev());
+            out.push(id);
+        }
+        out
+    }
+
+    /// The component after (or, with `back`, before) `from` in reading order, wrapping around.
+    pub fn tab_next(&self, from: Option<&ComponentId>, back: bool) -> Option<ComponentId> {
+        let order = self.reading_order();
+        let n = order.len();
+        let i = match from.and_then(|f| order.iter().position(|c| c == f)) {
+            Some(i) if back => (i + n - 1) % n,
+            Some(i) => (i + 1) % n,
+            None if back => n.checked_sub(1)?,
+            None => 0,
+        };
+        order.get(i).cloned()
+    }
+
     /// Labels from the top-level ancestor down to this component, e.g. `Computer A › OS kernel`.
     pub fn breadcrumb(&self, id: &ComponentId) -> Vec<&str> {
         let mut out = Vec::new();

@@ -13,7 +13,9 @@ mod layout;
 mod links;
 mod lint;
 mod outline;
+pub mod search;
 pub mod synthetic;
+mod tour;
 mod writeup;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Position, Severity};
@@ -25,6 +27,7 @@ pub use geometry::{Point, Rect};
 pub use ids::{ComponentId, LinkId, WriteupSlug, is_valid_id as is_valid_slug};
 pub use links::{LinkAction, classify_link, writeup_href};
 pub use lint::{estimate_text_width, lint_diagram};
+pub use tour::{HopDef, Step, StepDef, Tour, TourDef, focus_bounds, packet_route, parse_tours};
 pub use writeup::{
     Date, Property, Writeup, WriteupCatalog, WriteupMetaFile, WriteupSource, parse_diagram_index,
     parse_writeup_index, parse_writeup_meta,

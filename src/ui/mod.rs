@@ -6,7 +6,11 @@
 
 mod index;
 mod reader;
+mod search;
 mod summary;
+mod tour_panel;
+
+pub use search::SearchState;
 
 use bevy::prelude::*;
 use bevy_egui::{
@@ -15,11 +19,13 @@ use bevy_egui::{
 
 use crate::loading::{DiagramChoices, LoadProblems, LoadedModel};
 use crate::selection::{Intent, Notice, Reader, Selection};
+use bevy::input::ButtonInput;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<UiInsets>()
         .init_resource::<IndexPanel>()
         .init_resource::<MarkdownCache>()
+        .init_resource::<SearchState>()
         .add_systems(Startup, spawn_ui_camera)
         .add_systems(
             PreUpdate,
@@ -27,6 +33,7 @@ pub(super) fn plugin(app: &mut App) {
                 .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
                 .before(bevy_egui::EguiPreUpdateSet::BeginPass),
         )
+        .add_systems(Update, open_search.in_set(crate::AppSystems::Input))
         .add_systems(EguiPrimaryContextPass, panels_ui);
 }
 
@@ -132,25 +139,70 @@ fn style(ctx: &egui::Context) {
     });
 }
 
-#[allow(clippy::too_many_arguments)]
+/// `/` or Ctrl+K (or the Search button) opens the quick search.
+fn open_search(
+    keys: Res<ButtonInput<KeyCode>>,
+    egui_wants: Option<Res<bevy_egui::input::EguiWantsInput>>,
+    mut search: ResMut<SearchState>,
+    mut intents: MessageReader<Intent>,
+) {
+    if intents.read().any(|i| *i == Intent::OpenSearch) {
+        search.open();
+        return;
+    }
+    if egui_wants.is_some_and(|w| w.wants_any_keyboard_input()) || search.open {
+        return;
+    }
+    let ctrl = keys.any_pressed([
+        KeyCode::ControlLeft,
+        KeyCode::ControlRight,
+        KeyCode::SuperLeft,
+        KeyCode::SuperRight,
+    ]);
+    if keys.just_pressed(KeyCode::Slash) || (ctrl && keys.just_pressed(KeyCode::KeyK)) {
+        search.open();
+    }
+}
+
+/// What the panels read and write, besides egui itself.
+#[derive(bevy::ecs::system::SystemParam)]
+struct PanelState<'w> {
+    model: Option<Res<'w, LoadedModel>>,
+    problems: Res<'w, LoadProblems>,
+    selection: Res<'w, Selection>,
+    reader: Res<'w, Reader>,
+    notice: Res<'w, Notice>,
+    choices: Res<'w, DiagramChoices>,
+    tour: Res<'w, crate::tour::TourState>,
+    motion: ResMut<'w, crate::tour::Motion>,
+    presenter: ResMut<'w, crate::presenter::Presenter>,
+    emphasis: ResMut<'w, crate::scene::Emphasis>,
+    search: ResMut<'w, SearchState>,
+    index: ResMut<'w, IndexPanel>,
+    insets: ResMut<'w, UiInsets>,
+    cache: ResMut<'w, MarkdownCache>,
+    time: Res<'w, Time<Real>>,
+}
+
 fn panels_ui(
     mut contexts: EguiContexts,
-    model: Option<Res<LoadedModel>>,
-    problems: Res<LoadProblems>,
-    selection: Res<Selection>,
-    reader: Res<Reader>,
-    notice: Res<Notice>,
-    mut index: ResMut<IndexPanel>,
-    mut insets: ResMut<UiInsets>,
-    mut cache: ResMut<MarkdownCache>,
+    mut st: PanelState,
     mut intents: MessageWriter<Intent>,
     mut styled: Local<bool>,
-    choices: Res<DiagramChoices>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     if !*styled {
         style(ctx);
         *styled = true;
+    }
+    // Presenter mode scales all text and chrome for a projector.
+    let zoom = if st.presenter.on {
+        st.presenter.scale
+    } else {
+        1.0
+    };
+    if (ctx.zoom_factor() - zoom).abs() > f32::EPSILON {
+        ctx.set_zoom_factor(zoom);
     }
     let mut out: Vec<Intent> = Vec::new();
     let mut root = egui::Ui::new(
@@ -160,62 +212,44 @@ fn panels_ui(
             .layer_id(egui::LayerId::background())
             .max_rect(ctx.viewport_rect()),
     );
+    let presenting = st.presenter.on;
+    // A cheap clone (shared pointers) so the panels can borrow the rest of the state mutably.
+    let model_owned = st.model.as_deref().cloned();
+    let model = model_owned.as_ref();
 
-    let top = egui::Panel::top("top_bar")
-        .show(&mut root, |ui| {
-            top_bar_ui(ui, model.as_deref(), &choices, &mut index, &mut out)
-        })
-        .response
-        .rect
-        .height();
+    let mut top = 0.0;
+    if !presenting {
+        let PanelState {
+            choices,
+            index,
+            presenter,
+            ..
+        } = &mut st;
+        top = egui::Panel::top("top_bar")
+            .show(&mut root, |ui| {
+                top_bar_ui(ui, model, choices, index, presenter, &mut out)
+            })
+            .response
+            .rect
+            .height();
+    }
 
     let mut left = 0.0;
-    if let (true, Some(model)) = (index.open, model.as_deref()) {
+    if let (true, false, Some(model)) = (st.index.open, presenting, model) {
         left = egui::Panel::left("index")
             .resizable(true)
             .default_size(INDEX_WIDTH)
             .show(&mut root, |ui| {
-                index::index_ui(ui, model, &mut index, &mut out)
+                index::index_ui(ui, model, &mut st.index, &mut out)
             })
             .response
             .rect
             .width();
     }
 
-    let mut right = 0.0;
-    if let Some(model) = model.as_deref() {
-        if let Some(slug) = &reader.open
-            && let Some(w) = model.writeups.get(slug)
-        {
-            let max = (ctx.viewport_rect().width() * 0.7)
-                .max(READER_WIDTH.min(ctx.viewport_rect().width()));
-            right = egui::Panel::right("reader")
-                .resizable(true)
-                .default_size(READER_WIDTH)
-                .max_size(max)
-                .show(&mut root, |ui| {
-                    reader::reader_ui(ui, w, &mut cache.0, &mut out)
-                })
-                .response
-                .rect
-                .width();
-        } else if let Some(target) = &selection.target {
-            right = egui::Panel::right("summary")
-                .resizable(true)
-                .default_size(SUMMARY_WIDTH)
-                .max_size(ctx.viewport_rect().width() * 0.5)
-                .show(&mut root, |ui| {
-                    summary::summary_ui(ui, model, target, &mut out)
-                })
-                .response
-                .rect
-                .width();
-        }
-    }
-
     let mut bottom = 0.0;
-    if let Some(text) = &notice.text {
-        bottom = egui::Panel::bottom("notice")
+    if let Some(text) = &st.notice.text {
+        bottom += egui::Panel::bottom("notice")
             .show(&mut root, |ui| {
                 ui.horizontal(|ui| {
                     ui.label(egui::RichText::new("ⓘ").strong());
@@ -229,9 +263,81 @@ fn panels_ui(
             .rect
             .height();
     }
+    if let Some(model) = model
+        && let Some((tour, step)) = st.tour.current(model)
+    {
+        let index = st.tour.step;
+        let PanelState { motion, cache, .. } = &mut st;
+        bottom += egui::Panel::bottom("tour")
+            .show(&mut root, |ui| {
+                tour_panel::tour_ui(
+                    ui,
+                    model,
+                    tour,
+                    index,
+                    step,
+                    &mut motion.reduced,
+                    &mut cache.0,
+                    &mut out,
+                )
+            })
+            .response
+            .rect
+            .height();
+    }
 
-    if !problems.0.0.is_empty() {
-        problems_ui(ctx, &problems, model.is_some());
+    let mut right = 0.0;
+    if let Some(model) = model {
+        if let Some(slug) = &st.reader.open
+            && let Some(w) = model.writeups.get(slug)
+        {
+            let max = (ctx.viewport_rect().width() * 0.7)
+                .max(READER_WIDTH.min(ctx.viewport_rect().width()));
+            right = egui::Panel::right("reader")
+                .resizable(true)
+                .default_size(READER_WIDTH)
+                .max_size(max)
+                .show(&mut root, |ui| {
+                    reader::reader_ui(ui, w, &mut st.cache.0, &mut out)
+                })
+                .response
+                .rect
+                .width();
+        } else if let (Some(target), false) = (&st.selection.target, presenting) {
+            right = egui::Panel::right("summary")
+                .resizable(true)
+                .default_size(SUMMARY_WIDTH)
+                .max_size(ctx.viewport_rect().width() * 0.5)
+                .show(&mut root, |ui| {
+                    summary::summary_ui(ui, model, target, &mut out)
+                })
+                .response
+                .rect
+                .width();
+        }
+    }
+
+    let search_matches = match (st.search.open, model) {
+        (true, Some(model)) => search::search_ui(ctx, model, &mut st.search, &mut out),
+        _ => None,
+    };
+    if st.emphasis.search != search_matches {
+        st.emphasis.search = search_matches;
+    }
+
+    if presenting {
+        presenter_overlay_ui(
+            ctx,
+            &st.presenter,
+            model
+                .and_then(|m| st.tour.current(m))
+                .map(|(t, _)| (st.tour.step, t.steps.len())),
+            st.time.elapsed_secs_f64(),
+        );
+    }
+
+    if !st.problems.0.0.is_empty() {
+        problems_ui(ctx, &st.problems, model.is_some());
     } else if model.is_none() {
         egui::Area::new("loading".into())
             .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
@@ -240,7 +346,7 @@ fn panels_ui(
             });
     }
 
-    insets.set_if_neq(UiInsets {
+    st.insets.set_if_neq(UiInsets {
         left,
         right,
         top,
@@ -250,11 +356,45 @@ fn panels_ui(
     Ok(())
 }
 
+/// Presenter chrome: a small step counter and clock, and the blank screen.
+fn presenter_overlay_ui(
+    ctx: &egui::Context,
+    presenter: &crate::presenter::Presenter,
+    step: Option<(usize, usize)>,
+    now: f64,
+) {
+    if presenter.blank {
+        egui::Area::new("blank".into())
+            .order(egui::Order::Foreground)
+            .fixed_pos(egui::Pos2::ZERO)
+            .show(ctx, |ui| {
+                ui.painter()
+                    .rect_filled(ctx.viewport_rect(), 0.0, egui::Color32::BLACK);
+                ui.allocate_rect(ctx.viewport_rect(), egui::Sense::click());
+            });
+        return;
+    }
+    let elapsed = (now - presenter.since).max(0.0) as u64;
+    let clock = format!("{:02}:{:02}", elapsed / 60, elapsed % 60);
+    let text = match step {
+        Some((i, n)) => format!("{} / {n}   {clock}", i + 1),
+        None => clock,
+    };
+    egui::Area::new("presenter_status".into())
+        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-12.0, 8.0))
+        .order(egui::Order::Foreground)
+        .interactable(false)
+        .show(ctx, |ui| {
+            ui.label(egui::RichText::new(text).monospace().weak());
+        });
+}
+
 fn top_bar_ui(
     ui: &mut egui::Ui,
     model: Option<&LoadedModel>,
     choices: &DiagramChoices,
     index: &mut IndexPanel,
+    presenter: &mut crate::presenter::Presenter,
     out: &mut Vec<Intent>,
 ) {
     ui.add_space(4.0);
@@ -276,8 +416,34 @@ fn top_bar_ui(
                 })
                 .response
                 .on_hover_text("Open another diagram");
+            if !m.tours.is_empty() {
+                ui.menu_button("Tours ▾", |ui| {
+                    for t in m.tours.iter() {
+                        if ui
+                            .button(format!("{}  ({} steps)", t.title, t.steps.len()))
+                            .clicked()
+                        {
+                            out.push(Intent::StartTour(t.name.clone(), 0));
+                        }
+                    }
+                });
+            }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("Present")
+                .on_hover_text("Presenter mode (P): fullscreen, big text, clicker keys")
+                .clicked()
+            {
+                presenter.on = true;
+            }
+            if ui
+                .button("Search")
+                .on_hover_text("Search components and write-ups (/ or Ctrl+K)")
+                .clicked()
+            {
+                out.push(Intent::OpenSearch);
+            }
             if ui
                 .button("Fit view")
                 .on_hover_text("Show the whole diagram (F)")

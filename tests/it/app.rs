@@ -614,3 +614,200 @@ fn the_picker_lists_the_diagrams_and_opens_another_one() {
     click_at(&mut app, s1);
     assert_eq!(selected(&app), comp("s1-raft"));
 }
+
+fn tour_step(app: &App) -> Option<(String, usize)> {
+    let t = app.world().resource::<autochitect::tour::TourState>();
+    t.tour.clone().map(|n| (n, t.step))
+}
+
+fn run_frames(app: &mut App, n: usize) {
+    for _ in 0..n {
+        app.update();
+    }
+}
+
+#[test]
+fn a_tour_frames_each_step_and_moves_forward_and_back() {
+    let mut app = app();
+    app.world_mut()
+        .resource_mut::<autochitect::tour::Motion>()
+        .reduced = true;
+    app.world_mut()
+        .write_message(Intent::StartTour("http-request".into(), 0));
+    run_frames(&mut app, 2);
+    assert_eq!(tour_step(&app), Some(("http-request".into(), 0)));
+    assert_eq!(selected(&app), comp("a-http"));
+    let emphasis = app.world().resource::<autochitect::Emphasis>().tour.clone();
+    assert_eq!(
+        emphasis,
+        Some(vec![Target::Component(ComponentId::new("a-http"))])
+    );
+    // The camera frames the focus: a-http is on screen and much bigger than at "fit".
+    let scale_step1 = app.world().resource::<autochitect::CameraView>().scale;
+
+    app.world_mut().write_message(Intent::NextStep);
+    run_frames(&mut app, 2);
+    assert_eq!(tour_step(&app), Some(("http-request".into(), 1)));
+    assert_eq!(
+        selected(&app),
+        Some(Target::Link(LinkId::new("a-syscalls")))
+    );
+
+    for _ in 0..3 {
+        app.world_mut().write_message(Intent::NextStep);
+        run_frames(&mut app, 2);
+    }
+    assert_eq!(tour_step(&app).map(|t| t.1), Some(4));
+    assert_eq!(selected(&app), Some(Target::Link(LinkId::new("cable"))));
+    let view = *app.world().resource::<autochitect::CameraView>();
+    let cable_center = {
+        let m = app.world().resource::<LoadedModel>();
+        let b = autochitect::model::focus_bounds(&m.diagram, &[Target::Link(LinkId::new("cable"))])
+            .expect("bounds");
+        Vec2::new(b.x + b.w / 2.0, -(b.y + b.h / 2.0))
+    };
+    assert!(
+        view.center.distance(cable_center) < 1.0,
+        "the camera is centred on the cable: {view:?}"
+    );
+
+    app.world_mut().write_message(Intent::PrevStep);
+    run_frames(&mut app, 2);
+    assert_eq!(tour_step(&app).map(|t| t.1), Some(3));
+    app.world_mut().write_message(Intent::RestartTour);
+    run_frames(&mut app, 2);
+    assert_eq!(tour_step(&app).map(|t| t.1), Some(0));
+    assert_eq!(
+        app.world().resource::<autochitect::CameraView>().scale,
+        scale_step1
+    );
+    app.world_mut().write_message(Intent::EndTour);
+    run_frames(&mut app, 2);
+    assert_eq!(tour_step(&app), None);
+    assert_eq!(app.world().resource::<autochitect::Emphasis>().tour, None);
+}
+
+#[test]
+fn a_tour_step_past_either_end_stays_put() {
+    let mut app = app();
+    app.world_mut()
+        .write_message(Intent::StartTour("leader-election".into(), 0));
+    run_frames(&mut app, 2);
+    app.world_mut().write_message(Intent::PrevStep);
+    run_frames(&mut app, 2);
+    assert_eq!(tour_step(&app).map(|t| t.1), Some(0));
+    let n = app
+        .world()
+        .resource::<LoadedModel>()
+        .tours
+        .iter()
+        .find(|t| t.name == "leader-election")
+        .map(|t| t.steps.len())
+        .expect("tour");
+    for _ in 0..n + 3 {
+        app.world_mut().write_message(Intent::NextStep);
+        run_frames(&mut app, 1);
+    }
+    assert_eq!(tour_step(&app).map(|t| t.1), Some(n - 1));
+}
+
+#[test]
+fn presenter_mode_drives_the_tour_with_clicker_keys() {
+    use autochitect::presenter::{ClickerAction, clicker_action};
+    use bevy::input::keyboard::Key;
+    assert_eq!(clicker_action(KeyCode::PageDown), Some(ClickerAction::Next));
+    assert_eq!(
+        clicker_action(KeyCode::PageUp),
+        Some(ClickerAction::Previous)
+    );
+    assert_eq!(
+        clicker_action(KeyCode::ArrowRight),
+        Some(ClickerAction::Next)
+    );
+    assert_eq!(
+        clicker_action(KeyCode::Backspace),
+        Some(ClickerAction::Previous)
+    );
+    assert_eq!(clicker_action(KeyCode::Space), Some(ClickerAction::Next));
+    assert_eq!(clicker_action(KeyCode::KeyB), Some(ClickerAction::Blank));
+
+    let mut app = app_with(
+        LaunchOptions {
+            present: true,
+            tour: Some("durable-write".into()),
+            step: Some(2),
+            ..options()
+        },
+        false,
+    );
+    run_frames(&mut app, 3);
+    assert!(
+        app.world()
+            .resource::<autochitect::presenter::Presenter>()
+            .on
+    );
+    assert_eq!(tour_step(&app), Some(("durable-write".into(), 1)));
+    press_key(&mut app, KeyCode::PageDown, Key::PageDown);
+    assert_eq!(tour_step(&app).map(|t| t.1), Some(2));
+    press_key(&mut app, KeyCode::Space, Key::Space);
+    assert_eq!(tour_step(&app).map(|t| t.1), Some(3));
+    press_key(&mut app, KeyCode::PageUp, Key::PageUp);
+    assert_eq!(tour_step(&app).map(|t| t.1), Some(2));
+    press_key(&mut app, KeyCode::KeyB, Key::Character("b".into()));
+    assert!(
+        app.world()
+            .resource::<autochitect::presenter::Presenter>()
+            .blank
+    );
+    press_key(&mut app, KeyCode::Escape, Key::Escape);
+    let p = app
+        .world()
+        .resource::<autochitect::presenter::Presenter>()
+        .clone();
+    assert!(p.on && !p.blank, "Esc un-blanks first");
+    press_key(&mut app, KeyCode::Escape, Key::Escape);
+    assert!(
+        !app.world()
+            .resource::<autochitect::presenter::Presenter>()
+            .on
+    );
+    // Out of presenter mode, the arrows navigate the diagram again instead of the tour.
+    assert_eq!(tour_step(&app).map(|t| t.1), Some(2));
+}
+
+#[test]
+fn keyboard_navigation_tabs_in_reading_order_and_arrows_follow_links() {
+    use bevy::input::keyboard::Key;
+    let mut app = app();
+    press_key(&mut app, KeyCode::Tab, Key::Tab);
+    assert_eq!(selected(&app), comp("computer-a"));
+    press_key(&mut app, KeyCode::Tab, Key::Tab);
+    assert_eq!(selected(&app), comp("a-app"));
+
+    let pos = component_center(&mut app, "a-http");
+    click_at(&mut app, pos);
+    press_key(&mut app, KeyCode::ArrowDown, Key::ArrowDown);
+    assert_eq!(
+        selected(&app),
+        comp("a-sockets"),
+        "down from the HTTP server follows send()/recv()"
+    );
+    press_key(&mut app, KeyCode::ArrowRight, Key::ArrowRight);
+    assert_eq!(selected(&app), comp("a-tcpip"));
+    press_key(&mut app, KeyCode::ArrowDown, Key::ArrowDown);
+    assert_eq!(selected(&app), comp("a-nic"));
+    press_key(&mut app, KeyCode::ArrowRight, Key::ArrowRight);
+    assert_eq!(
+        selected(&app),
+        comp("b-nic"),
+        "right from A's card follows the cable"
+    );
+    press_key(&mut app, KeyCode::Enter, Key::Enter);
+    assert_eq!(
+        app.world().resource::<Reader>().open,
+        Some(WriteupSlug::new("osi-model"))
+    );
+    press_key(&mut app, KeyCode::Escape, Key::Escape);
+    assert_eq!(app.world().resource::<Reader>().open, None);
+    assert_eq!(selected(&app), comp("b-nic"));
+}

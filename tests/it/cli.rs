@@ -26,8 +26,71 @@ fn diagram_and_targets() {
             diagram: Some("x.ron".into()),
             select: Some("a-raft".into()),
             writeup: Some("raft-protocol".into()),
+            ..Open::default()
         }))
     );
+}
+
+#[test]
+fn tour_and_presenter_flags() {
+    let parsed = parse(&args(&[
+        "--present",
+        "--tour",
+        "http-request",
+        "--step",
+        "3",
+        "--reduced-motion",
+    ]));
+    assert_eq!(
+        parsed,
+        Ok(Command::Open(Open {
+            tour: Some("http-request".into()),
+            step: Some(3),
+            present: true,
+            reduced_motion: true,
+            ..Open::default()
+        }))
+    );
+    assert!(parse(&args(&["--step", "0"])).is_err_and(|e| e.contains("from 1")));
+    assert!(parse(&args(&["--step", "x"])).is_err());
+}
+
+#[test]
+fn routes_parse_and_print_the_same_forms() {
+    use autochitect::route::Route;
+    for (hash, route) in [
+        ("#/component/a-raft", Route::Component("a-raft".into())),
+        (
+            "#/writeup/raft-protocol",
+            Route::Writeup("raft-protocol".into()),
+        ),
+        (
+            "#/diagram/raft-cluster.ron",
+            Route::Diagram("raft-cluster.ron".into()),
+        ),
+        (
+            "#/tour/http-request/3",
+            Route::Tour("http-request".into(), 3),
+        ),
+    ] {
+        assert_eq!(Route::parse(hash), Some(route.clone()));
+        assert_eq!(route.to_hash(), hash);
+    }
+    assert_eq!(
+        Route::parse("#/tour/http-request"),
+        Some(Route::Tour("http-request".into(), 1))
+    );
+    for bad in [
+        "",
+        "#",
+        "#/nope/x",
+        "#/tour/x/0",
+        "#/component/<script>",
+        "#/writeup/a/b",
+        "#/tour/a/1/2",
+    ] {
+        assert_eq!(Route::parse(bad), None, "{bad}");
+    }
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod cli;
 mod content;
 mod layout;
 mod model;
+mod tours;
 mod writeups;
 
 /// The repository root, for tests that read shipped files.

@@ -1,0 +1,321 @@
+//! Tours: guided stories over a diagram, authored in RON beside it (`tours/<diagram file>`).
+//!
+//! A tour is a title and ordered steps. Each step focuses one or more components or links,
+//! narrates in Markdown, may offer a write-up, and may send a packet along a path whose label
+//! changes as it goes (an HTTP request becomes a TCP segment, then an IP packet, then a frame).
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::diagnostic::{Diagnostics, from_ron};
+use super::diagram::{Diagram, Target};
+use super::geometry::{Point, Rect};
+use super::ids::{ComponentId, LinkId, WriteupSlug, is_valid_id};
+use super::outline::{Node, outline};
+
+const TOUR_FIELDS: &[&str] = &["name", "title", "steps"];
+const STEP_FIELDS: &[&str] = &["title", "focus", "narration", "writeup", "packet"];
+const HOP_FIELDS: &[&str] = &["at", "label"];
+
+/// A tour as written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TourDef {
+    /// Name used in deep links and `--tour`, e.g. `http-request`.
+    pub name: String,
+    /// Shown in the tour panel.
+    pub title: String,
+    /// The steps, in order.
+    pub steps: Vec<StepDef>,
+}
+
+/// A step as written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StepDef {
+    /// Short heading, also shown as "next" in the speaker notes.
+    pub title: String,
+    /// Component or link ids to frame and highlight.
+    pub focus: Vec<String>,
+    /// What the presenter says, in Markdown.
+    pub narration: String,
+    /// A write-up to offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writeup: Option<String>,
+    /// A packet's journey: components and links it passes, with the label it carries from there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packet: Vec<HopDef>,
+}
+
+/// One waypoint of a packet as written.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HopDef {
+    /// A component or link id.
+    pub at: String,
+    /// The label from this waypoint on; empty keeps the previous one.
+    #[serde(default)]
+    pub label: String,
+}
+
+/// A validated tour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tour {
+    /// Name used in deep links.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// The steps.
+    pub steps: Vec<Step>,
+}
+
+/// A validated step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// Heading.
+    pub title: String,
+    /// What to frame and highlight.
+    pub focus: Vec<Target>,
+    /// Markdown narration.
+    pub narration: String,
+    /// A write-up to offer.
+    pub writeup: Option<WriteupSlug>,
+    /// The packet's waypoints, each with the label it carries from there on.
+    pub packet: Vec<(Target, String)>,
+}
+
+/// The target an id names in `diagram`, if any.
+fn target(diagram: &Diagram, id: &str) -> Option<Target> {
+    if diagram.component(id).is_some() {
+        Some(Target::Component(ComponentId::new(id)))
+    } else if diagram.link(id).is_some() {
+        Some(Target::Link(LinkId::new(id)))
+    } else {
+        None
+    }
+}
+
+/// Parses and validates the tours of `diagram`. Reports every problem, with positions.
+pub fn parse_tours(
+    file: &str,
+    src: &str,
+    diagram: &Diagram,
+    writeups: &BTreeSet<WriteupSlug>,
+) -> Result<Vec<Tour>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let raw: Vec<TourDef> = match super::ron_options().from_str(src) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.0.push(from_ron(file, &e));
+            return Err(diags);
+        }
+    };
+    let tree = outline(src);
+    let unknown = |node: &Node, known: &[&str], what: &str, diags: &mut Diagnostics| {
+        for f in node.fields() {
+            if !known.contains(&f.name.as_str()) {
+                diags.error(
+                    file,
+                    Some(f.name_pos),
+                    format!(
+                        "unknown field `{}` in {what}; expected one of: {}",
+                        f.name,
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    };
+    let mut names = BTreeSet::new();
+    let mut tours = Vec::new();
+    for (ti, t) in raw.iter().enumerate() {
+        let tnode = tree.items().get(ti);
+        let tpos = |f: &str| tnode.map(|n| n.value_pos(f));
+        if let Some(n) = tnode {
+            unknown(n, TOUR_FIELDS, "a tour", &mut diags);
+        }
+        if !is_valid_id(&t.name) {
+            diags.error(
+                file,
+                tpos("name"),
+                format!(
+                    "invalid tour name `{}`: use letters, digits and `-`",
+                    t.name
+                ),
+            );
+        } else if !names.insert(t.name.as_str()) {
+            diags.error(
+                file,
+                tpos("name"),
+                format!("duplicate tour name `{}`", t.name),
+            );
+        }
+        if t.title.trim().is_empty() {
+            diags.error(
+                file,
+                tpos("title"),
+                format!("tour `{}` has an empty title", t.name),
+            );
+        }
+        if t.steps.is_empty() {
+            diags.error(
+                file,
+                tpos("steps"),
+                format!("tour `{}` has no steps", t.name),
+            );
+        }
+        let step_nodes = tnode
+            .and_then(|n| n.field("steps"))
+            .map(|f| f.value.items())
+            .unwrap_or_default();
+        let mut steps = Vec::new();
+        for (si, s) in t.steps.iter().enumerate() {
+            let snode = step_nodes.get(si);
+            let spos = |f: &str| snode.map(|n| n.value_pos(f));
+            let here = format!("tour `{}`, step {}", t.name, si + 1);
+            if let Some(n) = snode {
+                unknown(n, STEP_FIELDS, "a step", &mut diags);
+            }
+            if s.title.trim().is_empty() {
+                diags.error(file, spos("title"), format!("{here} has an empty title"));
+            }
+            if s.narration.trim().is_empty() {
+                diags.error(file, spos("narration"), format!("{here} has no narration"));
+            }
+            if s.focus.is_empty() {
+                diags.error(file, spos("focus"), format!("{here} focuses on nothing"));
+            }
+            let focus_nodes = snode
+                .and_then(|n| n.field("focus"))
+                .map(|f| f.value.items())
+                .unwrap_or_default();
+            let mut focus = Vec::new();
+            for (fi, id) in s.focus.iter().enumerate() {
+                match target(diagram, id) {
+                    Some(t) => focus.push(t),
+                    None => diags.error(
+                        file,
+                        focus_nodes.get(fi).map(Node::pos).or(spos("focus")),
+                        format!("{here} focuses on `{id}`, which is not in the diagram"),
+                    ),
+                }
+            }
+            let writeup = s.writeup.as_ref().map(|w| {
+                if !writeups.contains(w.as_str()) {
+                    diags.error(
+                        file,
+                        spos("writeup"),
+                        format!("{here} offers unknown write-up `{w}`"),
+                    );
+                }
+                WriteupSlug::new(w.as_str())
+            });
+            let hop_nodes = snode
+                .and_then(|n| n.field("packet"))
+                .map(|f| f.value.items())
+                .unwrap_or_default();
+            let mut packet = Vec::new();
+            let mut label = String::new();
+            for (hi, hop) in s.packet.iter().enumerate() {
+                let hnode = hop_nodes.get(hi);
+                if let Some(n) = hnode {
+                    unknown(n, HOP_FIELDS, "a packet waypoint", &mut diags);
+                }
+                if !hop.label.trim().is_empty() {
+                    label = hop.label.clone();
+                } else if hi == 0 {
+                    diags.error(
+                        file,
+                        hnode.map(|n| n.value_pos("label")),
+                        format!("{here}: the packet's first waypoint needs a label"),
+                    );
+                }
+                match target(diagram, &hop.at) {
+                    Some(t) => packet.push((t, label.clone())),
+                    None => diags.error(
+                        file,
+                        hnode.map(|n| n.value_pos("at")),
+                        format!(
+                            "{here}: the packet passes `{}`, which is not in the diagram",
+                            hop.at
+                        ),
+                    ),
+                }
+            }
+            if s.packet.len() == 1 {
+                diags.error(
+                    file,
+                    spos("packet"),
+                    format!("{here}: a packet needs at least two waypoints"),
+                );
+            }
+            steps.push(Step {
+                title: s.title.clone(),
+                focus,
+                narration: s.narration.clone(),
+                writeup,
+                packet,
+            });
+        }
+        tours.push(Tour {
+            name: t.name.clone(),
+            title: t.title.clone(),
+            steps,
+        });
+    }
+    diags.sort();
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(tours)
+    }
+}
+
+/// The path a packet travels, in diagram coordinates: a list of points, each with the label the
+/// packet carries from that point on. Components contribute their centre; links their whole
+/// path, walked from the end nearer the previous waypoint.
+pub fn packet_route(diagram: &Diagram, hops: &[(Target, String)]) -> Vec<(Point, String)> {
+    let mut out: Vec<(Point, String)> = Vec::new();
+    for (target, label) in hops {
+        match target {
+            Target::Component(id) => {
+                if let Some(c) = diagram.component(id.as_str()) {
+                    out.push((c.rect.center(), label.clone()));
+                }
+            }
+            Target::Link(id) => {
+                let Some(l) = diagram.link(id.as_str()) else {
+                    continue;
+                };
+                let mut points = l.path.clone();
+                let dist = |a: Point, b: Point| (a.x - b.x).hypot(a.y - b.y);
+                if let (Some(&(last, _)), Some(&first), Some(&end)) =
+                    (out.last(), points.first(), points.last())
+                    && dist(last, end) < dist(last, first)
+                {
+                    points.reverse();
+                }
+                out.extend(points.into_iter().map(|p| (p, label.clone())));
+            }
+        }
+    }
+    out
+}
+
+/// The rectangle a step should frame: the union of its focus (components' boxes, links' paths).
+pub fn focus_bounds(diagram: &Diagram, focus: &[Target]) -> Option<Rect> {
+    let mut rects = focus.iter().filter_map(|t| match t {
+        Target::Component(id) => diagram.component(id.as_str()).map(|c| c.rect),
+        Target::Link(id) => {
+            let l = diagram.link(id.as_str())?;
+            let first = l.path.first()?;
+            Some(
+                l.path
+                    .iter()
+                    .fold(Rect::new(first.x, first.y, 0.0, 0.0), |r, p| {
+                        r.union(&Rect::new(p.x, p.y, 0.0, 0.0))
+                    }),
+            )
+        }
+    });
+    let first = rects.next()?;
+    Some(rects.fold(first, |a, b| a.union(&b)))
+}

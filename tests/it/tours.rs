@@ -1,0 +1,216 @@
+//! Tours (parsing, validation, packet routes), search ranking and keyboard order: pure model.
+
+use std::collections::BTreeSet;
+
+use autochitect::model::search::{Hit, search};
+use autochitect::model::{
+    ComponentId, Diagram, LinkId, Target, WriteupCatalog, WriteupSlug, packet_route, parse_tours,
+};
+
+fn catalog() -> WriteupCatalog {
+    let mut diags = autochitect::model::Diagnostics::default();
+    let sources =
+        autochitect::check::read_writeups(&crate::repo().join("assets/writeups"), &mut diags);
+    WriteupCatalog::build(&sources).unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn slugs() -> BTreeSet<WriteupSlug> {
+    catalog().slugs()
+}
+
+fn default_diagram() -> Diagram {
+    let text =
+        std::fs::read_to_string(crate::repo().join("diagrams/two-computers.ron")).expect("diagram");
+    autochitect::model::parse_diagram("two-computers.ron", &text, &slugs())
+        .unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn comp(id: &str) -> Target {
+    Target::Component(ComponentId::new(id))
+}
+
+#[test]
+fn shipped_tours_cover_the_three_stories() {
+    let text = std::fs::read_to_string(crate::repo().join("diagrams/tours/two-computers.ron"))
+        .expect("tours");
+    let tours = parse_tours("tours.ron", &text, &default_diagram(), &slugs())
+        .unwrap_or_else(|d| panic!("{d}"));
+    let names: Vec<&str> = tours.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["http-request", "durable-write", "leader-election"]);
+    let http = &tours[0];
+    assert!(http.steps.len() >= 6);
+    // The request crosses the cable in one of its steps, with a packet travelling it.
+    assert!(http.steps.iter().any(|s| {
+        s.packet
+            .iter()
+            .any(|(t, _)| *t == Target::Link(LinkId::new("cable")))
+    }));
+    // The leader election tour cuts the cable.
+    assert!(
+        tours[2]
+            .steps
+            .iter()
+            .any(|s| s.focus == [Target::Link(LinkId::new("cable"))])
+    );
+}
+
+/// A tour file with one tour per line, so positions are easy to state.
+fn tours_file(lines: &[&str]) -> String {
+    let mut s = String::from("[\n");
+    for l in lines {
+        s += &format!("    {l},\n");
+    }
+    s + "]\n"
+}
+
+fn errors(src: &str) -> Vec<(usize, usize, String)> {
+    let diags = parse_tours("t.ron", src, &default_diagram(), &slugs()).expect_err("rejected");
+    diags
+        .0
+        .iter()
+        .map(|d| {
+            let p = d.pos.expect("a position");
+            (p.line, p.col, d.message.clone())
+        })
+        .collect()
+}
+
+fn col(line: &str, needle: &str) -> usize {
+    5 + line.find(needle).expect("needle")
+}
+
+#[test]
+fn tour_errors_point_at_the_problem() {
+    let ghost =
+        r#"(name: "a", title: "A", steps: [(title: "S", focus: ["ghost"], narration: "N")])"#;
+    let e = errors(&tours_file(&[ghost]));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!((e[0].0, e[0].1), (2, col(ghost, "\"ghost\"")));
+    assert!(
+        e[0].2
+            .contains("focuses on `ghost`, which is not in the diagram"),
+        "{}",
+        e[0].2
+    );
+
+    let bad_writeup = r#"(name: "b", title: "B", steps: [(title: "S", focus: ["a-raft"], narration: "N", writeup: "nope")])"#;
+    let e = errors(&tours_file(&[bad_writeup]));
+    assert_eq!((e[0].0, e[0].1), (2, col(bad_writeup, "\"nope\"")));
+    assert!(e[0].2.contains("unknown write-up `nope`"));
+
+    let packet = r#"(name: "c", title: "C", steps: [(title: "S", focus: ["a-raft"], narration: "N", packet: [(at: "a-raft", label: "x"), (at: "nowhere")])])"#;
+    let e = errors(&tours_file(&[packet]));
+    assert_eq!((e[0].0, e[0].1), (2, col(packet, "\"nowhere\"")));
+    assert!(e[0].2.contains("the packet passes `nowhere`"));
+}
+
+#[test]
+fn every_tour_problem_is_reported_at_once() {
+    let one = r#"(name: "dup", title: "", steps: [])"#;
+    let two =
+        r#"(name: "dup", title: "T", steps: [(title: "S", focus: [], narration: " ", colour: 1)])"#;
+    let e = errors(&tours_file(&[one, two]));
+    let messages: Vec<&str> = e.iter().map(|x| x.2.as_str()).collect();
+    for expected in [
+        "empty title",
+        "has no steps",
+        "duplicate tour name `dup`",
+        "focuses on nothing",
+        "has no narration",
+        "unknown field `colour`",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(expected)),
+            "missing {expected:?} in {messages:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_packet_walks_links_from_the_end_it_arrives_at() {
+    let d = default_diagram();
+    // raft-rpc is drawn from a-raft to b-raft; a packet from b-raft walks it backwards.
+    let hops = vec![
+        (comp("b-raft"), "RequestVote".to_string()),
+        (
+            Target::Link(LinkId::new("raft-rpc")),
+            "RequestVote".to_string(),
+        ),
+        (comp("a-raft"), "vote".to_string()),
+    ];
+    let route = packet_route(&d, &hops);
+    let link = d.link("raft-rpc").expect("link");
+    let (first_link_point, _) = &route[1];
+    assert_eq!(
+        (first_link_point.x, first_link_point.y),
+        (
+            link.path.last().expect("end").x,
+            link.path.last().expect("end").y
+        )
+    );
+    assert_eq!(route.last().map(|(_, l)| l.as_str()), Some("vote"));
+}
+
+#[test]
+fn search_ranks_names_before_descriptions() {
+    let d = default_diagram();
+    let w = catalog();
+    let top = |q: &str| {
+        search(q, &d, &w)
+            .into_iter()
+            .map(|r| r.hit)
+            .take(4)
+            .collect::<Vec<_>>()
+    };
+    let raft = top("raft");
+    assert!(
+        raft.contains(&Hit::Target(comp("a-raft"))) && raft.contains(&Hit::Target(comp("b-raft"))),
+        "{raft:?}"
+    );
+    assert!(
+        raft.contains(&Hit::Writeup(WriteupSlug::new("raft-protocol"))),
+        "{raft:?}"
+    );
+    assert_eq!(
+        top("garbage collector").first(),
+        Some(&Hit::Target(comp("a-gc")))
+    );
+    assert!(
+        matches!(top("fsync").first(), Some(Hit::Target(Target::Link(l))) if l.as_str().ends_with("flush"))
+    );
+    assert_eq!(top("tcp").first(), Some(&Hit::Target(comp("a-tcpip"))));
+    assert!(search("xyzzy", &d, &w).is_empty());
+    // Every word must match: "raft disk" finds nothing that is both.
+    assert!(search("raft zebra", &d, &w).is_empty());
+}
+
+#[test]
+fn tab_order_reads_left_to_right_then_top_to_bottom() {
+    let d = default_diagram();
+    let order: Vec<String> = d
+        .reading_order()
+        .into_iter()
+        .map(|c| c.to_string())
+        .take(6)
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "computer-a",
+            "a-app",
+            "a-workers",
+            "a-queue",
+            "a-http",
+            "a-runtime"
+        ]
+    );
+    assert_eq!(
+        d.tab_next(None, false).map(|c| c.to_string()),
+        Some("computer-a".into())
+    );
+    let last = d.reading_order().last().cloned();
+    assert_eq!(
+        d.tab_next(Some(&ComponentId::new("computer-a")), true),
+        last
+    );
+}
