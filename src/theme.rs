@@ -25,7 +25,7 @@ pub const SELECTED: Color = color(palette::SELECTED);
 /// Shadow behind link labels, so they stay readable over lines.
 pub const LABEL_BACKGROUND: Color = Color::srgba(0.965, 0.969, 0.976, 0.92);
 /// The travelling packet in tours.
-pub const PACKET: Color = color(palette::SELECTED);
+pub const PACKET: Color = color(palette::HOVER);
 /// The packet's label.
 pub const PACKET_TEXT: Color = color(palette::TEXT);
 /// How far a dimmed part fades towards the background (0: not at all, 1: invisible).

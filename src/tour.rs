@@ -213,7 +213,9 @@ fn move_packet(
     // Where along the route, and which label.
     let (mut pos, mut label) = (points[points.len() - 1], route[route.len() - 1].1.clone());
     let mut walked = 0.0;
-    for (i, len) in lengths.iter().enumerate() {
+    // On the way, the packet carries the label of the waypoint it last passed; once it has
+    // arrived, the last waypoint's.
+    for (i, len) in lengths.iter().enumerate().filter(|_| travelled < total) {
         if walked + len >= travelled {
             let t = if *len > 0.0 {
                 (travelled - walked) / len

@@ -385,7 +385,7 @@ fn presenter_overlay_ui(
         .order(egui::Order::Foreground)
         .interactable(false)
         .show(ctx, |ui| {
-            ui.label(egui::RichText::new(text).monospace().weak());
+            ui.add(egui::Label::new(egui::RichText::new(text).monospace().weak()).extend());
         });
 }
 
