@@ -43,8 +43,10 @@ pub fn read_writeups(dir: &Path, diags: &mut Diagnostics) -> Vec<WriteupSource> 
     for slug in slugs {
         let meta_file = dir.join(format!("{slug}.ron"));
         let body_file = dir.join(format!("{slug}.md"));
-        let read = |p: &Path, diags: &mut Diagnostics| match std::fs::read_to_string(p) {
-            Ok(t) => Some(t),
+        let read = |p: &Path, diags: &mut Diagnostics| match std::fs::read(p) {
+            Ok(bytes) => crate::model::limits::decode_utf8(&p.display().to_string(), bytes)
+                .map_err(|d| diags.0.push(d))
+                .ok(),
             Err(e) => {
                 diags.error(
                     &p.display().to_string(),
@@ -218,7 +220,7 @@ pub fn check_paths(root: &Path, paths: &[String]) -> Report {
         report.diagrams += 1;
         let name = file.display().to_string();
         match std::fs::read(&file) {
-            Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(bytes) => match crate::model::limits::decode_utf8(&name, bytes) {
                 Ok(text) => match crate::model::parse_diagram(&name, &text, &slugs) {
                     Ok(diagram) => {
                         check_tours(&file, &diagram, &slugs, &mut report.diagnostics);
@@ -230,14 +232,7 @@ pub fn check_paths(root: &Path, paths: &[String]) -> Report {
                     }
                     Err(d) => report.diagnostics.0.extend(d.0),
                 },
-                Err(e) => report.diagnostics.0.push(Diagnostic::error(
-                    &name,
-                    None,
-                    format!(
-                        "the file is not valid UTF-8 (first bad byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )),
+                Err(d) => report.diagnostics.0.push(d),
             },
             Err(e) => report
                 .diagnostics

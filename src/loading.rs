@@ -49,8 +49,8 @@ struct TextLoader;
 enum TextLoadError {
     #[error("cannot read the file: {0}")]
     Io(#[from] std::io::Error),
-    #[error("the file is not valid UTF-8 (first bad byte at offset {0})")]
-    Utf8(usize),
+    #[error("{0}")]
+    Utf8(String),
 }
 
 impl AssetLoader for TextLoader {
@@ -66,8 +66,13 @@ impl AssetLoader for TextLoader {
     ) -> Result<TextFile, TextLoadError> {
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes).await?;
-        let text = String::from_utf8(bytes)
-            .map_err(|e| TextLoadError::Utf8(e.utf8_error().valid_up_to()))?;
+        let text = crate::model::limits::decode_utf8("", bytes).map_err(|d| {
+            let at = d
+                .pos
+                .map(|p| format!("line {}, column {}: ", p.line, p.col))
+                .unwrap_or_default();
+            TextLoadError::Utf8(format!("{at}{}", d.message))
+        })?;
         Ok(TextFile { text })
     }
 

@@ -135,12 +135,51 @@ impl fmt::Display for Diagnostics {
     }
 }
 
-/// Converts a `ron` parse error into a diagnostic at its position.
-pub(crate) fn from_ron(file: &str, err: &ron::error::SpannedError) -> Diagnostic {
+/// Converts a `ron` parse error into a diagnostic at its position, naming types as authors
+/// know them and saying so when the file simply ends too early.
+pub(crate) fn from_ron(file: &str, err: &ron::error::SpannedError, src: &str) -> Diagnostic {
+    const NAMES: [(&str, &str); 8] = [
+        ("struct `DiagramFile`", "the diagram"),
+        ("`DiagramFile`", "the diagram"),
+        ("`ComponentDef`", "a component"),
+        ("`LinkDef`", "a link"),
+        ("`WriteupMetaFile`", "the write-up metadata"),
+        ("`TourDef`", "a tour"),
+        ("`StepDef`", "a step"),
+        ("`HopDef`", "a packet waypoint"),
+    ];
     let p = err.span.start;
+    let mut message = err.code.to_string();
+    for (from, to) in NAMES {
+        message = message.replace(from, to);
+    }
+    if message.starts_with("Exceeded recursion limit") {
+        message = format!(
+            "brackets are nested more than {} levels deep",
+            super::limits::MAX_RON_DEPTH
+        );
+    }
+    // The error is in the file's last token: the file was cut short.
+    let offset: usize = src
+        .split_inclusive('\n')
+        .take(p.line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + src
+            .split_inclusive('\n')
+            .nth(p.line.saturating_sub(1))
+            .map_or(0, |l| {
+                l.char_indices()
+                    .nth(p.col.saturating_sub(1))
+                    .map_or(l.len(), |(i, _)| i)
+            });
+    let rest = src.get(offset..).unwrap_or_default();
+    if !rest.contains(['(', ')', '[', ']', '{', '}', ',', '\n']) || rest.trim().is_empty() {
+        message.push_str(" (the file ends here: is it complete?)");
+    }
     Diagnostic::error(
         file,
         Some(Position::new(p.line.max(1), p.col.max(1))),
-        err.code.to_string(),
+        message,
     )
 }

@@ -1,13 +1,14 @@
 //! Diagrams: the RON file format, its validation, and the typed graph built from it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use petgraph::graph::{NodeIndex, UnGraph};
 use serde::{Deserialize, Serialize};
 
-use super::diagnostic::{Diagnostics, Position, from_ron};
+use super::diagnostic::{Diagnostics, Position};
 use super::geometry::{Point, Rect};
 use super::ids::{ComponentId, LinkId, WriteupSlug, is_valid_id};
+use super::limits;
 use super::outline::{Node, outline};
 
 /// What a component is; decides its colour and how a learner should read it.
@@ -508,13 +509,14 @@ pub fn parse_diagram(
     writeups: &BTreeSet<WriteupSlug>,
 ) -> Result<Diagram, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let raw: DiagramFile = match super::ron_options().from_str(src) {
+    let raw: DiagramFile = match super::parse_ron(file, src) {
         Ok(raw) => raw,
-        Err(err) => {
-            diags.0.push(from_ron(file, &err));
+        Err(d) => {
+            diags.0.push(d);
             return Err(diags);
         }
     };
+    let src = limits::strip_bom(src);
     let tree = outline(src);
     let checker = Checker {
         file,
@@ -575,6 +577,121 @@ impl Checker<'_> {
         }
     }
 
+    /// Limits on counts, text lengths and coordinates (see [`limits`]).
+    fn limits(&self, raw: &DiagramFile, diags: &mut Diagnostics) {
+        let file = self.file;
+        if raw.components.len() > limits::MAX_COMPONENTS {
+            diags.error(
+                file,
+                Some(self.tree.value_pos("components")),
+                format!(
+                    "{} components; the limit is {}",
+                    raw.components.len(),
+                    limits::MAX_COMPONENTS
+                ),
+            );
+        }
+        if raw.links.len() > limits::MAX_LINKS {
+            diags.error(
+                file,
+                Some(self.tree.value_pos("links")),
+                format!(
+                    "{} links; the limit is {}",
+                    raw.links.len(),
+                    limits::MAX_LINKS
+                ),
+            );
+        }
+        let long = |text: &str, max: usize| text.chars().count() > max;
+        if long(&raw.title, limits::MAX_LABEL_CHARS) {
+            diags.error(
+                file,
+                Some(self.tree.value_pos("title")),
+                format!(
+                    "the title is longer than {} characters",
+                    limits::MAX_LABEL_CHARS
+                ),
+            );
+        }
+        if long(&raw.description, limits::MAX_TEXT_CHARS) {
+            diags.error(
+                file,
+                Some(self.tree.value_pos("description")),
+                format!(
+                    "the description is longer than {} characters",
+                    limits::MAX_TEXT_CHARS
+                ),
+            );
+        }
+        let big = |v: f32| v.is_finite() && v.abs() > limits::MAX_COORDINATE;
+        for (i, c) in raw.components.iter().enumerate() {
+            let at = |f: &str| self.pos("components", i, f);
+            if long(&c.label, limits::MAX_LABEL_CHARS) {
+                diags.error(
+                    file,
+                    at("label"),
+                    format!(
+                        "the label of `{}` is longer than {} characters",
+                        c.id,
+                        limits::MAX_LABEL_CHARS
+                    ),
+                );
+            }
+            if c.description
+                .as_deref()
+                .is_some_and(|d| long(d, limits::MAX_TEXT_CHARS))
+            {
+                diags.error(
+                    file,
+                    at("description"),
+                    format!(
+                        "the description of `{}` is longer than {} characters",
+                        c.id,
+                        limits::MAX_TEXT_CHARS
+                    ),
+                );
+            }
+            for (field, v) in [("at", c.at), ("size", c.size)] {
+                if v.is_some_and(|(x, y)| big(x) || big(y)) {
+                    diags.error(
+                        file,
+                        at(field),
+                        format!(
+                            "`{}` has `{field}` values beyond ±{} units",
+                            c.id,
+                            limits::MAX_COORDINATE
+                        ),
+                    );
+                }
+            }
+        }
+        for (i, l) in raw.links.iter().enumerate() {
+            let at = |f: &str| self.pos("links", i, f);
+            if long(&l.label, limits::MAX_LABEL_CHARS) {
+                diags.error(
+                    file,
+                    at("label"),
+                    format!(
+                        "the label of `{}` is longer than {} characters",
+                        l.id,
+                        limits::MAX_LABEL_CHARS
+                    ),
+                );
+            }
+            if l.via.iter().any(|&(x, y)| big(x) || big(y)) {
+                diags.error(
+                    file,
+                    at("via"),
+                    format!(
+                        "link `{}` has a bend point beyond ±{} units",
+                        l.id,
+                        limits::MAX_COORDINATE
+                    ),
+                );
+            }
+        }
+    }
+
     fn check_writeup(
         &self,
         slug: Option<&String>,
@@ -598,6 +715,10 @@ impl Checker<'_> {
                 Some(self.tree.value_pos("title")),
                 "the diagram title is empty",
             );
+        }
+        self.limits(&raw, diags);
+        if raw.components.len() > limits::MAX_COMPONENTS || raw.links.len() > limits::MAX_LINKS {
+            return None;
         }
 
         // Ids: valid and unique across components and links (deep links name either).
@@ -694,52 +815,88 @@ impl Checker<'_> {
             self.check_writeup(c.writeup.as_ref(), at("writeup"), diags);
         }
 
-        // Nesting cycles: walk each parent chain; report each cycle once, at its first member.
-        let mut in_cycle = vec![false; raw.components.len()];
-        for start in 0..raw.components.len() {
-            let mut chain = vec![start];
-            let mut cur = start;
-            while let Some(p) = raw.components.get(cur).and_then(|c| c.parent.as_deref()) {
-                let Some(&next) = index.get(p) else { break };
-                if next == cur {
-                    break; // self-parent, already reported
-                }
-                if let Some(k) = chain.iter().position(|&x| x == next) {
-                    let cycle = &chain[k..];
-                    if cycle
-                        .iter()
-                        .all(|&x| !in_cycle.get(x).copied().unwrap_or(true))
-                    {
-                        let first = *cycle.iter().min().unwrap_or(&next);
-                        let names: Vec<&str> = cycle
-                            .iter()
-                            .chain(std::iter::once(&cycle[0]))
-                            .filter_map(|&x| raw.components.get(x).map(|c| c.id.as_str()))
-                            .collect();
+        // Nesting cycles, in one linear pass: follow parent pointers, colouring the current
+        // path; meeting the path again is a cycle, reported once at its first member in the file.
+        let n = raw.components.len();
+        let parent_of = |i: usize| {
+            raw.components
+                .get(i)
+                .and_then(|c| c.parent.as_deref())
+                .and_then(|p| index.get(p).copied())
+                .filter(|&p| p != i)
+        };
+        let mut in_cycle = vec![false; n];
+        let mut colour = vec![0u8; n]; // 0: unseen, 1: on the current path, 2: done
+        for start in 0..n {
+            let mut path = Vec::new();
+            let mut cur = Some(start);
+            while let Some(i) = cur {
+                match colour.get(i).copied() {
+                    Some(0) => {
+                        colour[i] = 1;
+                        path.push(i);
+                        cur = parent_of(i);
+                    }
+                    Some(1) => {
+                        let k = path.iter().position(|&x| x == i).unwrap_or(0);
+                        let cycle = path.get(k..).unwrap_or_default();
+                        let first = cycle.iter().min().copied().unwrap_or(i);
+                        // Name the cycle from its first member, following parents.
+                        let mut names = Vec::new();
+                        let mut walk = first;
+                        for _ in 0..=cycle.len() {
+                            names.push(raw.components.get(walk).map_or("", |c| c.id.as_str()));
+                            walk = parent_of(walk).unwrap_or(walk);
+                        }
                         diags.error(
                             file,
                             self.pos("components", first, "parent"),
                             format!("nesting cycle: {}", names.join(" → ")),
                         );
-                    }
-                    for &x in cycle {
-                        if let Some(flag) = in_cycle.get_mut(x) {
-                            *flag = true;
+                        for &x in cycle {
+                            in_cycle[x] = true;
                         }
+                        break;
                     }
-                    break;
+                    _ => break,
                 }
-                chain.push(next);
-                cur = next;
-                if chain.len() > raw.components.len() {
-                    break;
-                }
+            }
+            for i in path {
+                colour[i] = 2;
             }
         }
 
         // Absolute rectangles and depth, for components whose whole chain is sound.
         let mut rects: Vec<Option<(Rect, usize)>> = vec![None; raw.components.len()];
-        let order = topo_order(&raw.components, &index, &in_cycle);
+        let depth_of = depths(&raw.components, &index, &in_cycle);
+        // Too deep: say so once per offending chain and skip the layout, which walks ancestors.
+        let mut too_deep = false;
+        for (i, d) in depth_of.iter().enumerate() {
+            let parent_depth = raw
+                .components
+                .get(i)
+                .and_then(|c| c.parent.as_deref())
+                .and_then(|p| index.get(p))
+                .and_then(|&p| depth_of.get(p).copied().flatten());
+            if d.is_some_and(|d| d > limits::MAX_DEPTH)
+                && parent_depth.is_some_and(|p| p == limits::MAX_DEPTH)
+            {
+                diags.error(
+                    file,
+                    self.pos("components", i, "parent"),
+                    format!(
+                        "`{}` is nested more than {} levels deep",
+                        raw.components.get(i).map_or("", |c| c.id.as_str()),
+                        limits::MAX_DEPTH
+                    ),
+                );
+                too_deep = true;
+            }
+        }
+        if too_deep {
+            return None;
+        }
+        let order = topo_order(&depth_of);
         let placement = super::layout::resolve(&raw.components, &raw.links, &index, &order);
         for &i in &order {
             let Some(c) = raw.components.get(i) else {
@@ -825,34 +982,56 @@ impl Checker<'_> {
     }
 }
 
-/// Parents before children; components in a cycle are left out.
-fn topo_order(
+/// Depth of every component (0 for top-level), in one pass with memoisation; `None` for
+/// components in or under a nesting cycle.
+fn depths(
     comps: &[ComponentDef],
     index: &HashMap<&str, usize>,
     in_cycle: &[bool],
-) -> Vec<usize> {
-    let mut depth_of: BTreeMap<usize, usize> = BTreeMap::new();
-    for i in 0..comps.len() {
-        if in_cycle.get(i).copied().unwrap_or(true) {
-            continue;
-        }
-        let mut d = 0;
-        let mut cur = i;
-        while let Some(p) = comps
-            .get(cur)
+) -> Vec<Option<usize>> {
+    let n = comps.len();
+    let parent_of = |i: usize| {
+        comps
+            .get(i)
             .and_then(|c| c.parent.as_deref())
-            .and_then(|p| index.get(p))
-        {
-            if *p == cur || d > comps.len() {
-                break;
+            .and_then(|p| index.get(p).copied())
+    };
+    let mut depth: Vec<Option<usize>> = vec![None; n];
+    let mut done = vec![false; n];
+    for start in 0..n {
+        let mut path = Vec::new();
+        let mut cur = start;
+        // Climb until a component whose depth is known, a root, or a cycle.
+        let base = loop {
+            if done.get(cur).copied().unwrap_or(true) {
+                break depth.get(cur).copied().flatten().map(|d| d + 1);
             }
-            d += 1;
-            cur = *p;
+            if in_cycle.get(cur).copied().unwrap_or(true) || path.len() > n {
+                break None;
+            }
+            path.push(cur);
+            match parent_of(cur) {
+                Some(p) if p != cur => cur = p,
+                _ => break Some(0),
+            }
+        };
+        // `base` is the depth of the deepest unresolved ancestor on the path (the last pushed).
+        let mut d = base;
+        for &i in path.iter().rev() {
+            depth[i] = d;
+            done[i] = true;
+            d = d.map(|d| d + 1);
         }
-        depth_of.insert(i, d);
     }
-    let mut order: Vec<usize> = depth_of.keys().copied().collect();
-    order.sort_by_key(|i| (depth_of.get(i).copied().unwrap_or(0), *i));
+    depth
+}
+
+/// Parents before children (by depth, then file order); components in a cycle are left out.
+fn topo_order(depths: &[Option<usize>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..depths.len())
+        .filter(|&i| depths.get(i).copied().flatten().is_some())
+        .collect();
+    order.sort_by_key(|&i| (depths.get(i).copied().flatten().unwrap_or(0), i));
     order
 }
 

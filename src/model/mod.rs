@@ -10,6 +10,7 @@ mod diagram;
 mod geometry;
 mod ids;
 mod layout;
+pub mod limits;
 mod links;
 mod lint;
 mod outline;
@@ -35,5 +36,27 @@ pub use writeup::{
 
 /// Parse options shared by every RON file: `Some(..)` may be left out around optional values.
 pub fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(limits::MAX_RON_DEPTH)
+}
+
+/// Parses a RON file into `T` with the limits and messages every file shares: a BOM is dropped,
+/// an empty or oversized file is refused, and `ron`'s errors name things the way authors do.
+pub(crate) fn parse_ron<T: serde::de::DeserializeOwned>(
+    file: &str,
+    src: &str,
+) -> Result<T, Diagnostic> {
+    let src = limits::strip_bom(src);
+    limits::check_size(file, src, limits::MAX_FILE_BYTES)?;
+    if src.trim().is_empty() {
+        return Err(Diagnostic::error(
+            file,
+            Some(Position::new(1, 1)),
+            "the file is empty",
+        ));
+    }
+    ron_options()
+        .from_str(src)
+        .map_err(|e| diagnostic::from_ron(file, &e, src))
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::diagnostic::{Diagnostics, from_ron};
+use super::diagnostic::Diagnostics;
 use super::diagram::{Diagram, Target};
 use super::geometry::{Point, Rect};
 use super::ids::{ComponentId, LinkId, WriteupSlug, is_valid_id};
@@ -101,13 +101,14 @@ pub fn parse_tours(
     writeups: &BTreeSet<WriteupSlug>,
 ) -> Result<Vec<Tour>, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let raw: Vec<TourDef> = match super::ron_options().from_str(src) {
+    let raw: Vec<TourDef> = match super::parse_ron(file, src) {
         Ok(t) => t,
-        Err(e) => {
-            diags.0.push(from_ron(file, &e));
+        Err(d) => {
+            diags.0.push(d);
             return Err(diags);
         }
     };
+    let src = super::limits::strip_bom(src);
     let tree = outline(src);
     let unknown = |node: &Node, known: &[&str], what: &str, diags: &mut Diagnostics| {
         for f in node.fields() {
@@ -124,6 +125,18 @@ pub fn parse_tours(
             }
         }
     };
+    if raw.len() > super::limits::MAX_TOURS {
+        diags.error(
+            file,
+            Some(tree.pos()),
+            format!(
+                "{} tours; the limit is {}",
+                raw.len(),
+                super::limits::MAX_TOURS
+            ),
+        );
+        return Err(diags);
+    }
     let mut names = BTreeSet::new();
     let mut tours = Vec::new();
     for (ti, t) in raw.iter().enumerate() {
@@ -162,6 +175,30 @@ pub fn parse_tours(
                 format!("tour `{}` has no steps", t.name),
             );
         }
+        if t.steps.len() > super::limits::MAX_TOURS {
+            diags.error(
+                file,
+                tpos("steps"),
+                format!(
+                    "tour `{}` has {} steps; the limit is {}",
+                    t.name,
+                    t.steps.len(),
+                    super::limits::MAX_TOURS
+                ),
+            );
+            continue;
+        }
+        if t.title.chars().count() > super::limits::MAX_LABEL_CHARS {
+            diags.error(
+                file,
+                tpos("title"),
+                format!(
+                    "the title of tour `{}` is longer than {} characters",
+                    t.name,
+                    super::limits::MAX_LABEL_CHARS
+                ),
+            );
+        }
         let step_nodes = tnode
             .and_then(|n| n.field("steps"))
             .map(|f| f.value.items())
@@ -179,6 +216,16 @@ pub fn parse_tours(
             }
             if s.narration.trim().is_empty() {
                 diags.error(file, spos("narration"), format!("{here} has no narration"));
+            }
+            if s.narration.chars().count() > super::limits::MAX_TEXT_CHARS {
+                diags.error(
+                    file,
+                    spos("narration"),
+                    format!(
+                        "{here}: the narration is longer than {} characters",
+                        super::limits::MAX_TEXT_CHARS
+                    ),
+                );
             }
             if s.focus.is_empty() {
                 diags.error(file, spos("focus"), format!("{here} focuses on nothing"));

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::diagnostic::{Diagnostics, Position, from_ron};
+use super::diagnostic::{Diagnostics, Position};
 use super::ids::{WriteupSlug, is_valid_id};
 use super::outline::{Node, outline};
 
@@ -143,13 +143,14 @@ pub struct WriteupSource {
 /// Parses the write-up index: a RON list of slugs, e.g. `["raft-protocol", "replication"]`.
 pub fn parse_writeup_index(file: &str, src: &str) -> Result<Vec<WriteupSlug>, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let slugs: Vec<String> = match super::ron_options().from_str(src) {
+    let slugs: Vec<String> = match super::parse_ron(file, src) {
         Ok(s) => s,
-        Err(e) => {
-            diags.0.push(from_ron(file, &e));
+        Err(d) => {
+            diags.0.push(d);
             return Err(diags);
         }
     };
+    let src = super::limits::strip_bom(src);
     let tree = outline(src);
     let mut seen = BTreeSet::new();
     for (i, s) in slugs.iter().enumerate() {
@@ -169,13 +170,14 @@ pub fn parse_writeup_index(file: &str, src: &str) -> Result<Vec<WriteupSlug>, Di
 /// Parses the diagram index: a RON list of diagram file names, e.g. `["two-computers.ron"]`.
 pub fn parse_diagram_index(file: &str, src: &str) -> Result<Vec<String>, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let names: Vec<String> = match super::ron_options().from_str(src) {
+    let names: Vec<String> = match super::parse_ron(file, src) {
         Ok(s) => s,
-        Err(e) => {
-            diags.0.push(from_ron(file, &e));
+        Err(d) => {
+            diags.0.push(d);
             return Err(diags);
         }
     };
+    let src = super::limits::strip_bom(src);
     let tree = outline(src);
     let mut seen = BTreeSet::new();
     for (i, name) in names.iter().enumerate() {
@@ -205,13 +207,14 @@ pub fn parse_writeup_meta(
     src: &str,
 ) -> Result<WriteupMetaFile, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let meta: WriteupMetaFile = match super::ron_options().from_str(src) {
+    let meta: WriteupMetaFile = match super::parse_ron(file, src) {
         Ok(m) => m,
-        Err(e) => {
-            diags.0.push(from_ron(file, &e));
+        Err(d) => {
+            diags.0.push(d);
             return Err(diags);
         }
     };
+    let src = super::limits::strip_bom(src);
     let tree = outline(src);
     let at = |f: &str| Some(tree.value_pos(f));
     for f in tree.fields() {
@@ -237,9 +240,18 @@ pub fn parse_writeup_meta(
             ),
         );
     }
-    for (field, value) in [("title", &meta.title), ("summary", &meta.summary)] {
+    for (field, value, max) in [
+        ("title", &meta.title, super::limits::MAX_LABEL_CHARS),
+        ("summary", &meta.summary, super::limits::MAX_TEXT_CHARS),
+    ] {
         if value.trim().is_empty() {
             diags.error(file, at(field), format!("`{field}` is empty"));
+        } else if value.chars().count() > max {
+            diags.error(
+                file,
+                at(field),
+                format!("`{field}` is longer than {max} characters"),
+            );
         }
     }
     if Date::parse(&meta.date).is_none() {
@@ -326,6 +338,13 @@ impl WriteupCatalog {
             }
             if src.body.trim().is_empty() {
                 diags.error(&src.body_file, None, "the write-up body is empty");
+            }
+            if let Err(d) = super::limits::check_size(
+                &src.body_file,
+                &src.body,
+                super::limits::MAX_MARKDOWN_BYTES,
+            ) {
+                diags.0.push(d);
             }
             let Some(date) = Date::parse(&meta.date) else {
                 continue;

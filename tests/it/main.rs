@@ -4,6 +4,7 @@ mod app;
 mod authoring;
 mod cli;
 mod content;
+mod corpus;
 mod layout;
 mod model;
 mod tours;
