@@ -14,6 +14,18 @@
 //!
 //! Data flows one way: file → model → entities → screen; input → intent → state → visuals.
 
+// No panics on anything that comes from a file, a URL, the command line or the user.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod cli;
 pub mod export;
 pub mod model;

@@ -1,4 +1,6 @@
 //! Diagnostics: one problem in one file, with its position when the input has one.
+// Reached from files: no indexing that could panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use std::fmt;
 

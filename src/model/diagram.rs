@@ -1,4 +1,6 @@
 //! Diagrams: the RON file format, its validation, and the typed graph built from it.
+// Reached from files: no indexing that could panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -785,7 +787,7 @@ impl Checker<'_> {
                     at("size"),
                     format!("component `{}` has size ({w}, {h}); width and height must be positive numbers", c.id),
                 );
-                parent_ok[i] = false;
+                set(&mut parent_ok, i, false);
             }
             if c.at.is_some_and(|(x, y)| !(x.is_finite() && y.is_finite())) {
                 diags.error(
@@ -793,7 +795,7 @@ impl Checker<'_> {
                     at("at"),
                     format!("component `{}` has a position that is not a number", c.id),
                 );
-                parent_ok[i] = false;
+                set(&mut parent_ok, i, false);
             }
             if let Some(p) = &c.parent {
                 if !index.contains_key(p.as_str()) {
@@ -802,14 +804,14 @@ impl Checker<'_> {
                         at("parent"),
                         format!("component `{}` names unknown parent `{p}`", c.id),
                     );
-                    parent_ok[i] = false;
+                    set(&mut parent_ok, i, false);
                 } else if p == &c.id {
                     diags.error(
                         file,
                         at("parent"),
                         format!("component `{}` is its own parent", c.id),
                     );
-                    parent_ok[i] = false;
+                    set(&mut parent_ok, i, false);
                 }
             }
             self.check_writeup(c.writeup.as_ref(), at("writeup"), diags);
@@ -833,7 +835,7 @@ impl Checker<'_> {
             while let Some(i) = cur {
                 match colour.get(i).copied() {
                     Some(0) => {
-                        colour[i] = 1;
+                        set(&mut colour, i, 1);
                         path.push(i);
                         cur = parent_of(i);
                     }
@@ -854,7 +856,7 @@ impl Checker<'_> {
                             format!("nesting cycle: {}", names.join(" → ")),
                         );
                         for &x in cycle {
-                            in_cycle[x] = true;
+                            set(&mut in_cycle, x, true);
                         }
                         break;
                     }
@@ -862,7 +864,7 @@ impl Checker<'_> {
                 }
             }
             for i in path {
-                colour[i] = 2;
+                set(&mut colour, i, 2);
             }
         }
 
@@ -902,7 +904,7 @@ impl Checker<'_> {
             let Some(c) = raw.components.get(i) else {
                 continue;
             };
-            if !parent_ok[i] {
+            if !parent_ok.get(i).copied().unwrap_or(false) {
                 continue;
             }
             let Some(((x, y), (w, h))) = placement.get(i).copied().flatten() else {
@@ -910,7 +912,7 @@ impl Checker<'_> {
             };
             let own = Rect::new(x, y, w, h);
             match c.parent.as_deref().and_then(|p| index.get(p).copied()) {
-                None => rects[i] = Some((own, 0)),
+                None => set(&mut rects, i, Some((own, 0))),
                 Some(pi) => {
                     let Some((prect, pdepth)) = rects.get(pi).copied().flatten() else {
                         continue;
@@ -931,10 +933,8 @@ impl Checker<'_> {
                             ),
                         );
                     }
-                    rects[i] = Some((
-                        Rect::new(prect.x + own.x, prect.y + own.y, own.w, own.h),
-                        pdepth + 1,
-                    ));
+                    let abs = Rect::new(prect.x + own.x, prect.y + own.y, own.w, own.h);
+                    set(&mut rects, i, Some((abs, pdepth + 1)));
                 }
             }
         }
@@ -982,6 +982,13 @@ impl Checker<'_> {
     }
 }
 
+/// Sets `v[i]` when `i` is in range (it always is here; this keeps indexing panic-free).
+fn set<T>(v: &mut [T], i: usize, value: T) {
+    if let Some(slot) = v.get_mut(i) {
+        *slot = value;
+    }
+}
+
 /// Depth of every component (0 for top-level), in one pass with memoisation; `None` for
 /// components in or under a nesting cycle.
 fn depths(
@@ -1018,8 +1025,8 @@ fn depths(
         // `base` is the depth of the deepest unresolved ancestor on the path (the last pushed).
         let mut d = base;
         for &i in path.iter().rev() {
-            depth[i] = d;
-            done[i] = true;
+            set(&mut depth, i, d);
+            set(&mut done, i, true);
             d = d.map(|d| d + 1);
         }
     }

@@ -11,6 +11,8 @@
 //!
 //! Explicit positions and sizes always win; auto-placed siblings go below (or, at the top level,
 //! to the right of) the explicitly placed ones, so they never overlap them.
+// Reached from files: no indexing that could panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use std::collections::HashMap;
 

@@ -1,5 +1,7 @@
 //! Limits on what a file may ask of the app, so hostile or broken input gets a clear error
 //! instead of a stall, a crash or a frozen window. Documented in the README.
+// Reached from files: no indexing that could panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use super::diagnostic::{Diagnostic, Position};
 

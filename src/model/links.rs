@@ -1,4 +1,6 @@
 //! What a link inside a write-up may do: open another write-up, open a web page, or nothing.
+// Reached from files: no indexing that could panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use super::ids::{WriteupSlug, is_valid_id};
 

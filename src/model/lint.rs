@@ -1,4 +1,6 @@
 //! Warnings: things that load fine but are probably not what the author meant.
+// Reached from files: no indexing that could panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use super::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
 use super::diagram::{Diagram, DiagramFile};

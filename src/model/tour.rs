@@ -3,6 +3,8 @@
 //! A tour is a title and ordered steps. Each step focuses one or more components or links,
 //! narrates in Markdown, may offer a write-up, and may send a packet along a path whose label
 //! changes as it goes (an HTTP request becomes a TCP segment, then an IP packet, then a frame).
+// Reached from files: no indexing that could panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use std::collections::BTreeSet;
 

@@ -1,4 +1,6 @@
 //! Write-ups: metadata in RON beside a Markdown body, collected into a catalog.
+// Reached from files: no indexing that could panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
