@@ -302,6 +302,7 @@ fn assemble(
     mut problems: ResMut<LoadProblems>,
     previous: Option<Res<LoadedModel>>,
     options: Res<LaunchOptions>,
+    mut notice: ResMut<crate::selection::Notice>,
 ) {
     if !sources.dirty {
         return;
@@ -363,7 +364,8 @@ fn assemble(
             Some(t) => Some(t.text.clone()),
             None => {
                 let why = failure(&server, h).unwrap_or_else(|| "not loaded".into());
-                diags.error(name, None, format!("write-up `{slug}` is missing: {why}"));
+                // Not fatal: the rest of the app works, and the panel says this one is missing.
+                diags.warning(name, None, format!("write-up `{slug}` is missing: {why}"));
                 None
             }
         };
@@ -377,11 +379,18 @@ fn assemble(
             });
         }
     }
-    let slugs: BTreeSet<WriteupSlug> = writeup_sources
+    // Diagrams may name every write-up the index lists, even one whose files are missing.
+    let slugs: BTreeSet<WriteupSlug> = sources
+        .writeups
         .iter()
-        .map(|s| WriteupSlug::new(s.slug.as_str()))
+        .map(|(s, _, _)| WriteupSlug::new(s.as_str()))
         .collect();
-    let catalog = WriteupCatalog::build(&writeup_sources)
+    let listed: BTreeSet<&str> = sources
+        .writeups
+        .iter()
+        .map(|(s, _, _)| s.as_str())
+        .collect();
+    let catalog = WriteupCatalog::build_listed(&writeup_sources, &listed)
         .map_err(|d| diags.0.extend(d.0))
         .ok();
 
@@ -433,6 +442,17 @@ fn assemble(
             });
             if !problems.0.0.is_empty() {
                 problems.0 = Diagnostics::default();
+            }
+            // Warnings (a missing write-up) do not stop the load; they are said once.
+            let missing: Vec<String> = diags.0.iter().map(ToString::to_string).collect();
+            if !missing.is_empty() {
+                for m in &missing {
+                    warn!("{m}");
+                }
+                notice.text = Some(format!(
+                    "Some write-ups could not be loaded: {}",
+                    missing.join("; ")
+                ));
             }
             info!("loaded {} (load #{generation})", sources.diagram_name);
         }

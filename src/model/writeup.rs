@@ -306,8 +306,18 @@ pub struct WriteupCatalog {
 impl WriteupCatalog {
     /// Parses every write-up and checks the links between them. Reports all problems at once.
     pub fn build(sources: &[WriteupSource]) -> Result<WriteupCatalog, Diagnostics> {
+        let listed: BTreeSet<&str> = sources.iter().map(|s| s.slug.as_str()).collect();
+        Self::build_listed(sources, &listed)
+    }
+
+    /// Like [`WriteupCatalog::build`], with related slugs checked against `listed` (the index):
+    /// a write-up whose files are missing can still be named by the others.
+    pub fn build_listed(
+        sources: &[WriteupSource],
+        listed: &BTreeSet<&str>,
+    ) -> Result<WriteupCatalog, Diagnostics> {
         let mut diags = Diagnostics::default();
-        let all: BTreeSet<&str> = sources.iter().map(|s| s.slug.as_str()).collect();
+        let all = listed;
         let mut by_slug = BTreeMap::new();
         for src in sources {
             let meta = match parse_writeup_meta(&src.meta_file, &src.slug, &src.meta) {

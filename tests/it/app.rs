@@ -819,3 +819,123 @@ fn keyboard_navigation_tabs_in_reading_order_and_arrows_follow_links() {
     assert_eq!(app.world().resource::<Reader>().open, None);
     assert_eq!(selected(&app), comp("b-nic"));
 }
+
+/// A copy of the write-ups, so a test can break them.
+fn editable_writeups(name: &str) -> (std::path::PathBuf, LaunchOptions) {
+    let dir = std::env::temp_dir().join(format!("autochitect-{name}-{}", std::process::id()));
+    let writeups = dir.join("writeups");
+    std::fs::create_dir_all(&writeups).expect("dir");
+    for e in std::fs::read_dir(crate::repo().join("assets/writeups")).expect("writeups") {
+        let p = e.expect("entry").path();
+        std::fs::copy(&p, writeups.join(p.file_name().expect("name"))).expect("copy");
+    }
+    std::fs::create_dir_all(dir.join("fonts")).expect("fonts");
+    let options = LaunchOptions {
+        asset_root: dir.display().to_string(),
+        ..options()
+    };
+    (dir, options)
+}
+
+#[test]
+fn a_missing_writeup_leaves_the_panel_working_with_a_note() {
+    let (dir, options) = editable_writeups("missing-writeup");
+    std::fs::remove_file(dir.join("writeups/gossip-protocol.md")).expect("remove");
+    let mut app = app_with(options, false);
+    let model = app
+        .world()
+        .get_resource::<LoadedModel>()
+        .cloned()
+        .expect("the diagram still loads");
+    assert!(model.writeups.get_str("gossip-protocol").is_none());
+    assert!(model.writeups.get_str("raft-protocol").is_some());
+    let notice = app
+        .world()
+        .resource::<autochitect::Notice>()
+        .text
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        notice.contains("gossip-protocol") && notice.contains("missing"),
+        "{notice}"
+    );
+    // Selecting the part whose write-up is missing works; opening it explains instead.
+    let pos = component_center(&mut app, "a-gossip");
+    click_at(&mut app, pos);
+    assert_eq!(selected(&app), comp("a-gossip"));
+    app.world_mut()
+        .write_message(Intent::OpenWriteup(WriteupSlug::new("gossip-protocol")));
+    app.update();
+    assert_eq!(app.world().resource::<Reader>().open, None);
+    let notice = app
+        .world()
+        .resource::<autochitect::Notice>()
+        .text
+        .clone()
+        .unwrap_or_default();
+    assert!(notice.contains("is missing"), "{notice}");
+    // `check` calls it an error.
+    let report = autochitect::check::check_paths(
+        &crate::repo(),
+        &[dir.join("writeups").display().to_string()],
+    );
+    assert!(report.diagnostics.has_errors());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_file_rewritten_truncated_deleted_and_replaced_settles_on_its_final_state() {
+    let (dir, options) = editable_copy("churn");
+    let mut app = app_with(options, false);
+    let file = dir.join("two-computers.ron");
+    let good = std::fs::read_to_string(&file).expect("read");
+    let changed = |app: &mut App| {
+        app.world_mut()
+            .write_message(autochitect::FileChanged(file.clone()));
+        app.update();
+    };
+    // Rewritten many times a second, half of them truncated mid-save.
+    for i in 0..40 {
+        let text = if i % 2 == 0 {
+            good[..good.len() * i / 40].to_string()
+        } else {
+            good.replacen("Raft consensus", &format!("Raft {i}"), 1)
+        };
+        std::fs::write(&file, text).expect("write");
+        changed(&mut app);
+    }
+    // Deleted, then replaced by a directory.
+    std::fs::remove_file(&file).expect("delete");
+    changed(&mut app);
+    std::fs::create_dir(&file).expect("dir in its place");
+    changed(&mut app);
+    for _ in 0..50 {
+        app.update();
+    }
+    assert!(
+        app.world().get_resource::<LoadedModel>().is_some(),
+        "the last good diagram stays"
+    );
+    // Restored with a final edit: the app settles on exactly that.
+    std::fs::remove_dir(&file).expect("remove dir");
+    std::fs::write(&file, good.replacen("Raft consensus", "Raft (final)", 1)).expect("write");
+    for _ in 0..2000 {
+        changed(&mut app);
+        let m = app.world().resource::<LoadedModel>();
+        if m.diagram
+            .component("a-raft")
+            .is_some_and(|c| c.label == "Raft (final)")
+            && app.world().resource::<LoadProblems>().0.0.is_empty()
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let m = app.world().resource::<LoadedModel>().clone();
+    assert_eq!(
+        m.diagram.component("a-raft").map(|c| c.label.as_str()),
+        Some("Raft (final)")
+    );
+    assert!(app.world().resource::<LoadProblems>().0.0.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -292,3 +292,43 @@ fn link_paths_start_and_end_on_box_borders() {
     assert_eq!((path[0].x, path[0].y), (60.0, 30.0));
     assert_eq!((path[1].x, path[1].y), (100.0, 30.0));
 }
+
+#[test]
+fn only_http_https_and_in_app_links_are_followed() {
+    use autochitect::model::{LinkAction, classify_link};
+    for ok in [
+        "https://raft.github.io/",
+        "http://example.com/a?b=c#d",
+        "HTTPS://EXAMPLE.COM",
+    ] {
+        assert!(matches!(classify_link(ok), LinkAction::External(_)), "{ok}");
+    }
+    assert_eq!(
+        classify_link("#/writeup/raft-protocol"),
+        LinkAction::Writeup(WriteupSlug::new("raft-protocol"))
+    );
+    for bad in [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "  javascript:alert(1)",
+        "vbscript:msgbox",
+        "file:///etc/passwd",
+        "data:text/html,<script>alert(1)</script>",
+        "mailto:someone@example.com",
+        "//evil.example/path",
+        "http:/missing-slash",
+        "https://",
+        "https:///no-host",
+        "https://example.com/a b",
+        "https://example.com/\u{0}",
+        "#/writeup/../../etc/passwd",
+        "#/writeup/<script>",
+        "relative/path.html",
+        "",
+    ] {
+        assert!(
+            matches!(classify_link(bad), LinkAction::Refused { .. }),
+            "{bad:?} must be refused"
+        );
+    }
+}
