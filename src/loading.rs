@@ -294,6 +294,7 @@ fn failure(server: &AssetServer, handle: &Handle<TextFile>) -> Option<String> {
 }
 
 /// Once every file has loaded (or failed), validate them together.
+#[allow(clippy::too_many_arguments)]
 fn assemble(
     mut commands: Commands,
     mut sources: ResMut<Sources>,
