@@ -206,7 +206,7 @@ pub fn project_root() -> std::path::PathBuf {
 }
 
 /// Turns an [`Open`] command into absolute asset locations.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(feature = "app", not(target_arch = "wasm32")))]
 pub fn launch_options(open: &Open) -> Result<crate::LaunchOptions, String> {
     let root = project_root();
     let diagram = match &open.diagram {

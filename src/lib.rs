@@ -31,33 +31,55 @@ pub mod export;
 pub mod model;
 pub mod route;
 
+#[cfg(feature = "app")]
 mod automation;
+#[cfg(feature = "app")]
 mod camera;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod check;
+#[cfg(feature = "app")]
 mod keyboard;
+#[cfg(feature = "app")]
 mod loading;
 pub mod palette;
+#[cfg(feature = "app")]
 mod picking;
+#[cfg(feature = "app")]
 pub mod presenter;
+#[cfg(feature = "app")]
 mod reload;
+#[cfg(feature = "app")]
 mod scene;
+#[cfg(feature = "app")]
 mod selection;
+#[cfg(feature = "app")]
 mod theme;
+#[cfg(feature = "app")]
 pub mod tour;
+#[cfg(feature = "app")]
 mod ui;
 
+#[cfg(feature = "app")]
 use bevy::prelude::*;
 
+#[cfg(feature = "app")]
 pub use camera::{CameraView, MainCamera};
+#[cfg(feature = "app")]
 pub use camera::{FrameTargets, RevealTarget};
+#[cfg(feature = "app")]
 pub use loading::{DiagramChoices, LoadProblems, LoadedModel, Sources};
+#[cfg(feature = "app")]
 pub use picking::PickShape;
+#[cfg(feature = "app")]
 pub use reload::FileChanged;
+#[cfg(feature = "app")]
 pub use scene::{DiagramEntity, Emphasis};
+#[cfg(feature = "app")]
 pub use selection::{Hovered, Intent, LinkOpener, Notice, Reader, Selection};
+#[cfg(feature = "app")]
 pub use ui::{IndexPanel, SearchState, UiInsets};
 
+#[cfg(feature = "app")]
 /// The order of all `Update` work, so a frame reads input, applies it, then updates visuals.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppSystems {
@@ -70,7 +92,8 @@ pub enum AppSystems {
 }
 
 /// Where the app finds its files, and what to show first.
-#[derive(Resource, Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "app", derive(Resource))]
 pub struct LaunchOptions {
     /// Folder holding the write-ups and fonts (the asset root), e.g. `assets`.
     pub asset_root: String,
@@ -108,10 +131,12 @@ impl Default for LaunchOptions {
     }
 }
 
+#[cfg(feature = "app")]
 /// Everything but windowing and rendering: the model, scene, picking, selection and camera.
 /// The binary adds `DefaultPlugins` and [`UiPlugin`]; headless tests add `MinimalPlugins`.
 pub struct AppPlugin;
 
+#[cfg(feature = "app")]
 impl Plugin for AppPlugin {
     fn build(&self, app: &mut App) {
         app.configure_sets(
@@ -133,15 +158,18 @@ impl Plugin for AppPlugin {
     }
 }
 
+#[cfg(feature = "app")]
 /// The egui panels. Separate from [`AppPlugin`] so tests can run with or without them.
 pub struct UiPlugin;
 
+#[cfg(feature = "app")]
 impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins(ui::plugin);
     }
 }
 
+#[cfg(feature = "app")]
 /// Registers where files come from. Must run before `AssetPlugin` is added.
 pub fn register_sources(app: &mut App, options: &LaunchOptions) {
     use bevy::asset::io::{AssetSourceBuilder, AssetSourceId};
@@ -151,6 +179,7 @@ pub fn register_sources(app: &mut App, options: &LaunchOptions) {
     );
 }
 
+#[cfg(feature = "app")]
 /// Runs the desktop (or web) app with a window.
 pub fn run(options: LaunchOptions) -> AppExit {
     use bevy::winit::{UpdateMode, WinitSettings};
