@@ -28,6 +28,7 @@
 
 pub mod cli;
 pub mod export;
+pub mod glyphs;
 pub mod model;
 pub mod route;
 

@@ -208,7 +208,8 @@ struct SpawnCtx<'a, 'w, 's> {
 impl SpawnCtx<'_, '_, '_> {
     fn label(&self, text: &str, size: f32, color: Color) -> impl Bundle {
         (
-            Text2d::new(text),
+            // Characters the font lacks show as U+FFFD, never as nothing.
+            Text2d::new(crate::glyphs::visible(text)),
             TextFont {
                 font: self.font.clone().into(),
                 font_size: bevy::text::FontSize::Px(size),

@@ -58,7 +58,33 @@ pub fn lint_diagram(file: &str, src: &str, diagram: &Diagram) -> Diagnostics {
             message,
         });
     };
+    for l in diagram.links() {
+        let missing = crate::glyphs::uncovered(&l.label);
+        if !missing.is_empty() {
+            warn(
+                None,
+                format!(
+                    "the label of link `{}` uses characters the bundled font cannot draw ({}); they are shown as {}",
+                    l.id,
+                    missing.iter().collect::<String>(),
+                    crate::glyphs::REPLACEMENT
+                ),
+            );
+        }
+    }
     for c in diagram.components() {
+        let missing = crate::glyphs::uncovered(&c.label);
+        if !missing.is_empty() {
+            warn(
+                pos_of(c.id.as_str(), "label"),
+                format!(
+                    "the label of `{}` uses characters the bundled font cannot draw ({}); they are shown as {}",
+                    c.id,
+                    missing.iter().collect::<String>(),
+                    crate::glyphs::REPLACEMENT
+                ),
+            );
+        }
         if c.writeup.is_none() {
             warn(
                 pos_of(c.id.as_str(), "id"),

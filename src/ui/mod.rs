@@ -86,7 +86,7 @@ fn spawn_ui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettin
 
 /// The canvas font, also egui's fallback: egui's own fonts lack arrows and marks such as
 /// → ✕ ⤢ › ↔ that the panels use.
-const FALLBACK_FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const FALLBACK_FONT: &[u8] = crate::glyphs::FONT_BYTES;
 
 /// bevy_egui 0.42 tells egui the modifier keys every frame, even when nothing changed, and egui
 /// answers any input event with an immediate repaint: together they redraw the window forever.

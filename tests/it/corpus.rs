@@ -266,8 +266,9 @@ fn the_corpus_has_at_least_thirty_broken_files_and_all_are_listed() {
         .iter()
         .map(|(k, n, ..)| (k.to_string(), n.to_string()))
         .collect();
-    let accepted: BTreeSet<(String, String)> = [("diagrams".to_string(), "bom.ron".to_string())]
+    let accepted: BTreeSet<(String, String)> = ["bom.ron", "unsupported-script.ron"]
         .into_iter()
+        .map(|n| ("diagrams".to_string(), n.to_string()))
         .collect();
     let unlisted: Vec<_> = on_disk
         .difference(&listed)
@@ -359,4 +360,28 @@ fn check_reports_the_corpus_with_exit_code_1() {
             "{kind}/{name}: no {needle:?} in\n{stderr}"
         );
     }
+}
+
+#[test]
+fn labels_in_scripts_the_font_lacks_are_shown_replaced_and_reported() {
+    let path = fixture("diagrams", "unsupported-script.ron");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let d =
+        parse_diagram("s.ron", &text, &slugs()).expect("valid: only the font is missing glyphs");
+    let label = &d.component("a").expect("a").label;
+    // Never blank: every missing character becomes a visible replacement character.
+    let shown = autochitect::glyphs::visible(label);
+    assert_eq!(shown.chars().count(), label.chars().count());
+    assert!(shown.contains(autochitect::glyphs::REPLACEMENT) && !shown.trim().is_empty());
+    assert_eq!(
+        autochitect::glyphs::visible("Raft consensus"),
+        "Raft consensus"
+    );
+    let warnings = autochitect::model::lint_diagram("s.ron", &text, &d);
+    let w = warnings
+        .0
+        .iter()
+        .find(|w| w.message.contains("cannot draw"))
+        .expect("a warning");
+    assert_eq!(w.pos.map(|p| (p.line, p.col)), Some((5, 26)));
 }
