@@ -6,6 +6,7 @@
 
 use bevy::prelude::*;
 
+#[cfg(not(target_arch = "wasm32"))]
 use crate::camera::MainCamera;
 use crate::loading::{LoadProblems, LoadedModel};
 use crate::model::Target;
@@ -20,6 +21,7 @@ pub(super) fn plugin(app: &mut App) {
     let _ = app;
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Resource)]
 struct StateFile(std::path::PathBuf);
 
@@ -31,6 +33,7 @@ pub fn snapshot(
     reader: &Reader,
     tour: &crate::tour::TourState,
     presenter: &crate::presenter::Presenter,
+    notice: Option<&crate::selection::Notice>,
     camera: Option<(&Camera, &GlobalTransform)>,
 ) -> serde_json::Value {
     let selected = selection.target.as_ref().map(|t| match t {
@@ -61,11 +64,13 @@ pub fn snapshot(
         "writeup": reader.open.as_ref().map(ToString::to_string),
         "tour": tour.tour.as_ref().map(|t| serde_json::json!({"name": t, "step": tour.step + 1})),
         "presenter": presenter.on,
+        "notice": notice.and_then(|n| n.text.clone()),
         "blank": presenter.blank,
         "components": components,
     })
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[allow(clippy::too_many_arguments)]
 fn write_state(
     file: Res<StateFile>,
@@ -75,6 +80,7 @@ fn write_state(
     reader: Res<Reader>,
     tour: Res<crate::tour::TourState>,
     presenter: Res<crate::presenter::Presenter>,
+    notice: Res<crate::selection::Notice>,
     moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
     all_cameras: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
     mut last: Local<String>,
@@ -85,6 +91,7 @@ fn write_state(
         || reader.is_changed()
         || tour.is_changed()
         || presenter.is_changed()
+        || notice.is_changed()
         || !moved.is_empty();
     if !changed {
         return;
@@ -96,6 +103,7 @@ fn write_state(
         &reader,
         &tour,
         &presenter,
+        Some(&notice),
         all_cameras.single().ok(),
     )
     .to_string();

@@ -59,6 +59,8 @@ mod theme;
 pub mod tour;
 #[cfg(feature = "app")]
 mod ui;
+#[cfg(all(feature = "app", target_arch = "wasm32"))]
+pub mod web;
 
 #[cfg(feature = "app")]
 use bevy::prelude::*;
@@ -198,6 +200,8 @@ pub fn run(options: LaunchOptions) -> AppExit {
                 .set(WindowPlugin {
                     primary_window: Some(Window {
                         title: "autochitect".into(),
+                        // The web page's canvas; ignored on desktop.
+                        canvas: Some("#autochitect".into()),
                         resolution: bevy::window::WindowResolution::new(1280, 800),
                         fit_canvas_to_parent: true,
                         prevent_default_event_handling: true,
@@ -213,5 +217,7 @@ pub fn run(options: LaunchOptions) -> AppExit {
         )
         .add_plugins(bevy_egui::EguiPlugin::default())
         .add_plugins((AppPlugin, UiPlugin));
+    #[cfg(target_arch = "wasm32")]
+    app.add_plugins(web::plugin);
     app.run()
 }

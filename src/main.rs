@@ -1,7 +1,14 @@
 //! The `autochitect` binary: parse the command line, then open the explorer or run a subcommand.
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    autochitect::web::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match autochitect::cli::parse(&args) {

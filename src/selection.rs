@@ -77,7 +77,7 @@ fn open_in_browser(url: &str) -> Result<(), String> {
 
 #[cfg(target_arch = "wasm32")]
 fn open_in_browser(url: &str) -> Result<(), String> {
-    Err(format!("cannot open {url} from this build"))
+    crate::web::open_in_new_tab(url)
 }
 
 /// Something the user asked for.
