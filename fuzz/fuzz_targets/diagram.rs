@@ -7,8 +7,13 @@ use autochitect::model::{WriteupSlug, lint_diagram, parse_diagram};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let slugs: BTreeSet<WriteupSlug> = ["osi-model", "raft-protocol"].into_iter().map(WriteupSlug::new).collect();
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let slugs: BTreeSet<WriteupSlug> = ["osi-model", "raft-protocol"]
+        .into_iter()
+        .map(WriteupSlug::new)
+        .collect();
     if let Ok(d) = parse_diagram("fuzz.ron", text, &slugs) {
         let _ = lint_diagram("fuzz.ron", text, &d);
         let _ = autochitect::export::svg(&d, None);

@@ -6,7 +6,9 @@ use autochitect::model::classify_link;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if text.len() > autochitect::model::limits::MAX_MARKDOWN_BYTES {
         return;
     }

@@ -17,9 +17,13 @@ const DIAGRAM: &str = r#"(
 )"#;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let slugs: BTreeSet<WriteupSlug> = ["osi-model"].into_iter().map(WriteupSlug::new).collect();
-    let Ok(diagram) = parse_diagram("d.ron", DIAGRAM, &slugs) else { return };
+    let Ok(diagram) = parse_diagram("d.ron", DIAGRAM, &slugs) else {
+        return;
+    };
     if let Ok(tours) = parse_tours("fuzz.ron", text, &diagram, &slugs) {
         for t in &tours {
             for s in &t.steps {
