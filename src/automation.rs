@@ -25,17 +25,35 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Resource)]
 struct StateFile(std::path::PathBuf);
 
-/// The state as a JSON value.
-pub fn snapshot(
-    model: Option<&LoadedModel>,
-    problems: &LoadProblems,
-    selection: &Selection,
-    reader: &Reader,
-    tour: &crate::tour::TourState,
-    presenter: &crate::presenter::Presenter,
-    notice: Option<&crate::selection::Notice>,
-    camera: Option<(&Camera, &GlobalTransform)>,
-) -> serde_json::Value {
+/// What a snapshot reads: the app's state as the user sees it.
+pub struct View<'a> {
+    /// The loaded model, if any.
+    pub model: Option<&'a LoadedModel>,
+    /// Load errors.
+    pub problems: &'a LoadProblems,
+    /// The selection.
+    pub selection: &'a Selection,
+    /// The open write-up.
+    pub reader: &'a Reader,
+    /// The tour being played.
+    pub tour: &'a crate::tour::TourState,
+    /// Presenter mode.
+    pub presenter: &'a crate::presenter::Presenter,
+    /// The note shown to the user.
+    pub notice: &'a crate::selection::Notice,
+}
+
+/// The state as a JSON value, with every component's rectangle on screen.
+pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> serde_json::Value {
+    let View {
+        model,
+        problems,
+        selection,
+        reader,
+        tour,
+        presenter,
+        notice,
+    } = *view;
     let selected = selection.target.as_ref().map(|t| match t {
         Target::Component(id) => id.to_string(),
         Target::Link(id) => id.to_string(),
@@ -64,7 +82,7 @@ pub fn snapshot(
         "writeup": reader.open.as_ref().map(ToString::to_string),
         "tour": tour.tour.as_ref().map(|t| serde_json::json!({"name": t, "step": tour.step + 1})),
         "presenter": presenter.on,
-        "notice": notice.and_then(|n| n.text.clone()),
+        "notice": notice.text.clone(),
         "blank": presenter.blank,
         "components": components,
     })
@@ -96,17 +114,16 @@ fn write_state(
     if !changed {
         return;
     }
-    let json = snapshot(
-        model.as_deref(),
-        &problems,
-        &selection,
-        &reader,
-        &tour,
-        &presenter,
-        Some(&notice),
-        all_cameras.single().ok(),
-    )
-    .to_string();
+    let view = View {
+        model: model.as_deref(),
+        problems: &problems,
+        selection: &selection,
+        reader: &reader,
+        tour: &tour,
+        presenter: &presenter,
+        notice: &notice,
+    };
+    let json = snapshot(&view, all_cameras.single().ok()).to_string();
     if *last == json {
         return;
     }

@@ -9,7 +9,7 @@ use bevy::prelude::*;
 use crate::AppSystems;
 use crate::LaunchOptions;
 use crate::loading::LoadedModel;
-use crate::model::{ComponentId, LinkAction, LinkId, Target, WriteupSlug, classify_link};
+use crate::model::{LinkAction, Target, WriteupSlug, classify_link};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Selection>()
@@ -157,12 +157,7 @@ fn apply_launch_targets(
     }
     *done = true;
     if let Some(id) = &options.select {
-        let target = [
-            Target::Component(ComponentId::new(id.as_str())),
-            Target::Link(LinkId::new(id.as_str())),
-        ]
-        .into_iter()
-        .find(|t| model.diagram.contains(t));
+        let target = model.diagram.target_by_id(id);
         match target {
             Some(t) => {
                 intents.write(Intent::Select(t));

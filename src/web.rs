@@ -16,7 +16,7 @@ use wasm_bindgen::closure::Closure;
 
 use crate::camera::MainCamera;
 use crate::loading::{LoadProblems, LoadedModel};
-use crate::model::{ComponentId, LinkId, Target};
+use crate::model::Target;
 use crate::route::Route;
 use crate::selection::{Intent, Notice, Reader, Selection};
 use crate::tour::TourState;
@@ -104,12 +104,7 @@ fn apply_navigation(
         }
         match Route::parse(&hash) {
             Some(Route::Component(id)) => {
-                let target = [
-                    Target::Component(ComponentId::new(id.as_str())),
-                    Target::Link(LinkId::new(id.as_str())),
-                ]
-                .into_iter()
-                .find(|t| model.diagram.contains(t));
+                let target = model.diagram.target_by_id(&id);
                 match target {
                     Some(t) => {
                         intents.write_batch([Intent::CloseWriteup, Intent::Select(t)]);
@@ -233,17 +228,16 @@ fn expose_state(
     camera: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
     mut last: Local<String>,
 ) {
-    let json = crate::automation::snapshot(
-        model.as_deref(),
-        &problems,
-        &selection,
-        &reader,
-        &tour,
-        &presenter,
-        Some(&notice),
-        camera.single().ok(),
-    )
-    .to_string();
+    let view = crate::automation::View {
+        model: model.as_deref(),
+        problems: &problems,
+        selection: &selection,
+        reader: &reader,
+        tour: &tour,
+        presenter: &presenter,
+        notice: &notice,
+    };
+    let json = crate::automation::snapshot(&view, camera.single().ok()).to_string();
     if *last == json {
         return;
     }

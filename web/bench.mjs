@@ -14,7 +14,8 @@ for (let i = 0; i < Number(runs); i++) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } }); // cold cache
   const page = await context.newPage();
   let transferred = 0;
-  page.on("response", async (r) => { try { transferred += (await r.body()).length; } catch {} });
+  // Sizes as the network saw them (a body the page streamed cannot be read back afterwards).
+  page.on("requestfinished", async (r) => { try { const s = await r.sizes(); transferred += s.responseBodySize + s.responseHeadersSize; } catch {} });
   const t0 = Date.now();
   await page.goto(base);
   await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 180000 });

@@ -280,6 +280,17 @@ impl Diagram {
         }
     }
 
+    /// The component or link with this id (ids are unique across both).
+    pub fn target_by_id(&self, id: &str) -> Option<Target> {
+        if self.component(id).is_some() {
+            Some(Target::Component(ComponentId::new(id)))
+        } else if self.link(id).is_some() {
+            Some(Target::Link(LinkId::new(id)))
+        } else {
+            None
+        }
+    }
+
     /// Whether the target exists in this diagram.
     pub fn contains(&self, target: &Target) -> bool {
         match target {

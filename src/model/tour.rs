@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::diagnostic::Diagnostics;
 use super::diagram::{Diagram, Target};
 use super::geometry::{Point, Rect};
-use super::ids::{ComponentId, LinkId, WriteupSlug, is_valid_id};
+use super::ids::{WriteupSlug, is_valid_id};
 use super::outline::{Node, outline};
 
 const TOUR_FIELDS: &[&str] = &["name", "title", "steps"];
@@ -82,17 +82,6 @@ pub struct Step {
     pub writeup: Option<WriteupSlug>,
     /// The packet's waypoints, each with the label it carries from there on.
     pub packet: Vec<(Target, String)>,
-}
-
-/// The target an id names in `diagram`, if any.
-fn target(diagram: &Diagram, id: &str) -> Option<Target> {
-    if diagram.component(id).is_some() {
-        Some(Target::Component(ComponentId::new(id)))
-    } else if diagram.link(id).is_some() {
-        Some(Target::Link(LinkId::new(id)))
-    } else {
-        None
-    }
 }
 
 /// Parses and validates the tours of `diagram`. Reports every problem, with positions.
@@ -238,7 +227,7 @@ pub fn parse_tours(
                 .unwrap_or_default();
             let mut focus = Vec::new();
             for (fi, id) in s.focus.iter().enumerate() {
-                match target(diagram, id) {
+                match diagram.target_by_id(id) {
                     Some(t) => focus.push(t),
                     None => diags.error(
                         file,
@@ -277,7 +266,7 @@ pub fn parse_tours(
                         format!("{here}: the packet's first waypoint needs a label"),
                     );
                 }
-                match target(diagram, &hop.at) {
+                match diagram.target_by_id(&hop.at) {
                     Some(t) => packet.push((t, label.clone())),
                     None => diags.error(
                         file,

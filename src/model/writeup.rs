@@ -142,35 +142,13 @@ pub struct WriteupSource {
     pub body: String,
 }
 
-/// Parses the write-up index: a RON list of slugs, e.g. `["raft-protocol", "replication"]`.
-pub fn parse_writeup_index(file: &str, src: &str) -> Result<Vec<WriteupSlug>, Diagnostics> {
-    let mut diags = Diagnostics::default();
-    let slugs: Vec<String> = match super::parse_ron(file, src) {
-        Ok(s) => s,
-        Err(d) => {
-            diags.0.push(d);
-            return Err(diags);
-        }
-    };
-    let src = super::limits::strip_bom(src);
-    let tree = outline(src);
-    let mut seen = BTreeSet::new();
-    for (i, s) in slugs.iter().enumerate() {
-        let pos = tree.items().get(i).map(Node::pos);
-        if !is_valid_id(s) {
-            diags.error(file, pos, format!("invalid write-up slug `{s}`"));
-        } else if !seen.insert(s.as_str()) {
-            diags.error(file, pos, format!("write-up `{s}` is listed twice"));
-        }
-    }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok(slugs.into_iter().map(WriteupSlug::new).collect())
-}
-
-/// Parses the diagram index: a RON list of diagram file names, e.g. `["two-computers.ron"]`.
-pub fn parse_diagram_index(file: &str, src: &str) -> Result<Vec<String>, Diagnostics> {
+/// Parses an index: a RON list of unique names, each checked by `invalid` (which returns the
+/// message for a bad name). Every problem is reported with the position of its entry.
+fn parse_name_list(
+    file: &str,
+    src: &str,
+    invalid: impl Fn(&str) -> Option<String>,
+) -> Result<Vec<String>, Diagnostics> {
     let mut diags = Diagnostics::default();
     let names: Vec<String> = match super::parse_ron(file, src) {
         Ok(s) => s,
@@ -179,17 +157,12 @@ pub fn parse_diagram_index(file: &str, src: &str) -> Result<Vec<String>, Diagnos
             return Err(diags);
         }
     };
-    let src = super::limits::strip_bom(src);
-    let tree = outline(src);
+    let tree = outline(super::limits::strip_bom(src));
     let mut seen = BTreeSet::new();
     for (i, name) in names.iter().enumerate() {
         let pos = tree.items().get(i).map(Node::pos);
-        if !(is_valid_id(name) && name.ends_with(".ron")) || name == "index.ron" {
-            diags.error(
-                file,
-                pos,
-                format!("`{name}` is not a diagram file name (like `my-diagram.ron`)"),
-            );
+        if let Some(message) = invalid(name) {
+            diags.error(file, pos, message);
         } else if !seen.insert(name.as_str()) {
             diags.error(file, pos, format!("`{name}` is listed twice"));
         }
@@ -199,6 +172,22 @@ pub fn parse_diagram_index(file: &str, src: &str) -> Result<Vec<String>, Diagnos
     } else {
         Ok(names)
     }
+}
+
+/// Parses the write-up index: a RON list of slugs, e.g. `["raft-protocol", "replication"]`.
+pub fn parse_writeup_index(file: &str, src: &str) -> Result<Vec<WriteupSlug>, Diagnostics> {
+    let slugs = parse_name_list(file, src, |s| {
+        (!is_valid_id(s)).then(|| format!("invalid write-up slug `{s}`"))
+    })?;
+    Ok(slugs.into_iter().map(WriteupSlug::new).collect())
+}
+
+/// Parses the diagram index: a RON list of diagram file names, e.g. `["two-computers.ron"]`.
+pub fn parse_diagram_index(file: &str, src: &str) -> Result<Vec<String>, Diagnostics> {
+    parse_name_list(file, src, |name| {
+        let ok = is_valid_id(name) && name.ends_with(".ron") && name != "index.ron";
+        (!ok).then(|| format!("`{name}` is not a diagram file name (like `my-diagram.ron`)"))
+    })
 }
 
 /// Parses and checks one write-up's metadata on its own (related slugs are checked by the
