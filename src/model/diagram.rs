@@ -1059,16 +1059,21 @@ fn build(
     rects: &[Option<(Rect, usize)>],
     order: &[usize],
 ) -> Option<Diagram> {
+    // Children of each component, in file order, in one pass (not a scan per component).
+    let mut children_of: HashMap<&str, Vec<ComponentId>> = HashMap::new();
+    for k in &raw.components {
+        if let Some(p) = k.parent.as_deref() {
+            children_of
+                .entry(p)
+                .or_default()
+                .push(ComponentId::new(k.id.as_str()));
+        }
+    }
     let mut components = Vec::with_capacity(raw.components.len());
     for &i in order {
         let c = raw.components.get(i)?;
         let (rect, depth) = rects.get(i).copied().flatten()?;
-        let children = raw
-            .components
-            .iter()
-            .filter(|k| k.parent.as_deref() == Some(c.id.as_str()))
-            .map(|k| ComponentId::new(k.id.as_str()))
-            .collect();
+        let children = children_of.get(c.id.as_str()).cloned().unwrap_or_default();
         components.push(Component {
             id: ComponentId::new(c.id.as_str()),
             label: c.label.clone(),

@@ -56,17 +56,39 @@ pub fn resolve(
             None => roots.push(i),
         }
     }
-    // The sibling under `parent` that contains component `i` (or `i` itself).
-    let ancestor_under = |mut i: usize, parent: Option<usize>| -> Option<usize> {
+    // Each link orders siblings at exactly one level: under the parent where its two ends part
+    // ways. Found once per link by walking up from both ends (depth is bounded).
+    let mut links_at: HashMap<Option<usize>, Vec<(usize, usize, usize)>> = HashMap::new();
+    for (li, l) in links.iter().enumerate() {
+        let (Some(&a), Some(&b)) = (index.get(l.from.as_str()), index.get(l.to.as_str())) else {
+            continue;
+        };
+        let mut child_toward_a: HashMap<Option<usize>, usize> = HashMap::new();
+        let mut cur = a;
         for _ in 0..=n {
-            let p = parent_of(i);
-            if p == parent {
-                return Some(i);
+            let p = parent_of(cur);
+            child_toward_a.insert(p, cur);
+            match p {
+                Some(p) => cur = p,
+                None => break,
             }
-            i = p?;
         }
-        None
-    };
+        let mut cur = b;
+        for _ in 0..=n {
+            let p = parent_of(cur);
+            if let Some(&sa) = child_toward_a.get(&p) {
+                if sa != cur {
+                    links_at.entry(p).or_default().push((sa, cur, li));
+                }
+                break;
+            }
+            match p {
+                Some(p) => cur = p,
+                None => break,
+            }
+        }
+    }
+    let no_links = Vec::new();
     let mut sizes: Vec<Option<(f32, f32)>> = vec![None; n];
     let mut at: Vec<Option<(f32, f32)>> = components.iter().map(|c| c.at).collect();
 
@@ -74,16 +96,8 @@ pub fn resolve(
     for &i in order.iter().rev() {
         let Some(c) = components.get(i) else { continue };
         let kids = children.get(i).cloned().unwrap_or_default();
-        place_siblings(
-            &kids,
-            false,
-            links,
-            index,
-            &ancestor_under,
-            Some(i),
-            &sizes,
-            &mut at,
-        );
+        let here = links_at.get(&Some(i)).unwrap_or(&no_links);
+        place_siblings(&kids, false, links, here, Some(i), &sizes, &mut at);
         let size = c.size.unwrap_or_else(|| {
             if kids.is_empty() {
                 leaf_size(&c.label)
@@ -105,16 +119,8 @@ pub fn resolve(
             *slot = Some(size);
         }
     }
-    place_siblings(
-        &roots,
-        true,
-        links,
-        index,
-        &ancestor_under,
-        None,
-        &sizes,
-        &mut at,
-    );
+    let here = links_at.get(&None).unwrap_or(&no_links);
+    place_siblings(&roots, true, links, here, None, &sizes, &mut at);
     (0..n)
         .map(|i| {
             match (
@@ -128,18 +134,17 @@ pub fn resolve(
         .collect()
 }
 
-/// Whether `to` can be reached from `from` along `edges`.
-fn reaches(edges: &[(usize, usize)], from: usize, to: usize) -> bool {
+/// Whether `to` can be reached from `from` along the edges so far.
+fn reaches(successors: &HashMap<usize, Vec<usize>>, from: usize, to: usize) -> bool {
     let mut stack = vec![from];
-    let mut seen = vec![from];
+    let mut seen = std::collections::HashSet::from([from]);
     while let Some(x) = stack.pop() {
         if x == to {
             return true;
         }
-        for &(a, b) in edges {
-            if a == x && !seen.contains(&b) {
-                seen.push(b);
-                stack.push(b);
+        for &y in successors.get(&x).map(Vec::as_slice).unwrap_or_default() {
+            if seen.insert(y) {
+                stack.push(y);
             }
         }
     }
@@ -162,8 +167,7 @@ fn place_siblings(
     siblings: &[usize],
     left_to_right: bool,
     links: &[LinkDef],
-    index: &HashMap<&str, usize>,
-    ancestor_under: &dyn Fn(usize, Option<usize>) -> Option<usize>,
+    here: &[(usize, usize, usize)],
     parent: Option<usize>,
     sizes: &[Option<(f32, f32)>],
     at: &mut [Option<(f32, f32)>],
@@ -179,19 +183,12 @@ fn place_siblings(
     // Layers: longest path along links between these siblings (file order breaks cycles).
     let rank: HashMap<usize, usize> = auto.iter().enumerate().map(|(r, &i)| (i, r)).collect();
     let mut edges: Vec<(usize, usize)> = Vec::new();
-    for l in links {
-        let (Some(&a), Some(&b)) = (index.get(l.from.as_str()), index.get(l.to.as_str())) else {
+    let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+    let mut successors: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &(sa, sb, li) in here {
+        let (Some(&ra), Some(&rb), Some(l)) = (rank.get(&sa), rank.get(&sb), links.get(li)) else {
             continue;
         };
-        let (Some(sa), Some(sb)) = (ancestor_under(a, parent), ancestor_under(b, parent)) else {
-            continue;
-        };
-        let (Some(&ra), Some(&rb)) = (rank.get(&sa), rank.get(&sb)) else {
-            continue;
-        };
-        if sa == sb {
-            continue;
-        }
         // Directed links point down the stack; undirected ones follow file order.
         let edge = if l.directed || ra < rb {
             (sa, sb)
@@ -199,7 +196,9 @@ fn place_siblings(
             (sb, sa)
         };
         // An edge that would close a cycle is left out (the earlier link wins).
-        if !edges.contains(&edge) && !reaches(&edges, edge.1, edge.0) {
+        if !seen.contains(&edge) && !reaches(&successors, edge.1, edge.0) {
+            seen.insert(edge);
+            successors.entry(edge.0).or_default().push(edge.1);
             edges.push(edge);
         }
     }
@@ -240,8 +239,14 @@ fn place_siblings(
     let layers = auto.iter().map(layer_of).max().unwrap_or(0);
     // Lay each layer out along the cross axis, then centre the layers on the widest one.
     let mut rows: Vec<(Vec<usize>, f32, f32)> = Vec::new(); // (members, extent, thickness)
-    for l in 0..=layers {
-        let members: Vec<usize> = auto.iter().copied().filter(|i| layer_of(i) == l).collect();
+    // Members of each layer in file order, grouped in one pass.
+    let mut by_layer: Vec<Vec<usize>> = vec![Vec::new(); layers + 1];
+    for &i in &auto {
+        if let Some(members) = by_layer.get_mut(layer_of(&i)) {
+            members.push(i);
+        }
+    }
+    for members in by_layer {
         let mut extent = 0.0f32;
         let mut thickness = 0.0f32;
         for &i in &members {

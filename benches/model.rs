@@ -1,0 +1,60 @@
+//! Model benchmark: parse + validate (and lay out) generated diagrams of growing size.
+//! Prints a Markdown table of median and p99 over repeated runs. Not a test: no thresholds.
+//!
+//!     cargo bench --bench model
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use autochitect::model::synthetic::{Shape, generate};
+use autochitect::model::{WriteupSlug, parse_diagram};
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied().unwrap_or_default()
+}
+
+fn main() {
+    let slugs: BTreeSet<WriteupSlug> = BTreeSet::new();
+    println!("| components | links | file size | runs | median | p99 |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (computers, per_computer) in [(2, 49), (10, 99), (20, 499), (50, 1_999)] {
+        let shape = Shape {
+            seed: 7,
+            computers,
+            per_computer,
+            depth: 4,
+            links: computers * (per_computer + 1),
+        };
+        let text = generate(shape);
+        let runs = if per_computer > 1_000 {
+            7
+        } else if per_computer > 100 {
+            21
+        } else {
+            101
+        };
+        let mut times = Vec::with_capacity(runs);
+        let mut components = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let d = match parse_diagram("bench.ron", &text, &slugs) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("generated diagram is invalid: {e}");
+                    std::process::exit(1);
+                }
+            };
+            times.push(t.elapsed());
+            components = d.components().len();
+        }
+        times.sort();
+        println!(
+            "| {components} | {} | {:.1} MB | {runs} | {:.2} ms | {:.2} ms |",
+            shape.links,
+            text.len() as f64 / 1_048_576.0,
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.99).as_secs_f64() * 1e3,
+        );
+    }
+}
