@@ -43,6 +43,44 @@ pub struct View<'a> {
     pub notice: &'a crate::selection::Notice,
 }
 
+/// The resources a [`View`] is made of, for systems that publish the state.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct ViewParams<'w> {
+    model: Option<Res<'w, LoadedModel>>,
+    problems: Res<'w, LoadProblems>,
+    selection: Res<'w, Selection>,
+    reader: Res<'w, Reader>,
+    tour: Res<'w, crate::tour::TourState>,
+    presenter: Res<'w, crate::presenter::Presenter>,
+    notice: Res<'w, crate::selection::Notice>,
+}
+
+impl ViewParams<'_> {
+    /// The state as a [`View`].
+    pub fn view(&self) -> View<'_> {
+        View {
+            model: self.model.as_deref(),
+            problems: &self.problems,
+            selection: &self.selection,
+            reader: &self.reader,
+            tour: &self.tour,
+            presenter: &self.presenter,
+            notice: &self.notice,
+        }
+    }
+
+    /// Whether anything a snapshot shows (besides the camera) changed this frame.
+    pub fn changed(&self) -> bool {
+        self.model.as_ref().is_some_and(|m| m.is_changed())
+            || self.problems.is_changed()
+            || self.selection.is_changed()
+            || self.reader.is_changed()
+            || self.tour.is_changed()
+            || self.presenter.is_changed()
+            || self.notice.is_changed()
+    }
+}
+
 /// The state as a JSON value, with every component's rectangle on screen.
 pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> serde_json::Value {
     let View {
@@ -89,40 +127,17 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-#[allow(clippy::too_many_arguments)]
 fn write_state(
     file: Res<StateFile>,
-    model: Option<Res<LoadedModel>>,
-    problems: Res<LoadProblems>,
-    selection: Res<Selection>,
-    reader: Res<Reader>,
-    tour: Res<crate::tour::TourState>,
-    presenter: Res<crate::presenter::Presenter>,
-    notice: Res<crate::selection::Notice>,
+    state: ViewParams,
     moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
     all_cameras: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
     mut last: Local<String>,
 ) {
-    let changed = model.as_ref().is_some_and(|m| m.is_changed())
-        || problems.is_changed()
-        || selection.is_changed()
-        || reader.is_changed()
-        || tour.is_changed()
-        || presenter.is_changed()
-        || notice.is_changed()
-        || !moved.is_empty();
-    if !changed {
+    if !state.changed() && moved.is_empty() {
         return;
     }
-    let view = View {
-        model: model.as_deref(),
-        problems: &problems,
-        selection: &selection,
-        reader: &reader,
-        tour: &tour,
-        presenter: &presenter,
-        notice: &notice,
-    };
+    let view = state.view();
     let json = snapshot(&view, all_cameras.single().ok()).to_string();
     if *last == json {
         return;

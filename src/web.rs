@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use crate::camera::MainCamera;
-use crate::loading::{LoadProblems, LoadedModel};
+use crate::loading::LoadedModel;
 use crate::model::Target;
 use crate::route::Route;
 use crate::selection::{Intent, Notice, Reader, Selection};
@@ -216,27 +216,18 @@ fn sync_title(model: Option<Res<LoadedModel>>, selection: Res<Selection>, reader
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn expose_state(
-    model: Option<Res<LoadedModel>>,
-    problems: Res<LoadProblems>,
-    selection: Res<Selection>,
-    reader: Res<Reader>,
-    tour: Res<TourState>,
-    presenter: Res<crate::presenter::Presenter>,
-    notice: Res<Notice>,
+    state: crate::automation::ViewParams,
+    moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
     camera: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
     mut last: Local<String>,
 ) {
-    let view = crate::automation::View {
-        model: model.as_deref(),
-        problems: &problems,
-        selection: &selection,
-        reader: &reader,
-        tour: &tour,
-        presenter: &presenter,
-        notice: &notice,
-    };
+    // Only when something shown changed: no JSON built on frames where nothing did.
+    if !state.changed() && moved.is_empty() {
+        return;
+    }
+    let view = state.view();
+    let ready = view.model.is_some();
     let json = crate::automation::snapshot(&view, camera.single().ok()).to_string();
     if *last == json {
         return;
@@ -244,7 +235,7 @@ fn expose_state(
     if let Some(body) = window().and_then(|w| w.document()).and_then(|d| d.body()) {
         let data = body.dataset();
         let _ = data.set("state", &json);
-        if model.is_some() {
+        if ready {
             let _ = data.set("ready", "true");
         }
     }
