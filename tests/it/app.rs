@@ -94,17 +94,34 @@ fn app() -> App {
 
 /// Runs frames until the model is loaded (or problems are reported), then a few more.
 fn settle(app: &mut App) {
-    for _ in 0..2000 {
-        app.update();
+    run_until(app, 2000, |app| {
         let w = app.world();
-        if w.get_resource::<LoadedModel>().is_some() || !w.resource::<LoadProblems>().0.0.is_empty()
-        {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+        w.get_resource::<LoadedModel>().is_some() || !w.resource::<LoadProblems>().0.0.is_empty()
+    });
     for _ in 0..3 {
         app.update();
+    }
+}
+
+/// The load problems as `file:line:col: …` lines.
+fn problem_lines(app: &App) -> Vec<String> {
+    app.world()
+        .resource::<LoadProblems>()
+        .0
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Runs frames (pausing briefly for asset I/O) until `done` holds, at most `frames` times.
+fn run_until(app: &mut App, frames: usize, done: impl Fn(&App) -> bool) {
+    for _ in 0..frames {
+        app.update();
+        if done(app) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
 }
 
@@ -394,14 +411,7 @@ fn a_broken_diagram_reports_positions_instead_of_loading() {
         false,
     );
     assert!(app.world().get_resource::<LoadedModel>().is_none());
-    let problems: Vec<String> = app
-        .world()
-        .resource::<LoadProblems>()
-        .0
-        .0
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let problems: Vec<String> = problem_lines(&app);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
         problems[0].ends_with("bad.ron:3:33: error: component `x` has an empty label"),
@@ -464,16 +474,11 @@ fn edit_and_reload(app: &mut App, file: &std::path::Path, edit: impl Fn(&str) ->
     std::fs::write(file, edit(&text)).expect("write");
     app.world_mut()
         .write_message(autochitect::FileChanged(file.to_path_buf()));
-    for _ in 0..2000 {
-        app.update();
+    run_until(app, 2000, |app| {
         let w = app.world();
-        if w.resource::<LoadedModel>().generation != before
+        w.resource::<LoadedModel>().generation != before
             || w.resource::<LoadProblems>().0 != problems_before
-        {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    });
     app.update();
 }
 
@@ -517,14 +522,7 @@ fn a_broken_save_keeps_the_last_good_diagram_and_shows_every_error() {
         t.replacen("parent: \"a-db\"", "parent: \"a-nowhere\"", 1)
             .replacen("label: \"Network card\"", "label: \"\"", 1)
     });
-    let problems: Vec<String> = app
-        .world()
-        .resource::<LoadProblems>()
-        .0
-        .0
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let problems: Vec<String> = problem_lines(&app);
     assert_eq!(problems.len(), 2, "{problems:#?}");
     assert!(
         problems
@@ -556,19 +554,13 @@ fn a_broken_save_keeps_the_last_good_diagram_and_shows_every_error() {
 #[test]
 fn the_picker_lists_the_diagrams_and_opens_another_one() {
     let mut app = app();
-    for _ in 0..200 {
-        app.update();
-        if app
-            .world()
+    run_until(&mut app, 200, |app| {
+        app.world()
             .resource::<autochitect::DiagramChoices>()
             .0
             .len()
             == 3
-        {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    });
     let choices = app
         .world()
         .resource::<autochitect::DiagramChoices>()
@@ -589,13 +581,9 @@ fn the_picker_lists_the_diagrams_and_opens_another_one() {
 
     app.world_mut()
         .write_message(Intent::OpenDiagram("raft-cluster.ron".into()));
-    for _ in 0..2000 {
-        app.update();
-        if app.world().resource::<LoadedModel>().diagram_file == "raft-cluster.ron" {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    run_until(&mut app, 2000, |app| {
+        app.world().resource::<LoadedModel>().diagram_file == "raft-cluster.ron"
+    });
     app.update();
     let model = app.world().resource::<LoadedModel>().clone();
     assert_eq!(model.diagram.title, "A three-node Raft cluster");
