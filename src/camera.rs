@@ -35,13 +35,7 @@ pub(super) fn plugin(app: &mut App) {
             Update,
             (
                 (pan, zoom).in_set(AppSystems::Input),
-                (
-                    update_viewport,
-                    fit_on_request,
-                    frame_targets,
-                    reveal_targets,
-                    tween,
-                )
+                (update_viewport, fit_on_request, move_camera, tween)
                     .chain()
                     .in_set(AppSystems::Apply)
                     .after(crate::tour::TourSystems),
@@ -112,8 +106,7 @@ pub fn fit_view(bounds: bevy::math::Rect, size: Vec2) -> CameraView {
 
 /// The diagram's bounds in world coordinates (y up).
 pub fn world_bounds(model: &LoadedModel) -> bevy::math::Rect {
-    let b = model.diagram.bounds();
-    bevy::math::Rect::new(b.x, -(b.y + b.h), b.x + b.w, -b.y)
+    to_world(model.diagram.bounds())
 }
 
 fn viewport_size(camera: &Camera, window: Option<&Window>) -> Vec2 {
@@ -311,7 +304,10 @@ fn update_viewport(
                 window.width() - insets.left - insets.right,
                 window.height() - insets.top - insets.bottom,
             ) * scale;
-            if let Some(rect) = target_rect(&model, target) {
+            if let Some(rect) =
+                crate::model::focus_bounds(&model.diagram, std::slice::from_ref(target))
+                    .map(to_world)
+            {
                 let shift = keep_inside(
                     rect,
                     bevy::math::Rect::from_center_size(view.center, visible),
@@ -322,25 +318,9 @@ fn update_viewport(
     }
 }
 
-/// World rectangle of a component, or the bounding box of a link's path.
-fn target_rect(model: &LoadedModel, target: &Target) -> Option<bevy::math::Rect> {
-    match target {
-        Target::Component(id) => {
-            let r = model.diagram.component(id.as_str())?.rect;
-            Some(bevy::math::Rect::new(r.x, -(r.y + r.h), r.x + r.w, -r.y))
-        }
-        Target::Link(id) => {
-            let points = &model.diagram.link(id.as_str())?.path;
-            let mut rect = bevy::math::Rect::from_center_size(
-                Vec2::new(points.first()?.x, -points.first()?.y),
-                Vec2::ZERO,
-            );
-            for p in points {
-                rect = rect.union_point(Vec2::new(p.x, -p.y));
-            }
-            Some(rect)
-        }
-    }
+/// A diagram rectangle (y down) in world coordinates (y up).
+fn to_world(r: crate::model::Rect) -> bevy::math::Rect {
+    bevy::math::Rect::new(r.x, -(r.y + r.h), r.x + r.w, -r.y)
 }
 
 /// The smallest move of `view` that brings `rect` inside it (centred if it cannot fit).
@@ -388,10 +368,6 @@ fn apply_view(
     }
 }
 
-fn visible_size(camera: &Camera, window: Option<&Window>) -> Vec2 {
-    viewport_size(camera, window)
-}
-
 /// Starts a move to `to`, or jumps there when motion is reduced.
 fn move_to(commands: &mut Commands, view: CameraView, to: CameraView, now: f64, reduced: bool) {
     if reduced {
@@ -406,48 +382,11 @@ fn move_to(commands: &mut Commands, view: CameraView, to: CameraView, now: f64, 
     }
 }
 
+/// Frames a tour step's targets, or pans just enough to reveal a keyboard selection.
 #[allow(clippy::too_many_arguments)]
-fn frame_targets(
+fn move_camera(
     mut commands: Commands,
     mut frames: MessageReader<FrameTargets>,
-    model: Option<Res<LoadedModel>>,
-    view: Option<Res<CameraView>>,
-    camera: Single<&Camera, With<MainCamera>>,
-    window: Option<Single<&Window, With<PrimaryWindow>>>,
-    motion: Res<crate::tour::Motion>,
-    time: Res<Time<Real>>,
-) {
-    let Some(targets) = frames.read().last() else {
-        return;
-    };
-    let (Some(model), Some(view)) = (model, view) else {
-        return;
-    };
-    let Some(b) = crate::model::focus_bounds(&model.diagram, &targets.0) else {
-        return;
-    };
-    let pad = Vec2::new(b.w, b.h).max(Vec2::splat(120.0)) * FRAME_MARGIN;
-    let rect = bevy::math::Rect::new(
-        b.x - pad.x,
-        -(b.y + b.h + pad.y),
-        b.x + b.w + pad.x,
-        -(b.y - pad.y),
-    );
-    let size = visible_size(&camera, window.as_deref().copied());
-    let mut to = fit_view(rect, size);
-    to.scale = clamp_scale(to.scale, Some(&model), size);
-    move_to(
-        &mut commands,
-        *view,
-        to,
-        time.elapsed_secs_f64(),
-        motion.reduced,
-    );
-}
-
-#[allow(clippy::too_many_arguments)]
-fn reveal_targets(
-    mut commands: Commands,
     mut reveals: MessageReader<RevealTarget>,
     model: Option<Res<LoadedModel>>,
     view: Option<Res<CameraView>>,
@@ -456,30 +395,50 @@ fn reveal_targets(
     motion: Res<crate::tour::Motion>,
     time: Res<Time<Real>>,
 ) {
-    let Some(RevealTarget(target)) = reveals.read().last() else {
-        return;
-    };
+    let frame = frames.read().last().cloned();
+    let reveal = reveals.read().last().cloned();
     let (Some(model), Some(view)) = (model, view) else {
         return;
     };
-    let Some(rect) = target_rect(&model, target) else {
-        return;
-    };
-    let size = visible_size(&camera, window.as_deref().copied()) * view.scale;
-    let shift = keep_inside(rect, bevy::math::Rect::from_center_size(view.center, size));
-    if shift != Vec2::ZERO {
-        let to = CameraView {
+    let size = viewport_size(&camera, window.as_deref().copied());
+    let to = if let Some(FrameTargets(targets)) = frame {
+        let Some(b) = crate::model::focus_bounds(&model.diagram, &targets) else {
+            return;
+        };
+        let pad = Vec2::new(b.w, b.h).max(Vec2::splat(120.0)) * FRAME_MARGIN;
+        let padded = crate::model::Rect::new(
+            b.x - pad.x,
+            b.y - pad.y,
+            b.w + 2.0 * pad.x,
+            b.h + 2.0 * pad.y,
+        );
+        let mut to = fit_view(to_world(padded), size);
+        to.scale = clamp_scale(to.scale, Some(&model), size);
+        to
+    } else if let Some(RevealTarget(target)) = reveal {
+        let Some(b) = crate::model::focus_bounds(&model.diagram, std::slice::from_ref(&target))
+        else {
+            return;
+        };
+        let visible = bevy::math::Rect::from_center_size(view.center, size * view.scale);
+        let shift = keep_inside(to_world(b), visible);
+        if shift == Vec2::ZERO {
+            return;
+        }
+        CameraView {
             center: view.center + shift,
             scale: view.scale,
-        };
-        move_to(
-            &mut commands,
-            *view,
-            to,
-            time.elapsed_secs_f64(),
-            motion.reduced,
-        );
-    }
+        }
+    } else {
+        return;
+    };
+    move_to(
+        &mut commands,
+        *view,
+        to,
+        time.elapsed_secs_f64(),
+        motion.reduced,
+    );
 }
 
 /// Eases the camera along a move; user input (pan, zoom) cancels it.
