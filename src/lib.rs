@@ -76,11 +76,11 @@ pub use picking::PickShape;
 #[cfg(feature = "app")]
 pub use reload::FileChanged;
 #[cfg(feature = "app")]
-pub use scene::{DiagramEntity, Emphasis};
+pub use scene::{CanvasLabel, DiagramEntity, Emphasis, LabelPlace};
 #[cfg(feature = "app")]
 pub use selection::{Hovered, Intent, LinkOpener, Notice, Reader, Selection};
 #[cfg(feature = "app")]
-pub use ui::{IndexPanel, SearchState, UiInsets};
+pub use ui::{IndexPanel, LabelsDrawn, SearchState, UiInsets};
 
 #[cfg(feature = "app")]
 /// The order of all `Update` work, so a frame reads input, applies it, then updates visuals.

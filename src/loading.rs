@@ -304,10 +304,14 @@ fn assemble(
     previous: Option<Res<LoadedModel>>,
     options: Res<LaunchOptions>,
     mut notice: ResMut<crate::selection::Notice>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
     if !sources.dirty {
         return;
     }
+    // A file arriving wakes no one in the reactive loop (on the web not even a window event
+    // does), so keep frames coming until every file is in.
+    redraw.write(bevy::window::RequestRedraw);
     // The write-ups to wait for are the ones the current index lists.
     if let Some(index) = texts.get(&sources.index)
         && sources.index_text.as_deref() != Some(index.text.as_str())

@@ -22,18 +22,14 @@ pub const BORDER: Color = color(palette::BORDER);
 pub const HOVER: Color = color(palette::HOVER);
 /// Border and halo of the selected box or line.
 pub const SELECTED: Color = color(palette::SELECTED);
-/// Shadow behind link labels, so they stay readable over lines.
-pub const LABEL_BACKGROUND: Color = Color::srgba(0.965, 0.969, 0.976, 0.92);
 /// The travelling packet in tours.
 pub const PACKET: Color = color(palette::HOVER);
-/// The packet's label.
-pub const PACKET_TEXT: Color = color(palette::TEXT);
 /// How far a dimmed part fades towards the background (0: not at all, 1: invisible).
 pub const DIM: f32 = 0.7;
 /// Border width of the selected box.
 pub const SELECTED_BORDER_WIDTH: f32 = 4.0;
-/// The bundled font for labels on the canvas.
-pub const FONT: &str = "fonts/DejaVuSans.ttf";
+/// Labels smaller than this many logical pixels are not drawn (too small to read).
+pub const MIN_LABEL_PX: f32 = 5.5;
 
 /// Space between a container's edge and its title.
 pub fn title_inset() -> Vec2 {
@@ -49,9 +45,4 @@ pub fn fill(kind: ComponentKind) -> Color {
 pub fn link_style(kind: LinkKind) -> (Color, f32) {
     let (c, w) = palette::link(kind);
     (color(c), w)
-}
-
-/// The fill of a hovered box: the normal fill, lightened.
-pub fn hovered_fill(normal: Color) -> Color {
-    normal.mix(&Color::WHITE, 0.4)
 }

@@ -11,11 +11,13 @@ use crate::LaunchOptions;
 use crate::camera::FrameTargets;
 use crate::loading::LoadedModel;
 use crate::model::{Step, Tour, packet_route};
+use crate::scene::{CanvasLabel, LabelPlace};
 use crate::selection::{Intent, Selection};
-use crate::theme;
 
 /// Packet speed along its path, in diagram units per second.
 const PACKET_SPEED: f32 = 420.0;
+/// The packet label's font size (world units).
+const PACKET_FONT: f32 = 14.0;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<TourState>()
@@ -74,10 +76,6 @@ impl TourState {
 /// The moving packet.
 #[derive(Component)]
 struct Packet;
-
-/// The packet's label.
-#[derive(Component)]
-struct PacketLabel;
 
 /// `--tour NAME --step N`, once the model has loaded.
 fn apply_launch_tour(
@@ -183,11 +181,7 @@ fn move_packet(
     state: Res<TourState>,
     motion: Res<Motion>,
     time: Res<Time<Real>>,
-    mut packets: Query<(Entity, &mut Transform), With<Packet>>,
-    mut labels: Query<&mut Text2d, With<PacketLabel>>,
-    mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<ColorMaterial>>,
-    server: Res<AssetServer>,
+    mut packets: Query<(Entity, &mut Transform, &mut CanvasLabel), With<Packet>>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
     let route = model
@@ -196,7 +190,7 @@ fn move_packet(
         .map(|(m, s)| packet_route(&m.diagram, &s.packet))
         .filter(|r| r.len() >= 2);
     let Some(route) = route else {
-        for (e, _) in &packets {
+        for (e, _, _) in &packets {
             commands.entity(e).despawn();
         }
         return;
@@ -232,40 +226,29 @@ fn move_packet(
         redraw.write(bevy::window::RequestRedraw);
     }
     let at = Vec3::new(pos.x, pos.y, 80.0);
-    if let Some((_, mut transform)) = packets.iter_mut().next() {
+    if let Some((_, mut transform, mut text)) = packets.iter_mut().next() {
         transform.translation = at;
-        for mut text in &mut labels {
-            if text.0 != label {
-                text.0 = label.clone();
-            }
-        }
+        text.set_if_neq(packet_label(label, pos));
         return;
     }
-    let font: Handle<Font> = server.load(theme::FONT);
+    // egui draws the packet and its label (see `ui::labels`), above every other label.
     commands.spawn((
         Name::new("Packet"),
         Packet,
-        Mesh2d(meshes.add(crate::scene::rounded_rect_mesh(Vec2::new(22.0, 16.0), 4.0))),
-        MeshMaterial2d(materials.add(theme::PACKET)),
         Transform::from_translation(at),
-        children![(
-            Name::new("Packet label"),
-            PacketLabel,
-            Text2d::new(label),
-            TextFont {
-                font: font.into(),
-                font_size: bevy::text::FontSize::Px(14.0),
-                ..default()
-            },
-            TextColor(theme::PACKET_TEXT),
-            bevy::sprite::Text2dShadow {
-                offset: Vec2::new(1.0, -1.0),
-                color: theme::LABEL_BACKGROUND
-            },
-            bevy::sprite::Anchor::BOTTOM_CENTER,
-            Transform::from_xyz(0.0, 12.0, 1.0),
-        )],
+        packet_label(label, pos),
     ));
+}
+
+/// The packet and its label.
+fn packet_label(text: String, at: Vec2) -> CanvasLabel {
+    CanvasLabel {
+        text,
+        size: PACKET_FONT,
+        place: LabelPlace::Packet(at),
+        backdrop: true,
+        dimmed: false,
+    }
 }
 
 /// The current step's focus stays bright; everything else fades while a tour plays.

@@ -5,11 +5,13 @@
 //! panels take is published as [`UiInsets`] so the camera draws the diagram beside them.
 
 mod index;
+mod labels;
 mod reader;
 mod search;
 mod summary;
 mod tour_panel;
 
+pub use labels::LabelsDrawn;
 pub use search::SearchState;
 
 use bevy::prelude::*;
@@ -23,6 +25,7 @@ use bevy::input::ButtonInput;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<UiInsets>()
+        .init_resource::<LabelsDrawn>()
         .init_resource::<IndexPanel>()
         .init_resource::<MarkdownCache>()
         .init_resource::<SearchState>()
@@ -34,7 +37,10 @@ pub(super) fn plugin(app: &mut App) {
                 .before(bevy_egui::EguiPreUpdateSet::BeginPass),
         )
         .add_systems(Update, open_search.in_set(crate::AppSystems::Input))
-        .add_systems(EguiPrimaryContextPass, panels_ui);
+        .add_systems(
+            EguiPrimaryContextPass,
+            (panels_ui, labels::paint_labels).chain(),
+        );
 }
 
 /// Logical pixels of the window covered by panels on each side.

@@ -37,7 +37,6 @@ fn app_with(options: LaunchOptions, with_ui: bool) -> App {
     ));
     app.init_asset::<Mesh>()
         .init_asset::<ColorMaterial>()
-        .init_asset::<Font>()
         .init_asset::<bevy::mesh::skinning::SkinnedMeshInverseBindposes>();
     app.add_systems(
         PostUpdate,
@@ -508,8 +507,8 @@ fn reloading_a_changed_diagram_keeps_the_selection_and_the_camera() {
     assert_eq!(selected(&app), comp("b-raft"));
     assert_eq!(*app.world().resource::<autochitect::CameraView>(), view);
     // The scene was rebuilt from the new model.
-    let mut labels = app.world_mut().query::<&Text2d>();
-    assert!(labels.iter(app.world()).any(|t| t.0 == "Raft (edited)"));
+    let mut labels = app.world_mut().query::<&autochitect::CanvasLabel>();
+    assert!(labels.iter(app.world()).any(|t| t.text == "Raft (edited)"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -642,11 +641,11 @@ fn a_tour_frames_each_step_and_moves_forward_and_back() {
     );
     // With reduced motion the packet sits at the end of its path, carrying the last label.
     run_frames(&mut app, 2);
-    let mut texts = app.world_mut().query::<&Text2d>();
+    let mut texts = app.world_mut().query::<&autochitect::CanvasLabel>();
     assert!(
         texts
             .iter(app.world())
-            .any(|t| t.0 == "bytes in the send buffer")
+            .any(|t| t.text == "bytes in the send buffer")
     );
 
     for _ in 0..3 {
@@ -926,4 +925,39 @@ fn a_file_rewritten_truncated_deleted_and_replaced_settles_on_its_final_state() 
     );
     assert!(app.world().resource::<LoadProblems>().0.0.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn labels_are_drawn_only_when_on_screen_and_big_enough_to_read() {
+    let mut app = app_with(options(), true);
+    run_frames(&mut app, 3);
+    let parts = {
+        let m = app.world().resource::<LoadedModel>();
+        m.diagram.components().len() + m.diagram.links().len()
+    };
+    let drawn = |app: &App| app.world().resource::<autochitect::LabelsDrawn>().0;
+    // Fitted, every component and link is readable and on screen.
+    assert_eq!(drawn(&app), parts);
+
+    // Zoomed far out, the text would be a few pixels tall: none is laid out.
+    let fitted = *app.world().resource::<autochitect::CameraView>();
+    app.world_mut()
+        .resource_mut::<autochitect::CameraView>()
+        .scale = fitted.scale * 8.0;
+    run_frames(&mut app, 2);
+    assert_eq!(drawn(&app), 0);
+
+    // Zoomed in on one box, only the labels around it are drawn.
+    let raft = {
+        let m = app.world().resource::<LoadedModel>();
+        let c = m.diagram.component("a-raft").expect("a-raft");
+        Vec2::new(c.rect.x + c.rect.w / 2.0, -(c.rect.y + c.rect.h / 2.0))
+    };
+    *app.world_mut().resource_mut::<autochitect::CameraView>() = autochitect::CameraView {
+        center: raft,
+        scale: fitted.scale / 4.0,
+    };
+    run_frames(&mut app, 2);
+    let near = drawn(&app);
+    assert!(near > 0 && near < parts / 2, "{near} of {parts}");
 }

@@ -1,0 +1,490 @@
+//! The diagram on the canvas, rebuilt when the model loads.
+//!
+//! - One entity per component and per link carries what picking and labels need
+//!   ([`DiagramEntity`], [`PickShape`], [`CanvasLabel`]) and draws nothing itself.
+//! - All boxes are one mesh and all lines another (see [`batch`]), so a diagram of 10,000
+//!   components is two draw calls. They are rebuilt when the model or the emphasis changes.
+//! - Hover and selection are a small overlay mesh on top, rebuilt when they change, so
+//!   pointing at things never touches the big meshes.
+//! - Labels are drawn by egui (`ui::labels`) from the [`CanvasLabel`]s: crisp at any zoom,
+//!   hidden when too small to read, and only those on screen.
+//!
+//! World coordinates are diagram coordinates with y flipped (y up), so `(x, y)` in a file is
+//! `(x, -y)` on screen.
+
+pub mod batch;
+
+use bevy::prelude::*;
+
+use crate::AppSystems;
+use crate::loading::LoadedModel;
+use crate::model::{Component as DiagramComponent, ComponentKind, Diagram, Link, Target};
+use crate::picking::PickShape;
+use crate::selection::{Hovered, Intent, Selection};
+use crate::theme;
+use batch::Batch;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Emphasis>()
+        .add_systems(Startup, spawn_layers)
+        .add_systems(
+            Update,
+            (
+                rebuild.run_if(resource_exists_and_changed::<LoadedModel>),
+                draw_diagram,
+                draw_highlights,
+            )
+                .chain()
+                .in_set(AppSystems::Visuals),
+        )
+        .add_observer(on_click)
+        .add_observer(on_over)
+        .add_observer(on_out);
+}
+
+/// Marks the entity of one component or link, and says which.
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct DiagramEntity {
+    /// The component or link this entity draws.
+    pub target: Target,
+}
+
+/// Text drawn on the canvas, in world coordinates (y up).
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct CanvasLabel {
+    /// The text as shown: characters the canvas font lacks are already U+FFFD.
+    pub text: String,
+    /// Font size in world units (pixels at zoom 1).
+    pub size: f32,
+    /// Where the text goes.
+    pub place: LabelPlace,
+    /// Link labels and the packet's get a backdrop so lines never cross the text.
+    pub backdrop: bool,
+    /// Faded with its part while a tour step or a search emphasises something else.
+    pub dimmed: bool,
+}
+
+/// Where a [`CanvasLabel`] sits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LabelPlace {
+    /// Centred in a leaf box, wrapped to its width.
+    Centered(Rect),
+    /// A container's title, at its top-left corner, wrapped to its width.
+    Title(Rect),
+    /// Beside a link: left-aligned to the right of the point when `vertical`, else centred
+    /// above it.
+    Beside {
+        /// The anchor point.
+        at: Vec2,
+        /// Whether the line there runs vertically.
+        vertical: bool,
+    },
+    /// The tour's packet, centred on this point, with its label above it. Drawn after every
+    /// other label, so nothing covers it.
+    Packet(Vec2),
+}
+
+/// What stays bright while the rest of the diagram fades: a tour step's focus, or the parts
+/// matching a search. `None` everywhere: nothing fades.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Emphasis {
+    /// The current tour step's focus.
+    pub tour: Option<Vec<Target>>,
+    /// Matches of the quick search while it is open (wins over the tour).
+    pub search: Option<Vec<Target>>,
+}
+
+impl Emphasis {
+    /// The set in force.
+    fn active(&self) -> Option<&Vec<Target>> {
+        self.search.as_ref().or(self.tour.as_ref())
+    }
+}
+
+/// Whether `target` stays bright under `emphasis`: it is emphasised, or it contains or sits
+/// inside an emphasised component (so containers and their contents stay readable).
+fn bright(target: &Target, emphasis: &[Target], diagram: &Diagram) -> bool {
+    if emphasis.contains(target) {
+        return true;
+    }
+    let Target::Component(id) = target else {
+        return false;
+    };
+    emphasis.iter().any(|e| match e {
+        Target::Component(other) => {
+            is_ancestor(diagram, id, other) || is_ancestor(diagram, other, id)
+        }
+        Target::Link(_) => false,
+    })
+}
+
+fn is_ancestor(
+    diagram: &Diagram,
+    ancestor: &crate::model::ComponentId,
+    of: &crate::model::ComponentId,
+) -> bool {
+    let mut cur = diagram
+        .component(of.as_str())
+        .and_then(|c| c.parent.clone());
+    for _ in 0..=diagram.components().len() {
+        match cur {
+            Some(p) if &p == ancestor => return true,
+            Some(p) => cur = diagram.component(p.as_str()).and_then(|c| c.parent.clone()),
+            None => return false,
+        }
+    }
+    false
+}
+
+/// One entity per component and link, despawned when the model is replaced.
+#[derive(Component)]
+struct DiagramPart;
+
+/// The three meshes everything is drawn with.
+#[derive(Resource)]
+struct Layers {
+    boxes: Handle<Mesh>,
+    lines: Handle<Mesh>,
+    highlights: Handle<Mesh>,
+}
+
+/// Z layers: deeper boxes above their parents, lines above all boxes, then hover and selection.
+fn box_z(depth: usize) -> f32 {
+    depth as f32 * 2.0
+}
+const LINK_Z: f32 = 50.0;
+const HIGHLIGHT_Z: f32 = 60.0;
+/// Width of the hover ring inside a box's edge.
+const HOVER_WIDTH: f32 = 2.5;
+
+fn spawn_layers(
+    mut commands: Commands,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+) {
+    // White, so each vertex's own colour shows.
+    let material = materials.add(Color::WHITE);
+    let mut layer = |name: &'static str| {
+        let mesh = meshes.add(Batch::default().into_mesh());
+        commands.spawn((
+            Name::new(name),
+            Mesh2d(mesh.clone()),
+            MeshMaterial2d(material.clone()),
+            Transform::default(),
+        ));
+        mesh
+    };
+    let layers = Layers {
+        boxes: layer("Boxes"),
+        lines: layer("Lines"),
+        highlights: layer("Hover and selection"),
+    };
+    commands.insert_resource(layers);
+}
+
+/// World position of a diagram point.
+fn world(p: crate::model::Point) -> Vec2 {
+    Vec2::new(p.x, -p.y)
+}
+
+fn world_rect(c: &DiagramComponent) -> Rect {
+    Rect::from_center_size(world(c.rect.center()), Vec2::new(c.rect.w, c.rect.h))
+}
+
+fn link_points(l: &Link) -> Vec<Vec2> {
+    l.path.iter().map(|p| world(*p)).collect()
+}
+
+/// Spawns the entities that picking and labels read.
+fn rebuild(mut commands: Commands, model: Res<LoadedModel>, old: Query<Entity, With<DiagramPart>>) {
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    let mut batch: Vec<_> = Vec::with_capacity(model.diagram.components().len());
+    for c in model.diagram.components() {
+        batch.push(component_part(c));
+    }
+    commands.spawn_batch(batch);
+    let links: Vec<_> = model.diagram.links().iter().map(link_part).collect();
+    commands.spawn_batch(links);
+}
+
+/// What one component or link spawns.
+type Part = (DiagramPart, DiagramEntity, PickShape, CanvasLabel);
+
+fn component_part(c: &DiagramComponent) -> Part {
+    let rect = world_rect(c);
+    let leaf = c.children.is_empty();
+    let (size, place) = if leaf {
+        (theme::LEAF_FONT, LabelPlace::Centered(rect))
+    } else if c.kind == ComponentKind::Computer {
+        (theme::COMPUTER_FONT, LabelPlace::Title(rect))
+    } else {
+        (theme::CONTAINER_FONT, LabelPlace::Title(rect))
+    };
+    (
+        DiagramPart,
+        DiagramEntity {
+            target: Target::Component(c.id.clone()),
+        },
+        PickShape::Rect {
+            rect,
+            depth: c.depth,
+        },
+        CanvasLabel {
+            // Characters the font lacks show as U+FFFD, never as nothing.
+            text: crate::glyphs::visible(&c.label).into_owned(),
+            size,
+            place,
+            backdrop: false,
+            dimmed: false,
+        },
+    )
+}
+
+fn link_part(l: &Link) -> Part {
+    let points = link_points(l);
+    let (_, width) = theme::link_style(l.kind);
+    // The label sits beside the longest segment: to the right of a vertical one, above a
+    // horizontal one, so it never covers the line.
+    let longest = points
+        .windows(2)
+        .filter_map(|w| match w {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        })
+        .max_by(|x, y| x.0.distance(x.1).total_cmp(&y.0.distance(y.1)));
+    let place = longest.map_or(LabelPlace::Packet(Vec2::ZERO), |(a, b)| {
+        let mid = (a + b) / 2.0;
+        let vertical = (b - a).y.abs() > (b - a).x.abs();
+        let offset = if vertical {
+            Vec2::new(width / 2.0 + 6.0, 0.0)
+        } else {
+            Vec2::new(0.0, width / 2.0 + 4.0)
+        };
+        LabelPlace::Beside {
+            at: mid + offset,
+            vertical,
+        }
+    });
+    (
+        DiagramPart,
+        DiagramEntity {
+            target: Target::Link(l.id.clone()),
+        },
+        PickShape::Path {
+            points,
+            half_width: (width / 2.0).max(5.0),
+        },
+        CanvasLabel {
+            text: crate::glyphs::visible(&l.label).into_owned(),
+            size: theme::LINK_FONT,
+            place,
+            backdrop: true,
+            dimmed: false,
+        },
+    )
+}
+
+/// Puts a rebuilt batch in place of a layer's mesh.
+fn replace(meshes: &mut Assets<Mesh>, layer: &Handle<Mesh>, batch: Batch) {
+    if let Err(e) = meshes.insert(layer, batch.into_mesh()) {
+        warn!("cannot replace a diagram mesh: {e}");
+    }
+}
+
+fn fade(c: Color, dim: bool) -> Color {
+    if dim {
+        c.mix(&theme::BACKGROUND, theme::DIM)
+    } else {
+        c
+    }
+}
+
+/// Draws a component's box: border, then fill.
+fn draw_box(b: &mut Batch, c: &DiagramComponent, dim: bool) {
+    let rect = world_rect(c);
+    let z = box_z(c.depth);
+    let bw = theme::BORDER_WIDTH;
+    b.rounded_rect(
+        rect.center(),
+        rect.size(),
+        theme::CORNER_RADIUS,
+        z,
+        fade(theme::BORDER, dim),
+    );
+    b.rounded_rect(
+        rect.center(),
+        rect.size() - Vec2::splat(2.0 * bw),
+        theme::CORNER_RADIUS - bw,
+        z + 0.5,
+        fade(theme::fill(c.kind), dim),
+    );
+}
+
+/// Draws a link's line and, when directed, its arrow head.
+fn draw_link(b: &mut Batch, l: &Link, color: Color, width: f32, z: f32) {
+    let points = link_points(l);
+    for pair in points.windows(2) {
+        if let [a, p] = pair {
+            b.segment(*a, *p, width, z, color);
+        }
+    }
+    if l.directed
+        && let [.., a, tip] = points.as_slice()
+    {
+        let dir = (*tip - *a).normalize_or_zero();
+        let size = 6.0 + width * 1.5;
+        let base = *tip - dir * size * 1.6;
+        let side = dir.perp() * size * 0.8;
+        b.triangle([*tip, base + side, base - side], z + 0.05, color);
+    }
+}
+
+/// Rebuilds the box and line meshes when the model or the emphasis changes, and fades labels
+/// with their parts.
+fn draw_diagram(
+    model: Option<Res<LoadedModel>>,
+    emphasis: Res<Emphasis>,
+    layers: Option<Res<Layers>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut labels: Query<(&DiagramEntity, &mut CanvasLabel)>,
+    added: Query<(), Added<DiagramPart>>,
+) {
+    let (Some(model), Some(layers)) = (model, layers) else {
+        return;
+    };
+    if !(model.is_changed() || emphasis.is_changed() || !added.is_empty()) {
+        return;
+    }
+    let diagram = &model.diagram;
+    let dim = |t: &Target| emphasis.active().is_some_and(|e| !bright(t, e, diagram));
+    let mut boxes = Batch::with_capacity(2 * diagram.components().len());
+    // Parents before children: z keeps the order anyway, this keeps it readable.
+    let mut order: Vec<&DiagramComponent> = diagram.components().iter().collect();
+    order.sort_by_key(|c| c.depth);
+    for c in order {
+        draw_box(&mut boxes, c, dim(&Target::Component(c.id.clone())));
+    }
+    let mut lines = Batch::with_capacity(diagram.links().len());
+    for l in diagram.links() {
+        let (color, width) = theme::link_style(l.kind);
+        let d = dim(&Target::Link(l.id.clone()));
+        draw_link(&mut lines, l, fade(color, d), width, LINK_Z);
+    }
+    replace(&mut meshes, &layers.boxes, boxes);
+    replace(&mut meshes, &layers.lines, lines);
+    for (entity, mut label) in &mut labels {
+        let d = dim(&entity.target);
+        if label.dimmed != d {
+            label.dimmed = d;
+        }
+    }
+}
+
+/// Rebuilds the small overlay for the hovered and the selected part.
+fn draw_highlights(
+    model: Option<Res<LoadedModel>>,
+    selection: Res<Selection>,
+    hovered: Res<Hovered>,
+    layers: Option<Res<Layers>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+) {
+    let (Some(model), Some(layers)) = (model, layers) else {
+        return;
+    };
+    if !(model.is_changed() || selection.is_changed() || hovered.is_changed()) {
+        return;
+    }
+    let diagram = &model.diagram;
+    let mut b = Batch::with_capacity(2);
+    let s = theme::SELECTED_BORDER_WIDTH;
+    if let Some(target) = &selection.target {
+        match target {
+            Target::Component(id) => {
+                if let Some(c) = diagram.component(id.as_str()) {
+                    let rect = world_rect(c);
+                    b.ring(
+                        rect.center(),
+                        rect.size() + Vec2::splat(2.0 * s),
+                        theme::CORNER_RADIUS + s,
+                        s,
+                        HIGHLIGHT_Z,
+                        theme::SELECTED,
+                    );
+                }
+            }
+            Target::Link(id) => {
+                if let Some(l) = diagram.link(id.as_str()) {
+                    let (color, width) = theme::link_style(l.kind);
+                    draw_link(&mut b, l, theme::SELECTED, width + 6.0, HIGHLIGHT_Z);
+                    draw_link(&mut b, l, color, width, HIGHLIGHT_Z + 0.1);
+                }
+            }
+        }
+    }
+    if let Some(target) = &hovered.target
+        && hovered.target != selection.target
+    {
+        match target {
+            Target::Component(id) => {
+                if let Some(c) = diagram.component(id.as_str()) {
+                    let rect = world_rect(c);
+                    b.ring(
+                        rect.center(),
+                        rect.size(),
+                        theme::CORNER_RADIUS,
+                        HOVER_WIDTH,
+                        HIGHLIGHT_Z + 0.2,
+                        theme::HOVER,
+                    );
+                }
+            }
+            Target::Link(id) => {
+                if let Some(l) = diagram.link(id.as_str()) {
+                    let (_, width) = theme::link_style(l.kind);
+                    draw_link(&mut b, l, theme::HOVER, width, HIGHLIGHT_Z + 0.2);
+                }
+            }
+        }
+    }
+    replace(&mut meshes, &layers.highlights, b);
+}
+
+fn on_click(
+    mut click: On<Pointer<Click>>,
+    targets: Query<&DiagramEntity>,
+    windows: Query<(), With<Window>>,
+    camera: Single<&Camera, With<crate::camera::MainCamera>>,
+    pan: Res<crate::camera::PanState>,
+    mut intents: MessageWriter<Intent>,
+) {
+    if click.button != PointerButton::Primary || pan.dragged {
+        return;
+    }
+    if let Ok(d) = targets.get(click.entity) {
+        click.propagate(false);
+        intents.write(Intent::Select(d.target.clone()));
+    } else if windows.contains(click.entity)
+        && crate::camera::on_canvas(&camera, click.pointer_location.position)
+    {
+        // Empty canvas; a click on a panel lands on the window too, outside the canvas.
+        intents.write(Intent::ClearSelection);
+    }
+}
+
+fn on_over(over: On<Pointer<Over>>, targets: Query<&DiagramEntity>, mut hovered: ResMut<Hovered>) {
+    if let Ok(d) = targets.get(over.entity) {
+        hovered.set_if_neq(Hovered {
+            target: Some(d.target.clone()),
+        });
+    }
+}
+
+fn on_out(out: On<Pointer<Out>>, targets: Query<&DiagramEntity>, mut hovered: ResMut<Hovered>) {
+    if let Ok(d) = targets.get(out.entity)
+        && hovered.target.as_ref() == Some(&d.target)
+    {
+        hovered.set_if_neq(Hovered { target: None });
+    }
+}
