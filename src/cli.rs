@@ -22,7 +22,14 @@ Usage:
   autochitect export DIAGRAM.ron --format svg|dot [-o FILE]
       Write the diagram as SVG (the app's figure, each component linking to its
       write-up) or Graphviz DOT, to FILE or standard output.
+  autochitect generate [--components N] [--computers M] [--depth D] [--links L]
+                       [--seed S] [-o FILE]
+      Write a synthetic diagram for benchmarks: N components (default 1000) in M
+      computers (default 10), nested up to D deep (default 4), L links (default N),
+      the same file for the same seed. It passes `check`.
   autochitect --help | --version
+Benchmarking: `--bench-pan SECONDS` pans and zooms the camera every frame for that long
+once the diagram shows, prints frame-time statistics as one JSON line, and exits.
 ";
 
 /// What to open.
@@ -42,6 +49,8 @@ pub struct Open {
     pub present: bool,
     /// `--reduced-motion`.
     pub reduced_motion: bool,
+    /// `--bench-pan SECONDS`.
+    pub bench_pan: Option<u32>,
 }
 
 /// A parsed command line.
@@ -64,6 +73,13 @@ pub enum Command {
         diagram: String,
         /// SVG or DOT.
         format: ExportFormat,
+        /// Where to write; standard output when absent.
+        output: Option<String>,
+    },
+    /// Write a synthetic diagram.
+    Generate {
+        /// What to generate.
+        shape: crate::model::synthetic::Shape,
         /// Where to write; standard output when absent.
         output: Option<String>,
     },
@@ -131,6 +147,54 @@ fn parse_export(mut it: std::slice::Iter<'_, String>) -> Result<Command, String>
     })
 }
 
+fn parse_generate(mut it: std::slice::Iter<'_, String>) -> Result<Command, String> {
+    let (mut components, mut computers, mut depth, mut links, mut seed) =
+        (1000_usize, 10_usize, 4_usize, None, 7_u64);
+    let mut output = None;
+    while let Some(arg) = it.next() {
+        let mut number = |name: &str| -> Result<u64, String> {
+            let v = it
+                .next()
+                .ok_or_else(|| format!("`{name}` needs a number"))?;
+            v.parse::<u64>()
+                .map_err(|_| format!("`{name}` takes a whole number, not `{v}`"))
+        };
+        let size = |n: u64| usize::try_from(n).map_err(|_| format!("{n} is too large"));
+        match arg.as_str() {
+            "--components" => components = size(number(arg)?)?,
+            "--computers" => computers = size(number(arg)?)?,
+            "--depth" => depth = size(number(arg)?)?,
+            "--links" => links = Some(size(number(arg)?)?),
+            "--seed" => seed = number(arg)?,
+            "-o" | "--output" => output = Some(it.next().ok_or("`-o` needs a file name")?.clone()),
+            other => return Err(format!("unknown argument `{other}` for generate")),
+        }
+    }
+    if computers == 0 || components < computers {
+        return Err(format!(
+            "generate needs at least one computer and as many components as computers \
+             ({components} components in {computers} computers)"
+        ));
+    }
+    if !(1..=crate::model::limits::MAX_DEPTH).contains(&depth) {
+        return Err(format!(
+            "`--depth` takes 1 to {}, not {depth}",
+            crate::model::limits::MAX_DEPTH
+        ));
+    }
+    Ok(Command::Generate {
+        shape: crate::model::synthetic::Shape {
+            seed,
+            computers,
+            // Each computer is a component too.
+            per_computer: components / computers - 1,
+            depth,
+            links: links.unwrap_or(components),
+        },
+        output,
+    })
+}
+
 /// Parses arguments (without the program name).
 pub fn parse(args: &[String]) -> Result<Command, String> {
     let mut it = args.iter();
@@ -142,6 +206,10 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         Some("export") => {
             it.next();
             return parse_export(it);
+        }
+        Some("generate") => {
+            it.next();
+            return parse_generate(it);
         }
         _ => {}
     }
@@ -164,6 +232,13 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 let n = value.parse::<usize>().ok().filter(|n| *n >= 1);
                 open.step = Some(n.ok_or_else(|| {
                     format!("`--step` takes a step number from 1, not `{value}`")
+                })?);
+            }
+            "--bench-pan" => {
+                let value = it.next().ok_or("`--bench-pan` needs a number of seconds")?;
+                let secs = value.parse::<u32>().ok().filter(|s| *s > 0);
+                open.bench_pan = Some(secs.ok_or_else(|| {
+                    format!("`--bench-pan` takes a whole number of seconds, not `{value}`")
                 })?);
             }
             "--present" => open.present = true,
@@ -236,5 +311,6 @@ pub fn launch_options(open: &Open) -> Result<crate::LaunchOptions, String> {
         step: open.step,
         present: open.present,
         reduced_motion: open.reduced_motion,
+        bench_pan: open.bench_pan,
     })
 }

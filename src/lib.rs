@@ -29,11 +29,15 @@
 pub mod cli;
 pub mod export;
 pub mod glyphs;
+#[cfg(all(feature = "app", not(target_arch = "wasm32")))]
+pub mod headless;
 pub mod model;
 pub mod route;
 
 #[cfg(feature = "app")]
 mod automation;
+#[cfg(all(feature = "app", not(target_arch = "wasm32")))]
+mod bench;
 #[cfg(feature = "app")]
 mod camera;
 #[cfg(not(target_arch = "wasm32"))]
@@ -116,6 +120,9 @@ pub struct LaunchOptions {
     pub present: bool,
     /// Reduce motion: instant camera moves, no travelling packets (`--reduced-motion`).
     pub reduced_motion: bool,
+    /// Pan and zoom every frame for this many seconds, print frame times, exit
+    /// (`--bench-pan`; native only).
+    pub bench_pan: Option<u32>,
 }
 
 impl Default for LaunchOptions {
@@ -130,6 +137,7 @@ impl Default for LaunchOptions {
             step: None,
             present: false,
             reduced_motion: false,
+            bench_pan: None,
         }
     }
 }
@@ -158,6 +166,8 @@ impl Plugin for AppPlugin {
             presenter::plugin,
             keyboard::plugin,
         ));
+        #[cfg(not(target_arch = "wasm32"))]
+        app.add_plugins(bench::plugin);
     }
 }
 
@@ -204,6 +214,12 @@ pub fn run(options: LaunchOptions) -> AppExit {
                         canvas: Some("#autochitect".into()),
                         resolution: bevy::window::WindowResolution::new(1280, 800),
                         fit_canvas_to_parent: true,
+                        // The frame benchmark measures drawing, not the display's refresh rate.
+                        present_mode: if options.bench_pan.is_some() {
+                            bevy::window::PresentMode::AutoNoVsync
+                        } else {
+                            bevy::window::PresentMode::AutoVsync
+                        },
                         prevent_default_event_handling: true,
                         ..default()
                     }),

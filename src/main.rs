@@ -30,6 +30,22 @@ fn main() -> ExitCode {
             format,
             output,
         }) => autochitect::export::run(&diagram, format, output.as_deref()),
+        Ok(autochitect::cli::Command::Generate { shape, output }) => {
+            let text = autochitect::model::synthetic::generate(shape);
+            match output {
+                Some(path) => match std::fs::write(&path, text) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("autochitect: cannot write {path}: {e}");
+                        ExitCode::from(1)
+                    }
+                },
+                None => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+            }
+        }
         Ok(autochitect::cli::Command::Open(open)) => {
             match autochitect::cli::launch_options(&open) {
                 Ok(options) => {

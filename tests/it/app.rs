@@ -1,12 +1,11 @@
 //! Headless app tests: MinimalPlugins, no GPU, real files, real picking.
 
+use autochitect::headless;
 use autochitect::model::{ComponentId, LinkId, Target, WriteupSlug};
 use autochitect::{
     DiagramEntity, Intent, LaunchOptions, LoadProblems, LoadedModel, Reader, Selection,
 };
-use bevy::input::InputPlugin;
 use bevy::prelude::*;
-use bevy::window::PrimaryWindow;
 
 fn options() -> LaunchOptions {
     let repo = crate::repo();
@@ -19,40 +18,10 @@ fn options() -> LaunchOptions {
 
 /// A windowless app with the explorer's plugins, loaded and settled.
 fn app_with(options: LaunchOptions, with_ui: bool) -> App {
-    let mut app = App::new();
-    autochitect::register_sources(&mut app, &options);
-    app.insert_resource(options.clone());
-    app.add_plugins((
-        MinimalPlugins,
-        AssetPlugin {
-            file_path: options.asset_root.clone(),
-            ..default()
-        },
-        WindowPlugin::default(),
-        InputPlugin,
-        TransformPlugin,
-        bevy::image::ImagePlugin::default(),
-        bevy::camera::CameraPlugin,
-        bevy::picking::DefaultPickingPlugins,
-    ));
-    app.init_asset::<Mesh>()
-        .init_asset::<ColorMaterial>()
-        .init_asset::<bevy::mesh::skinning::SkinnedMeshInverseBindposes>();
-    app.add_systems(
-        PostUpdate,
-        headless_camera_system.before(TransformSystems::Propagate),
-    );
-    if with_ui {
-        app.init_asset::<bevy::shader::Shader>();
-        app.add_plugins(bevy_egui::EguiPlugin::default());
-    }
-    app.add_plugins(autochitect::AppPlugin);
-    if with_ui {
-        app.add_plugins(autochitect::UiPlugin);
-    }
+    let mut app = headless::app(options, with_ui);
     // Swap the system browser for a recorder: tests never open windows.
     app.insert_resource(autochitect::LinkOpener(Box::new(record_opened)));
-    settle(&mut app);
+    headless::settle(&mut app);
     app
 }
 
@@ -66,40 +35,8 @@ fn record_opened(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// What `bevy_render`'s camera system does for a window target, without a renderer: size the
-/// target from the window, fit the projection to the viewport, and keep its matrix.
-fn headless_camera_system(
-    windows: Query<&Window, With<PrimaryWindow>>,
-    mut cameras: Query<(&mut Camera, &mut Projection)>,
-) {
-    let Ok(window) = windows.single() else { return };
-    for (mut camera, mut projection) in &mut cameras {
-        let info = bevy::camera::RenderTargetInfo {
-            physical_size: UVec2::new(window.physical_width(), window.physical_height()),
-            scale_factor: window.scale_factor(),
-        };
-        camera.computed.target_info = Some(info);
-        let size = camera
-            .logical_viewport_size()
-            .unwrap_or(Vec2::new(window.width(), window.height()));
-        projection.update(size.x, size.y);
-        camera.computed.clip_from_view = projection.get_clip_from_view();
-    }
-}
-
 fn app() -> App {
     app_with(options(), false)
-}
-
-/// Runs frames until the model is loaded (or problems are reported), then a few more.
-fn settle(app: &mut App) {
-    run_until(app, 2000, |app| {
-        let w = app.world();
-        w.get_resource::<LoadedModel>().is_some() || !w.resource::<LoadProblems>().0.0.is_empty()
-    });
-    for _ in 0..3 {
-        app.update();
-    }
 }
 
 /// The load problems as `file:line:col: …` lines.
@@ -113,79 +50,25 @@ fn problem_lines(app: &App) -> Vec<String> {
         .collect()
 }
 
-/// Runs frames (pausing briefly for asset I/O) until `done` holds, at most `frames` times.
 fn run_until(app: &mut App, frames: usize, done: impl Fn(&App) -> bool) {
-    for _ in 0..frames {
-        app.update();
-        if done(app) {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
+    headless::run_until(app, frames, done);
 }
 
 fn window(app: &mut App) -> Entity {
-    let mut q = app
-        .world_mut()
-        .query_filtered::<Entity, With<PrimaryWindow>>();
-    q.single(app.world()).expect("a primary window")
+    headless::window(app).expect("a primary window")
 }
 
 /// Where a world point is in the window, in logical pixels.
 fn screen_pos(app: &mut App, world: Vec2) -> Vec2 {
-    let mut q = app
-        .world_mut()
-        .query_filtered::<(&Camera, &GlobalTransform), With<autochitect::MainCamera>>();
-    let (camera, transform) = q.single(app.world()).expect("camera");
-    camera
-        .world_to_viewport(transform, world.extend(0.0))
-        .expect("on screen")
+    headless::screen_pos(app, world).expect("on screen")
 }
 
 fn component_center(app: &mut App, id: &str) -> Vec2 {
-    let c = app
-        .world()
-        .resource::<LoadedModel>()
-        .diagram
-        .component(id)
-        .expect("component")
-        .rect
-        .center();
-    screen_pos(app, Vec2::new(c.x, -c.y))
+    headless::component_pos(app, id).expect("component on screen")
 }
 
-/// Clicks at a window position the way a real window reports it: the cursor moves there, the
-/// left button goes down and up. Picking, egui and the drag detector all see the same input.
 fn click_at(app: &mut App, pos: Vec2) {
-    use bevy::input::ButtonState;
-    use bevy::input::mouse::MouseButtonInput;
-    use bevy::window::{CursorMoved, WindowEvent};
-    let window = window(app);
-    if let Some(mut w) = app.world_mut().get_mut::<Window>(window) {
-        w.set_cursor_position(Some(pos));
-    }
-    // winit reports each event twice: as itself and inside the `WindowEvent` stream.
-    let moved = CursorMoved {
-        window,
-        position: pos,
-        delta: None,
-    };
-    app.world_mut().write_message(moved.clone());
-    app.world_mut()
-        .write_message(WindowEvent::CursorMoved(moved));
-    app.update();
-    for state in [ButtonState::Pressed, ButtonState::Released] {
-        let button = MouseButtonInput {
-            button: MouseButton::Left,
-            state,
-            window,
-        };
-        app.world_mut().write_message(button);
-        app.world_mut()
-            .write_message(WindowEvent::MouseButtonInput(button));
-        app.update();
-    }
-    app.update();
+    headless::click(app, pos);
 }
 
 /// Presses and releases a key, as the window would report it.

@@ -161,3 +161,30 @@ fn dot_export_names_every_component_and_link() {
     assert!(dot.contains("label = \"Ethernet cable\"") && dot.contains("dir = forward"));
     assert_eq!(dot.matches(" -- ").count(), 18);
 }
+
+#[test]
+fn a_generated_diagram_passes_check() {
+    let dir = temp_dir("generated");
+    let file = dir.join("generated.ron");
+    let out = bin()
+        .args(["generate", "--components", "2000", "--computers", "8"])
+        .arg("-o")
+        .arg(&file)
+        .output()
+        .expect("run generate");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&file).expect("generated file");
+    assert_eq!(text.matches("kind: Computer").count(), 8);
+    let check = bin().arg("check").arg(&file).output().expect("run check");
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -194,3 +194,48 @@ fn check_binary_exits_1_on_errors_and_0_on_the_shipped_files() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn generate_takes_a_size_and_rejects_impossible_ones() {
+    let parsed = parse(&args(&[
+        "generate",
+        "--components",
+        "10000",
+        "--computers",
+        "50",
+        "--links",
+        "5",
+        "--seed",
+        "3",
+        "-o",
+        "big.ron",
+    ]));
+    let Ok(Command::Generate { shape, output }) = parsed else {
+        panic!("not a generate command: {parsed:?}");
+    };
+    assert_eq!(output.as_deref(), Some("big.ron"));
+    assert_eq!((shape.computers, shape.per_computer + 1), (50, 200));
+    assert_eq!((shape.links, shape.seed, shape.depth), (5, 3, 4));
+    for bad in [
+        &["generate", "--computers", "0"][..],
+        &["generate", "--components", "5", "--computers", "10"],
+        &["generate", "--depth", "0"],
+        &["generate", "--components", "many"],
+        &["generate", "--frobnicate"],
+    ] {
+        assert!(parse(&args(bad)).is_err(), "{bad:?} was accepted");
+    }
+}
+
+#[test]
+fn bench_pan_takes_whole_seconds() {
+    assert_eq!(
+        parse(&args(&["--bench-pan", "5"])),
+        Ok(Command::Open(Open {
+            bench_pan: Some(5),
+            ..Open::default()
+        }))
+    );
+    assert!(parse(&args(&["--bench-pan", "0"])).is_err());
+    assert!(parse(&args(&["--bench-pan"])).is_err());
+}

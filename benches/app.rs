@@ -1,0 +1,166 @@
+//! App benchmark (CPU side, no GPU): the explorer's real plugins and egui panels in a headless
+//! app, on the default diagram and on generated ones of 1,000 and 10,000 components.
+//! Prints a Markdown table; not a test, no thresholds.
+//!
+//!     cargo bench --bench app
+//!
+//! - scene build: the frame that turns a freshly loaded model into entities and meshes;
+//! - frame idle / panning / zooming: one `App::update` with nothing changing, with the camera
+//!   moving a few pixels, with it zooming in and out (labels laid out at the new size);
+//! - click to panel: frames from the mouse button's release to the summary panel being laid out
+//!   (1 means the frame that handles the click shows the panel).
+
+use std::time::{Duration, Instant};
+
+use autochitect::model::synthetic::{Shape, generate};
+use autochitect::{CameraView, LaunchOptions, LoadedModel, UiInsets, headless};
+use bevy::prelude::*;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len().max(1) - 1) as f64 * p).round() as usize;
+    sorted.get(i).copied().unwrap_or_default()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// Median and p99 of `runs` timed calls.
+fn time(runs: usize, mut f: impl FnMut(usize)) -> (Duration, Duration) {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|i| {
+            let t = Instant::now();
+            f(i);
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99))
+}
+
+fn repo() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn options(dir: &std::path::Path, file: &str) -> LaunchOptions {
+    LaunchOptions {
+        asset_root: repo().join("assets").display().to_string(),
+        diagram_dir: dir.display().to_string(),
+        diagram_file: file.into(),
+        ..LaunchOptions::default()
+    }
+}
+
+fn main() {
+    let dir = std::env::temp_dir().join(format!("autochitect-bench-{}", std::process::id()));
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("cannot create {}: {e}", dir.display());
+        std::process::exit(1);
+    }
+    let mut cases = vec![(
+        "default diagram".to_string(),
+        options(&repo().join("diagrams"), "two-computers.ron"),
+    )];
+    for (components, computers) in [(1_000, 10), (10_000, 50)] {
+        let file = format!("generated-{components}.ron");
+        let text = generate(Shape {
+            seed: 7,
+            computers,
+            per_computer: components / computers - 1,
+            depth: 4,
+            links: components,
+        });
+        if let Err(e) = std::fs::write(dir.join(&file), text) {
+            eprintln!("cannot write {file}: {e}");
+            std::process::exit(1);
+        }
+        cases.push((format!("{components} components"), options(&dir, &file)));
+    }
+
+    println!(
+        "| diagram | entities | scene build (median / p99) | frame idle | frame panning | frame zooming | click to panel |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (name, options) in cases {
+        let mut app = headless::app(options, true);
+        headless::settle(&mut app);
+        if app.world().get_resource::<LoadedModel>().is_none() {
+            eprintln!("{name}: the diagram did not load");
+            std::process::exit(1);
+        }
+        let entities = app.world().entities().count_spawned();
+
+        // Scene build: hand the app its model again, as a reload does.
+        let build = time(11, |_| {
+            let mut model = app.world().resource::<LoadedModel>().clone();
+            model.generation += 1;
+            app.world_mut().insert_resource(model);
+            app.update();
+        });
+        // Back to the fitted view the load chose.
+        app.update();
+        let fitted = *app.world().resource::<CameraView>();
+
+        let idle = time(300, |_| app.update());
+        let pan = time(300, |i| {
+            let a = i as f32 * 0.05;
+            app.world_mut().resource_mut::<CameraView>().center =
+                fitted.center + Vec2::new(a.cos(), a.sin()) * 64.0 * fitted.scale;
+            app.update();
+        });
+        let zoom = time(300, |i| {
+            let f = 1.0 + 0.5 * (i as f32 * 0.05).sin();
+            *app.world_mut().resource_mut::<CameraView>() = CameraView {
+                center: fitted.center,
+                scale: fitted.scale / f / 2.0,
+            };
+            app.update();
+        });
+        *app.world_mut().resource_mut::<CameraView>() = fitted;
+        app.update();
+        let click = click_to_panel(&mut app);
+
+        println!(
+            "| {name} | {entities} | {} / {} | {} / {} | {} / {} | {} / {} | {} |",
+            ms(build.0),
+            ms(build.1),
+            ms(idle.0),
+            ms(idle.1),
+            ms(pan.0),
+            ms(pan.1),
+            ms(zoom.0),
+            ms(zoom.1),
+            click.map_or("n/a".into(), |f| format!("{f} frame(s)")),
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Clicks the first leaf component on screen; frames from the release until the summary panel
+/// takes space on the right.
+fn click_to_panel(app: &mut App) -> Option<usize> {
+    let leaves: Vec<String> = {
+        let m = app.world().resource::<LoadedModel>();
+        m.diagram
+            .components()
+            .iter()
+            .filter(|c| c.children.is_empty())
+            .map(|c| c.id.as_str().to_owned())
+            .collect()
+    };
+    let pos = leaves
+        .iter()
+        .find_map(|id| headless::component_pos(app, id))?;
+    headless::move_cursor(app, pos);
+    app.update();
+    headless::left_button(app, bevy::input::ButtonState::Pressed);
+    app.update();
+    headless::left_button(app, bevy::input::ButtonState::Released);
+    for frame in 1..=10 {
+        app.update();
+        if app.world().resource::<UiInsets>().right > 0.0 {
+            return Some(frame);
+        }
+    }
+    None
+}

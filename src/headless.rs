@@ -1,0 +1,165 @@
+//! The explorer without a window or GPU, for tests and benchmarks: the real plugins, the real
+//! files, picking and (optionally) egui, driven frame by frame.
+//!
+//! Input goes in the way a window reports it ([`click`]), so picking, egui and the drag
+//! detector all see the same events as in the desktop app.
+
+use bevy::input::InputPlugin;
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use crate::{LaunchOptions, LoadProblems, LoadedModel};
+
+/// A windowless app with the explorer's plugins (and egui's panels when `with_ui`), not yet
+/// loaded: call [`settle`] to load the files.
+pub fn app(options: LaunchOptions, with_ui: bool) -> App {
+    let mut app = App::new();
+    crate::register_sources(&mut app, &options);
+    app.insert_resource(options.clone());
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin {
+            file_path: options.asset_root.clone(),
+            ..default()
+        },
+        WindowPlugin::default(),
+        InputPlugin,
+        TransformPlugin,
+        bevy::image::ImagePlugin::default(),
+        bevy::camera::CameraPlugin,
+        bevy::picking::DefaultPickingPlugins,
+    ));
+    app.init_asset::<Mesh>()
+        .init_asset::<ColorMaterial>()
+        .init_asset::<bevy::mesh::skinning::SkinnedMeshInverseBindposes>();
+    app.add_systems(
+        PostUpdate,
+        camera_system.before(TransformSystems::Propagate),
+    );
+    if with_ui {
+        app.init_asset::<bevy::shader::Shader>();
+        app.add_plugins(bevy_egui::EguiPlugin::default());
+    }
+    app.add_plugins(crate::AppPlugin);
+    if with_ui {
+        app.add_plugins(crate::UiPlugin);
+    }
+    app
+}
+
+/// What `bevy_render`'s camera system does for a window target, without a renderer: size the
+/// target from the window, fit the projection to the viewport, and keep its matrix.
+fn camera_system(
+    windows: Query<&Window, With<PrimaryWindow>>,
+    mut cameras: Query<(&mut Camera, &mut Projection)>,
+) {
+    let Ok(window) = windows.single() else { return };
+    for (mut camera, mut projection) in &mut cameras {
+        let info = bevy::camera::RenderTargetInfo {
+            physical_size: UVec2::new(window.physical_width(), window.physical_height()),
+            scale_factor: window.scale_factor(),
+        };
+        camera.computed.target_info = Some(info);
+        let size = camera
+            .logical_viewport_size()
+            .unwrap_or(Vec2::new(window.width(), window.height()));
+        projection.update(size.x, size.y);
+        camera.computed.clip_from_view = projection.get_clip_from_view();
+    }
+}
+
+/// Runs frames until the model is loaded (or problems are reported), then a few more.
+pub fn settle(app: &mut App) {
+    run_until(app, 5000, |app| {
+        let w = app.world();
+        w.get_resource::<LoadedModel>().is_some() || !w.resource::<LoadProblems>().0.0.is_empty()
+    });
+    for _ in 0..3 {
+        app.update();
+    }
+}
+
+/// Runs frames (pausing briefly for asset I/O) until `done` holds, at most `frames` times.
+pub fn run_until(app: &mut App, frames: usize, done: impl Fn(&App) -> bool) {
+    for _ in 0..frames {
+        app.update();
+        if done(app) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+/// The primary window.
+pub fn window(app: &mut App) -> Option<Entity> {
+    let mut q = app
+        .world_mut()
+        .query_filtered::<Entity, With<PrimaryWindow>>();
+    q.single(app.world()).ok()
+}
+
+/// Where a world point is in the window, in logical pixels (None when off the viewport).
+pub fn screen_pos(app: &mut App, world: Vec2) -> Option<Vec2> {
+    let mut q = app
+        .world_mut()
+        .query_filtered::<(&Camera, &GlobalTransform), With<crate::MainCamera>>();
+    let (camera, transform) = q.single(app.world()).ok()?;
+    camera.world_to_viewport(transform, world.extend(0.0)).ok()
+}
+
+/// Where a component's centre is in the window, in logical pixels.
+pub fn component_pos(app: &mut App, id: &str) -> Option<Vec2> {
+    let c = app
+        .world()
+        .resource::<LoadedModel>()
+        .diagram
+        .component(id)?
+        .rect
+        .center();
+    screen_pos(app, Vec2::new(c.x, -c.y))
+}
+
+/// Moves the cursor to a window position as a real window reports it (no frame is run).
+pub fn move_cursor(app: &mut App, pos: Vec2) {
+    use bevy::window::{CursorMoved, WindowEvent};
+    let Some(window) = window(app) else { return };
+    if let Some(mut w) = app.world_mut().get_mut::<Window>(window) {
+        w.set_cursor_position(Some(pos));
+    }
+    // winit reports each event twice: as itself and inside the `WindowEvent` stream.
+    let moved = CursorMoved {
+        window,
+        position: pos,
+        delta: None,
+    };
+    app.world_mut().write_message(moved.clone());
+    app.world_mut()
+        .write_message(WindowEvent::CursorMoved(moved));
+}
+
+/// Presses or releases the left mouse button (no frame is run).
+pub fn left_button(app: &mut App, state: bevy::input::ButtonState) {
+    use bevy::input::mouse::MouseButtonInput;
+    let Some(window) = window(app) else { return };
+    let button = MouseButtonInput {
+        button: MouseButton::Left,
+        state,
+        window,
+    };
+    app.world_mut().write_message(button);
+    app.world_mut()
+        .write_message(bevy::window::WindowEvent::MouseButtonInput(button));
+}
+
+/// Clicks at a window position: the cursor moves there, the left button goes down and up, a
+/// frame after each, and one more.
+pub fn click(app: &mut App, pos: Vec2) {
+    use bevy::input::ButtonState;
+    move_cursor(app, pos);
+    app.update();
+    for state in [ButtonState::Pressed, ButtonState::Released] {
+        left_button(app, state);
+        app.update();
+    }
+    app.update();
+}
