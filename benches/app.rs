@@ -5,8 +5,10 @@
 //!     cargo bench --bench app
 //!
 //! - scene build: the frame that turns a freshly loaded model into entities and meshes;
-//! - frame idle / panning / zooming: one `App::update` with nothing changing, with the camera
-//!   moving a few pixels, with it zooming in and out (labels laid out at the new size);
+//! - frame idle / panning / zooming: one `App::update` with nothing changing; with the camera
+//!   circling a few pixels per frame at the zoom that fits the diagram, and close up (one
+//!   world unit per pixel, every label on screen readable); with it zooming in and out (labels
+//!   laid out at each new size);
 //! - click to panel: frames from the mouse button's release to the summary panel being laid out
 //!   (1 means the frame that handles the click shows the panel).
 
@@ -78,9 +80,9 @@ fn main() {
     }
 
     println!(
-        "| diagram | entities | scene build (median / p99) | frame idle | frame panning | frame zooming | click to panel |"
+        "| diagram | entities | scene build (median / p99) | frame idle | frame panning, fitted | frame panning, close up | frame zooming | click to panel |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (name, options) in cases {
         let mut app = headless::app(options, true);
         headless::settle(&mut app);
@@ -108,6 +110,15 @@ fn main() {
                 fitted.center + Vec2::new(a.cos(), a.sin()) * 64.0 * fitted.scale;
             app.update();
         });
+        // Close up (1 world unit per pixel, as authored): every label on screen is laid out.
+        let close = time(300, |i| {
+            let a = i as f32 * 0.05;
+            *app.world_mut().resource_mut::<CameraView>() = CameraView {
+                center: fitted.center + Vec2::new(a.cos(), a.sin()) * 64.0,
+                scale: 1.0,
+            };
+            app.update();
+        });
         let zoom = time(300, |i| {
             let f = 1.0 + 0.5 * (i as f32 * 0.05).sin();
             *app.world_mut().resource_mut::<CameraView>() = CameraView {
@@ -121,13 +132,15 @@ fn main() {
         let click = click_to_panel(&mut app);
 
         println!(
-            "| {name} | {entities} | {} / {} | {} / {} | {} / {} | {} / {} | {} |",
+            "| {name} | {entities} | {} / {} | {} / {} | {} / {} | {} / {} | {} / {} | {} |",
             ms(build.0),
             ms(build.1),
             ms(idle.0),
             ms(idle.1),
             ms(pan.0),
             ms(pan.1),
+            ms(close.0),
+            ms(close.1),
             ms(zoom.0),
             ms(zoom.1),
             click.map_or("n/a".into(), |f| format!("{f} frame(s)")),

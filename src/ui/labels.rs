@@ -128,7 +128,16 @@ fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> boo
                 Some(on_screen),
             )
         }
-        LabelPlace::Beside { .. } | LabelPlace::Packet(_) => {
+        LabelPlace::Beside { at, .. } | LabelPlace::Packet(at) => {
+            // Cull before laying out: a generous estimate of the text's extent around `at`.
+            let estimate = size * theme::AVERAGE_GLYPH_WIDTH * label.text.chars().count() as f32;
+            let reach = egui::Rect::from_center_size(
+                proj.point(at),
+                egui::vec2(2.0 * estimate + 4.0 * size, 4.0 * size),
+            );
+            if !reach.intersects(painter.clip_rect()) {
+                return false;
+            }
             (theme::LINK_TEXT, egui::Align::Min, f32::INFINITY, None)
         }
     };
