@@ -15,6 +15,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 fn main() {
+    // `cargo bench --bench model -- 10000` runs only the sizes named (for profiling).
+    let only: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let slugs: BTreeSet<WriteupSlug> = BTreeSet::new();
     println!("| components | links | file size | runs | median | p99 |");
     println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -26,6 +31,9 @@ fn main() {
             depth: 4,
             links: computers * (per_computer + 1),
         };
+        if !only.is_empty() && !only.contains(&(computers * (per_computer + 1))) {
+            continue;
+        }
         let text = generate(shape);
         let runs = if per_computer > 1_000 {
             7

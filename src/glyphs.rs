@@ -1,4 +1,5 @@
-//! Which characters the bundled canvas font (DejaVu Sans) can draw.
+//! The bundled fonts, and which characters the canvas font (a DejaVu Sans subset, made by
+//! `scripts/subset-fonts`) can draw.
 //!
 //! A label in a script the font lacks must never come out silently blank: `check` warns about
 //! it, and the canvas shows each missing character as U+FFFD (�), which the font has.
@@ -8,8 +9,10 @@ use std::sync::OnceLock;
 
 use skrifa::MetadataProvider;
 
-/// The font the canvas labels use (also egui's fallback).
-pub const FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+/// The font of the canvas labels and the panels.
+pub const FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Subset.ttf");
+/// The font of code in write-ups.
+pub const MONO_FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSansMono-Subset.ttf");
 
 /// The character shown in place of one the font cannot draw.
 pub const REPLACEMENT: char = '\u{FFFD}';

@@ -121,13 +121,21 @@ pub fn resolve(
     }
     let here = links_at.get(&None).unwrap_or(&no_links);
     place_siblings(&roots, true, links, here, None, &sizes, &mut at);
+    // Only components in `order` were laid out (the rest sit in a cycle or under nothing).
+    let mut placed = vec![false; n];
+    for &i in order {
+        if let Some(p) = placed.get_mut(i) {
+            *p = true;
+        }
+    }
     (0..n)
         .map(|i| {
             match (
                 at.get(i).copied().flatten(),
                 sizes.get(i).copied().flatten(),
+                placed.get(i),
             ) {
-                (Some(a), Some(s)) if order.contains(&i) => Some((a, s)),
+                (Some(a), Some(s), Some(true)) => Some((a, s)),
                 _ => None,
             }
         })

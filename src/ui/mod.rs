@@ -32,9 +32,12 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(Startup, spawn_ui_camera)
         .add_systems(
             PreUpdate,
-            drop_unchanged_modifiers
-                .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
-                .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+            (
+                apply_style.before(bevy_egui::EguiPreUpdateSet::BeginPass),
+                drop_unchanged_modifiers
+                    .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+                    .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+            ),
         )
         .add_systems(Update, open_search.in_set(crate::AppSystems::Input))
         .add_systems(
@@ -90,10 +93,6 @@ fn spawn_ui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettin
     ));
 }
 
-/// The canvas font, also egui's fallback: egui's own fonts lack arrows and marks such as
-/// → ✕ ⤢ › ↔ that the panels use.
-const FALLBACK_FONT: &[u8] = crate::glyphs::FONT_BYTES;
-
 /// bevy_egui 0.42 tells egui the modifier keys every frame, even when nothing changed, and egui
 /// answers any input event with an immediate repaint: together they redraw the window forever.
 /// Only real changes are passed on, so an idle window stays idle.
@@ -116,20 +115,37 @@ fn drop_unchanged_modifiers(
     }
 }
 
-fn style(ctx: &egui::Context) {
-    use egui::{FontId, TextStyle};
-    let mut fonts = egui::FontDefinitions::default();
-    fonts.font_data.insert(
-        "dejavu".into(),
-        std::sync::Arc::new(egui::FontData::from_static(FALLBACK_FONT)),
-    );
-    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        fonts
-            .families
-            .entry(family)
-            .or_default()
-            .push("dejavu".into());
+/// Fonts and text styles, set once before egui's first pass so no frame lays out text without
+/// them. The only fonts are the bundled DejaVu subsets (egui's own fonts are not compiled in):
+/// one face for the canvas and the panels, a monospaced one for code.
+fn apply_style(mut contexts: EguiContexts, mut done: Local<bool>) {
+    if *done {
+        return;
     }
+    if let Ok(ctx) = contexts.ctx_mut() {
+        style(ctx);
+        *done = true;
+    }
+}
+
+fn style(ctx: &egui::Context) {
+    use egui::{FontFamily, FontId, TextStyle};
+    let mut fonts = egui::FontDefinitions::empty();
+    for (name, bytes) in [
+        ("sans", crate::glyphs::FONT_BYTES),
+        ("mono", crate::glyphs::MONO_FONT_BYTES),
+    ] {
+        fonts.font_data.insert(
+            name.into(),
+            std::sync::Arc::new(egui::FontData::from_static(bytes)),
+        );
+    }
+    fonts
+        .families
+        .insert(FontFamily::Proportional, vec!["sans".into(), "mono".into()]);
+    fonts
+        .families
+        .insert(FontFamily::Monospace, vec!["mono".into(), "sans".into()]);
     ctx.set_fonts(fonts);
     ctx.set_theme(egui::Theme::Light);
     ctx.all_styles_mut(|s| {
@@ -194,13 +210,8 @@ fn panels_ui(
     mut contexts: EguiContexts,
     mut st: PanelState,
     mut intents: MessageWriter<Intent>,
-    mut styled: Local<bool>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    if !*styled {
-        style(ctx);
-        *styled = true;
-    }
     // Presenter mode scales all text and chrome for a projector.
     let zoom = if st.presenter.on {
         st.presenter.scale
@@ -258,7 +269,7 @@ fn panels_ui(
         bottom += egui::Panel::bottom("notice")
             .show(&mut root, |ui| {
                 ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new("ⓘ").strong());
+                    ui.label(egui::RichText::new("ℹ").strong());
                     ui.label(text);
                     if ui.small_button("Dismiss").clicked() {
                         out.push(Intent::DismissNotice);

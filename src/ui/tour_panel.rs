@@ -43,7 +43,7 @@ pub(super) fn tour_ui(
         });
     ui.horizontal(|ui| {
         if ui
-            .add_enabled(index > 0, egui::Button::new("⏮ Restart"))
+            .add_enabled(index > 0, egui::Button::new("⇤ Restart"))
             .clicked()
         {
             out.push(Intent::RestartTour);
