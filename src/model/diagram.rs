@@ -2,7 +2,10 @@
 // Reached from files: no indexing that could panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+// A fast hasher: ids are hashed hundreds of thousands of times when a big diagram loads.
+use foldhash::{HashMap, HashMapExt};
 
 use petgraph::graph::{NodeIndex, UnGraph};
 use serde::{Deserialize, Serialize};
@@ -522,15 +525,14 @@ pub fn parse_diagram(
     writeups: &BTreeSet<WriteupSlug>,
 ) -> Result<Diagram, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let raw: DiagramFile = match super::parse_ron(file, src) {
+    let (raw, tree) = parse_and_outline(file, src);
+    let raw: DiagramFile = match raw {
         Ok(raw) => raw,
         Err(d) => {
             diags.0.push(d);
             return Err(diags);
         }
     };
-    let src = limits::strip_bom(src);
-    let tree = outline(src);
     let checker = Checker {
         file,
         tree: &tree,
@@ -542,6 +544,31 @@ pub fn parse_diagram(
         Some(d) if !diags.has_errors() => Ok(d),
         _ => Err(diags),
     }
+}
+
+/// Files at least this big are outlined on a second thread while `ron` parses them.
+#[cfg(not(target_arch = "wasm32"))]
+const PARALLEL_OUTLINE_BYTES: usize = 64 * 1024;
+
+/// The typed file and its outline (positions). The two passes read the same text
+/// independently, so on native targets a big file gets both at once, one per core.
+fn parse_and_outline(
+    file: &str,
+    src: &str,
+) -> (Result<DiagramFile, super::Diagnostic>, Node) {
+    let text = limits::strip_bom(src);
+    #[cfg(not(target_arch = "wasm32"))]
+    if src.len() >= PARALLEL_OUTLINE_BYTES {
+        return std::thread::scope(|scope| {
+            let tree = scope.spawn(|| outline(text));
+            let raw = super::parse_ron(file, src);
+            // The outline never panics; should its thread fail anyway, positions fall back
+            // to the start of the file.
+            let tree = tree.join().unwrap_or_else(|_| outline(""));
+            (raw, tree)
+        });
+    }
+    (super::parse_ron(file, src), outline(text))
 }
 
 struct Checker<'a> {
@@ -1059,26 +1086,30 @@ fn build(
     rects: &[Option<(Rect, usize)>],
     order: &[usize],
 ) -> Option<Diagram> {
+    // Each id is made once; every index below shares it.
+    let ids: Vec<ComponentId> = raw
+        .components
+        .iter()
+        .map(|k| ComponentId::new(k.id.as_str()))
+        .collect();
+    let id_of = |name: &str| index.get(name).and_then(|&i| ids.get(i)).cloned();
     // Children of each component, in file order, in one pass (not a scan per component).
     let mut children_of: HashMap<&str, Vec<ComponentId>> = HashMap::new();
-    for k in &raw.components {
+    for (k, id) in raw.components.iter().zip(&ids) {
         if let Some(p) = k.parent.as_deref() {
-            children_of
-                .entry(p)
-                .or_default()
-                .push(ComponentId::new(k.id.as_str()));
+            children_of.entry(p).or_default().push(id.clone());
         }
     }
     let mut components = Vec::with_capacity(raw.components.len());
     for &i in order {
         let c = raw.components.get(i)?;
         let (rect, depth) = rects.get(i).copied().flatten()?;
-        let children = children_of.get(c.id.as_str()).cloned().unwrap_or_default();
+        let children = children_of.remove(c.id.as_str()).unwrap_or_default();
         components.push(Component {
-            id: ComponentId::new(c.id.as_str()),
+            id: ids.get(i)?.clone(),
             label: c.label.clone(),
             kind: c.kind,
-            parent: c.parent.as_deref().map(ComponentId::new),
+            parent: c.parent.as_deref().and_then(id_of),
             children,
             depth,
             rect,
@@ -1114,8 +1145,8 @@ fn build(
         path.push(to_rect.exit_point(last_aim));
         links.push(Link {
             id: LinkId::new(l.id.as_str()),
-            from: ComponentId::new(l.from.as_str()),
-            to: ComponentId::new(l.to.as_str()),
+            from: id_of(&l.from)?,
+            to: id_of(&l.to)?,
             label: l.label.clone(),
             kind: l.kind,
             directed: l.directed,

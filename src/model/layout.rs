@@ -14,7 +14,7 @@
 // Reached from files: no indexing that could panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::diagram::{ComponentDef, LinkDef};
 use super::lint::estimate_text_width;
@@ -91,13 +91,23 @@ pub fn resolve(
     let no_links = Vec::new();
     let mut sizes: Vec<Option<(f32, f32)>> = vec![None; n];
     let mut at: Vec<Option<(f32, f32)>> = components.iter().map(|c| c.at).collect();
+    let mut visits = Visits::new(n);
 
     // Children before parents: a container's size depends on its children's.
     for &i in order.iter().rev() {
         let Some(c) = components.get(i) else { continue };
         let kids = children.get(i).cloned().unwrap_or_default();
         let here = links_at.get(&Some(i)).unwrap_or(&no_links);
-        place_siblings(&kids, false, links, here, Some(i), &sizes, &mut at);
+        place_siblings(
+            &kids,
+            false,
+            links,
+            here,
+            Some(i),
+            &sizes,
+            &mut at,
+            &mut visits,
+        );
         let size = c.size.unwrap_or_else(|| {
             if kids.is_empty() {
                 leaf_size(&c.label)
@@ -120,7 +130,9 @@ pub fn resolve(
         }
     }
     let here = links_at.get(&None).unwrap_or(&no_links);
-    place_siblings(&roots, true, links, here, None, &sizes, &mut at);
+    place_siblings(
+        &roots, true, links, here, None, &sizes, &mut at, &mut visits,
+    );
     // Only components in `order` were laid out (the rest sit in a cycle or under nothing).
     let mut placed = vec![false; n];
     for &i in order {
@@ -142,21 +154,51 @@ pub fn resolve(
         .collect()
 }
 
-/// Whether `to` can be reached from `from` along the edges so far.
-fn reaches(successors: &HashMap<usize, Vec<usize>>, from: usize, to: usize) -> bool {
-    let mut stack = vec![from];
-    let mut seen = std::collections::HashSet::from([from]);
-    while let Some(x) = stack.pop() {
-        if x == to {
-            return true;
-        }
-        for &y in successors.get(&x).map(Vec::as_slice).unwrap_or_default() {
-            if seen.insert(y) {
-                stack.push(y);
-            }
+/// Marks for a graph walk, reused across walks: a node is visited in this walk when its mark
+/// equals the current stamp, so starting a walk costs nothing.
+struct Visits {
+    stamp: u32,
+    marks: Vec<u32>,
+    stack: Vec<usize>,
+}
+
+impl Visits {
+    fn new(n: usize) -> Self {
+        Self {
+            stamp: 0,
+            marks: vec![0; n],
+            stack: Vec::new(),
         }
     }
-    false
+
+    /// Whether `to` can be reached from `from` along the edges so far.
+    fn reaches(&mut self, successors: &HashMap<usize, Vec<usize>>, from: usize, to: usize) -> bool {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.marks.iter_mut().for_each(|m| *m = 0);
+            self.stamp = 1;
+        }
+        let stamp = self.stamp;
+        self.stack.clear();
+        self.stack.push(from);
+        if let Some(m) = self.marks.get_mut(from) {
+            *m = stamp;
+        }
+        while let Some(x) = self.stack.pop() {
+            if x == to {
+                return true;
+            }
+            for &y in successors.get(&x).map(Vec::as_slice).unwrap_or_default() {
+                if let Some(m) = self.marks.get_mut(y)
+                    && *m != stamp
+                {
+                    *m = stamp;
+                    self.stack.push(y);
+                }
+            }
+        }
+        false
+    }
 }
 
 /// A leaf sized to its label, wrapping long labels onto more lines.
@@ -179,6 +221,7 @@ fn place_siblings(
     parent: Option<usize>,
     sizes: &[Option<(f32, f32)>],
     at: &mut [Option<(f32, f32)>],
+    visits: &mut Visits,
 ) {
     let auto: Vec<usize> = siblings
         .iter()
@@ -191,7 +234,7 @@ fn place_siblings(
     // Layers: longest path along links between these siblings (file order breaks cycles).
     let rank: HashMap<usize, usize> = auto.iter().enumerate().map(|(r, &i)| (i, r)).collect();
     let mut edges: Vec<(usize, usize)> = Vec::new();
-    let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut successors: HashMap<usize, Vec<usize>> = HashMap::new();
     for &(sa, sb, li) in here {
         let (Some(&ra), Some(&rb), Some(l)) = (rank.get(&sa), rank.get(&sb), links.get(li)) else {
@@ -204,7 +247,7 @@ fn place_siblings(
             (sb, sa)
         };
         // An edge that would close a cycle is left out (the earlier link wins).
-        if !seen.contains(&edge) && !reaches(&successors, edge.1, edge.0) {
+        if !seen.contains(&edge) && !visits.reaches(&successors, edge.1, edge.0) {
             seen.insert(edge);
             successors.entry(edge.0).or_default().push(edge.1);
             edges.push(edge);
