@@ -89,7 +89,23 @@ pub struct PanState {
 }
 
 fn spawn_camera(mut commands: Commands) {
-    commands.spawn((Name::new("Diagram camera"), Camera2d, MainCamera));
+    commands.spawn((
+        Name::new("Diagram camera"),
+        Camera2d,
+        MainCamera,
+        // The UI camera draws over the same picture and copies it to the window once; a
+        // second copy from this camera would only be overwritten.
+        Camera {
+            output_mode: bevy::camera::CameraOutputMode::Skip,
+            ..default()
+        },
+        // Flat colours need no tonemapping or dithering, and multisampling quadruples the
+        // fragment work: with software rendering (a laptop without a GPU driver, CI) these
+        // full-screen passes cost most of a frame.
+        Msaa::Off,
+        bevy::core_pipeline::tonemapping::Tonemapping::None,
+        bevy::core_pipeline::tonemapping::DebandDither::Disabled,
+    ));
 }
 
 /// The scale that fits `bounds` (world) into a viewport of `size` logical pixels.

@@ -552,10 +552,7 @@ const PARALLEL_OUTLINE_BYTES: usize = 64 * 1024;
 
 /// The typed file and its outline (positions). The two passes read the same text
 /// independently, so on native targets a big file gets both at once, one per core.
-fn parse_and_outline(
-    file: &str,
-    src: &str,
-) -> (Result<DiagramFile, super::Diagnostic>, Node) {
+fn parse_and_outline(file: &str, src: &str) -> (Result<DiagramFile, super::Diagnostic>, Node) {
     let text = limits::strip_bom(src);
     #[cfg(not(target_arch = "wasm32"))]
     if src.len() >= PARALLEL_OUTLINE_BYTES {

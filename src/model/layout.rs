@@ -131,7 +131,14 @@ pub fn resolve(
     }
     let here = links_at.get(&None).unwrap_or(&no_links);
     place_siblings(
-        &roots, true, links, here, None, &sizes, &mut at, &mut visits,
+        &roots,
+        true,
+        links,
+        here,
+        None,
+        &sizes,
+        &mut at,
+        &mut visits,
     );
     // Only components in `order` were laid out (the rest sit in a cycle or under nothing).
     let mut placed = vec![false; n];

@@ -90,6 +90,9 @@ fn spawn_ui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettin
         },
         bevy::camera::visibility::RenderLayers::none(),
         PrimaryEguiContext,
+        Msaa::Off,
+        bevy::core_pipeline::tonemapping::Tonemapping::None,
+        bevy::core_pipeline::tonemapping::DebandDither::Disabled,
     ));
 }
 
