@@ -1,7 +1,7 @@
 //! `--bench-pan SECONDS`: a rendered-frame benchmark driver (native only).
 //!
 //! Once the diagram shows, the camera circles its centre at the zoom that fits the whole
-//! diagram (every box on screen: the most drawing a frame can ask for), one step per frame,
+//! diagram (every box on screen), or `--bench-zoom N` times closer, one step per frame,
 //! with a redraw requested every frame. After a short warm-up, each frame's wall-clock time is
 //! recorded; at the end one JSON line goes to standard output and the app exits.
 
@@ -17,13 +17,13 @@ const WARMUP_FRAMES: usize = 30;
 const LAP_SECONDS: f32 = 4.0;
 
 pub(super) fn plugin(app: &mut App) {
-    let seconds = app
-        .world()
-        .get_resource::<LaunchOptions>()
-        .and_then(|o| o.bench_pan);
+    let options = app.world().get_resource::<LaunchOptions>();
+    let seconds = options.and_then(|o| o.bench_pan);
+    let zoom = options.and_then(|o| o.bench_zoom).unwrap_or(1);
     if let Some(seconds) = seconds {
         app.insert_resource(PanBench {
             seconds,
+            zoom,
             origin: None,
             warmup: WARMUP_FRAMES,
             started: 0.0,
@@ -36,6 +36,8 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Resource)]
 struct PanBench {
     seconds: u32,
+    /// How many times closer than the fitted view.
+    zoom: u32,
     /// The fitted view the circle goes around.
     origin: Option<CameraView>,
     warmup: usize,
@@ -56,7 +58,12 @@ fn pan(
     let (Some(_), Some(mut view)) = (model, view) else {
         return;
     };
-    let origin = *bench.origin.get_or_insert(*view);
+    let zoom = bench.zoom as f32;
+    let origin = *bench.origin.get_or_insert(CameraView {
+        center: view.center,
+        scale: view.scale / zoom,
+    });
+    view.scale = origin.scale;
     let now = time.elapsed_secs_f64();
     if bench.warmup > 0 {
         bench.warmup -= 1;
@@ -70,13 +77,13 @@ fn pan(
     view.center = origin.center + Vec2::new(angle.cos(), angle.sin()) * radius;
     if bench.warmup == 0 && now - bench.started >= f64::from(bench.seconds) {
         let elapsed = now - bench.started;
-        println!("{}", report(&mut bench.frames, elapsed));
+        println!("{}", report(&mut bench.frames, elapsed, origin.scale));
         exit.write(AppExit::Success);
     }
 }
 
 /// Frame statistics as one JSON line.
-fn report(frames: &mut [f64], seconds: f64) -> String {
+fn report(frames: &mut [f64], seconds: f64, scale: f32) -> String {
     frames.sort_by(f64::total_cmp);
     let pick = |p: f64| {
         let i = ((frames.len().max(1) - 1) as f64 * p).round() as usize;
@@ -89,6 +96,7 @@ fn report(frames: &mut [f64], seconds: f64) -> String {
         "median_ms": pick(0.5),
         "p99_ms": pick(0.99),
         "max_ms": pick(1.0),
+        "world_units_per_pixel": scale,
     })
     .to_string()
 }

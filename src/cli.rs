@@ -28,8 +28,9 @@ Usage:
       computers (default 10), nested up to D deep (default 4), L links (default N),
       the same file for the same seed. It passes `check`.
   autochitect --help | --version
-Benchmarking: `--bench-pan SECONDS` pans and zooms the camera every frame for that long
-once the diagram shows, prints frame-time statistics as one JSON line, and exits.
+Benchmarking: `--bench-pan SECONDS [--bench-zoom N]` circles the camera every frame for that
+long once the diagram shows (at the fitted zoom, or N times closer), prints frame-time
+statistics as one JSON line, and exits.
 ";
 
 /// What to open.
@@ -51,6 +52,8 @@ pub struct Open {
     pub reduced_motion: bool,
     /// `--bench-pan SECONDS`.
     pub bench_pan: Option<u32>,
+    /// `--bench-zoom N`.
+    pub bench_zoom: Option<u32>,
 }
 
 /// A parsed command line.
@@ -241,6 +244,13 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                     format!("`--bench-pan` takes a whole number of seconds, not `{value}`")
                 })?);
             }
+            "--bench-zoom" => {
+                let value = it.next().ok_or("`--bench-zoom` needs a factor")?;
+                let n = value.parse::<u32>().ok().filter(|n| *n >= 1);
+                open.bench_zoom = Some(n.ok_or_else(|| {
+                    format!("`--bench-zoom` takes a whole factor from 1, not `{value}`")
+                })?);
+            }
             "--present" => open.present = true,
             "--reduced-motion" => open.reduced_motion = true,
             flag if flag.starts_with('-') => return Err(format!("unknown option `{flag}`")),
@@ -312,5 +322,6 @@ pub fn launch_options(open: &Open) -> Result<crate::LaunchOptions, String> {
         present: open.present,
         reduced_motion: open.reduced_motion,
         bench_pan: open.bench_pan,
+        bench_zoom: open.bench_zoom,
     })
 }

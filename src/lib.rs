@@ -123,6 +123,8 @@ pub struct LaunchOptions {
     /// Pan and zoom every frame for this many seconds, print frame times, exit
     /// (`--bench-pan`; native only).
     pub bench_pan: Option<u32>,
+    /// How much closer than the fitted zoom `--bench-pan` circles (`--bench-zoom`).
+    pub bench_zoom: Option<u32>,
 }
 
 impl Default for LaunchOptions {
@@ -138,6 +140,7 @@ impl Default for LaunchOptions {
             present: false,
             reduced_motion: false,
             bench_pan: None,
+            bench_zoom: None,
         }
     }
 }

@@ -84,6 +84,17 @@ impl Batch {
         }
     }
 
+    /// A filled axis-aligned rectangle: four vertices (the far-away version of a box).
+    pub fn rect(&mut self, center: Vec2, size: Vec2, z: f32, color: Color) {
+        let c = linear(color);
+        let h = size / 2.0;
+        let i = self.vertex(center + Vec2::new(-h.x, -h.y), z, c);
+        self.vertex(center + Vec2::new(h.x, -h.y), z, c);
+        self.vertex(center + Vec2::new(h.x, h.y), z, c);
+        self.vertex(center + Vec2::new(-h.x, h.y), z, c);
+        self.indices.extend([i, i + 1, i + 2, i, i + 2, i + 3]);
+    }
+
     /// A straight stroke from `a` to `b`, `width` wide, extended by half a width at both ends
     /// so the corners of a bent line look joined.
     pub fn segment(&mut self, a: Vec2, b: Vec2, width: f32, z: f32, color: Color) {

@@ -17,6 +17,7 @@ pub mod batch;
 use bevy::prelude::*;
 
 use crate::AppSystems;
+use crate::camera::CameraView;
 use crate::loading::LoadedModel;
 use crate::model::{Component as DiagramComponent, ComponentKind, Diagram, Link, Target};
 use crate::picking::PickShape;
@@ -33,6 +34,7 @@ pub(super) fn plugin(app: &mut App) {
                 rebuild.run_if(resource_exists_and_changed::<LoadedModel>),
                 draw_diagram,
                 draw_highlights,
+                pick_detail,
             )
                 .chain()
                 .in_set(AppSystems::Visuals),
@@ -140,13 +142,28 @@ fn is_ancestor(
 #[derive(Component)]
 struct DiagramPart;
 
-/// The three meshes everything is drawn with.
+/// The meshes everything is drawn with. Boxes come in two levels of detail: rounded, and
+/// plain rectangles (a fifth of the vertices) for when corners are too small to see.
 #[derive(Resource)]
 struct Layers {
     boxes: Handle<Mesh>,
+    coarse_boxes: Handle<Mesh>,
     lines: Handle<Mesh>,
     highlights: Handle<Mesh>,
+    /// The entities drawing `boxes`, `coarse_boxes` and `lines`.
+    fine_entity: Entity,
+    coarse_entity: Entity,
+    lines_entity: Entity,
 }
+
+/// Lines are left out when even the thickest would be thinner than this on screen: they
+/// would only show as scattered dots, and cost a software renderer a triangle each.
+const MIN_LINE_PX: f32 = 0.3;
+/// The thickest line (the cable), in world units.
+const THICKEST_LINE: f32 = 7.0;
+
+/// Below this many pixels of corner radius on screen, boxes are drawn as plain rectangles.
+const MIN_CORNER_PX: f32 = 1.5;
 
 /// Z layers: deeper boxes above their parents, lines above all boxes, then hover and selection.
 fn box_z(depth: usize) -> f32 {
@@ -164,20 +181,30 @@ fn spawn_layers(
 ) {
     // White, so each vertex's own colour shows.
     let material = materials.add(Color::WHITE);
-    let mut layer = |name: &'static str| {
+    let mut layer = |name: &'static str, visibility: Visibility| {
         let mesh = meshes.add(Batch::default().into_mesh());
-        commands.spawn((
-            Name::new(name),
-            Mesh2d(mesh.clone()),
-            MeshMaterial2d(material.clone()),
-            Transform::default(),
-        ));
-        mesh
+        let entity = commands
+            .spawn((
+                Name::new(name),
+                Mesh2d(mesh.clone()),
+                MeshMaterial2d(material.clone()),
+                Transform::default(),
+                visibility,
+            ))
+            .id();
+        (mesh, entity)
     };
+    let (boxes, fine_entity) = layer("Boxes", Visibility::Inherited);
+    let (coarse_boxes, coarse_entity) = layer("Boxes, far away", Visibility::Hidden);
+    let (lines, lines_entity) = layer("Lines", Visibility::Inherited);
     let layers = Layers {
-        boxes: layer("Boxes"),
-        lines: layer("Lines"),
-        highlights: layer("Hover and selection"),
+        boxes,
+        coarse_boxes,
+        lines,
+        highlights: layer("Hover and selection", Visibility::Inherited).0,
+        fine_entity,
+        coarse_entity,
+        lines_entity,
     };
     commands.insert_resource(layers);
 }
@@ -324,6 +351,54 @@ fn draw_box(b: &mut Batch, c: &DiagramComponent, dim: bool) {
     );
 }
 
+/// Draws a component's box as two plain rectangles (border colour, fill inside it), for when
+/// corners are too small to see: four triangles instead of fifty. Far away, triangle count
+/// costs a software renderer more than the pixels drawn twice.
+fn draw_coarse_box(b: &mut Batch, c: &DiagramComponent, dim: bool) {
+    let rect = world_rect(c);
+    let z = box_z(c.depth);
+    let bw = theme::BORDER_WIDTH;
+    b.rect(rect.center(), rect.size(), z, fade(theme::BORDER, dim));
+    b.rect(
+        rect.center(),
+        rect.size() - Vec2::splat(2.0 * bw),
+        z + 0.5,
+        fade(theme::fill(c.kind), dim),
+    );
+}
+
+/// Shows the rounded boxes close up and the plain ones far away; lines while they would show.
+fn pick_detail(
+    view: Option<Res<CameraView>>,
+    layers: Option<Res<Layers>>,
+    mut visibility: Query<&mut Visibility>,
+) {
+    let (Some(view), Some(layers)) = (view, layers) else {
+        return;
+    };
+    if !view.is_changed() && !layers.is_added() {
+        return;
+    }
+    let coarse = theme::CORNER_RADIUS / view.scale < MIN_CORNER_PX;
+    let show = |on: bool| {
+        if on {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        }
+    };
+    let lines = THICKEST_LINE / view.scale >= MIN_LINE_PX;
+    for (entity, on) in [
+        (layers.fine_entity, !coarse),
+        (layers.coarse_entity, coarse),
+        (layers.lines_entity, lines),
+    ] {
+        if let Ok(mut v) = visibility.get_mut(entity) {
+            v.set_if_neq(show(on));
+        }
+    }
+}
+
 /// Draws a link's line and, when directed, its arrow head.
 fn draw_link(b: &mut Batch, l: &Link, color: Color, width: f32, z: f32) {
     let points = link_points(l);
@@ -362,11 +437,14 @@ fn draw_diagram(
     let diagram = &model.diagram;
     let dim = |t: &Target| emphasis.active().is_some_and(|e| !bright(t, e, diagram));
     let mut boxes = Batch::with_capacity(2 * diagram.components().len());
+    let mut coarse = Batch::with_capacity(diagram.components().len());
     // Parents before children: z keeps the order anyway, this keeps it readable.
     let mut order: Vec<&DiagramComponent> = diagram.components().iter().collect();
     order.sort_by_key(|c| c.depth);
     for c in order {
-        draw_box(&mut boxes, c, dim(&Target::Component(c.id.clone())));
+        let d = dim(&Target::Component(c.id.clone()));
+        draw_box(&mut boxes, c, d);
+        draw_coarse_box(&mut coarse, c, d);
     }
     let mut lines = Batch::with_capacity(diagram.links().len());
     for l in diagram.links() {
@@ -375,6 +453,7 @@ fn draw_diagram(
         draw_link(&mut lines, l, fade(color, d), width, LINK_Z);
     }
     replace(&mut meshes, &layers.boxes, boxes);
+    replace(&mut meshes, &layers.coarse_boxes, coarse);
     replace(&mut meshes, &layers.lines, lines);
     for (entity, mut label) in &mut labels {
         let d = dim(&entity.target);
