@@ -2,8 +2,9 @@
 //!
 //! - One entity per component and per link carries what picking and labels need
 //!   ([`DiagramEntity`], [`PickShape`], [`CanvasLabel`]) and draws nothing itself.
-//! - All boxes are one mesh and all lines another (see [`batch`]), so a diagram of 10,000
-//!   components is two draw calls. They are rebuilt when the model or the emphasis changes.
+//! - The boxes of each top-level component are one mesh (a tile, culled as a whole when off
+//!   screen) and all lines another (see [`batch`]): a diagram of 10,000 components in 50
+//!   computers is about 50 draw calls. They are rebuilt when the model or the emphasis changes.
 //! - Hover and selection are a small overlay mesh on top, rebuilt when they change, so
 //!   pointing at things never touches the big meshes.
 //! - Labels are drawn by egui (`ui::labels`) from the [`CanvasLabel`]s: crisp at any zoom,
@@ -142,28 +143,33 @@ fn is_ancestor(
 #[derive(Component)]
 struct DiagramPart;
 
-/// The meshes everything is drawn with. Boxes come in two levels of detail: rounded, and
-/// plain rectangles (a fifth of the vertices) for when corners are too small to see.
+/// The meshes the lines and the highlights are drawn with, and the material of every layer.
 #[derive(Resource)]
 struct Layers {
-    boxes: Handle<Mesh>,
-    coarse_boxes: Handle<Mesh>,
     lines: Handle<Mesh>,
     highlights: Handle<Mesh>,
-    /// The entities drawing `boxes`, `coarse_boxes` and `lines`.
-    fine_entity: Entity,
-    coarse_entity: Entity,
+    /// The entity drawing `lines`.
     lines_entity: Entity,
+    /// White, so each vertex's own colour shows.
+    material: Handle<ColorMaterial>,
 }
+
+/// One top-level component's boxes (a computer and everything in it), in one of two levels of
+/// detail: rounded, or plain rectangles for when corners are too small to see. One tile per
+/// top-level component lets Bevy's frustum culling skip the computers that are off screen.
+#[derive(Component)]
+struct BoxTile {
+    coarse: bool,
+}
+
+/// Below this many pixels of corner radius on screen, boxes are drawn as plain rectangles.
+const MIN_CORNER_PX: f32 = 1.5;
 
 /// Lines are left out when even the thickest would be thinner than this on screen: they
 /// would only show as scattered dots, and cost a software renderer a triangle each.
 const MIN_LINE_PX: f32 = 0.3;
 /// The thickest line (the cable), in world units.
 const THICKEST_LINE: f32 = 7.0;
-
-/// Below this many pixels of corner radius on screen, boxes are drawn as plain rectangles.
-const MIN_CORNER_PX: f32 = 1.5;
 
 /// Z layers: deeper boxes above their parents, lines above all boxes, then hover and selection.
 fn box_z(depth: usize) -> f32 {
@@ -179,9 +185,8 @@ fn spawn_layers(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<ColorMaterial>>,
 ) {
-    // White, so each vertex's own colour shows.
     let material = materials.add(Color::WHITE);
-    let mut layer = |name: &'static str, visibility: Visibility| {
+    let mut layer = |name: &'static str| {
         let mesh = meshes.add(Batch::default().into_mesh());
         let entity = commands
             .spawn((
@@ -189,22 +194,16 @@ fn spawn_layers(
                 Mesh2d(mesh.clone()),
                 MeshMaterial2d(material.clone()),
                 Transform::default(),
-                visibility,
             ))
             .id();
         (mesh, entity)
     };
-    let (boxes, fine_entity) = layer("Boxes", Visibility::Inherited);
-    let (coarse_boxes, coarse_entity) = layer("Boxes, far away", Visibility::Hidden);
-    let (lines, lines_entity) = layer("Lines", Visibility::Inherited);
+    let (lines, lines_entity) = layer("Lines");
     let layers = Layers {
-        boxes,
-        coarse_boxes,
         lines,
-        highlights: layer("Hover and selection", Visibility::Inherited).0,
-        fine_entity,
-        coarse_entity,
+        highlights: layer("Hover and selection").0,
         lines_entity,
+        material,
     };
     commands.insert_resource(layers);
 }
@@ -371,15 +370,16 @@ fn draw_coarse_box(b: &mut Batch, c: &DiagramComponent, dim: bool) {
 fn pick_detail(
     view: Option<Res<CameraView>>,
     layers: Option<Res<Layers>>,
-    mut visibility: Query<&mut Visibility>,
+    new_tiles: Query<(), Added<BoxTile>>,
+    mut tiles: Query<(&BoxTile, &mut Visibility)>,
+    mut visibility: Query<&mut Visibility, Without<BoxTile>>,
 ) {
     let (Some(view), Some(layers)) = (view, layers) else {
         return;
     };
-    if !view.is_changed() && !layers.is_added() {
+    if !view.is_changed() && !layers.is_added() && new_tiles.is_empty() {
         return;
     }
-    let coarse = theme::CORNER_RADIUS / view.scale < MIN_CORNER_PX;
     let show = |on: bool| {
         if on {
             Visibility::Inherited
@@ -387,15 +387,12 @@ fn pick_detail(
             Visibility::Hidden
         }
     };
-    let lines = THICKEST_LINE / view.scale >= MIN_LINE_PX;
-    for (entity, on) in [
-        (layers.fine_entity, !coarse),
-        (layers.coarse_entity, coarse),
-        (layers.lines_entity, lines),
-    ] {
-        if let Ok(mut v) = visibility.get_mut(entity) {
-            v.set_if_neq(show(on));
-        }
+    let coarse = theme::CORNER_RADIUS / view.scale < MIN_CORNER_PX;
+    for (tile, mut v) in &mut tiles {
+        v.set_if_neq(show(tile.coarse == coarse));
+    }
+    if let Ok(mut v) = visibility.get_mut(layers.lines_entity) {
+        v.set_if_neq(show(THICKEST_LINE / view.scale >= MIN_LINE_PX));
     }
 }
 
@@ -418,13 +415,16 @@ fn draw_link(b: &mut Batch, l: &Link, color: Color, width: f32, z: f32) {
     }
 }
 
-/// Rebuilds the box and line meshes when the model or the emphasis changes, and fades labels
-/// with their parts.
+/// Rebuilds the box tiles and the line mesh when the model or the emphasis changes, and fades
+/// labels with their parts.
+#[allow(clippy::too_many_arguments)]
 fn draw_diagram(
+    mut commands: Commands,
     model: Option<Res<LoadedModel>>,
     emphasis: Res<Emphasis>,
     layers: Option<Res<Layers>>,
     mut meshes: ResMut<Assets<Mesh>>,
+    old_tiles: Query<Entity, With<BoxTile>>,
     mut labels: Query<(&DiagramEntity, &mut CanvasLabel)>,
     added: Query<(), Added<DiagramPart>>,
 ) {
@@ -436,15 +436,45 @@ fn draw_diagram(
     }
     let diagram = &model.diagram;
     let dim = |t: &Target| emphasis.active().is_some_and(|e| !bright(t, e, diagram));
-    let mut boxes = Batch::with_capacity(2 * diagram.components().len());
-    let mut coarse = Batch::with_capacity(diagram.components().len());
-    // Parents before children: z keeps the order anyway, this keeps it readable.
+    // Parents before children, so each component finds its top-level ancestor's tile.
     let mut order: Vec<&DiagramComponent> = diagram.components().iter().collect();
     order.sort_by_key(|c| c.depth);
+    let mut tile_of: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    let mut tiles: Vec<(Batch, Batch)> = Vec::new();
     for c in order {
-        let d = dim(&Target::Component(c.id.clone()));
-        draw_box(&mut boxes, c, d);
-        draw_coarse_box(&mut coarse, c, d);
+        let tile = match c.parent.as_ref().and_then(|p| tile_of.get(p.as_str())) {
+            Some(&t) => t,
+            None => {
+                tiles.push((Batch::default(), Batch::default()));
+                tiles.len() - 1
+            }
+        };
+        tile_of.insert(c.id.as_str(), tile);
+        if let Some((fine, coarse)) = tiles.get_mut(tile) {
+            let d = dim(&Target::Component(c.id.clone()));
+            draw_box(fine, c, d);
+            draw_coarse_box(coarse, c, d);
+        }
+    }
+    for e in &old_tiles {
+        commands.entity(e).despawn();
+    }
+    for (fine, coarse) in tiles {
+        for (batch, is_coarse) in [(fine, false), (coarse, true)] {
+            commands.spawn((
+                Name::new(if is_coarse {
+                    "Boxes, far away"
+                } else {
+                    "Boxes"
+                }),
+                BoxTile { coarse: is_coarse },
+                Mesh2d(meshes.add(batch.into_mesh())),
+                MeshMaterial2d(layers.material.clone()),
+                Transform::default(),
+                // `pick_detail` shows the right level once the tile exists.
+                Visibility::Hidden,
+            ));
+        }
     }
     let mut lines = Batch::with_capacity(diagram.links().len());
     for l in diagram.links() {
@@ -452,13 +482,50 @@ fn draw_diagram(
         let d = dim(&Target::Link(l.id.clone()));
         draw_link(&mut lines, l, fade(color, d), width, LINK_Z);
     }
-    replace(&mut meshes, &layers.boxes, boxes);
-    replace(&mut meshes, &layers.coarse_boxes, coarse);
     replace(&mut meshes, &layers.lines, lines);
     for (entity, mut label) in &mut labels {
         let d = dim(&entity.target);
         if label.dimmed != d {
             label.dimmed = d;
+        }
+    }
+}
+
+/// The selection's halo (a ring outside a box, a wide stroke under a line) or the hover's
+/// mark (a ring inside a box's edge, the line redrawn in the hover colour).
+fn draw_highlight(b: &mut Batch, diagram: &Diagram, target: &Target, selected: bool) {
+    match target {
+        Target::Component(id) => {
+            let Some(c) = diagram.component(id.as_str()) else {
+                return;
+            };
+            let rect = world_rect(c);
+            let (grow, width, z, color) = if selected {
+                let s = theme::SELECTED_BORDER_WIDTH;
+                (s, s, HIGHLIGHT_Z, theme::SELECTED)
+            } else {
+                (0.0, HOVER_WIDTH, HIGHLIGHT_Z + 0.2, theme::HOVER)
+            };
+            b.ring(
+                rect.center(),
+                rect.size() + Vec2::splat(2.0 * grow),
+                theme::CORNER_RADIUS + grow,
+                width,
+                z,
+                color,
+            );
+        }
+        Target::Link(id) => {
+            let Some(l) = diagram.link(id.as_str()) else {
+                return;
+            };
+            let (color, width) = theme::link_style(l.kind);
+            if selected {
+                draw_link(b, l, theme::SELECTED, width + 6.0, HIGHLIGHT_Z);
+                draw_link(b, l, color, width, HIGHLIGHT_Z + 0.1);
+            } else {
+                draw_link(b, l, theme::HOVER, width, HIGHLIGHT_Z + 0.2);
+            }
         }
     }
 }
@@ -477,57 +544,14 @@ fn draw_highlights(
     if !(model.is_changed() || selection.is_changed() || hovered.is_changed()) {
         return;
     }
-    let diagram = &model.diagram;
     let mut b = Batch::with_capacity(2);
-    let s = theme::SELECTED_BORDER_WIDTH;
     if let Some(target) = &selection.target {
-        match target {
-            Target::Component(id) => {
-                if let Some(c) = diagram.component(id.as_str()) {
-                    let rect = world_rect(c);
-                    b.ring(
-                        rect.center(),
-                        rect.size() + Vec2::splat(2.0 * s),
-                        theme::CORNER_RADIUS + s,
-                        s,
-                        HIGHLIGHT_Z,
-                        theme::SELECTED,
-                    );
-                }
-            }
-            Target::Link(id) => {
-                if let Some(l) = diagram.link(id.as_str()) {
-                    let (color, width) = theme::link_style(l.kind);
-                    draw_link(&mut b, l, theme::SELECTED, width + 6.0, HIGHLIGHT_Z);
-                    draw_link(&mut b, l, color, width, HIGHLIGHT_Z + 0.1);
-                }
-            }
-        }
+        draw_highlight(&mut b, &model.diagram, target, true);
     }
     if let Some(target) = &hovered.target
         && hovered.target != selection.target
     {
-        match target {
-            Target::Component(id) => {
-                if let Some(c) = diagram.component(id.as_str()) {
-                    let rect = world_rect(c);
-                    b.ring(
-                        rect.center(),
-                        rect.size(),
-                        theme::CORNER_RADIUS,
-                        HOVER_WIDTH,
-                        HIGHLIGHT_Z + 0.2,
-                        theme::HOVER,
-                    );
-                }
-            }
-            Target::Link(id) => {
-                if let Some(l) = diagram.link(id.as_str()) {
-                    let (_, width) = theme::link_style(l.kind);
-                    draw_link(&mut b, l, theme::HOVER, width, HIGHLIGHT_Z + 0.2);
-                }
-            }
-        }
+        draw_highlight(&mut b, &model.diagram, target, false);
     }
     replace(&mut meshes, &layers.highlights, b);
 }
