@@ -198,6 +198,20 @@ fn parse_generate(mut it: std::slice::Iter<'_, String>) -> Result<Command, Strin
     })
 }
 
+/// The value after `flag`: a whole number from 1 (`what` names it in messages).
+fn counting_number<T: std::str::FromStr + PartialOrd + From<u8>>(
+    it: &mut std::slice::Iter<'_, String>,
+    flag: &str,
+    what: &str,
+) -> Result<T, String> {
+    let value = it.next().ok_or_else(|| format!("`{flag}` needs {what}"))?;
+    value
+        .parse::<T>()
+        .ok()
+        .filter(|n| *n >= T::from(1))
+        .ok_or_else(|| format!("`{flag}` takes {what} from 1, not `{value}`"))
+}
+
 /// Parses arguments (without the program name).
 pub fn parse(args: &[String]) -> Result<Command, String> {
     let mut it = args.iter();
@@ -230,26 +244,12 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 };
                 *slot = Some(value.clone());
             }
-            "--step" => {
-                let value = it.next().ok_or("`--step` needs a number")?;
-                let n = value.parse::<usize>().ok().filter(|n| *n >= 1);
-                open.step = Some(n.ok_or_else(|| {
-                    format!("`--step` takes a step number from 1, not `{value}`")
-                })?);
-            }
+            "--step" => open.step = Some(counting_number(&mut it, arg, "a step number")?),
             "--bench-pan" => {
-                let value = it.next().ok_or("`--bench-pan` needs a number of seconds")?;
-                let secs = value.parse::<u32>().ok().filter(|s| *s > 0);
-                open.bench_pan = Some(secs.ok_or_else(|| {
-                    format!("`--bench-pan` takes a whole number of seconds, not `{value}`")
-                })?);
+                open.bench_pan = Some(counting_number(&mut it, arg, "a whole number of seconds")?);
             }
             "--bench-zoom" => {
-                let value = it.next().ok_or("`--bench-zoom` needs a factor")?;
-                let n = value.parse::<u32>().ok().filter(|n| *n >= 1);
-                open.bench_zoom = Some(n.ok_or_else(|| {
-                    format!("`--bench-zoom` takes a whole factor from 1, not `{value}`")
-                })?);
+                open.bench_zoom = Some(counting_number(&mut it, arg, "a whole factor")?);
             }
             "--present" => open.present = true,
             "--reduced-motion" => open.reduced_motion = true,
