@@ -14,8 +14,9 @@
 
 use std::time::{Duration, Instant};
 
+use autochitect::app::headless;
+use autochitect::app::state::{CameraView, LaunchOptions, LoadedModel, UiInsets};
 use autochitect::model::synthetic::{Shape, generate};
-use autochitect::{CameraView, LaunchOptions, LoadedModel, UiInsets, headless};
 use bevy::prelude::*;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -149,8 +150,8 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Clicks the first leaf component on screen; frames from the release until the summary panel
-/// takes space on the right.
+/// Clicks the first leaf component on screen (move, press and release before one frame, as a
+/// quick click arrives); frames until the summary panel takes space on the right.
 fn click_to_panel(app: &mut App) -> Option<usize> {
     let leaves: Vec<String> = {
         let m = app.world().resource::<LoadedModel>();
@@ -165,9 +166,7 @@ fn click_to_panel(app: &mut App) -> Option<usize> {
         .iter()
         .find_map(|id| headless::component_pos(app, id))?;
     headless::move_cursor(app, pos);
-    app.update();
     headless::left_button(app, bevy::input::ButtonState::Pressed);
-    app.update();
     headless::left_button(app, bevy::input::ButtonState::Released);
     for frame in 1..=10 {
         app.update();

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     if let Ok(d) = parse_diagram("fuzz.ron", text, &slugs) {
         let _ = lint_diagram("fuzz.ron", text, &d);
-        let _ = autochitect::export::svg(&d, None);
+        let _ = autochitect::tools::export::svg(&d, None);
         let _ = d.to_dot();
         let _ = d.reading_order();
     }

@@ -17,8 +17,7 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::diagram::{ComponentDef, LinkDef};
-use super::lint::estimate_text_width;
-use crate::palette::sizes;
+use super::style::{LEAF_MIN, leaf_size_for};
 
 /// Space between siblings and between layers.
 pub const GAP: f32 = 20.0;
@@ -26,9 +25,6 @@ pub const GAP: f32 = 20.0;
 pub const PADDING: f32 = 15.0;
 /// Height of a container's title band.
 pub const HEADER: f32 = 45.0;
-/// Sizes a leaf label may grow between.
-const LEAF_MIN: (f32, f32) = (120.0, 50.0);
-const LEAF_MAX_WIDTH: f32 = 240.0;
 
 /// `(at, size)` of each component, relative to its parent, after layout. `None` for components
 /// that could not be laid out (in a nesting cycle or under an unknown parent).
@@ -110,7 +106,7 @@ pub fn resolve(
         );
         let size = c.size.unwrap_or_else(|| {
             if kids.is_empty() {
-                leaf_size(&c.label)
+                leaf_size_for(&c.label)
             } else {
                 let (mut w, mut h) = (0.0f32, 0.0f32);
                 for &k in &kids {
@@ -206,16 +202,6 @@ impl Visits {
         }
         false
     }
-}
-
-/// A leaf sized to its label, wrapping long labels onto more lines.
-fn leaf_size(label: &str) -> (f32, f32) {
-    let font = sizes::LEAF_FONT;
-    let text = estimate_text_width(label, font) + 2.0 * (sizes::LABEL_PADDING + 8.0);
-    let w = text.clamp(LEAF_MIN.0, LEAF_MAX_WIDTH);
-    let lines = (text / LEAF_MAX_WIDTH).ceil().max(1.0);
-    let h = (lines * font * sizes::LINE_HEIGHT + 2.0 * 14.0).max(LEAF_MIN.1);
-    (w.round(), h.round())
 }
 
 /// Places the siblings that have no `at`, in layers by the links between them.

@@ -1,17 +1,17 @@
-//! What a link inside a write-up may do: open another write-up, open a web page, or nothing.
+//! What a link inside a write-up may do: go somewhere in the app, open a web page, or nothing.
 // Reached from files: no indexing that could panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
-use super::ids::{WriteupSlug, is_valid_id};
-
-/// The in-app link prefix: `#/writeup/<slug>`. The same form is the web build's URL hash.
-const WRITEUP_PREFIX: &str = "#/writeup/";
+use super::ids::WriteupSlug;
+use super::route::Route;
 
 /// The decision for one clicked link.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkAction {
-    /// Open this write-up inside the app.
-    Writeup(WriteupSlug),
+    /// Go to a place in the app: a write-up (`#/writeup/<slug>`), a part of the diagram
+    /// (`#/component/<id>`), a tour step or a diagram. The same forms are the web build's URL
+    /// hash.
+    InApp(Route),
     /// Open this http(s) URL in the system browser (or a new tab on the web).
     External(String),
     /// Never followed; the reason is shown to the reader.
@@ -25,21 +25,20 @@ pub enum LinkAction {
 
 /// The in-app link to a write-up.
 pub fn writeup_href(slug: &WriteupSlug) -> String {
-    format!("{WRITEUP_PREFIX}{slug}")
+    Route::Writeup(slug.to_string()).to_hash()
 }
 
-/// Decides what a link may do. Only `http`, `https` and in-app write-up links are followed.
+/// Decides what a link may do. Only `http`, `https` and in-app links (`#/…` routes) are
+/// followed.
 pub fn classify_link(url: &str) -> LinkAction {
     let trimmed = url.trim();
-    if let Some(slug) = trimmed.strip_prefix(WRITEUP_PREFIX) {
-        let slug = slug.trim_end_matches('/');
-        return if is_valid_id(slug) {
-            LinkAction::Writeup(WriteupSlug::new(slug))
-        } else {
-            LinkAction::Refused {
+    if trimmed.starts_with('#') {
+        return match Route::parse(trimmed) {
+            Some(route) => LinkAction::InApp(route),
+            None => LinkAction::Refused {
                 url: url.to_owned(),
-                reason: format!("`{slug}` is not a write-up name"),
-            }
+                reason: "it points nowhere in the app".to_owned(),
+            },
         };
     }
     let lower = trimmed.to_ascii_lowercase();
@@ -58,7 +57,7 @@ pub fn classify_link(url: &str) -> LinkAction {
         reason: if lower.contains(':') {
             format!("links with the `{scheme}:` scheme are never opened")
         } else {
-            "only http(s) links and write-up links are opened".to_owned()
+            "only http(s) links and links into the app are opened".to_owned()
         },
     }
 }

@@ -4,33 +4,9 @@
 
 use super::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
 use super::diagram::{Diagram, DiagramFile};
+use super::glyphs;
 use super::outline::outline;
-use crate::palette::sizes;
-
-/// Estimated width of a line of text at `font` size, without font metrics.
-pub fn estimate_text_width(text: &str, font: f32) -> f32 {
-    text.chars().count() as f32 * font * sizes::AVERAGE_GLYPH_WIDTH
-}
-
-/// Estimated number of lines a label wraps to in `width`, breaking at spaces like the canvas does.
-fn wrapped_lines(text: &str, font: f32, width: f32) -> Option<usize> {
-    let mut lines = 1;
-    let mut line = 0.0;
-    let space = estimate_text_width(" ", font);
-    for word in text.split_whitespace() {
-        let w = estimate_text_width(word, font);
-        if w > width {
-            return None; // a single word does not fit at all
-        }
-        if line > 0.0 && line + space + w > width {
-            lines += 1;
-            line = w;
-        } else {
-            line += if line > 0.0 { space + w } else { w };
-        }
-    }
-    Some(lines)
-}
+use super::style::label_fits;
 
 /// Warnings for a valid diagram: components without a write-up, labels that do not fit their
 /// box, and sibling boxes that overlap.
@@ -59,7 +35,7 @@ pub fn lint_diagram(file: &str, src: &str, diagram: &Diagram) -> Diagnostics {
         });
     };
     for l in diagram.links() {
-        let missing = crate::glyphs::uncovered(&l.label);
+        let missing = glyphs::uncovered(&l.label);
         if !missing.is_empty() {
             warn(
                 None,
@@ -67,13 +43,13 @@ pub fn lint_diagram(file: &str, src: &str, diagram: &Diagram) -> Diagnostics {
                     "the label of link `{}` uses characters the bundled font cannot draw ({}); they are shown as {}",
                     l.id,
                     missing.iter().collect::<String>(),
-                    crate::glyphs::REPLACEMENT
+                    glyphs::REPLACEMENT
                 ),
             );
         }
     }
     for c in diagram.components() {
-        let missing = crate::glyphs::uncovered(&c.label);
+        let missing = glyphs::uncovered(&c.label);
         if !missing.is_empty() {
             warn(
                 pos_of(c.id.as_str(), "label"),
@@ -81,7 +57,7 @@ pub fn lint_diagram(file: &str, src: &str, diagram: &Diagram) -> Diagnostics {
                     "the label of `{}` uses characters the bundled font cannot draw ({}); they are shown as {}",
                     c.id,
                     missing.iter().collect::<String>(),
-                    crate::glyphs::REPLACEMENT
+                    glyphs::REPLACEMENT
                 ),
             );
         }
@@ -91,20 +67,7 @@ pub fn lint_diagram(file: &str, src: &str, diagram: &Diagram) -> Diagnostics {
                 format!("component `{}` has no write-up", c.id),
             );
         }
-        let leaf = c.children.is_empty();
-        let font = if leaf {
-            sizes::LEAF_FONT
-        } else {
-            sizes::CONTAINER_FONT
-        };
-        let avail = c.rect.w - 2.0 * sizes::LABEL_PADDING;
-        let fits = if leaf {
-            wrapped_lines(&c.label, font, avail).is_some_and(|n| {
-                n as f32 * font * sizes::LINE_HEIGHT <= c.rect.h - sizes::LABEL_PADDING
-            })
-        } else {
-            estimate_text_width(&c.label, font) <= c.rect.w - 2.0 * sizes::TITLE_INSET.0
-        };
+        let fits = label_fits(c);
         if !fits {
             warn(
                 pos_of(c.id.as_str(), "label"),

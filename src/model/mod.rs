@@ -1,20 +1,29 @@
-//! The pure model: file formats, validation and the typed graph the app consumes.
+//! The pure core: file formats, validation with positions, the typed graph, layout, the
+//! figure's look, search, navigation and deep links.
 //!
-//! Nothing here depends on Bevy. Raw text goes in, and either a validated [`Diagram`] /
-//! [`WriteupCatalog`] comes out, or a list of [`Diagnostic`]s that each name the file, line and
-//! column of the problem. Every problem is reported at once, so an author fixes a file in one
-//! pass. The rest of the app only ever sees a valid model.
+//! Nothing here depends on Bevy or on any other part of the crate. Raw text goes in, and either
+//! a validated [`Diagram`] / [`WriteupCatalog`] comes out, or a list of [`Diagnostic`]s that
+//! each name the file, line and column of the problem. Every problem is reported at once, so an
+//! author fixes a file in one pass. The rest of the program only ever sees a valid model.
 
 mod diagnostic;
 mod diagram;
 mod geometry;
+pub mod glyphs;
+pub mod hit;
 mod ids;
+mod launch;
 mod layout;
 pub mod limits;
 mod links;
 mod lint;
+pub mod navigate;
 mod outline;
+pub mod paths;
+pub mod project;
+mod route;
 pub mod search;
+pub mod style;
 pub mod synthetic;
 mod tour;
 mod writeup;
@@ -26,9 +35,14 @@ pub use diagram::{
 };
 pub use geometry::{Point, Rect};
 pub use ids::{ComponentId, LinkId, WriteupSlug, is_valid_id as is_valid_slug};
+pub use launch::Launch;
 pub use links::{LinkAction, classify_link, writeup_href};
-pub use lint::{estimate_text_width, lint_diagram};
-pub use tour::{HopDef, Step, StepDef, Tour, TourDef, focus_bounds, packet_route, parse_tours};
+pub use lint::lint_diagram;
+pub use route::Route;
+pub use tour::{
+    HopDef, Step, StepDef, Tour, TourDef, focus_bounds, packet_at, packet_route, parse_tours,
+    route_length,
+};
 pub use writeup::{
     Date, Property, Writeup, WriteupCatalog, WriteupMetaFile, WriteupSource, parse_diagram_index,
     parse_writeup_index, parse_writeup_meta,

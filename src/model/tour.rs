@@ -357,3 +357,36 @@ pub fn focus_bounds(diagram: &Diagram, focus: &[Target]) -> Option<Rect> {
     let first = rects.next()?;
     Some(rects.fold(first, |a, b| a.union(&b)))
 }
+
+/// The length of a packet's route, in diagram units.
+pub fn route_length(route: &[(Point, String)]) -> f32 {
+    route
+        .windows(2)
+        .map(|w| match w {
+            [(a, _), (b, _)] => (b.x - a.x).hypot(b.y - a.y),
+            _ => 0.0,
+        })
+        .sum()
+}
+
+/// Where a packet is after travelling `distance` along `route`, and the label it carries: on the
+/// way, the label of the waypoint it last passed; once arrived, the last waypoint's. `None` for
+/// an empty route.
+pub fn packet_at(route: &[(Point, String)], distance: f32) -> Option<(Point, String)> {
+    let mut walked = 0.0;
+    for w in route.windows(2) {
+        let [(a, label), (b, _)] = w else { continue };
+        let len = (b.x - a.x).hypot(b.y - a.y);
+        if walked + len > distance {
+            let t = if len > 0.0 {
+                ((distance - walked) / len).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            let at = Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+            return Some((at, label.clone()));
+        }
+        walked += len;
+    }
+    route.last().cloned()
+}

@@ -1,63 +1,75 @@
-//! Command-line parsing and `check` on files.
+//! The command line (parsed by clap) and `check` on files.
 
-use autochitect::cli::{Command, ExportFormat, Open, parse};
+use autochitect::model::Launch;
+use autochitect::tools::cli::{
+    CheckArgs, CheckFormat, Cli, Command, ExportArgs, ExportFormat, Open, parse,
+};
 
-fn args(a: &[&str]) -> Vec<String> {
-    a.iter().map(|s| s.to_string()).collect()
+fn open(open: Open) -> Cli {
+    Cli {
+        command: None,
+        open,
+    }
+}
+
+fn error(args: &[&str]) -> String {
+    parse(args).expect_err("a usage error").to_string()
 }
 
 #[test]
 fn no_arguments_open_the_default_diagram() {
-    assert_eq!(parse(&[]), Ok(Command::Open(Open::default())));
+    assert_eq!(parse::<_, &str>([]).expect("parses"), open(Open::default()));
 }
 
 #[test]
 fn diagram_and_targets() {
-    let parsed = parse(&args(&[
-        "x.ron",
-        "--select",
-        "a-raft",
-        "--writeup",
-        "raft-protocol",
-    ]));
     assert_eq!(
-        parsed,
-        Ok(Command::Open(Open {
+        parse(["x.ron", "--select", "a-raft", "--writeup", "raft-protocol"]).expect("parses"),
+        open(Open {
             diagram: Some("x.ron".into()),
-            select: Some("a-raft".into()),
-            writeup: Some("raft-protocol".into()),
-            ..Open::default()
-        }))
+            launch: Launch {
+                select: Some("a-raft".into()),
+                writeup: Some("raft-protocol".into()),
+                ..Launch::default()
+            },
+        })
     );
 }
 
 #[test]
 fn tour_and_presenter_flags() {
-    let parsed = parse(&args(&[
-        "--present",
-        "--tour",
-        "http-request",
-        "--step",
-        "3",
-        "--reduced-motion",
-    ]));
     assert_eq!(
-        parsed,
-        Ok(Command::Open(Open {
-            tour: Some("http-request".into()),
-            step: Some(3),
-            present: true,
-            reduced_motion: true,
-            ..Open::default()
-        }))
+        parse([
+            "--present",
+            "--tour",
+            "http-request",
+            "--step",
+            "3",
+            "--reduced-motion",
+        ])
+        .expect("parses"),
+        open(Open {
+            diagram: None,
+            launch: Launch {
+                tour: Some("http-request".into()),
+                step: Some(3),
+                present: true,
+                reduced_motion: true,
+                ..Launch::default()
+            },
+        })
     );
-    assert!(parse(&args(&["--step", "0"])).is_err_and(|e| e.contains("from 1")));
-    assert!(parse(&args(&["--step", "x"])).is_err());
+    assert!(error(&["--tour", "t", "--step", "0"]).contains("--step"));
+    assert!(error(&["--tour", "t", "--step", "x"]).contains("--step"));
+    assert!(
+        error(&["--step", "2"]).contains("--tour"),
+        "a step needs a tour"
+    );
 }
 
 #[test]
 fn routes_parse_and_print_the_same_forms() {
-    use autochitect::route::Route;
+    use autochitect::model::Route;
     for (hash, route) in [
         ("#/component/a-raft", Route::Component("a-raft".into())),
         (
@@ -94,45 +106,75 @@ fn routes_parse_and_print_the_same_forms() {
 }
 
 #[test]
-fn check_takes_paths() {
+fn check_takes_paths_and_a_format() {
     assert_eq!(
-        parse(&args(&["check", "a.ron", "dir"])),
-        Ok(Command::Check {
-            paths: args(&["a.ron", "dir"]),
-            json: false,
-            deny_warnings: false
-        })
+        parse(["check", "a.ron", "dir"]).expect("parses").command,
+        Some(Command::Check(CheckArgs {
+            paths: vec!["a.ron".into(), "dir".into()],
+            format: CheckFormat::Text,
+            deny_warnings: false,
+        }))
     );
     assert_eq!(
-        parse(&args(&["check", "--format", "json", "--deny-warnings"])),
-        Ok(Command::Check {
+        parse(["check", "--format", "json", "--deny-warnings"])
+            .expect("parses")
+            .command,
+        Some(Command::Check(CheckArgs {
             paths: vec![],
-            json: true,
-            deny_warnings: true
-        })
+            format: CheckFormat::Json,
+            deny_warnings: true,
+        }))
     );
+    assert!(error(&["check", "--format", "yaml"]).contains("yaml"));
 }
 
 #[test]
 fn export_takes_a_diagram_a_format_and_an_output() {
     assert_eq!(
-        parse(&args(&[
-            "export", "d.ron", "--format", "svg", "-o", "out.svg"
-        ])),
-        Ok(Command::Export {
+        parse(["export", "d.ron", "--format", "svg", "-o", "out.svg"])
+            .expect("parses")
+            .command,
+        Some(Command::Export(ExportArgs {
             diagram: "d.ron".into(),
             format: ExportFormat::Svg,
-            output: Some("out.svg".into())
-        })
+            output: Some("out.svg".into()),
+        }))
     );
-    assert!(parse(&args(&["export", "d.ron"])).is_err_and(|e| e.contains("--format")));
+    assert!(error(&["export", "d.ron"]).contains("--format"));
 }
 
 #[test]
 fn usage_errors_are_messages() {
-    assert!(parse(&args(&["--select"])).is_err_and(|e| e.contains("needs a value")));
-    assert!(parse(&args(&["--bogus"])).is_err_and(|e| e.contains("unknown option")));
-    assert!(parse(&args(&["a.ron", "b.ron"])).is_err());
+    assert!(error(&["--select"]).contains("--select"));
+    assert!(error(&["--bogus"]).contains("--bogus"));
+    assert!(parse(["a.ron", "b.ron"]).is_err());
+}
+
+#[test]
+fn a_mistyped_tool_name_is_suggested_not_opened_as_a_diagram() {
+    for typo in ["chek", "chekc", "exprt"] {
+        let e = error(&[typo]);
+        assert!(e.contains("did you mean"), "{typo}: {e}");
+    }
+    assert!(error(&["chek"]).contains("`check`"));
+    assert!(error(&["notes.txt"]).contains(".ron"));
+}
+
+#[test]
+fn help_lists_the_tools_and_the_flags() {
+    let help = error(&["--help"]);
+    for word in [
+        "check",
+        "export",
+        "--select",
+        "--writeup",
+        "--tour",
+        "--present",
+    ] {
+        assert!(help.contains(word), "{word} in:\n{help}");
+    }
+    assert!(!help.contains("generate"), "generate is hidden");
+    assert!(!help.contains("--bench-pan"), "benchmark flags are hidden");
 }
 
 #[test]
@@ -145,7 +187,8 @@ fn check_reports_a_broken_file_with_its_position() {
         "(\n  title: \"Broken\",\n  components: [\n    (id: \"a\", label: \"A\", kind: Os, parent: \"ghost\", at: (0, 0), size: (10, 10)),\n  ],\n)\n",
     )
     .expect("write");
-    let report = autochitect::check::check_paths(&crate::repo(), &[file.display().to_string()]);
+    let report =
+        autochitect::tools::check::check_paths(&crate::repo(), &[file.display().to_string()]);
     let lines: Vec<String> = report
         .diagnostics
         .0
@@ -197,7 +240,7 @@ fn check_binary_exits_1_on_errors_and_0_on_the_shipped_files() {
 
 #[test]
 fn generate_takes_a_size_and_rejects_impossible_ones() {
-    let parsed = parse(&args(&[
+    let parsed = parse([
         "generate",
         "--components",
         "10000",
@@ -209,33 +252,43 @@ fn generate_takes_a_size_and_rejects_impossible_ones() {
         "3",
         "-o",
         "big.ron",
-    ]));
-    let Ok(Command::Generate { shape, output }) = parsed else {
+    ])
+    .expect("parses");
+    let Some(Command::Generate(args)) = parsed.command else {
         panic!("not a generate command: {parsed:?}");
     };
-    assert_eq!(output.as_deref(), Some("big.ron"));
+    assert_eq!(args.output.as_deref(), Some("big.ron"));
+    let shape = args.shape().expect("a shape");
     assert_eq!((shape.computers, shape.per_computer + 1), (50, 200));
     assert_eq!((shape.links, shape.seed, shape.depth), (5, 3, 4));
     for bad in [
         &["generate", "--computers", "0"][..],
-        &["generate", "--components", "5", "--computers", "10"],
         &["generate", "--depth", "0"],
         &["generate", "--components", "many"],
         &["generate", "--frobnicate"],
     ] {
-        assert!(parse(&args(bad)).is_err(), "{bad:?} was accepted");
+        assert!(parse(bad).is_err(), "{bad:?} was accepted");
     }
+    let Some(Command::Generate(too_few)) =
+        parse(["generate", "--components", "5", "--computers", "10"])
+            .expect("parses")
+            .command
+    else {
+        panic!("generate");
+    };
+    assert!(too_few.shape().is_err());
 }
 
 #[test]
 fn bench_pan_takes_whole_seconds() {
     assert_eq!(
-        parse(&args(&["--bench-pan", "5"])),
-        Ok(Command::Open(Open {
-            bench_pan: Some(5),
-            ..Open::default()
-        }))
+        parse(["--bench-pan", "5"])
+            .expect("parses")
+            .open
+            .launch
+            .bench_pan,
+        Some(5)
     );
-    assert!(parse(&args(&["--bench-pan", "0"])).is_err());
-    assert!(parse(&args(&["--bench-pan"])).is_err());
+    assert!(parse(["--bench-pan", "0"]).is_err());
+    assert!(parse(["--bench-pan"]).is_err());
 }

@@ -2,26 +2,13 @@
 
 use std::collections::BTreeSet;
 
-use autochitect::model::{LinkKind, WriteupCatalog};
+use autochitect::model::LinkKind;
 
-fn catalog() -> WriteupCatalog {
-    let mut diags = autochitect::model::Diagnostics::default();
-    let sources =
-        autochitect::check::read_writeups(&crate::repo().join("assets/writeups"), &mut diags);
-    assert!(diags.0.is_empty(), "{diags}");
-    WriteupCatalog::build(&sources).unwrap_or_else(|d| panic!("{d}"))
-}
-
-fn default_diagram() -> autochitect::model::Diagram {
-    let path = crate::repo().join("diagrams/two-computers.ron");
-    let text = std::fs::read_to_string(&path).expect("default diagram");
-    autochitect::model::parse_diagram("two-computers.ron", &text, &catalog().slugs())
-        .unwrap_or_else(|d| panic!("{d}"))
-}
+use crate::support::{catalog, default_diagram};
 
 #[test]
 fn every_shipped_file_passes_check() {
-    let report = autochitect::check::check_paths(&crate::repo(), &[]);
+    let report = autochitect::tools::check::check_paths(&crate::repo(), &[]);
     assert!(report.diagnostics.0.is_empty(), "{}", report.diagnostics);
     assert!(report.diagrams >= 1);
     assert_eq!(report.writeups, 13);

@@ -31,13 +31,7 @@ fn diagnostics(kind: &str, name: &str) -> Vec<Diagnostic> {
     let result = match kind {
         "diagrams" => parse_diagram(&file, &text, &slugs()).map(|_| ()),
         "tours" => {
-            let all = autochitect::check::read_writeups(
-                &crate::repo().join("assets/writeups"),
-                &mut Default::default(),
-            );
-            let all_slugs = autochitect::model::WriteupCatalog::build(&all)
-                .expect("catalog")
-                .slugs();
+            let all_slugs = crate::support::catalog().slugs();
             let diagram_text =
                 std::fs::read_to_string(crate::repo().join("diagrams/two-computers.ron"))
                     .expect("diagram");
@@ -370,11 +364,11 @@ fn labels_in_scripts_the_font_lacks_are_shown_replaced_and_reported() {
         parse_diagram("s.ron", &text, &slugs()).expect("valid: only the font is missing glyphs");
     let label = &d.component("a").expect("a").label;
     // Never blank: every missing character becomes a visible replacement character.
-    let shown = autochitect::glyphs::visible(label);
+    let shown = autochitect::model::glyphs::visible(label);
     assert_eq!(shown.chars().count(), label.chars().count());
-    assert!(shown.contains(autochitect::glyphs::REPLACEMENT) && !shown.trim().is_empty());
+    assert!(shown.contains(autochitect::model::glyphs::REPLACEMENT) && !shown.trim().is_empty());
     assert_eq!(
-        autochitect::glyphs::visible("Raft consensus"),
+        autochitect::model::glyphs::visible("Raft consensus"),
         "Raft consensus"
     );
     let warnings = autochitect::model::lint_diagram("s.ron", &text, &d);

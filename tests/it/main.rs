@@ -1,16 +1,20 @@
-//! The one integration-test binary (Bevy is linked once). One module per area.
+//! The one integration-test binary (Bevy is linked once). One module per area; shared helpers
+//! live in `support`.
 
-mod app;
+mod app_files;
+mod app_keys;
+mod app_links;
+mod app_panels;
+mod app_pointer;
+mod app_tours;
 mod authoring;
 mod cli;
 mod content;
 mod corpus;
 mod layout;
 mod model;
+mod support;
 mod tours;
 mod writeups;
 
-/// The repository root, for tests that read shipped files.
-pub fn repo() -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+pub use support::repo;

@@ -303,9 +303,14 @@ fn only_http_https_and_in_app_links_are_followed() {
     ] {
         assert!(matches!(classify_link(ok), LinkAction::External(_)), "{ok}");
     }
+    use autochitect::model::Route;
     assert_eq!(
         classify_link("#/writeup/raft-protocol"),
-        LinkAction::Writeup(WriteupSlug::new("raft-protocol"))
+        LinkAction::InApp(Route::Writeup("raft-protocol".into()))
+    );
+    assert_eq!(
+        classify_link("#/component/a-jit"),
+        LinkAction::InApp(Route::Component("a-jit".into()))
     );
     for bad in [
         "javascript:alert(1)",
@@ -323,6 +328,8 @@ fn only_http_https_and_in_app_links_are_followed() {
         "https://example.com/\u{0}",
         "#/writeup/../../etc/passwd",
         "#/writeup/<script>",
+        "#/component/a b",
+        "#/unknown/x",
         "relative/path.html",
         "",
     ] {

@@ -3,26 +3,12 @@
 use std::collections::BTreeSet;
 
 use autochitect::model::search::{Hit, search};
-use autochitect::model::{
-    ComponentId, Diagram, LinkId, Target, WriteupCatalog, WriteupSlug, packet_route, parse_tours,
-};
+use autochitect::model::{ComponentId, LinkId, Target, WriteupSlug, packet_route, parse_tours};
 
-fn catalog() -> WriteupCatalog {
-    let mut diags = autochitect::model::Diagnostics::default();
-    let sources =
-        autochitect::check::read_writeups(&crate::repo().join("assets/writeups"), &mut diags);
-    WriteupCatalog::build(&sources).unwrap_or_else(|d| panic!("{d}"))
-}
+use crate::support::{catalog, default_diagram};
 
 fn slugs() -> BTreeSet<WriteupSlug> {
     catalog().slugs()
-}
-
-fn default_diagram() -> Diagram {
-    let text =
-        std::fs::read_to_string(crate::repo().join("diagrams/two-computers.ron")).expect("diagram");
-    autochitect::model::parse_diagram("two-computers.ron", &text, &slugs())
-        .unwrap_or_else(|d| panic!("{d}"))
 }
 
 fn comp(id: &str) -> Target {

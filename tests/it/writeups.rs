@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use autochitect::model::{LinkAction, Writeup, WriteupCatalog, classify_link};
+use autochitect::model::{LinkAction, Route, Writeup, classify_link};
+
+use crate::support::catalog;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 /// Title, date and tags of every write-up, as the original site's index lists them.
@@ -93,14 +95,6 @@ const REQUIRED_SECTIONS: [&str; 3] = [
     "Further reading",
 ];
 
-fn catalog() -> WriteupCatalog {
-    let mut diags = autochitect::model::Diagnostics::default();
-    let sources =
-        autochitect::check::read_writeups(&crate::repo().join("assets/writeups"), &mut diags);
-    assert!(diags.0.is_empty(), "{diags}");
-    WriteupCatalog::build(&sources).unwrap_or_else(|d| panic!("{d}"))
-}
-
 /// Diagram ids (components and links) of the default diagram.
 fn diagram_ids() -> BTreeSet<String> {
     let text =
@@ -133,6 +127,7 @@ fn word_count(body: &str) -> usize {
 struct Section {
     title: String,
     code: Vec<String>,
+    links: Vec<String>,
 }
 
 fn sections(body: &str) -> (Vec<Section>, Vec<String>) {
@@ -149,6 +144,7 @@ fn sections(body: &str) -> (Vec<Section>, Vec<String>) {
                 out.push(Section {
                     title: String::new(),
                     code: Vec::new(),
+                    links: Vec::new(),
                 });
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => in_h2 = false,
@@ -162,7 +158,12 @@ fn sections(body: &str) -> (Vec<Section>, Vec<String>) {
                     s.code.push(c.to_string());
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(s) = out.last_mut() {
+                    s.links.push(dest_url.to_string());
+                }
+                links.push(dest_url.to_string());
+            }
             _ => {}
         }
     }
@@ -228,7 +229,7 @@ fn metadata_is_complete() {
 fn bodies_are_full_length() {
     each(|w| {
         let n = word_count(&w.body);
-        if (1200..=2500).contains(&n) {
+        if (1200..=2700).contains(&n) {
             vec![]
         } else {
             vec![format!("{n} words")]
@@ -264,16 +265,23 @@ fn links_resolve_and_use_allowed_schemes() {
         .into_iter()
         .map(|s| s.to_string())
         .collect();
+    let parts = diagram_ids();
     each(|w| {
         let (_, links) = sections(&w.body);
         let mut p = Vec::new();
         for url in links {
             match classify_link(&url) {
-                LinkAction::Writeup(s) if slugs.contains(s.as_str()) => {}
-                LinkAction::Writeup(s) => p.push(format!("link to missing write-up `{s}`")),
+                LinkAction::InApp(Route::Writeup(s)) if slugs.contains(&s) => {}
+                LinkAction::InApp(Route::Writeup(s)) => {
+                    p.push(format!("link to missing write-up `{s}`"))
+                }
+                LinkAction::InApp(Route::Component(id)) if parts.contains(&id) => {}
+                LinkAction::InApp(Route::Component(id)) => p.push(format!(
+                    "link to `{id}`, which is not in the default diagram"
+                )),
                 LinkAction::External(u) if u.starts_with("https://") => {}
                 _ => p.push(format!(
-                    "link `{url}` is neither https nor an in-app write-up link"
+                    "link `{url}` is neither https nor a write-up or part of the diagram"
                 )),
             }
         }
@@ -282,21 +290,29 @@ fn links_resolve_and_use_allowed_schemes() {
 }
 
 #[test]
-fn further_reading_lists_primary_sources() {
+fn further_reading_lists_at_least_three_primary_sources_each_with_an_https_link() {
     each(|w| {
         let start = w.body.find("## Further reading").unwrap_or(w.body.len());
         let tail = &w.body[start..];
-        let n = tail.matches("](https://").count();
-        if n >= 2 {
-            vec![]
-        } else {
-            vec![format!("{n} sources in Further reading")]
+        let items: Vec<&str> = tail
+            .lines()
+            .filter(|l| l.trim_start().starts_with("- "))
+            .collect();
+        let mut p = Vec::new();
+        if items.len() < 3 {
+            p.push(format!("{} sources in Further reading", items.len()));
         }
+        for item in items {
+            if !item.contains("](https://") {
+                p.push(format!("a source without an https link: {item}"));
+            }
+        }
+        p
     });
 }
 
 #[test]
-fn where_it_lives_names_only_real_components() {
+fn where_it_lives_names_parts_by_their_labels_as_links() {
     let ids = diagram_ids();
     each(|w| {
         let (secs, _) = sections(&w.body);
@@ -309,11 +325,16 @@ fn where_it_lives_names_only_real_components() {
         let mut p: Vec<String> = sec
             .code
             .iter()
-            .filter(|c| !ids.contains(*c))
-            .map(|c| format!("`{c}` is not in the default diagram"))
+            .filter(|c| ids.contains(*c))
+            .map(|c| format!("`{c}` is a raw id: name the part by its label, as a link"))
             .collect();
-        if sec.code.is_empty() {
-            p.push("names no component".into());
+        let parts = sec
+            .links
+            .iter()
+            .filter(|l| matches!(classify_link(l), LinkAction::InApp(Route::Component(_))))
+            .count();
+        if parts == 0 {
+            p.push("links no part of the diagram".into());
         }
         p
     });

@@ -1,0 +1,152 @@
+//! A window onto the app's state for end-to-end scripts: with `AUTOCHITECT_STATE_FILE` set,
+//! the desktop app writes a small JSON file whenever what a user sees changes: whether the
+//! model is ready, what is selected, which write-up is open, and where every component is
+//! on screen (logical window pixels), so a script can click a component without hard-coded
+//! coordinates.
+
+use bevy::prelude::*;
+
+#[cfg(not(target_arch = "wasm32"))]
+use super::state::MainCamera;
+use super::state::{LoadProblems, LoadedModel, Notice, Presenter, Reader, Selection, TourState};
+use crate::model::Target;
+
+pub(super) fn plugin(app: &mut App) {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Ok(path) = std::env::var("AUTOCHITECT_STATE_FILE") {
+        app.insert_resource(StateFile(path.into()))
+            .add_systems(Last, write_state);
+    }
+    let _ = app;
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Resource)]
+struct StateFile(std::path::PathBuf);
+
+/// What a snapshot reads: the app's state as the user sees it.
+pub struct View<'a> {
+    /// The loaded model, if any.
+    pub model: Option<&'a LoadedModel>,
+    /// Load errors.
+    pub problems: &'a LoadProblems,
+    /// The selection.
+    pub selection: &'a Selection,
+    /// The open write-up.
+    pub reader: &'a Reader,
+    /// The tour being played.
+    pub tour: &'a TourState,
+    /// Presenter mode.
+    pub presenter: &'a Presenter,
+    /// The note shown to the user.
+    pub notice: &'a Notice,
+}
+
+/// The resources a [`View`] is made of, for systems that publish the state.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct ViewParams<'w> {
+    model: Option<Res<'w, LoadedModel>>,
+    problems: Res<'w, LoadProblems>,
+    selection: Res<'w, Selection>,
+    reader: Res<'w, Reader>,
+    tour: Res<'w, TourState>,
+    presenter: Res<'w, Presenter>,
+    notice: Res<'w, Notice>,
+}
+
+impl ViewParams<'_> {
+    /// The state as a [`View`].
+    pub fn view(&self) -> View<'_> {
+        View {
+            model: self.model.as_deref(),
+            problems: &self.problems,
+            selection: &self.selection,
+            reader: &self.reader,
+            tour: &self.tour,
+            presenter: &self.presenter,
+            notice: &self.notice,
+        }
+    }
+
+    /// Whether anything a snapshot shows (besides the camera) changed this frame.
+    pub fn changed(&self) -> bool {
+        self.model.as_ref().is_some_and(|m| m.is_changed())
+            || self.problems.is_changed()
+            || self.selection.is_changed()
+            || self.reader.is_changed()
+            || self.tour.is_changed()
+            || self.presenter.is_changed()
+            || self.notice.is_changed()
+    }
+}
+
+/// The state as a JSON value, with every component's rectangle on screen.
+pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> serde_json::Value {
+    let View {
+        model,
+        problems,
+        selection,
+        reader,
+        tour,
+        presenter,
+        notice,
+    } = *view;
+    let selected = selection.target.as_ref().map(|t| match t {
+        Target::Component(id) => id.to_string(),
+        Target::Link(id) => id.to_string(),
+    });
+    let mut components = serde_json::Map::new();
+    if let (Some(model), Some((camera, transform))) = (model, camera) {
+        for c in model.diagram.components() {
+            let r = c.rect;
+            let corners = [Vec2::new(r.x, -r.y), Vec2::new(r.x + r.w, -(r.y + r.h))];
+            let screen: Vec<Vec2> = corners
+                .iter()
+                .filter_map(|p| camera.world_to_viewport(transform, p.extend(0.0)).ok())
+                .collect();
+            if let [a, b] = screen.as_slice() {
+                components.insert(
+                    c.id.to_string(),
+                    serde_json::json!([a.x, a.y, b.x - a.x, b.y - a.y]),
+                );
+            }
+        }
+    }
+    serde_json::json!({
+        "ready": model.is_some(),
+        "errors": problems.0.0.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "selected": selected,
+        "writeup": reader.open.as_ref().map(ToString::to_string),
+        "tour": tour.tour.as_ref().map(|t| serde_json::json!({"name": t, "step": tour.step + 1})),
+        "presenter": presenter.on,
+        "notice": notice.text.clone(),
+        "blank": presenter.blank,
+        "components": components,
+    })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn write_state(
+    file: Res<StateFile>,
+    state: ViewParams,
+    moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
+    all_cameras: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
+    mut last: Local<String>,
+) {
+    if !state.changed() && moved.is_empty() {
+        return;
+    }
+    let view = state.view();
+    let json = snapshot(&view, all_cameras.single().ok()).to_string();
+    if *last == json {
+        return;
+    }
+    // Write then rename, so a reader never sees half a file.
+    let tmp = file.0.with_extension("tmp");
+    if std::fs::write(&tmp, &json)
+        .and_then(|()| std::fs::rename(&tmp, &file.0))
+        .is_ok()
+    {
+        *last = json;
+    }
+}

@@ -1,0 +1,395 @@
+//! The camera: drag to pan, wheel to zoom around the cursor; the consumer of `FitView` and
+//! `ZoomBy`, and of the [`FrameTargets`] and [`RevealTarget`] requests.
+//!
+//! [`CameraView`] is the single source of truth (centre and scale in world units); the camera's
+//! transform and projection follow it. The viewport shrinks to the area beside the panels, so
+//! "fit" frames the diagram in the part of the window a learner can see.
+
+use bevy::camera::Viewport;
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use super::state::{
+    AppSystems, CameraView, FrameTargets, Intent, LoadedModel, MainCamera, Preferences,
+    RevealTarget, Selection, UiInsets,
+};
+
+/// Closest zoom: one diagram unit is this many pixels at most.
+const MAX_PIXELS_PER_UNIT: f32 = 4.0;
+/// Farthest zoom, as a multiple of the scale that fits the whole diagram.
+const MAX_ZOOM_OUT_OF_FIT: f32 = 3.0;
+/// Empty space kept around the diagram when fitting, in screen pixels.
+const FIT_MARGIN: f32 = 32.0;
+/// World units kept between a selection brought into view and the viewport edge.
+const KEEP_VISIBLE_MARGIN: f32 = 16.0;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Startup, spawn_camera).add_systems(
+        Update,
+        (
+            pan_and_zoom.in_set(AppSystems::Apply),
+            (update_viewport, fit_on_request, move_camera, tween)
+                .chain()
+                .in_set(AppSystems::Follow),
+            apply_view.in_set(AppSystems::Visuals),
+        ),
+    );
+}
+
+/// A camera move in progress.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+struct Tween {
+    from: CameraView,
+    to: CameraView,
+    start: f64,
+}
+
+/// How long a camera move takes, in seconds.
+const TWEEN_SECONDS: f64 = 0.6;
+/// Space kept around a framed tour step, as a fraction of its size.
+const FRAME_MARGIN: f32 = 0.35;
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn((
+        Name::new("Diagram camera"),
+        Camera2d,
+        MainCamera,
+        // The UI camera draws over the same picture and copies it to the window once; a
+        // second copy from this camera would only be overwritten.
+        Camera {
+            output_mode: bevy::camera::CameraOutputMode::Skip,
+            ..default()
+        },
+        // Flat colours need no tonemapping or dithering, and multisampling quadruples the
+        // fragment work: with software rendering (a laptop without a GPU driver, CI) these
+        // full-screen passes cost most of a frame.
+        Msaa::Off,
+        bevy::core_pipeline::tonemapping::Tonemapping::None,
+        bevy::core_pipeline::tonemapping::DebandDither::Disabled,
+    ));
+}
+
+/// The scale that fits `bounds` (world) into a viewport of `size` logical pixels.
+fn fit_view(bounds: bevy::math::Rect, size: Vec2) -> CameraView {
+    let avail = (size - Vec2::splat(2.0 * FIT_MARGIN)).max(Vec2::splat(1.0));
+    let scale = (bounds.width() / avail.x)
+        .max(bounds.height() / avail.y)
+        .max(1.0 / MAX_PIXELS_PER_UNIT);
+    CameraView {
+        center: bounds.center(),
+        scale,
+    }
+}
+
+/// The diagram's bounds in world coordinates (y up).
+fn world_bounds(model: &LoadedModel) -> bevy::math::Rect {
+    to_world(model.diagram.bounds())
+}
+
+fn viewport_size(camera: &Camera, window: Option<&Window>) -> Vec2 {
+    camera
+        .logical_viewport_size()
+        .or_else(|| window.map(|w| Vec2::new(w.width(), w.height())))
+        .unwrap_or(Vec2::new(1280.0, 800.0))
+}
+
+fn fit_on_request(
+    mut commands: Commands,
+    mut intents: MessageReader<Intent>,
+    model: Option<Res<LoadedModel>>,
+    view: Option<Res<CameraView>>,
+    camera: Single<&Camera, With<MainCamera>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    mut last_file: Local<Option<String>>,
+) {
+    let Some(model) = model else { return };
+    let requested = intents.read().any(|i| *i == Intent::FitView);
+    // A new diagram fits itself; a reload keeps the camera where the author left it.
+    let new_diagram = last_file.as_deref() != Some(model.diagram_file.as_str());
+    if requested || view.is_none() || new_diagram {
+        *last_file = Some(model.diagram_file.clone());
+        let size = viewport_size(&camera, window.as_deref().copied());
+        commands.insert_resource(fit_view(world_bounds(&model), size));
+    }
+}
+
+fn clamp_scale(scale: f32, model: Option<&LoadedModel>, size: Vec2) -> f32 {
+    let max = model.map_or(100.0, |m| {
+        fit_view(world_bounds(m), size).scale * MAX_ZOOM_OUT_OF_FIT
+    });
+    scale.clamp(
+        1.0 / MAX_PIXELS_PER_UNIT,
+        max.max(1.0 / MAX_PIXELS_PER_UNIT),
+    )
+}
+
+fn size_of_window(window: Option<&Window>) -> Vec2 {
+    window.map_or(Vec2::ZERO, |w| Vec2::new(w.width(), w.height()))
+}
+
+/// The world point under a window position, for a view of a viewport.
+fn world_at(view: &CameraView, viewport: bevy::math::Rect, pos: Vec2) -> Vec2 {
+    let d = pos - viewport.center();
+    // Screen y grows downwards, world y upwards.
+    view.center + Vec2::new(d.x, -d.y) * view.scale
+}
+
+/// Pans and zooms: drags, the wheel, pinches, double taps and the `+`/`-` keys. Zooming keeps
+/// the world point under the pointer (or the fingers) where it is.
+fn pan_and_zoom(
+    mut intents: MessageReader<Intent>,
+    insets: Res<UiInsets>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    camera: Single<&Camera, With<MainCamera>>,
+    model: Option<Res<LoadedModel>>,
+    view: Option<ResMut<CameraView>>,
+    mut commands: Commands,
+) {
+    let Some(mut view) = view else {
+        intents.clear();
+        return;
+    };
+    let size = viewport_size(&camera, window.as_deref().copied());
+    let viewport = camera
+        .logical_viewport_rect()
+        .unwrap_or(bevy::math::Rect::from_corners(Vec2::ZERO, size));
+    let cursor = window
+        .as_ref()
+        .and_then(|w| w.cursor_position())
+        .filter(|c| insets.on_canvas(size_of_window(window.as_deref().copied()), *c));
+    let mut moved = false;
+    for intent in intents.read() {
+        let (steps, around) = match intent {
+            Intent::PanBy(delta) => {
+                let scale = view.scale;
+                view.center += Vec2::new(-delta.x, delta.y) * scale;
+                moved = true;
+                continue;
+            }
+            Intent::ZoomBy(steps) => (*steps, cursor),
+            Intent::ZoomAt(steps, at) => (*steps, Some(*at)),
+            _ => continue,
+        };
+        let new_scale = clamp_scale(view.scale * 0.85_f32.powf(steps), model.as_deref(), size);
+        let anchor = around.map_or(view.center, |p| world_at(&view, viewport, p));
+        let k = new_scale / view.scale;
+        view.center = anchor + (view.center - anchor) * k;
+        view.scale = new_scale;
+        moved = true;
+    }
+    if moved {
+        // The user took the camera: a move in progress stops.
+        commands.remove_resource::<Tween>();
+    }
+}
+
+/// Shrinks the viewport to the area beside the panels. The diagram does not jump when a panel
+/// opens or closes: the centre moves so that what was on screen stays where it was. Then, if
+/// the selection ended up under a panel, the view pans just enough to bring it back.
+fn update_viewport(
+    insets: Option<Res<UiInsets>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    mut camera: Single<&mut Camera, With<MainCamera>>,
+    view: Option<ResMut<CameraView>>,
+    selection: Res<Selection>,
+    model: Option<Res<LoadedModel>>,
+    mut last: Local<Option<UiInsets>>,
+) {
+    let (Some(insets), Some(window)) = (insets, window) else {
+        return;
+    };
+    let sf = window.scale_factor();
+    let full = UVec2::new(window.physical_width(), window.physical_height());
+    let pos = UVec2::new((insets.left * sf) as u32, (insets.top * sf) as u32);
+    let cut = UVec2::new((insets.right * sf) as u32, (insets.bottom * sf) as u32);
+    let size = full.saturating_sub(pos + cut).max(UVec2::ONE);
+    let viewport = (full.x > 0 && full.y > 0).then_some(Viewport {
+        physical_position: pos.min(full.saturating_sub(UVec2::ONE)),
+        physical_size: size,
+        ..default()
+    });
+    let changed = match (&camera.viewport, &viewport) {
+        (Some(a), Some(b)) => {
+            a.physical_position != b.physical_position || a.physical_size != b.physical_size
+        }
+        (None, None) => false,
+        _ => true,
+    };
+    if changed {
+        camera.viewport = viewport;
+    }
+    let Some(mut view) = view else {
+        *last = Some(*insets);
+        return;
+    };
+    if let Some(before) = last.replace(*insets)
+        && before != *insets
+    {
+        // The viewport centre moved by half the change on each side; follow it.
+        let dx = ((insets.left - before.left) - (insets.right - before.right)) / 2.0;
+        let dy = ((insets.top - before.top) - (insets.bottom - before.bottom)) / 2.0;
+        let scale = view.scale;
+        view.center += Vec2::new(dx, -dy) * scale;
+        if let (Some(model), Some(target)) = (model, &selection.target) {
+            let visible = Vec2::new(
+                window.width() - insets.left - insets.right,
+                window.height() - insets.top - insets.bottom,
+            ) * scale;
+            if let Some(rect) =
+                crate::model::focus_bounds(&model.diagram, std::slice::from_ref(target))
+                    .map(to_world)
+            {
+                let shift = keep_inside(
+                    rect,
+                    bevy::math::Rect::from_center_size(view.center, visible),
+                );
+                view.center += shift;
+            }
+        }
+    }
+}
+
+/// A diagram rectangle (y down) in world coordinates (y up).
+fn to_world(r: crate::model::Rect) -> bevy::math::Rect {
+    bevy::math::Rect::new(r.x, -(r.y + r.h), r.x + r.w, -r.y)
+}
+
+/// The smallest move of `view` that brings `rect` inside it (centred if it cannot fit).
+fn keep_inside(rect: bevy::math::Rect, view: bevy::math::Rect) -> Vec2 {
+    let axis = |lo: f32, hi: f32, vlo: f32, vhi: f32| {
+        if hi - lo > vhi - vlo {
+            (lo + hi) / 2.0 - (vlo + vhi) / 2.0
+        } else if lo < vlo {
+            lo - vlo
+        } else if hi > vhi {
+            hi - vhi
+        } else {
+            0.0
+        }
+    };
+    let margin = KEEP_VISIBLE_MARGIN;
+    Vec2::new(
+        axis(
+            rect.min.x - margin,
+            rect.max.x + margin,
+            view.min.x,
+            view.max.x,
+        ),
+        axis(
+            rect.min.y - margin,
+            rect.max.y + margin,
+            view.min.y,
+            view.max.y,
+        ),
+    )
+}
+
+fn apply_view(
+    view: Option<Res<CameraView>>,
+    mut camera: Single<(&mut Transform, &mut Projection), With<MainCamera>>,
+) {
+    let Some(view) = view.filter(|v| v.is_changed()) else {
+        return;
+    };
+    let (transform, projection) = &mut *camera;
+    transform.translation.x = view.center.x;
+    transform.translation.y = view.center.y;
+    if let Projection::Orthographic(ortho) = &mut **projection {
+        ortho.scale = view.scale;
+    }
+}
+
+/// Starts a move to `to`, or jumps there when motion is reduced.
+fn move_to(commands: &mut Commands, view: CameraView, to: CameraView, now: f64, reduced: bool) {
+    if reduced {
+        commands.remove_resource::<Tween>();
+        commands.insert_resource(to);
+    } else {
+        commands.insert_resource(Tween {
+            from: view,
+            to,
+            start: now,
+        });
+    }
+}
+
+/// Frames a tour step's targets, or pans just enough to reveal a keyboard selection.
+#[allow(clippy::too_many_arguments)]
+fn move_camera(
+    mut commands: Commands,
+    mut frames: MessageReader<FrameTargets>,
+    mut reveals: MessageReader<RevealTarget>,
+    model: Option<Res<LoadedModel>>,
+    view: Option<Res<CameraView>>,
+    camera: Single<&Camera, With<MainCamera>>,
+    window: Option<Single<&Window, With<PrimaryWindow>>>,
+    prefs: Res<Preferences>,
+    time: Res<Time<Real>>,
+) {
+    let frame = frames.read().last().cloned();
+    let reveal = reveals.read().last().cloned();
+    let (Some(model), Some(view)) = (model, view) else {
+        return;
+    };
+    let size = viewport_size(&camera, window.as_deref().copied());
+    let to = if let Some(FrameTargets(targets)) = frame {
+        let Some(b) = crate::model::focus_bounds(&model.diagram, &targets) else {
+            return;
+        };
+        let pad = Vec2::new(b.w, b.h).max(Vec2::splat(120.0)) * FRAME_MARGIN;
+        let padded = crate::model::Rect::new(
+            b.x - pad.x,
+            b.y - pad.y,
+            b.w + 2.0 * pad.x,
+            b.h + 2.0 * pad.y,
+        );
+        let mut to = fit_view(to_world(padded), size);
+        to.scale = clamp_scale(to.scale, Some(&model), size);
+        to
+    } else if let Some(RevealTarget(target)) = reveal {
+        let Some(b) = crate::model::focus_bounds(&model.diagram, std::slice::from_ref(&target))
+        else {
+            return;
+        };
+        let visible = bevy::math::Rect::from_center_size(view.center, size * view.scale);
+        let shift = keep_inside(to_world(b), visible);
+        if shift == Vec2::ZERO {
+            return;
+        }
+        CameraView {
+            center: view.center + shift,
+            scale: view.scale,
+        }
+    } else {
+        return;
+    };
+    move_to(
+        &mut commands,
+        *view,
+        to,
+        time.elapsed_secs_f64(),
+        prefs.reduced_motion,
+    );
+}
+
+/// Eases the camera along a move (user input, in `pan_and_zoom`, cancels it).
+fn tween(
+    mut commands: Commands,
+    tween: Option<Res<Tween>>,
+    view: Option<ResMut<CameraView>>,
+    time: Res<Time<Real>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let (Some(tween), Some(mut view)) = (tween, view) else {
+        return;
+    };
+    let t = ((time.elapsed_secs_f64() - tween.start) / TWEEN_SECONDS).clamp(0.0, 1.0) as f32;
+    let eased = t * t * (3.0 - 2.0 * t);
+    view.center = tween.from.center.lerp(tween.to.center, eased);
+    view.scale = tween.from.scale + (tween.to.scale - tween.from.scale) * eased;
+    if t >= 1.0 {
+        commands.remove_resource::<Tween>();
+    } else {
+        redraw.write(bevy::window::RequestRedraw);
+    }
+}

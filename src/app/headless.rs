@@ -1,0 +1,308 @@
+//! The explorer without a window or GPU, for tests and benchmarks: the real plugins, the real
+//! files and (optionally) egui's panels, driven frame by frame.
+//!
+//! Input goes in the way a window reports it ([`click`]), so the pointer, egui and the keymap
+//! all see the same events as in the desktop app.
+
+use bevy::input::InputPlugin;
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use super::state::{LaunchOptions, LoadProblems, LoadedModel, MainCamera};
+
+/// A windowless app with the explorer's plugins (and egui's panels when `with_ui`), not yet
+/// loaded: call [`settle`] to load the files.
+pub fn app(options: LaunchOptions, with_ui: bool) -> App {
+    let mut app = App::new();
+    super::register_sources(&mut app, &options);
+    app.insert_resource(options.clone());
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin {
+            file_path: options.asset_root.clone(),
+            ..default()
+        },
+        WindowPlugin::default(),
+        InputPlugin,
+        TransformPlugin,
+        bevy::image::ImagePlugin::default(),
+        bevy::camera::CameraPlugin,
+    ));
+    app.init_asset::<Mesh>()
+        .init_asset::<ColorMaterial>()
+        .init_asset::<bevy::mesh::skinning::SkinnedMeshInverseBindposes>();
+    app.add_systems(
+        PostUpdate,
+        camera_system.before(TransformSystems::Propagate),
+    );
+    if with_ui {
+        app.init_asset::<bevy::shader::Shader>();
+        app.add_plugins(bevy_egui::EguiPlugin::default());
+    }
+    app.add_plugins(super::AppPlugin);
+    if with_ui {
+        app.add_plugins(super::UiPlugin);
+    }
+    app
+}
+
+/// What `bevy_render`'s camera system does for a window target, without a renderer: size the
+/// target from the window, fit the projection to the viewport, and keep its matrix.
+fn camera_system(
+    windows: Query<&Window, With<PrimaryWindow>>,
+    mut cameras: Query<(&mut Camera, &mut Projection)>,
+) {
+    let Ok(window) = windows.single() else { return };
+    for (mut camera, mut projection) in &mut cameras {
+        let info = bevy::camera::RenderTargetInfo {
+            physical_size: UVec2::new(window.physical_width(), window.physical_height()),
+            scale_factor: window.scale_factor(),
+        };
+        camera.computed.target_info = Some(info);
+        let size = camera
+            .logical_viewport_size()
+            .unwrap_or(Vec2::new(window.width(), window.height()));
+        projection.update(size.x, size.y);
+        camera.computed.clip_from_view = projection.get_clip_from_view();
+    }
+}
+
+/// Runs frames until the model is loaded (or problems are reported), then a few more.
+pub fn settle(app: &mut App) {
+    run_until(app, 5000, |app| {
+        let w = app.world();
+        w.get_resource::<LoadedModel>().is_some() || !w.resource::<LoadProblems>().0.0.is_empty()
+    });
+    for _ in 0..3 {
+        app.update();
+    }
+}
+
+/// Runs frames (pausing briefly for asset I/O) until `done` holds, at most `frames` times.
+pub fn run_until(app: &mut App, frames: usize, done: impl Fn(&App) -> bool) {
+    for _ in 0..frames {
+        app.update();
+        if done(app) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+/// The primary window.
+pub fn window(app: &mut App) -> Option<Entity> {
+    let mut q = app
+        .world_mut()
+        .query_filtered::<Entity, With<PrimaryWindow>>();
+    q.single(app.world()).ok()
+}
+
+/// Where a world point is in the window, in logical pixels (None when off the viewport).
+pub fn screen_pos(app: &mut App, world: Vec2) -> Option<Vec2> {
+    let mut q = app
+        .world_mut()
+        .query_filtered::<(&Camera, &GlobalTransform), With<MainCamera>>();
+    let (camera, transform) = q.single(app.world()).ok()?;
+    camera.world_to_viewport(transform, world.extend(0.0)).ok()
+}
+
+/// Where a component's centre is in the window, in logical pixels.
+pub fn component_pos(app: &mut App, id: &str) -> Option<Vec2> {
+    let c = app
+        .world()
+        .resource::<LoadedModel>()
+        .diagram
+        .component(id)?
+        .rect
+        .center();
+    screen_pos(app, Vec2::new(c.x, -c.y))
+}
+
+/// Moves the cursor to a window position as a real window reports it (no frame is run).
+pub fn move_cursor(app: &mut App, pos: Vec2) {
+    use bevy::window::{CursorMoved, WindowEvent};
+    let Some(window) = window(app) else { return };
+    if let Some(mut w) = app.world_mut().get_mut::<Window>(window) {
+        w.set_cursor_position(Some(pos));
+    }
+    // winit reports each event twice: as itself and inside the `WindowEvent` stream.
+    let moved = CursorMoved {
+        window,
+        position: pos,
+        delta: None,
+    };
+    app.world_mut().write_message(moved.clone());
+    app.world_mut()
+        .write_message(WindowEvent::CursorMoved(moved));
+}
+
+/// Presses or releases the left mouse button (no frame is run).
+pub fn left_button(app: &mut App, state: bevy::input::ButtonState) {
+    use bevy::input::mouse::MouseButtonInput;
+    let Some(window) = window(app) else { return };
+    let button = MouseButtonInput {
+        button: MouseButton::Left,
+        state,
+        window,
+    };
+    app.world_mut().write_message(button);
+    app.world_mut()
+        .write_message(bevy::window::WindowEvent::MouseButtonInput(button));
+}
+
+/// Clicks at a window position as a quick mouse or a tap does: the pointer moves there and the
+/// left button goes down and up, all before the next frame, which then runs once.
+pub fn click(app: &mut App, pos: Vec2) {
+    use bevy::input::ButtonState;
+    move_cursor(app, pos);
+    left_button(app, ButtonState::Pressed);
+    left_button(app, ButtonState::Released);
+    app.update();
+}
+
+/// A widget egui reported to assistive technology in the last frame: what a screen reader
+/// would find, and where it is (logical window pixels), so a test can click it by its name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Widget {
+    /// Its role, as AccessKit names it (`Button`, `CheckBox`, `TextInput`, `Label`, …).
+    pub role: String,
+    /// Its accessible name (a button's text, a label's text).
+    pub label: String,
+    /// Where it is on screen.
+    pub rect: Rect,
+    /// Whether it is toggled on (selectable labels, checkboxes).
+    pub toggled: bool,
+    /// Whether it can be seen: inside the visible part of every region holding it (a widget
+    /// scrolled out of its panel is in the tree but not on screen).
+    pub visible: bool,
+    /// The name of the innermost region (panel) holding it, if any.
+    pub region: Option<String>,
+}
+
+/// The roles of the regions `ui` names (see `app::ui`).
+fn is_region(role: bevy_egui::egui::accesskit::Role) -> bool {
+    use bevy_egui::egui::accesskit::Role;
+    matches!(
+        role,
+        Role::Toolbar
+            | Role::Navigation
+            | Role::Complementary
+            | Role::Article
+            | Role::Region
+            | Role::Status
+            | Role::Dialog
+    )
+}
+
+/// The widgets of the last frame (see [`watch_widgets`]).
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Widgets(pub Vec<Widget>);
+
+/// Asks egui for its accessibility tree every frame and keeps it as [`Widgets`]. Call before
+/// the first update of an app made with the panels.
+pub fn watch_widgets(app: &mut App) {
+    use bevy_egui::EguiPostUpdateSet;
+    app.init_resource::<Widgets>()
+        .add_systems(PreUpdate, enable_accesskit)
+        .add_systems(
+            PostUpdate,
+            capture_widgets
+                .after(EguiPostUpdateSet::EndPass)
+                .before(EguiPostUpdateSet::ProcessOutput),
+        );
+}
+
+fn enable_accesskit(
+    mut contexts: Query<&mut bevy_egui::EguiContext, Added<bevy_egui::EguiContext>>,
+) {
+    for mut ctx in &mut contexts {
+        ctx.get_mut().enable_accesskit();
+    }
+}
+
+fn capture_widgets(
+    mut outputs: Query<(&bevy_egui::EguiFullOutput, &mut bevy_egui::EguiContext)>,
+    mut widgets: ResMut<Widgets>,
+) {
+    use bevy_egui::egui::accesskit::Toggled;
+    for (output, mut ctx) in &mut outputs {
+        let Some(update) = output
+            .0
+            .as_ref()
+            .and_then(|o| o.platform_output.accesskit_update.as_ref())
+        else {
+            continue;
+        };
+        let zoom = ctx.get_mut().zoom_factor();
+        let rect_of = |b: bevy_egui::egui::accesskit::Rect| {
+            Rect::new(
+                b.x0 as f32 * zoom,
+                b.y0 as f32 * zoom,
+                b.x1 as f32 * zoom,
+                b.y1 as f32 * zoom,
+            )
+        };
+        let mut parent = std::collections::HashMap::new();
+        for (id, node) in &update.nodes {
+            for child in node.children() {
+                parent.insert(*child, *id);
+            }
+        }
+        let nodes: std::collections::HashMap<_, _> =
+            update.nodes.iter().map(|(id, n)| (*id, n)).collect();
+        // The regions holding a node, innermost first.
+        let regions = |mut id| {
+            let mut out = Vec::new();
+            while let Some(p) = parent.get(&id) {
+                if let Some(n) = nodes.get(p).filter(|n| is_region(n.role())) {
+                    out.push(*n);
+                }
+                id = *p;
+            }
+            out
+        };
+        let mut found: Vec<Widget> = update
+            .nodes
+            .iter()
+            .filter_map(|(id, node)| {
+                let b = node.bounds()?;
+                let rect = rect_of(b);
+                let holders = regions(*id);
+                let visible = holders.iter().all(|r| {
+                    r.bounds()
+                        .map(rect_of)
+                        .is_none_or(|area| area.contains(rect.center()))
+                });
+                Some(Widget {
+                    role: format!("{:?}", node.role()),
+                    // egui names buttons with a label and plain text with a value.
+                    label: node
+                        .label()
+                        .or_else(|| node.value())
+                        .map(str::to_owned)
+                        .unwrap_or_default(),
+                    rect,
+                    toggled: node.toggled() == Some(Toggled::True),
+                    visible,
+                    region: holders.first().and_then(|r| r.label()).map(str::to_owned),
+                })
+            })
+            .collect();
+        found.sort_by(|a, b| {
+            (a.rect.min.y, a.rect.min.x)
+                .partial_cmp(&(b.rect.min.y, b.rect.min.x))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        widgets.0 = found;
+    }
+}
+
+/// The first widget (top to bottom, left to right) whose name is `label`.
+pub fn widget(app: &App, label: &str) -> Option<Widget> {
+    app.world()
+        .get_resource::<Widgets>()?
+        .0
+        .iter()
+        .find(|w| w.label == label)
+        .cloned()
+}

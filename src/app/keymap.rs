@@ -1,0 +1,126 @@
+//! The keymap: every key the app answers to, turned into an [`Intent`] for the current mode.
+//! One system reads the keyboard, and stands aside while a text field has focus.
+//!
+//! | key | exploring | presenting |
+//! | --- | --- | --- |
+//! | Esc | back (close the reader, then clear the selection) | un-blank, else leave |
+//! | Enter | open the selected part's write-up | same |
+//! | F, Home | fit the diagram | same |
+//! | `+` / `-` | zoom in / out | larger / smaller text |
+//! | Tab, Shift+Tab | next / previous part in reading order | — |
+//! | arrows | nearest linked part in that direction | previous / next tour step |
+//! | `/`, Ctrl+K | search | — |
+//! | P | start presenting | stop presenting |
+//! | PageDown, Space / PageUp, Backspace | — | next / previous tour step |
+//! | B, `.` | — | blank the screen |
+
+use bevy::prelude::*;
+
+use super::state::{AppSystems, Intent, Presenter};
+use crate::model::navigate::Direction;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Update, read_keys.in_set(AppSystems::Input));
+}
+
+/// What the keys mean now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Exploring the diagram.
+    Exploring,
+    /// Presenter mode, with the screen blanked or not.
+    Presenting {
+        /// The screen is blank.
+        blank: bool,
+    },
+}
+
+/// Modifier keys held with a key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Modifiers {
+    /// Shift.
+    pub shift: bool,
+    /// Ctrl (or Cmd on a Mac).
+    pub command: bool,
+}
+
+/// The intent a key press stands for in `mode`, if any.
+pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
+    use Intent::*;
+    let common = match key {
+        KeyCode::Enter | KeyCode::NumpadEnter => Some(OpenSelected),
+        KeyCode::KeyF | KeyCode::Home => Some(FitView),
+        _ => None,
+    };
+    if common.is_some() {
+        return common;
+    }
+    match mode {
+        Mode::Exploring => match key {
+            KeyCode::Escape => Some(Back),
+            KeyCode::Equal | KeyCode::NumpadAdd => Some(ZoomBy(1.0)),
+            KeyCode::Minus | KeyCode::NumpadSubtract => Some(ZoomBy(-1.0)),
+            KeyCode::Tab => Some(TabNext { back: mods.shift }),
+            KeyCode::ArrowUp => Some(Navigate(Direction::Up)),
+            KeyCode::ArrowDown => Some(Navigate(Direction::Down)),
+            KeyCode::ArrowLeft => Some(Navigate(Direction::Left)),
+            KeyCode::ArrowRight => Some(Navigate(Direction::Right)),
+            KeyCode::Slash => Some(OpenSearch),
+            KeyCode::KeyK if mods.command => Some(OpenSearch),
+            KeyCode::KeyP => Some(SetPresenting(true)),
+            _ => None,
+        },
+        // Presentation clickers send PageDown/PageUp (some send arrows, Space or Backspace,
+        // and a "blank" button that sends B or `.`).
+        Mode::Presenting { blank } => match key {
+            KeyCode::PageDown | KeyCode::ArrowRight | KeyCode::ArrowDown | KeyCode::Space => {
+                Some(NextStep)
+            }
+            KeyCode::PageUp | KeyCode::ArrowLeft | KeyCode::ArrowUp | KeyCode::Backspace => {
+                Some(PrevStep)
+            }
+            KeyCode::KeyB | KeyCode::Period => Some(ToggleBlank),
+            KeyCode::Escape if blank => Some(ToggleBlank),
+            KeyCode::Escape | KeyCode::KeyP => Some(SetPresenting(false)),
+            KeyCode::Equal | KeyCode::NumpadAdd => Some(ScaleText(1)),
+            KeyCode::Minus | KeyCode::NumpadSubtract => Some(ScaleText(-1)),
+            _ => None,
+        },
+    }
+}
+
+fn read_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    egui_wants: Option<Res<bevy_egui::input::EguiWantsInput>>,
+    presenter: Res<Presenter>,
+    mut intents: MessageWriter<Intent>,
+) {
+    // Typing into a field: the keys are the field's.
+    if egui_wants.is_some_and(|w| w.wants_any_keyboard_input()) {
+        return;
+    }
+    let mode = if presenter.on {
+        Mode::Presenting {
+            blank: presenter.blank,
+        }
+    } else {
+        Mode::Exploring
+    };
+    let mods = Modifiers {
+        shift: keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]),
+        command: keys.any_pressed([
+            KeyCode::ControlLeft,
+            KeyCode::ControlRight,
+            KeyCode::SuperLeft,
+            KeyCode::SuperRight,
+        ]),
+    };
+    // In press order is not known within a frame; a stable order keeps replays identical.
+    let mut pressed: Vec<KeyCode> = keys.get_just_pressed().copied().collect();
+    pressed.sort_by_key(|k| format!("{k:?}"));
+    intents.write_batch(
+        pressed
+            .into_iter()
+            .filter_map(|k| intent_for(k, mods, mode)),
+    );
+}

@@ -1,0 +1,469 @@
+//! Loading: files arrive through Bevy's asset system (the same on desktop and web), and once all
+//! of them are in, the core assembles and validates them together
+//! ([`crate::model::project::assemble`], the same function `check` runs).
+//!
+//! The result is either a new [`LoadedModel`] or the [`LoadProblems`]. A failed reload keeps
+//! the last good model on screen. The consumer of [`Intent::OpenDiagram`].
+
+use std::sync::Arc;
+
+use bevy::asset::io::Reader;
+use bevy::asset::{AssetLoader, AssetPath, LoadContext, LoadState};
+use bevy::prelude::*;
+
+use super::state::{
+    DIAGRAM_SOURCE, DiagramChoices, Intent, LaunchOptions, LoadProblems, LoadedModel, Notice,
+};
+use crate::model::project::{self, NamedText, ProjectTexts, Unreadable, WriteupFiles};
+use crate::model::{Diagnostics, Severity, WriteupSlug, paths};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_asset::<TextFile>()
+        .register_asset_loader(TextLoader)
+        .add_systems(Startup, start_loading)
+        .add_systems(
+            PreUpdate,
+            (
+                mark_dirty,
+                switch_diagram,
+                assemble,
+                list_diagrams.run_if(|s: Res<Sources>| s.choices_dirty),
+            )
+                .chain(),
+        );
+}
+
+/// A text file (RON or Markdown), read as UTF-8.
+#[derive(Asset, TypePath, Debug)]
+pub(super) struct TextFile {
+    /// The file's contents.
+    pub text: String,
+}
+
+#[derive(Default, TypePath)]
+struct TextLoader;
+
+/// Why a text file could not be read.
+#[derive(Debug, thiserror::Error)]
+enum TextLoadError {
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Utf8(String),
+}
+
+impl AssetLoader for TextLoader {
+    type Asset = TextFile;
+    type Settings = ();
+    type Error = TextLoadError;
+
+    async fn load(
+        &self,
+        reader: &mut dyn Reader,
+        _settings: &(),
+        _context: &mut LoadContext<'_>,
+    ) -> Result<TextFile, TextLoadError> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).await?;
+        let text = crate::model::limits::decode_utf8("", bytes).map_err(|d| {
+            let at = d
+                .pos
+                .map(|p| format!("line {}, column {}: ", p.line, p.col))
+                .unwrap_or_default();
+            TextLoadError::Utf8(format!("{at}{}", d.message))
+        })?;
+        Ok(TextFile { text })
+    }
+
+    fn extensions(&self) -> &[&str] {
+        &["ron", "md"]
+    }
+}
+
+/// One write-up's two files, requested.
+#[derive(Debug)]
+struct WriteupHandles {
+    slug: WriteupSlug,
+    meta: Handle<TextFile>,
+    body: Handle<TextFile>,
+}
+
+/// Handles to every file the current model is built from.
+#[derive(Resource, Debug)]
+pub(super) struct Sources {
+    diagram: Handle<TextFile>,
+    index: Handle<TextFile>,
+    /// The write-ups, in index order.
+    writeups: Vec<WriteupHandles>,
+    /// The index text `writeups` was requested for.
+    index_text: Option<String>,
+    /// A fingerprint of the texts last validated, so identical inputs are not validated twice.
+    last_inputs: Option<u64>,
+    /// Set when a file changed and the model must be rebuilt once everything is loaded.
+    dirty: bool,
+    /// Set when the picker's list must be made again (its index or a listed diagram changed).
+    choices_dirty: bool,
+    /// The file name shown in messages.
+    diagram_name: String,
+    /// The diagram file inside the diagram folder.
+    diagram_file: String,
+    /// The diagram's tours, `tours/<diagram file>` beside it (optional).
+    tours: Handle<TextFile>,
+    /// The folder's `index.ron`, listing the diagrams the picker offers.
+    diagram_index: Handle<TextFile>,
+    /// Each listed diagram's file and text handle (for its title).
+    listed: Vec<(String, Handle<TextFile>)>,
+}
+
+impl Sources {
+    fn requests(&self, diagram_file: &str, server: &AssetServer, options: &LaunchOptions) -> Self {
+        Self {
+            diagram: server
+                .load(AssetPath::from(diagram_file.to_owned()).with_source(DIAGRAM_SOURCE)),
+            tours: server
+                .load(AssetPath::from(paths::tours_file(diagram_file)).with_source(DIAGRAM_SOURCE)),
+            diagram_name: display_name(&options.diagram_dir, diagram_file),
+            diagram_file: diagram_file.to_owned(),
+            index: self.index.clone(),
+            writeups: Vec::new(),
+            index_text: None,
+            last_inputs: None,
+            dirty: true,
+            choices_dirty: true,
+            diagram_index: self.diagram_index.clone(),
+            listed: Vec::new(),
+        }
+    }
+}
+
+/// A path as shown in messages: relative to the working directory when it is inside it.
+fn display_name(dir: &str, file: &str) -> String {
+    let full = std::path::Path::new(dir).join(file);
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = full.strip_prefix(&cwd)
+    {
+        return rel.display().to_string();
+    }
+    full.display().to_string()
+}
+
+/// The write-up folder as asset paths see it.
+fn writeup_path(file: &str) -> String {
+    format!("{}/{file}", paths::WRITEUP_DIR)
+}
+
+fn start_loading(mut commands: Commands, server: Res<AssetServer>, options: Res<LaunchOptions>) {
+    let file = options.diagram_file.clone();
+    let seed = Sources {
+        diagram: Handle::default(),
+        index: server.load(writeup_path(paths::INDEX_FILE)),
+        writeups: Vec::new(),
+        index_text: None,
+        last_inputs: None,
+        dirty: true,
+        choices_dirty: true,
+        diagram_name: String::new(),
+        diagram_file: String::new(),
+        tours: Handle::default(),
+        diagram_index: server.load(AssetPath::from(paths::INDEX_FILE).with_source(DIAGRAM_SOURCE)),
+        listed: Vec::new(),
+    };
+    commands.insert_resource(seed.requests(&file, &server, &options));
+}
+
+/// Any text file loading, changing or failing means the model must be validated again; the
+/// picker's list only when the diagram index or a listed diagram changed.
+fn mark_dirty(
+    mut events: MessageReader<AssetEvent<TextFile>>,
+    mut failures: MessageReader<bevy::asset::AssetLoadFailedEvent<TextFile>>,
+    mut sources: ResMut<Sources>,
+) {
+    for event in events.read() {
+        sources.dirty = true;
+        let id = match event {
+            AssetEvent::Added { id }
+            | AssetEvent::Modified { id }
+            | AssetEvent::LoadedWithDependencies { id }
+            | AssetEvent::Removed { id }
+            | AssetEvent::Unused { id } => *id,
+        };
+        if id == sources.diagram_index.id() || sources.listed.iter().any(|(_, h)| h.id() == id) {
+            sources.choices_dirty = true;
+        }
+    }
+    if failures.read().count() > 0 {
+        sources.dirty = true;
+        sources.choices_dirty = true;
+    }
+}
+
+/// Whether a load failed only because the file does not exist (tours are optional).
+fn is_missing(server: &AssetServer, handle: &Handle<TextFile>) -> bool {
+    match server.load_state(handle) {
+        LoadState::Failed(err) => matches!(
+            &*err,
+            bevy::asset::AssetLoadError::AssetReaderError(
+                bevy::asset::io::AssetReaderError::NotFound(_)
+            )
+        ),
+        _ => false,
+    }
+}
+
+/// Opens another diagram from the same folder when the picker (or a link) asks for it.
+fn switch_diagram(
+    mut intents: MessageReader<Intent>,
+    mut sources: ResMut<Sources>,
+    options: Res<LaunchOptions>,
+    server: Res<AssetServer>,
+) {
+    for intent in intents.read() {
+        if let Intent::OpenDiagram(file) = intent
+            && *file != sources.diagram_file
+            && crate::model::is_valid_slug(file)
+        {
+            let next = sources.requests(file, &server, &options);
+            *sources = next;
+        }
+    }
+}
+
+/// Makes [`DiagramChoices`] from the folder's index and the listed diagrams' titles.
+fn list_diagrams(
+    mut sources: ResMut<Sources>,
+    texts: Res<Assets<TextFile>>,
+    server: Res<AssetServer>,
+    mut choices: ResMut<DiagramChoices>,
+) {
+    sources.choices_dirty = false;
+    let index_name = paths::INDEX_FILE;
+    let names: Vec<String> = texts
+        .get(&sources.diagram_index)
+        .and_then(|t| crate::model::parse_diagram_index(index_name, &t.text).ok())
+        .unwrap_or_default();
+    if names.iter().ne(sources.listed.iter().map(|(n, _)| n)) {
+        sources.listed = names
+            .into_iter()
+            .map(|n| {
+                let h = server.load(AssetPath::from(n.clone()).with_source(DIAGRAM_SOURCE));
+                (n, h)
+            })
+            .collect();
+    }
+    let title =
+        |(name, h): &(String, Handle<TextFile>)| project::diagram_title(name, &texts.get(h)?.text);
+    let mut next: Vec<(String, String)> = sources
+        .listed
+        .iter()
+        .map(|entry| {
+            (
+                entry.0.clone(),
+                title(entry).unwrap_or_else(|| entry.0.clone()),
+            )
+        })
+        .collect();
+    if !next.iter().any(|(n, _)| *n == sources.diagram_file) {
+        // A diagram opened from elsewhere is always offered.
+        next.insert(
+            0,
+            (sources.diagram_file.clone(), sources.diagram_file.clone()),
+        );
+    }
+    choices.set_if_neq(DiagramChoices(next));
+}
+
+/// Requests the write-ups the index lists, whenever the index text changes.
+fn request_writeups(sources: &mut Sources, index: &str, server: &AssetServer) {
+    let named = NamedText {
+        name: writeup_path(paths::INDEX_FILE),
+        text: Ok(index.to_owned()),
+    };
+    sources.writeups = project::listed_slugs(&named)
+        .into_iter()
+        .map(|slug| WriteupHandles {
+            meta: server.load(writeup_path(&paths::writeup_meta_file(slug.as_str()))),
+            body: server.load(writeup_path(&paths::writeup_body_file(slug.as_str()))),
+            slug,
+        })
+        .collect();
+    sources.index_text = Some(index.to_owned());
+}
+
+fn settled(server: &AssetServer, handle: &Handle<TextFile>) -> bool {
+    matches!(
+        server.load_state(handle),
+        LoadState::Loaded | LoadState::Failed(_)
+    )
+}
+
+/// A loaded file's text, or why there is none.
+fn text_of(
+    name: String,
+    handle: &Handle<TextFile>,
+    texts: &Assets<TextFile>,
+    server: &AssetServer,
+) -> NamedText {
+    let text = match texts.get(handle) {
+        Some(t) => Ok(t.text.clone()),
+        None => Err(Unreadable {
+            pos: None,
+            message: match server.load_state(handle) {
+                LoadState::Failed(err) => err.to_string(),
+                _ => "not loaded".to_owned(),
+            },
+        }),
+    };
+    NamedText { name, text }
+}
+
+/// Once every file has loaded (or failed), validate them together.
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    mut commands: Commands,
+    mut sources: ResMut<Sources>,
+    texts: Res<Assets<TextFile>>,
+    server: Res<AssetServer>,
+    mut problems: ResMut<LoadProblems>,
+    previous: Option<Res<LoadedModel>>,
+    options: Res<LaunchOptions>,
+    mut notice: ResMut<Notice>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    if !sources.dirty {
+        return;
+    }
+    // A file arriving wakes no one in the reactive loop (on the web not even a window event
+    // does), so keep frames coming until every file is in.
+    redraw.write(bevy::window::RequestRedraw);
+    // The write-ups to wait for are the ones the current index lists.
+    if let Some(index) = texts.get(&sources.index)
+        && sources.index_text.as_deref() != Some(index.text.as_str())
+    {
+        let text = index.text.clone();
+        request_writeups(&mut sources, &text, &server);
+        return;
+    }
+    let ready = settled(&server, &sources.diagram)
+        && settled(&server, &sources.tours)
+        && settled(&server, &sources.index)
+        && sources
+            .writeups
+            .iter()
+            .all(|w| settled(&server, &w.meta) && settled(&server, &w.body));
+    if !ready {
+        return;
+    }
+    sources.dirty = false;
+    let texts = ProjectTexts {
+        writeup_index: text_of(
+            writeup_path(paths::INDEX_FILE),
+            &sources.index,
+            &texts,
+            &server,
+        ),
+        writeups: sources
+            .writeups
+            .iter()
+            .map(|w| WriteupFiles {
+                slug: w.slug.clone(),
+                meta: text_of(
+                    writeup_path(&paths::writeup_meta_file(w.slug.as_str())),
+                    &w.meta,
+                    &texts,
+                    &server,
+                ),
+                body: text_of(
+                    writeup_path(&paths::writeup_body_file(w.slug.as_str())),
+                    &w.body,
+                    &texts,
+                    &server,
+                ),
+            })
+            .collect(),
+        diagram: text_of(
+            sources.diagram_name.clone(),
+            &sources.diagram,
+            &texts,
+            &server,
+        ),
+        // Tours are optional: a missing file is no tours, not an error.
+        tours: (!is_missing(&server, &sources.tours)).then(|| {
+            text_of(
+                display_name(
+                    &options.diagram_dir,
+                    &paths::tours_file(&sources.diagram_file),
+                ),
+                &sources.tours,
+                &texts,
+                &server,
+            )
+        }),
+    };
+    let fingerprint = fingerprint(&texts);
+    if sources.last_inputs.replace(fingerprint) == Some(fingerprint) {
+        return;
+    }
+    // The app keeps working when a write-up's files are missing: its parts say so.
+    let assembled = project::assemble(&texts, Severity::Warning);
+    match assembled.project {
+        Some(p) => {
+            let generation = previous.map_or(1, |p| p.generation + 1);
+            commands.insert_resource(LoadedModel {
+                diagram: Arc::new(p.diagram),
+                writeups: Arc::new(p.writeups),
+                generation,
+                diagram_file: sources.diagram_file.clone(),
+                tours: Arc::new(p.tours),
+            });
+            if !problems.0.0.is_empty() {
+                problems.0 = Diagnostics::default();
+            }
+            // Warnings (a missing write-up) do not stop the load; they are said once.
+            let missing: Vec<String> = assembled
+                .diagnostics
+                .0
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            if !missing.is_empty() {
+                for m in &missing {
+                    warn!("{m}");
+                }
+                notice.say(format!(
+                    "Some write-ups could not be loaded: {}",
+                    missing.join("; ")
+                ));
+            }
+            info!("loaded {} (load #{generation})", sources.diagram_name);
+        }
+        None => {
+            for d in &assembled.diagnostics.0 {
+                // The terminal gets exactly what the window shows.
+                #[cfg(not(target_arch = "wasm32"))]
+                eprintln!("{d}");
+                #[cfg(target_arch = "wasm32")]
+                error!("{d}");
+            }
+            problems.0 = assembled.diagnostics;
+        }
+    }
+}
+
+/// A fingerprint of every input text (or why it is missing).
+fn fingerprint(texts: &ProjectTexts) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let files = [&texts.writeup_index, &texts.diagram]
+        .into_iter()
+        .chain(texts.tours.as_ref())
+        .chain(texts.writeups.iter().flat_map(|w| [&w.meta, &w.body]));
+    for f in files {
+        f.name.hash(&mut h);
+        match &f.text {
+            Ok(t) => t.hash(&mut h),
+            Err(e) => e.message.hash(&mut h),
+        }
+    }
+    h.finish()
+}

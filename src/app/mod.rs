@@ -1,0 +1,168 @@
+//! The explorer: everything Bevy. One plugin per feature, each depending only on [`state`] and
+//! the core:
+//!
+//! | feature | what it does |
+//! | --- | --- |
+//! | `loading` | files through Bevy's asset system → [`state::LoadedModel`] or the problems |
+//! | `reload` | live reload: a file watcher asks for the changed file again |
+//! | `scene` | one entity per part; box and line meshes, hover and selection, emphasis |
+//! | `pointer` | mouse, trackpad and touch → intents (click, drag, wheel, pinch, tap) |
+//! | `keymap` | keys → intents, for the current mode |
+//! | `camera` | pan, zoom, fit, framing, the viewport beside the panels |
+//! | `selection` | selection, the reader, keyboard navigation |
+//! | `routes` | deep links and links in write-ups |
+//! | `tour` | guided tours and their travelling packet |
+//! | `presenter` | presenter mode: fullscreen, bigger text, the blank screen |
+//! | `preferences` | reduced motion |
+//! | `ui` | the egui panels, which read state and return intents |
+//! | `automation`, `bench`, `web` | the state file for scripts, the frame benchmark, the web glue |
+
+mod automation;
+#[cfg(not(target_arch = "wasm32"))]
+mod bench;
+mod camera;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod headless;
+pub mod keymap;
+mod loading;
+mod pointer;
+mod preferences;
+mod presenter;
+mod reload;
+pub mod routes;
+mod scene;
+mod selection;
+pub mod state;
+mod theme;
+mod tour;
+mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+use bevy::prelude::*;
+
+pub use automation::{View, snapshot};
+pub use state::LaunchOptions;
+
+/// Everything but windowing, rendering and the panels: the model, scene, pointer, keys,
+/// selection, camera, tours and presenter mode. The binary adds `DefaultPlugins` and
+/// [`UiPlugin`]; headless tests add `MinimalPlugins`.
+pub struct AppPlugin;
+
+impl Plugin for AppPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins((
+            state::plugin,
+            loading::plugin,
+            reload::plugin,
+            scene::plugin,
+            pointer::plugin,
+            keymap::plugin,
+            camera::plugin,
+            selection::plugin,
+            routes::plugin,
+            tour::plugin,
+            presenter::plugin,
+            preferences::plugin,
+            automation::plugin,
+        ));
+        #[cfg(not(target_arch = "wasm32"))]
+        app.add_plugins(bench::plugin);
+    }
+}
+
+/// The egui panels. Separate from [`AppPlugin`] so tests can run with or without them.
+pub struct UiPlugin;
+
+impl Plugin for UiPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins(ui::plugin);
+    }
+}
+
+/// Registers where files come from. Must run before `AssetPlugin` is added.
+pub fn register_sources(app: &mut App, options: &LaunchOptions) {
+    use bevy::asset::io::{AssetSourceBuilder, AssetSourceId};
+    app.register_asset_source(
+        AssetSourceId::from(state::DIAGRAM_SOURCE),
+        AssetSourceBuilder::platform_default(&options.diagram_dir, None),
+    );
+}
+
+/// Opens the explorer from the command line's choices: the diagram file (default:
+/// `diagrams/two-computers.ron` in the project) and what to show first.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run_from_command_line(open: crate::tools::cli::Open) -> std::process::ExitCode {
+    use crate::model::paths;
+    let root = crate::tools::project_root();
+    let diagram = match open.diagram {
+        Some(p) => match std::env::current_dir() {
+            Ok(cwd) => cwd.join(p),
+            Err(e) => {
+                eprintln!("autochitect: cannot read the current directory: {e}");
+                return std::process::ExitCode::from(2);
+            }
+        },
+        None => root.join(paths::DIAGRAM_DIR).join(paths::DEFAULT_DIAGRAM),
+    };
+    let (Some(dir), Some(file)) = (diagram.parent(), diagram.file_name()) else {
+        eprintln!("autochitect: {} is not a file", diagram.display());
+        return std::process::ExitCode::from(2);
+    };
+    if !diagram.is_file() {
+        eprintln!("autochitect: no diagram file at {}", diagram.display());
+        return std::process::ExitCode::from(2);
+    }
+    run(LaunchOptions {
+        asset_root: root.join(paths::ASSET_DIR).to_string_lossy().into_owned(),
+        diagram_dir: dir.to_string_lossy().into_owned(),
+        diagram_file: file.to_string_lossy().into_owned(),
+        launch: open.launch,
+    });
+    std::process::ExitCode::SUCCESS
+}
+
+/// Runs the desktop (or web) app with a window.
+pub fn run(options: LaunchOptions) -> AppExit {
+    use bevy::winit::{UpdateMode, WinitSettings};
+    let mut app = App::new();
+    register_sources(&mut app, &options);
+    app.insert_resource(options.clone())
+        .insert_resource(ClearColor(theme::BACKGROUND))
+        // Redraw only on input, animation or loading: an idle window costs next to nothing.
+        .insert_resource(WinitSettings {
+            focused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(30)),
+            unfocused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(60)),
+        })
+        .add_plugins(
+            DefaultPlugins
+                .set(WindowPlugin {
+                    primary_window: Some(Window {
+                        title: "autochitect".into(),
+                        // The web page's canvas; ignored on desktop.
+                        canvas: Some("#autochitect".into()),
+                        resolution: bevy::window::WindowResolution::new(1280, 800),
+                        fit_canvas_to_parent: true,
+                        // The frame benchmark measures drawing, not the display's refresh rate.
+                        present_mode: if options.launch.bench_pan.is_some() {
+                            bevy::window::PresentMode::AutoNoVsync
+                        } else {
+                            bevy::window::PresentMode::AutoVsync
+                        },
+                        prevent_default_event_handling: true,
+                        ..default()
+                    }),
+                    ..default()
+                })
+                .set(AssetPlugin {
+                    file_path: options.asset_root.clone(),
+                    meta_check: bevy::asset::AssetMetaCheck::Never,
+                    ..default()
+                }),
+        )
+        .add_plugins(bevy_egui::EguiPlugin::default())
+        .add_plugins((AppPlugin, UiPlugin));
+    #[cfg(target_arch = "wasm32")]
+    app.add_plugins(web::plugin);
+    app.run()
+}

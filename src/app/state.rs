@@ -1,0 +1,450 @@
+//! The state the feature plugins share: resources, messages and components that more than one
+//! feature reads. Features depend on this module and on the core, never on each other.
+//!
+//! Who writes what:
+//!
+//! | state | written by |
+//! | --- | --- |
+//! | [`LoadedModel`], [`LoadProblems`], [`DiagramChoices`] | `loading` |
+//! | [`Selection`], [`Reader`] | `selection` (and `routes`, for deep links) |
+//! | [`Hovered`] | `pointer` |
+//! | [`CameraView`] | `camera` |
+//! | [`TourState`], [`PacketView`] | `tour` |
+//! | [`Presenter`] | `presenter` |
+//! | [`Preferences`] | `preferences` |
+//! | [`SearchState`], [`IndexPanel`], [`UiInsets`], [`LabelsDrawn`] | `ui` |
+//! | [`Emphasis`] | `scene` (from the tour and the search) |
+//! | [`Notice`] | whichever consumer has something to tell the user |
+//!
+//! Every change a user asks for arrives as an [`Intent`]; each intent has one consumer, named
+//! on its variant.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use crate::model::navigate::Direction;
+use crate::model::{Diagnostics, Diagram, Launch, Route, Step, Target, Tour, WriteupCatalog};
+
+/// The order of all `Update` work, so a frame reads input, applies it, then updates visuals.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppSystems {
+    /// Raw input (keys, pointer, the URL) becomes intents.
+    Input,
+    /// Deep links and links in write-ups become the intents they stand for.
+    Route,
+    /// Consumers whose intents lead to other intents (a tour step selects its focus): they
+    /// change their own state and write follow-up intents.
+    Plan,
+    /// The other consumers change state.
+    Apply,
+    /// State that follows other state: camera moves, the viewport, what is emphasised.
+    Follow,
+    /// Entities and meshes follow state.
+    Visuals,
+}
+
+/// The asset source that serves the diagram's folder (the write-ups come from the default
+/// source, the asset root).
+pub const DIAGRAM_SOURCE: &str = "diagram";
+
+/// Where the app finds its files, and what to show first.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct LaunchOptions {
+    /// Folder holding the write-ups and fonts (the asset root), e.g. `assets`.
+    pub asset_root: String,
+    /// Folder holding the diagram file.
+    pub diagram_dir: String,
+    /// The diagram's file name inside `diagram_dir`.
+    pub diagram_file: String,
+    /// What to show first, and how.
+    pub launch: Launch,
+}
+
+impl Default for LaunchOptions {
+    fn default() -> Self {
+        use crate::model::paths;
+        Self {
+            asset_root: paths::ASSET_DIR.into(),
+            diagram_dir: paths::DIAGRAM_DIR.into(),
+            diagram_file: paths::DEFAULT_DIAGRAM.into(),
+            launch: Launch::default(),
+        }
+    }
+}
+
+/// The validated model the rest of the app reads. Replaced as a whole on reload.
+#[derive(Resource, Debug, Clone)]
+pub struct LoadedModel {
+    /// The diagram on screen.
+    pub diagram: Arc<Diagram>,
+    /// Every write-up.
+    pub writeups: Arc<WriteupCatalog>,
+    /// Counts successful loads, so systems can tell a reload from the first load.
+    pub generation: u64,
+    /// The diagram's file name, so systems can tell another diagram from a reload.
+    pub diagram_file: String,
+    /// The diagram's guided tours (none when it has no tours file).
+    pub tours: Arc<Vec<Tour>>,
+}
+
+impl LoadedModel {
+    /// A tour by name.
+    pub fn tour(&self, name: &str) -> Option<&Tour> {
+        self.tours.iter().find(|t| t.name == name)
+    }
+}
+
+/// Problems from the latest load; empty when it succeeded.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct LoadProblems(pub Diagnostics);
+
+/// The diagrams the picker offers: file name and title, in index order.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct DiagramChoices(pub Vec<(String, String)>);
+
+/// What is selected: a component, a link, or nothing.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Selection {
+    /// The selected target.
+    pub target: Option<Target>,
+}
+
+/// What the pointer is over.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Hovered {
+    /// The hovered target.
+    pub target: Option<Target>,
+}
+
+/// The write-up open in the reader, if any.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Reader {
+    /// The open write-up.
+    pub open: Option<crate::model::WriteupSlug>,
+}
+
+/// A short message for the user, e.g. why a link was not opened.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Notice {
+    /// The text shown, until dismissed or replaced.
+    pub text: Option<String>,
+}
+
+impl Notice {
+    /// Shows `text`.
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.text = Some(text.into());
+    }
+}
+
+/// Opens an external URL. The default is the system browser (a new tab on the web); tests swap
+/// in a recorder.
+#[derive(Resource)]
+pub struct LinkOpener(pub Box<OpenUrl>);
+
+/// A function that opens a URL, or says why it could not.
+pub type OpenUrl = dyn Fn(&str) -> Result<(), String> + Send + Sync;
+
+/// Something the user asked for. Each variant names its one consumer.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// Select a component or link. (`selection`)
+    Select(Target),
+    /// Select nothing. (`selection`)
+    ClearSelection,
+    /// Select the component (or link) that a write-up belongs to, preferring one near the
+    /// current selection. (`selection`)
+    ShowTopic(crate::model::WriteupSlug),
+    /// Open a write-up in the reader. (`selection`)
+    OpenWriteup(crate::model::WriteupSlug),
+    /// Close the reader. (`selection`)
+    CloseWriteup,
+    /// Esc: close the reader if open, otherwise clear the selection. (`selection`)
+    Back,
+    /// Open the selected part's write-up (Enter). (`selection`)
+    OpenSelected,
+    /// Move the selection to the nearest linked component in a direction (arrow keys).
+    /// (`selection`)
+    Navigate(Direction),
+    /// Move the selection along the reading order (Tab, Shift+Tab). (`selection`)
+    TabNext {
+        /// Backwards (Shift+Tab).
+        back: bool,
+    },
+    /// Dismiss the notice. (`selection`)
+    DismissNotice,
+    /// A link was clicked in a write-up or a narration. (`routes`)
+    FollowLink(String),
+    /// Go to a place in the app: a deep link, a link in a write-up. (`routes`)
+    GoTo(Route),
+    /// Frame the whole diagram. (`camera`)
+    FitView,
+    /// Zoom in (positive) or out by steps (keys): around the pointer when it is on the canvas,
+    /// else around the middle of the view. (`camera`)
+    ZoomBy(f32),
+    /// Zoom by steps around a window position (wheel, pinch, double tap). (`camera`)
+    ZoomAt(f32, Vec2),
+    /// Move the view with the pointer by this many window pixels (a drag). (`camera`)
+    PanBy(Vec2),
+    /// Open another diagram from the diagram folder (by file name). (`loading`)
+    OpenDiagram(String),
+    /// Play a tour from a step (0-based). (`tour`)
+    StartTour(String, usize),
+    /// The next tour step (starts the first tour when none is playing). (`tour`)
+    NextStep,
+    /// The previous tour step. (`tour`)
+    PrevStep,
+    /// Back to the first step. (`tour`)
+    RestartTour,
+    /// Play the current step again (camera and packet). (`tour`)
+    ReplayStep,
+    /// Stop the tour. (`tour`)
+    EndTour,
+    /// Start or stop presenter mode. (`presenter`)
+    SetPresenting(bool),
+    /// Blank or un-blank the screen while presenting. (`presenter`)
+    ToggleBlank,
+    /// Presenter text one step larger (positive) or smaller. (`presenter`)
+    ScaleText(i8),
+    /// Turn reduced motion on or off. (`preferences`)
+    SetReducedMotion(bool),
+    /// Open the quick search. (`ui`)
+    OpenSearch,
+    /// Close the quick search. (`ui`)
+    CloseSearch,
+    /// Show or hide the write-up index. (`ui`)
+    ToggleIndex,
+    /// List only the write-ups with this tag (or all). (`ui`)
+    FilterIndex(Option<String>),
+}
+
+/// Marks the camera that draws the diagram.
+#[derive(Component, Debug)]
+pub struct MainCamera;
+
+/// Where the camera looks: the world point at the viewport centre, and world units per pixel.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct CameraView {
+    /// World point at the centre of the viewport.
+    pub center: Vec2,
+    /// World units per logical pixel (bigger is farther away).
+    pub scale: f32,
+}
+
+/// Frame these components and links (a tour step): ease the camera to show them all.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct FrameTargets(pub Vec<Target>);
+
+/// Pan just enough to bring this component or link into view (keyboard navigation).
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct RevealTarget(pub Target);
+
+/// Logical pixels of the window covered by panels on each side.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct UiInsets {
+    /// Covered on the left.
+    pub left: f32,
+    /// Covered on the right.
+    pub right: f32,
+    /// Covered at the top.
+    pub top: f32,
+    /// Covered at the bottom.
+    pub bottom: f32,
+}
+
+impl UiInsets {
+    /// Whether a window position (logical pixels) is on the diagram canvas of a window this
+    /// size, not under a panel. Asked of the panels as they were last drawn, so a panel that
+    /// has just opened takes its clicks at once.
+    pub fn on_canvas(&self, window: Vec2, pos: Vec2) -> bool {
+        pos.x >= self.left
+            && pos.y >= self.top
+            && pos.x <= window.x - self.right
+            && pos.y <= window.y - self.bottom
+    }
+}
+
+/// The tour being played, if any.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct TourState {
+    /// The tour's name.
+    pub tour: Option<String>,
+    /// The current step, from 0.
+    pub step: usize,
+    /// Real time (seconds since start) when the step was last played; the packet starts then.
+    pub played_at: f64,
+}
+
+impl TourState {
+    /// The current tour and step in `model`.
+    pub fn current<'a>(&self, model: &'a LoadedModel) -> Option<(&'a Tour, &'a Step)> {
+        let tour = model.tour(self.tour.as_deref()?)?;
+        Some((tour, tour.steps.get(self.step)?))
+    }
+}
+
+/// The tour's travelling packet: where it is (world coordinates) and what it carries.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct PacketView(pub Option<(Vec2, String)>);
+
+/// The presenter's state.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct Presenter {
+    /// Presenter mode is on.
+    pub on: bool,
+    /// The screen is blanked.
+    pub blank: bool,
+    /// Text scale for a projector.
+    pub scale: f32,
+    /// Real time (seconds) when presenting started, for the clock.
+    pub since: f64,
+}
+
+impl Presenter {
+    /// Smallest and largest text scale.
+    pub const SCALE_RANGE: (f32, f32) = (1.0, 2.5);
+    /// Text scale when presenter mode starts.
+    pub const DEFAULT_SCALE: f32 = 1.5;
+    /// How much one step of `+`/`-` changes the scale.
+    pub const SCALE_STEP: f32 = 0.1;
+}
+
+impl Default for Presenter {
+    fn default() -> Self {
+        Self {
+            on: false,
+            blank: false,
+            scale: Self::DEFAULT_SCALE,
+            since: 0.0,
+        }
+    }
+}
+
+/// How the user wants the app to behave.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct Preferences {
+    /// Reduced motion: camera moves are instant and packets do not travel.
+    pub reduced_motion: bool,
+}
+
+/// The quick search box.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct SearchState {
+    /// The box is open.
+    pub open: bool,
+    /// What was typed.
+    pub query: String,
+    /// The highlighted result.
+    pub cursor: usize,
+    /// The box was just opened: give it keyboard focus.
+    pub focus: bool,
+}
+
+/// The "All write-ups" panel.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct IndexPanel {
+    /// Whether it is shown.
+    pub open: bool,
+    /// Only write-ups with this tag are listed.
+    pub tag: Option<String>,
+}
+
+/// What stays bright while the rest of the diagram fades: a tour step's focus, or the parts
+/// matching a search. `None` everywhere: nothing fades. Derived from [`TourState`] and
+/// [`SearchState`].
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Emphasis {
+    /// The current tour step's focus.
+    pub tour: Option<Vec<Target>>,
+    /// Matches of the quick search while it is open (wins over the tour).
+    pub search: Option<Vec<Target>>,
+}
+
+impl Emphasis {
+    /// The set in force.
+    pub fn active(&self) -> Option<&Vec<Target>> {
+        self.search.as_ref().or(self.tour.as_ref())
+    }
+}
+
+/// Marks the entity of one component or link, and says which.
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct DiagramEntity {
+    /// The component or link this entity stands for.
+    pub target: Target,
+}
+
+/// Text drawn on the canvas, in world coordinates (y up).
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct CanvasLabel {
+    /// The text as shown: characters the canvas font lacks are already U+FFFD.
+    pub text: String,
+    /// Font size in world units (pixels at zoom 1).
+    pub size: f32,
+    /// Where the text goes.
+    pub place: LabelPlace,
+    /// Link labels get a backdrop so lines never cross the text.
+    pub backdrop: bool,
+    /// Faded with its part while a tour step or a search emphasises something else.
+    pub dimmed: bool,
+}
+
+/// Where a [`CanvasLabel`] sits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LabelPlace {
+    /// Centred in a leaf box, wrapped to its width.
+    Centered(Rect),
+    /// A container's title, at its top-left corner.
+    Title(Rect),
+    /// Beside a link: left-aligned to the right of the point when `vertical`, else centred
+    /// above it.
+    Beside {
+        /// The anchor point.
+        at: Vec2,
+        /// Whether the line there runs vertically.
+        vertical: bool,
+    },
+}
+
+/// How many labels the last egui pass drew (for tests and benchmarks).
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LabelsDrawn(pub usize);
+
+/// A file on disk changed (absolute path): the file watcher's report.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+pub struct FileChanged(pub std::path::PathBuf);
+
+pub(super) fn plugin(app: &mut App) {
+    app.configure_sets(
+        Update,
+        (
+            AppSystems::Input,
+            AppSystems::Route,
+            AppSystems::Plan,
+            AppSystems::Apply,
+            AppSystems::Follow,
+            AppSystems::Visuals,
+        )
+            .chain(),
+    )
+    .add_message::<Intent>()
+    .add_message::<FrameTargets>()
+    .add_message::<RevealTarget>()
+    .add_message::<FileChanged>()
+    .init_resource::<LoadProblems>()
+    .init_resource::<DiagramChoices>()
+    .init_resource::<Selection>()
+    .init_resource::<Hovered>()
+    .init_resource::<Reader>()
+    .init_resource::<Notice>()
+    .init_resource::<UiInsets>()
+    .init_resource::<TourState>()
+    .init_resource::<PacketView>()
+    .init_resource::<Presenter>()
+    .init_resource::<Preferences>()
+    .init_resource::<SearchState>()
+    .init_resource::<IndexPanel>()
+    .init_resource::<Emphasis>()
+    .init_resource::<LabelsDrawn>();
+}

@@ -1,0 +1,520 @@
+//! The egui panels: a top bar, the write-up index (left), the summary or the reader (right),
+//! the tour panel, search, load errors and notices; and the canvas labels.
+//!
+//! Panels only read state and return [`Intent`]s, which their consumers apply; the panels' own
+//! state (the search box, the index panel) changes through `OpenSearch`, `CloseSearch`,
+//! `ToggleIndex` and `FilterIndex`, consumed here. The space the panels take is published as
+//! [`UiInsets`] so the camera draws the diagram beside them.
+
+mod index;
+mod labels;
+mod reader;
+mod search;
+mod summary;
+mod tour_panel;
+
+use bevy::prelude::*;
+use bevy_egui::egui::accesskit::Role;
+use bevy_egui::{
+    EguiContexts, EguiGlobalSettings, EguiPrimaryContextPass, PrimaryEguiContext, egui,
+};
+
+use super::state::{
+    AppSystems, DiagramChoices, IndexPanel, Intent, LoadProblems, LoadedModel, Notice, Preferences,
+    Presenter, Reader, SearchState, Selection, TourState, UiInsets,
+};
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<MarkdownCache>()
+        .add_systems(Startup, spawn_ui_camera)
+        .add_systems(
+            PreUpdate,
+            (
+                apply_style.before(bevy_egui::EguiPreUpdateSet::BeginPass),
+                drop_unchanged_modifiers
+                    .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+                    .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+            ),
+        )
+        .add_systems(Update, apply_intents.in_set(AppSystems::Apply))
+        .add_systems(
+            EguiPrimaryContextPass,
+            (panels_ui, labels::paint_labels).chain(),
+        );
+}
+
+#[derive(Resource, Default)]
+struct MarkdownCache(egui_commonmark::CommonMarkCache);
+
+/// Width of the summary panel; the reader is wider.
+const SUMMARY_WIDTH: f32 = 360.0;
+const READER_WIDTH: f32 = 620.0;
+const INDEX_WIDTH: f32 = 380.0;
+
+/// Egui draws with its own camera, above the diagram camera, so the diagram camera's viewport
+/// can shrink beside the panels without moving them.
+fn spawn_ui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettings>) {
+    settings.auto_create_primary_context = false;
+    commands.spawn((
+        Name::new("UI camera"),
+        Camera2d,
+        Camera {
+            order: 1,
+            clear_color: ClearColorConfig::None,
+            ..default()
+        },
+        bevy::camera::visibility::RenderLayers::none(),
+        PrimaryEguiContext,
+        Msaa::Off,
+        bevy::core_pipeline::tonemapping::Tonemapping::None,
+        bevy::core_pipeline::tonemapping::DebandDither::Disabled,
+    ));
+}
+
+/// bevy_egui 0.42 tells egui the modifier keys every frame, even when nothing changed, and egui
+/// answers any input event with an immediate repaint: together they redraw the window forever.
+/// Only real changes are passed on, so an idle window stays idle.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<&mut bevy_egui::EguiInput>,
+    mut last: Local<Option<egui::Modifiers>>,
+) {
+    for mut input in &mut inputs {
+        let events = &mut input.0.events;
+        let mut seen = *last;
+        events.retain(|e| match e {
+            egui::Event::ModifiersChanged(m) if seen == Some(*m) => false,
+            egui::Event::ModifiersChanged(m) => {
+                seen = Some(*m);
+                true
+            }
+            _ => true,
+        });
+        *last = seen;
+    }
+}
+
+/// Fonts and text styles, set once before egui's first pass so no frame lays out text without
+/// them. The only fonts are the bundled DejaVu subsets (egui's own fonts are not compiled in):
+/// one face for the canvas and the panels, a monospaced one for code.
+fn apply_style(mut contexts: EguiContexts, mut done: Local<bool>) {
+    if *done {
+        return;
+    }
+    if let Ok(ctx) = contexts.ctx_mut() {
+        style(ctx);
+        *done = true;
+    }
+}
+
+fn style(ctx: &egui::Context) {
+    use egui::{FontFamily, FontId, TextStyle};
+    let mut fonts = egui::FontDefinitions::empty();
+    for (name, bytes) in [
+        ("sans", crate::model::glyphs::FONT_BYTES),
+        ("mono", crate::model::glyphs::MONO_FONT_BYTES),
+    ] {
+        fonts.font_data.insert(
+            name.into(),
+            std::sync::Arc::new(egui::FontData::from_static(bytes)),
+        );
+    }
+    fonts
+        .families
+        .insert(FontFamily::Proportional, vec!["sans".into(), "mono".into()]);
+    fonts
+        .families
+        .insert(FontFamily::Monospace, vec!["mono".into(), "sans".into()]);
+    ctx.set_fonts(fonts);
+    ctx.set_theme(egui::Theme::Light);
+    ctx.all_styles_mut(|s| {
+        s.text_styles = [
+            (TextStyle::Heading, FontId::proportional(22.0)),
+            (TextStyle::Body, FontId::proportional(15.0)),
+            (TextStyle::Monospace, FontId::monospace(13.5)),
+            (TextStyle::Button, FontId::proportional(15.0)),
+            (TextStyle::Small, FontId::proportional(12.5)),
+        ]
+        .into();
+        s.spacing.item_spacing = egui::vec2(8.0, 6.0);
+    });
+}
+
+/// The panels' own state: the search box and the index panel.
+fn apply_intents(
+    mut intents: MessageReader<Intent>,
+    mut search: ResMut<SearchState>,
+    mut index: ResMut<IndexPanel>,
+) {
+    for intent in intents.read() {
+        match intent {
+            Intent::OpenSearch => {
+                *search = SearchState {
+                    open: true,
+                    focus: true,
+                    ..SearchState::default()
+                }
+            }
+            Intent::CloseSearch => search.open = false,
+            Intent::ToggleIndex => index.open = !index.open,
+            Intent::FilterIndex(tag) => index.tag = tag.clone(),
+            _ => {}
+        }
+    }
+}
+
+/// What the panels read and write, besides egui itself.
+#[derive(bevy::ecs::system::SystemParam)]
+struct PanelState<'w> {
+    model: Option<Res<'w, LoadedModel>>,
+    problems: Res<'w, LoadProblems>,
+    selection: Res<'w, Selection>,
+    reader: Res<'w, Reader>,
+    notice: Res<'w, Notice>,
+    choices: Res<'w, DiagramChoices>,
+    tour: Res<'w, TourState>,
+    prefs: Res<'w, Preferences>,
+    presenter: Res<'w, Presenter>,
+    search: ResMut<'w, SearchState>,
+    index: Res<'w, IndexPanel>,
+    insets: ResMut<'w, UiInsets>,
+    cache: ResMut<'w, MarkdownCache>,
+    time: Res<'w, Time<Real>>,
+}
+
+fn panels_ui(
+    mut contexts: EguiContexts,
+    mut st: PanelState,
+    mut intents: MessageWriter<Intent>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    // Presenter mode scales all text and chrome for a projector.
+    let zoom = if st.presenter.on {
+        st.presenter.scale
+    } else {
+        1.0
+    };
+    if (ctx.zoom_factor() - zoom).abs() > f32::EPSILON {
+        ctx.set_zoom_factor(zoom);
+    }
+    let mut out: Vec<Intent> = Vec::new();
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    let presenting = st.presenter.on;
+    // A cheap clone (shared pointers) so the panels can borrow the rest of the state mutably.
+    let model_owned = st.model.as_deref().cloned();
+    let model = model_owned.as_ref();
+
+    let mut top = 0.0;
+    if !presenting {
+        top = egui::Panel::top("top_bar")
+            .show(&mut root, |ui| {
+                region(ui, Role::Toolbar, "Top bar");
+                top_bar_ui(ui, model, &st.choices, &st.index, &mut out)
+            })
+            .response
+            .rect
+            .height();
+    }
+
+    let mut left = 0.0;
+    if let (true, false, Some(model)) = (st.index.open, presenting, model) {
+        left = egui::Panel::left("index")
+            .resizable(true)
+            .default_size(INDEX_WIDTH)
+            .show(&mut root, |ui| {
+                region(ui, Role::Navigation, "All write-ups");
+                index::index_ui(ui, model, &st.index, &mut out)
+            })
+            .response
+            .rect
+            .width();
+    }
+
+    let mut bottom = 0.0;
+    if let Some(text) = &st.notice.text {
+        bottom += egui::Panel::bottom("notice")
+            .show(&mut root, |ui| {
+                region(ui, Role::Status, "Notice");
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new("ℹ").strong());
+                    ui.label(text);
+                    if ui.small_button("Dismiss").clicked() {
+                        out.push(Intent::DismissNotice);
+                    }
+                });
+            })
+            .response
+            .rect
+            .height();
+    }
+    if let Some(model) = model
+        && let Some((tour, step)) = st.tour.current(model)
+    {
+        let index = st.tour.step;
+        let reduced_motion = st.prefs.reduced_motion;
+        let cache = &mut st.cache;
+        bottom += egui::Panel::bottom("tour")
+            .show(&mut root, |ui| {
+                region(ui, Role::Region, "Tour");
+                tour_panel::tour_ui(
+                    ui,
+                    model,
+                    tour,
+                    index,
+                    step,
+                    reduced_motion,
+                    &mut cache.0,
+                    &mut out,
+                )
+            })
+            .response
+            .rect
+            .height();
+    }
+
+    let mut right = 0.0;
+    if let Some(model) = model {
+        if let Some(slug) = &st.reader.open
+            && let Some(w) = model.writeups.get(slug)
+        {
+            let max = (ctx.viewport_rect().width() * 0.7)
+                .max(READER_WIDTH.min(ctx.viewport_rect().width()));
+            right = egui::Panel::right("reader")
+                .resizable(true)
+                .default_size(READER_WIDTH)
+                .max_size(max)
+                .show(&mut root, |ui| {
+                    region(ui, Role::Article, &w.title);
+                    reader::reader_ui(ui, w, &mut st.cache.0, &mut out)
+                })
+                .response
+                .rect
+                .width();
+        } else if let (Some(target), false) = (&st.selection.target, presenting) {
+            right = egui::Panel::right("summary")
+                .resizable(true)
+                .default_size(SUMMARY_WIDTH)
+                .max_size(ctx.viewport_rect().width() * 0.5)
+                .show(&mut root, |ui| {
+                    region(ui, Role::Complementary, "Summary");
+                    summary::summary_ui(ui, model, target, &mut out)
+                })
+                .response
+                .rect
+                .width();
+        }
+    }
+
+    if let (true, Some(model)) = (st.search.open, model) {
+        search::search_ui(ctx, model, &mut st.search, &mut out);
+    }
+
+    if presenting {
+        presenter_overlay_ui(
+            ctx,
+            &st.presenter,
+            model
+                .and_then(|m| st.tour.current(m))
+                .map(|(t, _)| (st.tour.step, t.steps.len())),
+            st.time.elapsed_secs_f64(),
+        );
+    }
+
+    if !st.problems.0.0.is_empty() {
+        problems_ui(ctx, &st.problems, model.is_some());
+    } else if model.is_none() {
+        egui::Area::new("loading".into())
+            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+            .show(ctx, |ui| {
+                ui.label("Loading the diagram…");
+            });
+    }
+
+    st.insets.set_if_neq(UiInsets {
+        left,
+        right,
+        top,
+        bottom,
+    });
+    intents.write_batch(out);
+    Ok(())
+}
+
+/// Presenter chrome: a small step counter and clock, and the blank screen.
+fn presenter_overlay_ui(
+    ctx: &egui::Context,
+    presenter: &Presenter,
+    step: Option<(usize, usize)>,
+    now: f64,
+) {
+    if presenter.blank {
+        egui::Area::new("blank".into())
+            .order(egui::Order::Foreground)
+            .fixed_pos(egui::Pos2::ZERO)
+            .show(ctx, |ui| {
+                ui.painter()
+                    .rect_filled(ctx.viewport_rect(), 0.0, egui::Color32::BLACK);
+                ui.allocate_rect(ctx.viewport_rect(), egui::Sense::click());
+            });
+        return;
+    }
+    let elapsed = (now - presenter.since).max(0.0) as u64;
+    let clock = format!("{:02}:{:02}", elapsed / 60, elapsed % 60);
+    let text = match step {
+        Some((i, n)) => format!("{} / {n}   {clock}", i + 1),
+        None => clock,
+    };
+    egui::Area::new("presenter_status".into())
+        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-12.0, 8.0))
+        .order(egui::Order::Foreground)
+        .interactable(false)
+        .show(ctx, |ui| {
+            ui.add(egui::Label::new(egui::RichText::new(text).monospace().weak()).extend());
+        });
+}
+
+fn top_bar_ui(
+    ui: &mut egui::Ui,
+    model: Option<&LoadedModel>,
+    choices: &DiagramChoices,
+    index: &IndexPanel,
+    out: &mut Vec<Intent>,
+) {
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("autochitect").strong().size(18.0));
+        ui.separator();
+        if let Some(m) = model {
+            let current = m.diagram_file.clone();
+            egui::ComboBox::from_id_salt("diagram_picker")
+                .selected_text(egui::RichText::new(&m.diagram.title).strong())
+                .show_ui(ui, |ui| {
+                    for (file, title) in &choices.0 {
+                        if ui.selectable_label(*file == current, title).clicked()
+                            && *file != current
+                        {
+                            out.push(Intent::OpenDiagram(file.clone()));
+                        }
+                    }
+                })
+                .response
+                .on_hover_text("Open another diagram");
+            if !m.tours.is_empty() {
+                ui.menu_button("Tours ▾", |ui| {
+                    for t in m.tours.iter() {
+                        if ui
+                            .button(format!("{}  ({} steps)", t.title, t.steps.len()))
+                            .clicked()
+                        {
+                            out.push(Intent::StartTour(t.name.clone(), 0));
+                        }
+                    }
+                });
+            }
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("Present")
+                .on_hover_text("Presenter mode (P): fullscreen, big text, clicker keys")
+                .clicked()
+            {
+                out.push(Intent::SetPresenting(true));
+            }
+            if ui
+                .button("Search")
+                .on_hover_text("Search components and write-ups (/ or Ctrl+K)")
+                .clicked()
+            {
+                out.push(Intent::OpenSearch);
+            }
+            if ui
+                .button("Fit view")
+                .on_hover_text("Show the whole diagram (F)")
+                .clicked()
+            {
+                out.push(Intent::FitView);
+            }
+            let label = if index.open {
+                "✕ All write-ups"
+            } else {
+                "☰ All write-ups"
+            };
+            if ui.selectable_label(index.open, label).clicked() {
+                out.push(Intent::ToggleIndex);
+            }
+            // Last in the right-to-left run: the description takes what room is left.
+            if let Some(m) = model {
+                ui.add(
+                    egui::Label::new(egui::RichText::new(&m.diagram.description).weak()).truncate(),
+                );
+            }
+        });
+    });
+    ui.add_space(4.0);
+}
+
+fn problems_ui(ctx: &egui::Context, problems: &LoadProblems, showing_last_good: bool) {
+    let title = if showing_last_good {
+        "The diagram has errors: showing the last version that loaded"
+    } else {
+        "The diagram could not be loaded"
+    };
+    egui::Window::new(title)
+        .id("problems".into())
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 60.0))
+        .collapsible(false)
+        .resizable(true)
+        .default_width(720.0)
+        .show(ctx, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(400.0)
+                .show(ui, |ui| {
+                    for d in &problems.0.0 {
+                        ui.label(
+                            egui::RichText::new(d.to_string())
+                                .monospace()
+                                .color(egui::Color32::from_rgb(170, 30, 30)),
+                        );
+                    }
+                });
+            ui.label(
+                egui::RichText::new("Fix the file and save it: the app reloads it by itself.")
+                    .weak(),
+            );
+        });
+}
+
+/// Names the panel `ui` fills as a region for assistive technology (a screen reader lists
+/// regions and jumps between them), with its visible bounds; everything drawn in it after this
+/// call is inside the region.
+fn region(ui: &egui::Ui, role: Role, name: &str) {
+    let bounds = ui.clip_rect().intersect(ui.max_rect());
+    ui.ctx().accesskit_node_builder(ui.unique_id(), |node| {
+        node.set_role(role);
+        node.set_label(name);
+        node.set_bounds(egui::accesskit::Rect {
+            x0: bounds.min.x.into(),
+            y0: bounds.min.y.into(),
+            x1: bounds.max.x.into(),
+            y1: bounds.max.y.into(),
+        });
+    });
+}
+
+/// Small rounded tag chips.
+pub(crate) fn tags_ui(ui: &mut egui::Ui, tags: &[String]) {
+    ui.horizontal_wrapped(|ui| {
+        for t in tags {
+            egui::Frame::new()
+                .fill(egui::Color32::from_rgb(232, 236, 244))
+                .corner_radius(6.0)
+                .inner_margin(egui::Margin::symmetric(6, 2))
+                .show(ui, |ui| ui.label(egui::RichText::new(t).small()));
+        }
+    });
+}

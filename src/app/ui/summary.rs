@@ -1,0 +1,161 @@
+//! The summary panel: what the selected component or link is, and its write-up at a glance.
+
+use bevy_egui::egui;
+
+use crate::app::state::{Intent, LoadedModel};
+use crate::model::{Target, Writeup};
+
+/// Draws the summary of `target`.
+pub(super) fn summary_ui(
+    ui: &mut egui::Ui,
+    model: &LoadedModel,
+    target: &Target,
+    out: &mut Vec<Intent>,
+) {
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                    if ui
+                        .button("✕")
+                        .on_hover_text("Clear the selection (Esc)")
+                        .clicked()
+                    {
+                        out.push(Intent::ClearSelection);
+                    }
+                });
+            });
+            let (label, kind, context, description, writeup) = match target {
+                Target::Component(id) => {
+                    let Some(c) = model.diagram.component(id.as_str()) else {
+                        return;
+                    };
+                    let crumbs = model.diagram.breadcrumb(id).join(" › ");
+                    (
+                        c.label.as_str(),
+                        c.kind.label(),
+                        crumbs,
+                        c.description.as_deref(),
+                        c.writeup.as_ref(),
+                    )
+                }
+                Target::Link(id) => {
+                    let Some(l) = model.diagram.link(id.as_str()) else {
+                        return;
+                    };
+                    let name = |c: &crate::model::ComponentId| {
+                        model
+                            .diagram
+                            .component(c.as_str())
+                            .map_or(c.to_string(), |c| c.label.clone())
+                    };
+                    let ends = format!(
+                        "{} {} {}",
+                        name(&l.from),
+                        if l.directed { "→" } else { "↔" },
+                        name(&l.to)
+                    );
+                    (
+                        l.label.as_str(),
+                        l.kind.label(),
+                        ends,
+                        l.description.as_deref(),
+                        l.writeup.as_ref(),
+                    )
+                }
+            };
+            ui.label(egui::RichText::new(label).heading().strong());
+            ui.label(
+                egui::RichText::new(format!(
+                    "{kind}{}{context}",
+                    if context.is_empty() { "" } else { " · " }
+                ))
+                .weak(),
+            );
+            if let Some(d) = description {
+                ui.add_space(4.0);
+                ui.label(d);
+            }
+            if let Target::Link(id) = target
+                && let Some(l) = model.diagram.link(id.as_str())
+            {
+                ui.horizontal_wrapped(|ui| {
+                    for end in [&l.from, &l.to] {
+                        let text = model
+                            .diagram
+                            .component(end.as_str())
+                            .map_or(end.to_string(), |c| c.label.clone());
+                        if ui.link(text).clicked() {
+                            out.push(Intent::Select(Target::Component(end.clone())));
+                        }
+                    }
+                });
+            }
+            ui.separator();
+            match writeup.and_then(|s| model.writeups.get(s)) {
+                Some(w) => writeup_summary_ui(ui, model, w, out),
+                None if writeup.is_some() => {
+                    ui.label(
+                        egui::RichText::new("The write-up for this part is missing.").italics(),
+                    );
+                }
+                None => {
+                    ui.label(
+                        egui::RichText::new("No write-up is linked to this part yet.").italics(),
+                    );
+                }
+            }
+        });
+}
+
+fn writeup_summary_ui(ui: &mut egui::Ui, model: &LoadedModel, w: &Writeup, out: &mut Vec<Intent>) {
+    ui.label(egui::RichText::new(&w.title).size(19.0).strong());
+    ui.label(egui::RichText::new(w.date.long()).weak());
+    super::tags_ui(ui, &w.tags);
+    ui.add_space(4.0);
+    ui.label(&w.summary);
+    ui.add_space(6.0);
+    if ui
+        .add(
+            egui::Button::new(egui::RichText::new("Read write-up →").strong())
+                .min_size(egui::vec2(160.0, 30.0)),
+        )
+        .clicked()
+    {
+        out.push(Intent::OpenWriteup(w.slug.clone()));
+    }
+    ui.add_space(8.0);
+    ui.label(egui::RichText::new("Key properties").strong());
+    egui::Grid::new("properties")
+        .num_columns(2)
+        .spacing([12.0, 6.0])
+        .striped(true)
+        .show(ui, |ui| {
+            for p in &w.properties {
+                ui.label(egui::RichText::new(&p.label).strong());
+                ui.add(egui::Label::new(&p.value).wrap());
+                ui.end_row();
+            }
+        });
+    if !w.related.is_empty() {
+        ui.add_space(8.0);
+        ui.label(egui::RichText::new("Related topics").strong());
+        ui.horizontal_wrapped(|ui| {
+            for slug in &w.related {
+                let title = model
+                    .writeups
+                    .get(slug)
+                    .map_or(slug.to_string(), |r| r.title.clone());
+                if ui
+                    .button(title)
+                    .on_hover_text("Select the part of the diagram it explains")
+                    .clicked()
+                {
+                    out.push(Intent::ShowTopic(slug.clone()));
+                }
+            }
+        });
+    }
+}

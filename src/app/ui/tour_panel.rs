@@ -1,0 +1,82 @@
+//! The tour panel: the step's narration, "step 3 of 8", and the controls to move through it.
+
+use bevy_egui::egui;
+
+use crate::app::state::{Intent, LoadedModel};
+use crate::model::{Step, Tour};
+
+/// Draws the panel for `tour` at `step`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn tour_ui(
+    ui: &mut egui::Ui,
+    model: &LoadedModel,
+    tour: &Tour,
+    index: usize,
+    step: &Step,
+    reduced_motion: bool,
+    cache: &mut egui_commonmark::CommonMarkCache,
+    out: &mut Vec<Intent>,
+) {
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(&tour.title).strong());
+        ui.label(egui::RichText::new(format!("Step {} of {}", index + 1, tour.steps.len())).weak());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("✕ End tour").clicked() {
+                out.push(Intent::EndTour);
+            }
+            let mut reduced = reduced_motion;
+            if ui.checkbox(&mut reduced, "Reduced motion").changed() {
+                out.push(Intent::SetReducedMotion(reduced));
+            }
+        });
+    });
+    ui.add(
+        egui::ProgressBar::new((index + 1) as f32 / tour.steps.len().max(1) as f32)
+            .desired_height(4.0),
+    );
+    ui.add_space(4.0);
+    ui.label(egui::RichText::new(&step.title).heading());
+    egui::ScrollArea::vertical()
+        .max_height(160.0)
+        .id_salt("narration")
+        .show(ui, |ui| {
+            egui_commonmark::CommonMarkViewer::new().show(ui, cache, &step.narration);
+        });
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(index > 0, egui::Button::new("⇤ Restart"))
+            .clicked()
+        {
+            out.push(Intent::RestartTour);
+        }
+        if ui
+            .add_enabled(index > 0, egui::Button::new("◀ Previous"))
+            .on_hover_text("PageUp, ←")
+            .clicked()
+        {
+            out.push(Intent::PrevStep);
+        }
+        if ui.button("↻ Replay").clicked() {
+            out.push(Intent::ReplayStep);
+        }
+        let last = index + 1 >= tour.steps.len();
+        if ui
+            .add_enabled(
+                !last,
+                egui::Button::new(egui::RichText::new("Next ▶").strong()),
+            )
+            .on_hover_text("PageDown, →, Space")
+            .clicked()
+        {
+            out.push(Intent::NextStep);
+        }
+        if let Some(w) = step.writeup.as_ref().and_then(|s| model.writeups.get(s)) {
+            ui.separator();
+            if ui.button(format!("Read: {} →", w.title)).clicked() {
+                out.push(Intent::OpenWriteup(w.slug.clone()));
+            }
+        }
+    });
+    ui.add_space(4.0);
+}

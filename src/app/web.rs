@@ -1,0 +1,177 @@
+//! The web build's glue (wasm32 only): the same app, with the URL hash as its deep link.
+//!
+//! - On start, the hash (`#/component/<id>`, `#/writeup/<slug>`, `#/diagram/<file>`,
+//!   `#/tour/<name>/<step>`) picks what to show, like the desktop's command line.
+//! - Selecting, opening a write-up or stepping a tour pushes a history entry, so Back and
+//!   Forward move through what the learner did; following a link or Back applies the hash.
+//! - The tab title follows the open write-up or selection.
+//! - `<body data-state="…">` carries the app's state as JSON (ready, selection, write-up, tour,
+//!   and every component's on-screen rectangle) for end-to-end tests.
+//!
+//! What a hash means, and which hash the state stands for, is decided in `routes` (compiled
+//! and tested natively); this file only talks to the browser.
+
+use std::sync::Mutex;
+
+use bevy::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use super::routes::{Address, current_route};
+use super::state::{
+    AppSystems, Intent, LaunchOptions, LoadedModel, MainCamera, Notice, Reader, Selection,
+    TourState,
+};
+use crate::model::{Launch, Route, Target};
+
+/// Hashes the browser navigated to (Back, Forward, a typed link), waiting to be applied.
+static NAVIGATIONS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Starts the app from the page's URL.
+pub fn start() {
+    let mut options = LaunchOptions::default();
+    if let Some(Address::Place(route)) = current_hash().as_deref().map(Address::parse) {
+        match &route {
+            Route::Diagram(file) => options.diagram_file = file.clone(),
+            other => options.launch = Launch::from_route(other),
+        }
+    }
+    listen_for_navigation();
+    super::run(options);
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Update, apply_navigation.in_set(AppSystems::Input))
+        .add_systems(Last, (sync_hash, sync_title, expose_state));
+}
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+fn current_hash() -> Option<String> {
+    window()?.location().hash().ok()
+}
+
+fn listen_for_navigation() {
+    let Some(w) = window() else { return };
+    let on_nav = Closure::<dyn FnMut(web_sys::Event)>::new(|_: web_sys::Event| {
+        if let (Some(hash), Ok(mut queue)) = (current_hash(), NAVIGATIONS.lock()) {
+            queue.push(hash);
+        }
+    });
+    for event in ["popstate", "hashchange"] {
+        let _ = w.add_event_listener_with_callback(event, on_nav.as_ref().unchecked_ref());
+    }
+    // The listener lives as long as the page.
+    on_nav.forget();
+}
+
+/// Turns a hash the browser navigated to into intents.
+fn apply_navigation(
+    model: Option<Res<LoadedModel>>,
+    mut intents: MessageWriter<Intent>,
+    mut notice: ResMut<Notice>,
+    mut last_applied: Local<Option<String>>,
+) {
+    if model.is_none() {
+        return;
+    }
+    let hashes: Vec<String> = NAVIGATIONS
+        .lock()
+        .map(|mut q| q.drain(..).collect())
+        .unwrap_or_default();
+    for hash in hashes {
+        if last_applied.as_deref() == Some(hash.as_str()) {
+            continue;
+        }
+        *last_applied = Some(hash.clone());
+        let address = Address::parse(&hash);
+        if address == Address::Unknown {
+            notice.say(format!(
+                "The link {hash} does not point anywhere this app knows."
+            ));
+        }
+        intents.write_batch(address.intents());
+    }
+}
+
+/// Pushes a history entry when what is on screen changes (not on the first frames, so the
+/// page's own deep link is kept while it is being applied).
+fn sync_hash(
+    model: Option<Res<LoadedModel>>,
+    selection: Res<Selection>,
+    reader: Res<Reader>,
+    tour: Res<TourState>,
+    mut settled_frames: Local<u32>,
+) {
+    let Some(model) = model else { return };
+    if *settled_frames < 3 {
+        *settled_frames += 1;
+        return;
+    }
+    if !(selection.is_changed() || reader.is_changed() || tour.is_changed() || model.is_changed()) {
+        return;
+    }
+    let hash = current_route(&model, &selection, &reader, &tour)
+        .map_or_else(|| "#/".to_owned(), |r| r.to_hash());
+    if current_hash().is_some_and(|h| h == hash || (h.is_empty() && hash == "#/")) {
+        return;
+    }
+    if let Some(history) = window().and_then(|w| w.history().ok()) {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+    }
+}
+
+fn sync_title(model: Option<Res<LoadedModel>>, selection: Res<Selection>, reader: Res<Reader>) {
+    let Some(model) = model else { return };
+    if !(model.is_changed() || selection.is_changed() || reader.is_changed()) {
+        return;
+    }
+    let what = reader
+        .open
+        .as_ref()
+        .and_then(|s| model.writeups.get(s))
+        .map(|w| w.title.clone())
+        .or_else(|| match &selection.target {
+            Some(Target::Component(id)) => model
+                .diagram
+                .component(id.as_str())
+                .map(|c| c.label.clone()),
+            Some(Target::Link(id)) => model.diagram.link(id.as_str()).map(|l| l.label.clone()),
+            None => None,
+        });
+    let title = match what {
+        Some(w) => format!("{w} — {} · autochitect", model.diagram.title),
+        None => format!("{} · autochitect", model.diagram.title),
+    };
+    if let Some(doc) = window().and_then(|w| w.document()) {
+        doc.set_title(&title);
+    }
+}
+
+fn expose_state(
+    state: super::automation::ViewParams,
+    moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
+    camera: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
+    mut last: Local<String>,
+) {
+    // Only when something shown changed: no JSON built on frames where nothing did.
+    if !state.changed() && moved.is_empty() {
+        return;
+    }
+    let view = state.view();
+    let ready = view.model.is_some();
+    let json = super::automation::snapshot(&view, camera.single().ok()).to_string();
+    if *last == json {
+        return;
+    }
+    if let Some(body) = window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let data = body.dataset();
+        let _ = data.set("state", &json);
+        if ready {
+            let _ = data.set("ready", "true");
+        }
+    }
+    *last = json;
+}

@@ -1,0 +1,53 @@
+//! The bundled fonts, and which characters the canvas font (a DejaVu Sans subset, made by
+//! `scripts/subset-fonts`) can draw.
+//!
+//! A label in a script the font lacks must never come out silently blank: `check` warns about
+//! it, and the canvas shows each missing character as U+FFFD (�), which the font has.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use skrifa::MetadataProvider;
+
+/// The font of the canvas labels and the panels.
+pub const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Subset.ttf");
+/// The font of code in write-ups.
+pub const MONO_FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansMono-Subset.ttf");
+
+/// The character shown in place of one the font cannot draw.
+pub const REPLACEMENT: char = '\u{FFFD}';
+
+fn charmap() -> Option<&'static skrifa::charmap::Charmap<'static>> {
+    static MAP: OnceLock<Option<skrifa::charmap::Charmap<'static>>> = OnceLock::new();
+    MAP.get_or_init(|| skrifa::FontRef::new(FONT_BYTES).ok().map(|f| f.charmap()))
+        .as_ref()
+}
+
+/// Whether the canvas font can draw `c` (whitespace and controls count as drawable).
+pub fn covers(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || charmap().is_some_and(|m| m.map(c).is_some())
+}
+
+/// The characters of `text` the font cannot draw, each once, in order of appearance.
+pub fn uncovered(text: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    for c in text.chars().filter(|&c| !covers(c)) {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` as the canvas shows it: characters the font lacks become U+FFFD.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if text.chars().all(covers) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(
+            text.chars()
+                .map(|c| if covers(c) { c } else { REPLACEMENT })
+                .collect(),
+        )
+    }
+}

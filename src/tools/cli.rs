@@ -1,0 +1,200 @@
+//! The command line, parsed by `clap`: open a diagram (the default), or run a tool.
+//!
+//! ```text
+//! autochitect [DIAGRAM.ron] [--select ID] [--writeup SLUG] [--tour NAME [--step N]] …
+//! autochitect check [--format text|json] [--deny-warnings] [PATH...]
+//! autochitect export DIAGRAM.ron --format svg|dot [-o FILE]
+//! autochitect generate …   (hidden: synthetic diagrams for benchmarks)
+//! ```
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::Launch;
+use crate::model::synthetic::Shape;
+
+/// An interactive architecture-diagram explorer: click any part of a computer to learn how it
+/// works.
+#[derive(Debug, Parser, PartialEq)]
+#[command(name = "autochitect", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// A tool to run instead of opening the explorer.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// What to open.
+    #[command(flatten)]
+    pub open: Open,
+}
+
+/// What the explorer opens.
+#[derive(Debug, Args, Default, PartialEq)]
+pub struct Open {
+    /// The diagram to open (default: diagrams/two-computers.ron).
+    #[arg(value_name = "DIAGRAM.ron", value_parser = diagram_path)]
+    pub diagram: Option<PathBuf>,
+    /// What to show first.
+    #[command(flatten)]
+    pub launch: Launch,
+}
+
+/// The tools.
+#[derive(Debug, Subcommand, PartialEq)]
+pub enum Command {
+    /// Validate diagrams, tours and write-ups without opening a window.
+    ///
+    /// A PATH may be a diagram file, a folder of diagrams, or a write-up folder (one holding
+    /// index.ron); the default is diagrams/ and assets/writeups/. Every problem is printed as
+    /// file:line:col: severity: message. Exit codes: 0 valid (warnings allowed), 1 errors (or
+    /// warnings with --deny-warnings), 2 bad command line.
+    Check(CheckArgs),
+    /// Write a diagram as SVG (the app's figure, each component linking to its write-up) or
+    /// Graphviz DOT.
+    Export(ExportArgs),
+    /// Write a synthetic diagram for benchmarks; the same seed gives the same file, which
+    /// passes `check`.
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+/// `check`'s arguments.
+#[derive(Debug, Args, Default, PartialEq)]
+pub struct CheckArgs {
+    /// How to print the problems.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Files or folders to check.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+}
+
+/// How `check` prints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// `file:line:col: severity: message`, one per line, on standard error.
+    #[default]
+    Text,
+    /// One JSON object on standard output.
+    Json,
+}
+
+/// `export`'s arguments.
+#[derive(Debug, Args, PartialEq)]
+pub struct ExportArgs {
+    /// The diagram file.
+    #[arg(value_name = "DIAGRAM.ron")]
+    pub diagram: String,
+    /// The format to write.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Where to write (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+}
+
+/// The formats `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Scalable Vector Graphics.
+    Svg,
+    /// Graphviz DOT.
+    Dot,
+}
+
+/// `generate`'s arguments.
+#[derive(Debug, Args, PartialEq)]
+pub struct GenerateArgs {
+    /// Components in all (each computer counts as one).
+    #[arg(long, default_value_t = 1000)]
+    pub components: usize,
+    /// Top-level computers.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub computers: u32,
+    /// Deepest nesting.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=crate::model::limits::MAX_DEPTH as i64))]
+    pub depth: u32,
+    /// Links (default: as many as components).
+    #[arg(long)]
+    pub links: Option<usize>,
+    /// The random seed.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Where to write (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+}
+
+impl GenerateArgs {
+    /// The diagram to generate, or why these numbers make none.
+    pub fn shape(&self) -> Result<Shape, String> {
+        let computers = self.computers as usize;
+        if self.components < computers {
+            return Err(format!(
+                "generate needs at least as many components as computers \
+                 ({} components in {computers} computers)",
+                self.components
+            ));
+        }
+        Ok(Shape {
+            seed: self.seed,
+            computers,
+            // Each computer is a component too.
+            per_computer: self.components / computers - 1,
+            depth: self.depth as usize,
+            links: self.links.unwrap_or(self.components),
+        })
+    }
+}
+
+/// The tool names, for "did you mean" when a word that is no file looks like one.
+const TOOLS: [&str; 2] = ["check", "export"];
+
+/// A diagram argument: a `.ron` file. A bare word close to a tool's name is a typo for it.
+fn diagram_path(value: &str) -> Result<PathBuf, String> {
+    if value.ends_with(".ron") || std::path::Path::new(value).is_file() {
+        return Ok(PathBuf::from(value));
+    }
+    match TOOLS.iter().find(|t| edit_distance(t, value) <= 2) {
+        Some(tool) => Err(format!("no such command; did you mean `{tool}`?")),
+        None => Err("a diagram is a .ron file".to_owned()),
+    }
+}
+
+/// Levenshtein distance, for short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let (Some(&left), Some(&up)) = (row.get(j), row.get(j + 1)) else {
+                continue;
+            };
+            let best = (diagonal + usize::from(ca != *cb))
+                .min(left + 1)
+                .min(up + 1);
+            diagonal = up;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = best;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+/// Parses arguments (without the program name), as `clap` would from the process.
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    Cli::try_parse_from(
+        std::iter::once("autochitect".into()).chain(args.into_iter().map(Into::into)),
+    )
+}

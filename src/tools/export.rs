@@ -1,0 +1,226 @@
+//! `autochitect export`: the diagram as SVG (the app's figure, for slides and handouts) or as
+//! Graphviz DOT. Pure functions of the model; only [`run`] touches files.
+
+use std::fmt::Write as _;
+
+use crate::model::style::{self, LabelRole, sizes};
+use crate::model::{Component, Diagram, Link, WriteupCatalog, writeup_href};
+
+use super::cli::{ExportArgs, ExportFormat};
+
+/// Margin around the figure, in diagram units.
+const MARGIN: f32 = 24.0;
+const FONT_FAMILY: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The diagram as a standalone SVG document. Each component is a `<g class="component">`
+/// holding a link to its write-up (`#/writeup/<slug>`, the app's in-app route), with the
+/// write-up's title as a tooltip.
+pub fn svg(diagram: &Diagram, writeups: Option<&WriteupCatalog>) -> String {
+    let b = diagram.bounds();
+    let (x0, y0, w, h) = (
+        b.x - MARGIN,
+        b.y - MARGIN,
+        b.w + 2.0 * MARGIN,
+        b.h + 2.0 * MARGIN,
+    );
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {w} {h}" width="{w}" height="{h}" font-family="{FONT_FAMILY}">"#
+    );
+    let _ = writeln!(s, "<title>{}</title>", xml_escape(&diagram.title));
+    if !diagram.description.is_empty() {
+        let _ = writeln!(s, "<desc>{}</desc>", xml_escape(&diagram.description));
+    }
+    let _ = writeln!(
+        s,
+        r#"<rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="{}"/>"#,
+        style::BACKGROUND.hex()
+    );
+    for c in diagram.components() {
+        component_svg(&mut s, c, writeups);
+    }
+    for l in diagram.links() {
+        link_svg(&mut s, l);
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn component_svg(s: &mut String, c: &Component, writeups: Option<&WriteupCatalog>) {
+    let r = c.rect;
+    let id = xml_escape(c.id.as_str());
+    let _ = writeln!(s, r#"<g class="component" id="component-{id}">"#);
+    let tooltip = match c
+        .writeup
+        .as_ref()
+        .and_then(|slug| writeups.and_then(|w| w.get(slug)))
+    {
+        Some(w) => format!("{} — {}", c.label, w.title),
+        None => c.label.clone(),
+    };
+    if let Some(slug) = &c.writeup {
+        let _ = writeln!(s, r#"<a href="{}">"#, xml_escape(&writeup_href(slug)));
+    }
+    let _ = writeln!(s, "<title>{}</title>", xml_escape(&tooltip));
+    let _ = writeln!(
+        s,
+        r#"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="{}" stroke="{}" stroke-width="{}"/>"#,
+        r.x,
+        r.y,
+        r.w,
+        r.h,
+        sizes::CORNER_RADIUS,
+        style::fill(c.kind).hex(),
+        style::BORDER.hex(),
+        sizes::BORDER_WIDTH
+    );
+    let text = style::TEXT.hex();
+    let role = LabelRole::of_component(c);
+    let font = role.font();
+    if role == LabelRole::Leaf {
+        let lines = style::wrap(&c.label, font, r.w - 2.0 * sizes::LABEL_PADDING);
+        let line_h = font * sizes::LINE_HEIGHT;
+        let top = r.y + r.h / 2.0 - line_h * (lines.len() as f32 - 1.0) / 2.0;
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{top}" font-size="{font}" fill="{text}" text-anchor="middle" dominant-baseline="central">"#,
+            r.x + r.w / 2.0
+        );
+        for (i, line) in lines.iter().enumerate() {
+            let dy = if i == 0 { 0.0 } else { line_h };
+            let _ = write!(
+                s,
+                r#"<tspan x="{}" dy="{dy}">{}</tspan>"#,
+                r.x + r.w / 2.0,
+                xml_escape(line)
+            );
+        }
+        s.push_str("</text>\n");
+    } else {
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{}" font-size="{font}" fill="{text}" dominant-baseline="hanging">{}</text>"#,
+            r.x + sizes::TITLE_INSET.0,
+            r.y + sizes::TITLE_INSET.1,
+            xml_escape(&c.label)
+        );
+    }
+    if c.writeup.is_some() {
+        s.push_str("</a>\n");
+    }
+    s.push_str("</g>\n");
+}
+
+fn link_svg(s: &mut String, l: &Link) {
+    let (color, width) = style::link(l.kind);
+    let color = color.hex();
+    let points: Vec<String> = l.path.iter().map(|p| format!("{},{}", p.x, p.y)).collect();
+    let _ = writeln!(
+        s,
+        r#"<g class="link" id="link-{}">"#,
+        xml_escape(l.id.as_str())
+    );
+    if let Some(slug) = &l.writeup {
+        let _ = writeln!(s, r#"<a href="{}">"#, xml_escape(&writeup_href(slug)));
+    }
+    let _ = writeln!(s, "<title>{}</title>", xml_escape(&l.label));
+    let _ = writeln!(
+        s,
+        r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="{width}" stroke-linejoin="round"/>"#,
+        points.join(" ")
+    );
+    if let (true, Some([tip, b, c])) = (l.directed, style::arrow_head(&l.path, width)) {
+        let _ = writeln!(
+            s,
+            r#"<polygon points="{},{} {},{} {},{}" fill="{color}"/>"#,
+            tip.x, tip.y, b.x, b.y, c.x, c.y
+        );
+    }
+    // The label beside the longest segment, as on the canvas.
+    if let Some(anchor) = style::link_label_anchor(&l.path, width) {
+        let (anchor_at, baseline) = if anchor.vertical {
+            ("start", "central")
+        } else {
+            ("middle", "auto")
+        };
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="{anchor_at}" dominant-baseline="{baseline}">{}</text>"#,
+            anchor.at.x,
+            anchor.at.y,
+            sizes::LINK_FONT,
+            style::LINK_TEXT.hex(),
+            xml_escape(&l.label)
+        );
+    }
+    if l.writeup.is_some() {
+        s.push_str("</a>\n");
+    }
+    s.push_str("</g>\n");
+}
+
+/// Runs `autochitect export`: the diagram is validated against the project's write-ups, so
+/// each part links to its write-up with its title as a tooltip.
+pub fn run(root: &std::path::Path, args: &ExportArgs) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let catalog = super::check::catalog(&root.join(crate::model::paths::writeup_dir())).ok();
+    let slugs = catalog
+        .as_ref()
+        .map(WriteupCatalog::slugs)
+        .unwrap_or_default();
+    let path = args.diagram.as_str();
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{path}: error: cannot read: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let diagram = match crate::model::parse_diagram(path, &text, &slugs) {
+        Ok(d) => d,
+        Err(d) => {
+            eprint!("{d}");
+            return ExitCode::from(1);
+        }
+    };
+    let out = match args.format {
+        ExportFormat::Svg => svg(&diagram, catalog.as_ref()),
+        ExportFormat::Dot => diagram.to_dot(),
+    };
+    let written = match &args.output {
+        Some(file) => {
+            std::fs::write(file, out).map_err(|e| format!("{file}: error: cannot write: {e}"))
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(out.as_bytes())
+                .map_err(|e| format!("cannot write: {e}"))
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}

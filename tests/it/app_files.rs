@@ -1,0 +1,316 @@
+//! Files in the running app: loading, broken files, live reload (through the real file
+//! watcher too), the diagram picker, and write-ups that go missing.
+
+use autochitect::app::state::{
+    CameraView, CanvasLabel, DiagramChoices, DiagramEntity, FileChanged, Intent, LaunchOptions,
+    LoadProblems, LoadedModel, Notice, Reader, TourState,
+};
+use autochitect::model::WriteupSlug;
+use bevy::prelude::*;
+
+use crate::support::*;
+
+#[test]
+fn a_broken_diagram_reports_positions_instead_of_loading() {
+    let dir = TempDir::new("broken-diagram");
+    std::fs::write(dir.join("bad.ron"), "(\n  title: \"Bad\",\n  components: [(id: \"x\", label: \"\", kind: Os, at: (0, 0), size: (1, 1))],\n)\n").expect("write");
+    let app = app_with(
+        LaunchOptions {
+            diagram_dir: dir.0.display().to_string(),
+            diagram_file: "bad.ron".into(),
+            ..options()
+        },
+        false,
+    );
+    assert!(app.world().get_resource::<LoadedModel>().is_none());
+    let problems: Vec<String> = problem_lines(&app);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].ends_with("bad.ron:3:33: error: component `x` has an empty label"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn reloading_a_changed_diagram_keeps_the_selection_and_the_camera() {
+    let (dir, options) = editable_diagrams("reload");
+    let mut app = app_with(options, false);
+    let pos = component_center(&mut app, "b-raft");
+    click_at(&mut app, pos);
+    app.world_mut().resource_mut::<CameraView>().scale *= 0.5;
+    app.update();
+    let view = *app.world().resource::<CameraView>();
+
+    let file = dir.join("two-computers.ron");
+    edit_and_reload(&mut app, &file, true, |t| {
+        t.replacen("label: \"Raft consensus\"", "label: \"Raft (edited)\"", 1)
+    });
+
+    let model = model(&app);
+    assert_eq!(model.generation, 2);
+    assert_eq!(
+        model.diagram.component("a-raft").map(|c| c.label.as_str()),
+        Some("Raft (edited)")
+    );
+    assert_eq!(selected(&app), comp("b-raft"));
+    assert_eq!(*app.world().resource::<CameraView>(), view);
+    // The scene was rebuilt from the new model.
+    let mut labels = app.world_mut().query::<&CanvasLabel>();
+    assert!(labels.iter(app.world()).any(|t| t.text == "Raft (edited)"));
+}
+
+#[test]
+fn a_broken_save_keeps_the_last_good_diagram_and_shows_every_error() {
+    let (dir, options) = editable_diagrams("broken-reload");
+    let mut app = app_with(options, false);
+    let file = dir.join("two-computers.ron");
+    edit_and_reload(&mut app, &file, true, |t| {
+        t.replacen("parent: \"a-db\"", "parent: \"a-nowhere\"", 1)
+            .replacen("label: \"Network card\"", "label: \"\"", 1)
+    });
+    let problems: Vec<String> = problem_lines(&app);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.starts_with(&format!("{}:", file.display()))),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("unknown parent `a-nowhere`"))
+    );
+    assert!(problems.iter().any(|p| p.contains("empty label")));
+    // The last good model is still on screen.
+    assert_eq!(model(&app).generation, 1);
+    let parts = {
+        let m = model(&app);
+        m.diagram.components().len() + m.diagram.links().len()
+    };
+    let mut q = app.world_mut().query::<&DiagramEntity>();
+    assert_eq!(q.iter(app.world()).count(), parts);
+
+    // Fixing the file clears the errors.
+    edit_and_reload(&mut app, &file, true, |t| {
+        t.replacen("parent: \"a-nowhere\"", "parent: \"a-db\"", 1)
+            .replacen("label: \"\"", "label: \"Network card\"", 1)
+    });
+    assert!(app.world().resource::<LoadProblems>().0.0.is_empty());
+    assert_eq!(model(&app).generation, 2);
+}
+
+#[test]
+fn saving_a_tours_file_reloads_it_through_the_file_watcher() {
+    let (dir, options) = editable_diagrams("tours-watch");
+    let mut app = app_with(options, false);
+    let first = model(&app).tours[0].title.clone();
+    let file = dir.join("tours/two-computers.ron");
+    // No message is injected: the real watcher must see the save.
+    let reloaded = edit_and_reload(&mut app, &file, false, |t| {
+        t.replacen(
+            &format!("title: \"{first}\""),
+            "title: \"Edited on disk\"",
+            1,
+        )
+    });
+    assert!(reloaded, "the tours file was reloaded");
+    assert_eq!(model(&app).tours[0].title, "Edited on disk");
+}
+
+#[test]
+fn saving_a_diagram_reloads_it_through_the_file_watcher() {
+    let (dir, options) = editable_diagrams("diagram-watch");
+    let mut app = app_with(options, false);
+    let file = dir.join("two-computers.ron");
+    let reloaded = edit_and_reload(&mut app, &file, false, |t| {
+        t.replacen("label: \"Raft consensus\"", "label: \"Raft (watched)\"", 1)
+    });
+    assert!(reloaded);
+    assert_eq!(
+        model(&app)
+            .diagram
+            .component("a-raft")
+            .map(|c| c.label.clone()),
+        Some("Raft (watched)".into())
+    );
+}
+
+#[test]
+fn a_tour_step_is_clamped_when_a_reload_shortens_its_tour() {
+    let (dir, options) = editable_diagrams("tours-clamp");
+    let mut app = app_with(options, false);
+    let tour = model(&app).tours[0].clone();
+    let last = tour.steps.len() - 1;
+    app.world_mut()
+        .write_message(Intent::StartTour(tour.name.clone(), last));
+    run_frames(&mut app, 1);
+    assert_eq!(app.world().resource::<TourState>().step, last);
+    // Keep only the first two steps of the first tour.
+    let file = dir.join("tours/two-computers.ron");
+    let tours = autochitect::model::parse_tours(
+        "tours.ron",
+        &std::fs::read_to_string(&file).expect("read"),
+        &model(&app).diagram,
+        &model(&app).writeups.slugs(),
+    )
+    .expect("tours");
+    let mut defs: Vec<autochitect::model::TourDef> = autochitect::model::ron_options()
+        .from_str(&std::fs::read_to_string(&file).expect("read"))
+        .expect("defs");
+    defs[0].steps.truncate(2);
+    assert_eq!(tours.len(), defs.len());
+    let shorter =
+        ron::ser::to_string_pretty(&defs, ron::ser::PrettyConfig::default()).expect("serialise");
+    edit_and_reload(&mut app, &file, true, |_| shorter.clone());
+    let state = app.world().resource::<TourState>().clone();
+    assert_eq!(state.tour.as_deref(), Some(tour.name.as_str()));
+    assert_eq!(state.step, 1, "clamped to the new last step");
+}
+
+#[test]
+fn the_picker_lists_the_diagrams_and_opens_another_one() {
+    let mut app = app();
+    let listed = autochitect::model::parse_diagram_index(
+        "index.ron",
+        &std::fs::read_to_string(repo().join("diagrams/index.ron")).expect("index"),
+    )
+    .expect("index");
+    run_until(&mut app, 200, |app| {
+        app.world().resource::<DiagramChoices>().0.len() == listed.len()
+    });
+    let choices = app.world().resource::<DiagramChoices>().0.clone();
+    let files: Vec<&str> = choices.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(files, listed.iter().map(String::as_str).collect::<Vec<_>>());
+    for (file, title) in &choices {
+        assert_eq!(*title, shipped_diagram(file).title, "{file}");
+    }
+    let pos = component_center(&mut app, "a-raft");
+    click_at(&mut app, pos);
+    let view_before = *app.world().resource::<CameraView>();
+
+    app.world_mut()
+        .write_message(Intent::OpenDiagram("raft-cluster.ron".into()));
+    run_until(&mut app, 2000, |app| {
+        app.world().resource::<LoadedModel>().diagram_file == "raft-cluster.ron"
+    });
+    app.update();
+    let model = model(&app);
+    assert_eq!(
+        model.diagram.title,
+        shipped_diagram("raft-cluster.ron").title
+    );
+    assert_eq!(selected(&app), None);
+    assert_ne!(
+        *app.world().resource::<CameraView>(),
+        view_before,
+        "a new diagram is framed anew"
+    );
+    let mut q = app.world_mut().query::<&DiagramEntity>();
+    assert_eq!(
+        q.iter(app.world()).count(),
+        model.diagram.components().len() + model.diagram.links().len()
+    );
+    let s1 = component_center(&mut app, "s1-raft");
+    click_at(&mut app, s1);
+    assert_eq!(selected(&app), comp("s1-raft"));
+}
+
+#[test]
+fn a_missing_writeup_leaves_the_panel_working_with_a_note() {
+    let (dir, options) = editable_writeups("missing-writeup");
+    std::fs::remove_file(dir.join("writeups/gossip-protocol.md")).expect("remove");
+    let mut app = app_with(options, false);
+    let model = app
+        .world()
+        .get_resource::<LoadedModel>()
+        .cloned()
+        .expect("the diagram still loads");
+    assert!(model.writeups.get_str("gossip-protocol").is_none());
+    assert!(model.writeups.get_str("raft-protocol").is_some());
+    let notice = app
+        .world()
+        .resource::<Notice>()
+        .text
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        notice.contains("gossip-protocol") && notice.contains("missing"),
+        "{notice}"
+    );
+    // Selecting the part whose write-up is missing works; opening it explains instead.
+    let pos = component_center(&mut app, "a-gossip");
+    click_at(&mut app, pos);
+    assert_eq!(selected(&app), comp("a-gossip"));
+    press_key(&mut app, KeyCode::Enter);
+    app.world_mut()
+        .write_message(Intent::OpenWriteup(WriteupSlug::new("gossip-protocol")));
+    app.update();
+    assert_eq!(app.world().resource::<Reader>().open, None);
+    let notice = app
+        .world()
+        .resource::<Notice>()
+        .text
+        .clone()
+        .unwrap_or_default();
+    assert!(notice.contains("is missing"), "{notice}");
+    // `check` calls it an error.
+    let report = autochitect::tools::check::check_paths(
+        &repo(),
+        &[dir.join("writeups").display().to_string()],
+    );
+    assert!(report.diagnostics.has_errors());
+}
+
+#[test]
+fn a_file_rewritten_truncated_deleted_and_replaced_settles_on_its_final_state() {
+    let (dir, options) = editable_diagrams("churn");
+    let mut app = app_with(options, false);
+    let file = dir.join("two-computers.ron");
+    let good = std::fs::read_to_string(&file).expect("read");
+    let changed = |app: &mut App| {
+        app.world_mut().write_message(FileChanged(file.clone()));
+        app.update();
+    };
+    // Rewritten many times a second, half of them truncated mid-save.
+    for i in 0..40 {
+        let text = if i % 2 == 0 {
+            good.chars().take(good.chars().count() * i / 40).collect()
+        } else {
+            good.replacen("Raft consensus", &format!("Raft {i}"), 1)
+        };
+        std::fs::write(&file, text).expect("write");
+        changed(&mut app);
+    }
+    // Deleted, then replaced by a directory.
+    std::fs::remove_file(&file).expect("delete");
+    changed(&mut app);
+    std::fs::create_dir(&file).expect("dir in its place");
+    changed(&mut app);
+    run_frames(&mut app, 50);
+    assert!(
+        app.world().get_resource::<LoadedModel>().is_some(),
+        "the last good diagram stays"
+    );
+    // Restored with a final edit: the app settles on exactly that.
+    std::fs::remove_dir(&file).expect("remove dir");
+    std::fs::write(&file, good.replacen("Raft consensus", "Raft (final)", 1)).expect("write");
+    for _ in 0..2000 {
+        changed(&mut app);
+        let m = app.world().resource::<LoadedModel>();
+        if m.diagram
+            .component("a-raft")
+            .is_some_and(|c| c.label == "Raft (final)")
+            && app.world().resource::<LoadProblems>().0.0.is_empty()
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let m = model(&app);
+    assert_eq!(
+        m.diagram.component("a-raft").map(|c| c.label.as_str()),
+        Some("Raft (final)")
+    );
+    assert!(app.world().resource::<LoadProblems>().0.0.is_empty());
+}
