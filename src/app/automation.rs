@@ -6,9 +6,12 @@
 
 use bevy::prelude::*;
 
+use super::access::Widgets;
 #[cfg(not(target_arch = "wasm32"))]
 use super::state::MainCamera;
-use super::state::{LoadProblems, LoadedModel, Notice, Presenter, Reader, Selection, TourState};
+use super::state::{
+    LoadProblems, LoadedModel, Notice, Presenter, Reader, Selection, TourState, UiInsets,
+};
 use crate::model::Target;
 
 pub(super) fn plugin(app: &mut App) {
@@ -40,6 +43,10 @@ pub struct View<'a> {
     pub presenter: &'a Presenter,
     /// The note shown to the user.
     pub notice: &'a Notice,
+    /// The room the panels take.
+    pub insets: &'a UiInsets,
+    /// The widgets on screen, when they are watched.
+    pub widgets: Option<&'a Widgets>,
 }
 
 /// The resources a [`View`] is made of, for systems that publish the state.
@@ -52,6 +59,8 @@ pub struct ViewParams<'w> {
     tour: Res<'w, TourState>,
     presenter: Res<'w, Presenter>,
     notice: Res<'w, Notice>,
+    insets: Res<'w, UiInsets>,
+    widgets: Option<Res<'w, Widgets>>,
 }
 
 impl ViewParams<'_> {
@@ -65,6 +74,8 @@ impl ViewParams<'_> {
             tour: &self.tour,
             presenter: &self.presenter,
             notice: &self.notice,
+            insets: &self.insets,
+            widgets: self.widgets.as_deref(),
         }
     }
 
@@ -77,6 +88,8 @@ impl ViewParams<'_> {
             || self.tour.is_changed()
             || self.presenter.is_changed()
             || self.notice.is_changed()
+            || self.insets.is_changed()
+            || self.widgets.as_ref().is_some_and(|w| w.is_changed())
     }
 }
 
@@ -90,12 +103,20 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         tour,
         presenter,
         notice,
+        insets,
+        widgets,
     } = *view;
     let selected = selection.target.as_ref().map(|t| match t {
         Target::Component(id) => id.to_string(),
         Target::Link(id) => id.to_string(),
     });
     let mut components = serde_json::Map::new();
+    // Logical pixels per diagram unit: how big the figure is drawn.
+    let px_per_unit = camera.and_then(|(camera, transform)| {
+        let a = camera.world_to_viewport(transform, Vec3::ZERO).ok()?;
+        let b = camera.world_to_viewport(transform, Vec3::X).ok()?;
+        Some(a.distance(b))
+    });
     if let (Some(model), Some((camera, transform))) = (model, camera) {
         for c in model.diagram.components() {
             let r = c.rect;
@@ -122,7 +143,25 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         "notice": notice.text.clone(),
         "blank": presenter.blank,
         "components": components,
+        "px_per_unit": px_per_unit,
+        "ui": {"left": insets.left, "right": insets.right, "top": insets.top, "bottom": insets.bottom},
+        "widgets": named_widgets(widgets),
     })
+}
+
+/// The visible widgets with a name, each once (the first from the top), as `[x, y, w, h]`.
+fn named_widgets(widgets: Option<&Widgets>) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for w in widgets.iter().flat_map(|w| w.0.iter()) {
+        if w.visible && !w.label.is_empty() && !out.contains_key(&w.label) {
+            let r = w.rect;
+            out.insert(
+                w.label.clone(),
+                serde_json::json!([r.min.x, r.min.y, r.width(), r.height()]),
+            );
+        }
+    }
+    serde_json::Value::Object(out)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

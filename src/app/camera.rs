@@ -9,6 +9,8 @@ use bevy::camera::Viewport;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
+use crate::model::style::{FIT_MARGIN_PX, NARROW_SCREEN_PX};
+
 use super::state::{
     AppSystems, CameraView, FrameTargets, Intent, LoadedModel, MainCamera, Preferences,
     RevealTarget, Selection, UiInsets,
@@ -18,8 +20,6 @@ use super::state::{
 const MAX_PIXELS_PER_UNIT: f32 = 4.0;
 /// Farthest zoom, as a multiple of the scale that fits the whole diagram.
 const MAX_ZOOM_OUT_OF_FIT: f32 = 3.0;
-/// Empty space kept around the diagram when fitting, in screen pixels.
-const FIT_MARGIN: f32 = 32.0;
 /// World units kept between a selection brought into view and the viewport edge.
 const KEEP_VISIBLE_MARGIN: f32 = 16.0;
 
@@ -71,7 +71,7 @@ fn spawn_camera(mut commands: Commands) {
 
 /// The scale that fits `bounds` (world) into a viewport of `size` logical pixels.
 fn fit_view(bounds: bevy::math::Rect, size: Vec2) -> CameraView {
-    let avail = (size - Vec2::splat(2.0 * FIT_MARGIN)).max(Vec2::splat(1.0));
+    let avail = (size - Vec2::splat(2.0 * FIT_MARGIN_PX)).max(Vec2::splat(1.0));
     let scale = (bounds.width() / avail.x)
         .max(bounds.height() / avail.y)
         .max(1.0 / MAX_PIXELS_PER_UNIT);
@@ -109,7 +109,14 @@ fn fit_on_request(
     if requested || view.is_none() || new_diagram {
         *last_file = Some(model.diagram_file.clone());
         let size = viewport_size(&camera, window.as_deref().copied());
-        commands.insert_resource(fit_view(world_bounds(&model), size));
+        let window_width = window.as_deref().map_or(size.x, |w| w.width());
+        // A phone first shows one computer, big enough to read; `F` shows everything.
+        let room = size - Vec2::splat(2.0 * FIT_MARGIN_PX);
+        let first = (!requested && window_width < NARROW_SCREEN_PX)
+            .then(|| crate::model::narrow_frame(&model.diagram, (room.x, room.y)))
+            .flatten();
+        let bounds = first.map_or_else(|| world_bounds(&model), to_world);
+        commands.insert_resource(fit_view(bounds, size));
     }
 }
 

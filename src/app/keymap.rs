@@ -3,20 +3,21 @@
 //!
 //! | key | exploring | presenting |
 //! | --- | --- | --- |
-//! | Esc | back (close the reader, then clear the selection) | un-blank, else leave |
+//! | Esc | close the find, else back (close the reader, then clear the selection) | un-blank, else leave |
 //! | Enter | open the selected part's write-up | same |
 //! | F, Home | fit the diagram | same |
 //! | `+` / `-` | zoom in / out | larger / smaller text |
 //! | Tab, Shift+Tab | next / previous part in reading order | — |
 //! | arrows | nearest linked part in that direction | previous / next tour step |
 //! | `/`, Ctrl+K | search | — |
+//! | Ctrl+F | find in the open write-up | — |
 //! | P | start presenting | stop presenting |
 //! | PageDown, Space / PageUp, Backspace | — | next / previous tour step |
 //! | B, `.` | — | blank the screen |
 
 use bevy::prelude::*;
 
-use super::state::{AppSystems, Intent, Presenter};
+use super::state::{AppSystems, Intent, Presenter, Reader, ReaderFind};
 use crate::model::navigate::Direction;
 
 pub(super) fn plugin(app: &mut App) {
@@ -28,6 +29,8 @@ pub(super) fn plugin(app: &mut App) {
 pub enum Mode {
     /// Exploring the diagram.
     Exploring,
+    /// Exploring, with the reader's find box open: Esc closes it first.
+    Finding,
     /// Presenter mode, with the screen blanked or not.
     Presenting {
         /// The screen is blank.
@@ -49,6 +52,7 @@ pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
     use Intent::*;
     let common = match key {
         KeyCode::Enter | KeyCode::NumpadEnter => Some(OpenSelected),
+        KeyCode::KeyF if mods.command => None,
         KeyCode::KeyF | KeyCode::Home => Some(FitView),
         _ => None,
     };
@@ -56,7 +60,8 @@ pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
         return common;
     }
     match mode {
-        Mode::Exploring => match key {
+        Mode::Finding if key == KeyCode::Escape => Some(CloseFind),
+        Mode::Exploring | Mode::Finding => match key {
             KeyCode::Escape => Some(Back),
             KeyCode::Equal | KeyCode::NumpadAdd => Some(ZoomBy(1.0)),
             KeyCode::Minus | KeyCode::NumpadSubtract => Some(ZoomBy(-1.0)),
@@ -67,6 +72,7 @@ pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
             KeyCode::ArrowRight => Some(Navigate(Direction::Right)),
             KeyCode::Slash => Some(OpenSearch),
             KeyCode::KeyK if mods.command => Some(OpenSearch),
+            KeyCode::KeyF if mods.command => Some(OpenFind),
             KeyCode::KeyP => Some(SetPresenting(true)),
             _ => None,
         },
@@ -93,6 +99,8 @@ fn read_keys(
     keys: Res<ButtonInput<KeyCode>>,
     egui_wants: Option<Res<bevy_egui::input::EguiWantsInput>>,
     presenter: Res<Presenter>,
+    find: Res<ReaderFind>,
+    reader: Res<Reader>,
     mut intents: MessageWriter<Intent>,
 ) {
     // Typing into a field: the keys are the field's.
@@ -103,6 +111,8 @@ fn read_keys(
         Mode::Presenting {
             blank: presenter.blank,
         }
+    } else if find.open && reader.open.is_some() {
+        Mode::Finding
     } else {
         Mode::Exploring
     };

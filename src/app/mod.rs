@@ -15,8 +15,10 @@
 //! | `presenter` | presenter mode: fullscreen, bigger text, the blank screen |
 //! | `preferences` | reduced motion |
 //! | `ui` | the egui panels, which read state and return intents |
+//! | `access` | what egui tells assistive technology, as a list of widgets (tests, the web page) |
 //! | `automation`, `bench`, `web` | the state file for scripts, the frame benchmark, the web glue |
 
+mod access;
 mod automation;
 #[cfg(not(target_arch = "wasm32"))]
 mod bench;
@@ -118,6 +120,7 @@ pub fn run_from_command_line(open: crate::tools::cli::Open) -> std::process::Exi
         diagram_dir: dir.to_string_lossy().into_owned(),
         diagram_file: file.to_string_lossy().into_owned(),
         launch: open.launch,
+        embed_link: None,
     });
     std::process::ExitCode::SUCCESS
 }

@@ -12,7 +12,7 @@
 //! | [`TourState`], [`PacketView`] | `tour` |
 //! | [`Presenter`] | `presenter` |
 //! | [`Preferences`] | `preferences` |
-//! | [`SearchState`], [`IndexPanel`], [`UiInsets`], [`LabelsDrawn`] | `ui` |
+//! | [`SearchState`], [`IndexPanel`], [`ReaderFind`], [`ReaderLayout`], [`UiInsets`], [`LabelsDrawn`] | `ui` |
 //! | [`Emphasis`] | `scene` (from the tour and the search) |
 //! | [`Notice`] | whichever consumer has something to tell the user |
 //!
@@ -59,6 +59,9 @@ pub struct LaunchOptions {
     pub diagram_file: String,
     /// What to show first, and how.
     pub launch: Launch,
+    /// When the app is embedded in another page (`?embed` on the web): the address of the full
+    /// app, linked instead of the top bar.
+    pub embed_link: Option<String>,
 }
 
 impl Default for LaunchOptions {
@@ -69,6 +72,7 @@ impl Default for LaunchOptions {
             diagram_dir: paths::DIAGRAM_DIR.into(),
             diagram_file: paths::DEFAULT_DIAGRAM.into(),
             launch: Launch::default(),
+            embed_link: None,
         }
     }
 }
@@ -217,6 +221,10 @@ pub enum Intent {
     ToggleIndex,
     /// List only the write-ups with this tag (or all). (`ui`)
     FilterIndex(Option<String>),
+    /// Open the find box of the open write-up (Ctrl+F). (`ui`)
+    OpenFind,
+    /// Close it. (`ui`)
+    CloseFind,
 }
 
 /// Marks the camera that draws the diagram.
@@ -341,6 +349,42 @@ pub struct SearchState {
     pub focus: bool,
 }
 
+/// The reader's find box.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct ReaderFind {
+    /// The box is open (and its matches highlighted).
+    pub open: bool,
+    /// What to find.
+    pub query: String,
+    /// The current match, from 0.
+    pub current: usize,
+    /// How many matches the last frame drew.
+    pub total: usize,
+    /// The box was just opened: give it keyboard focus.
+    pub focus: bool,
+}
+
+/// How the open write-up was laid out in the last frame: what a test (or a curious author)
+/// needs to know that nothing is cut off.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct ReaderLayout {
+    /// The write-up drawn.
+    pub slug: Option<crate::model::WriteupSlug>,
+    /// The reader panel's right edge (logical pixels).
+    pub panel_right: f32,
+    /// The text column's left and right edges.
+    pub column: (f32, f32),
+    /// The farthest right running text reached (code and tables scroll in their own frames).
+    pub text_right: f32,
+    /// For each code block: its lines, and the rows it was drawn in.
+    pub code: Vec<(usize, usize)>,
+    /// How many headings were drawn.
+    pub headings: usize,
+    /// The links in running text: text, where it goes, and where it is (min x, min y, max x,
+    /// max y).
+    pub links: Vec<(String, String, [f32; 4])>,
+}
+
 /// The "All write-ups" panel.
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
 pub struct IndexPanel {
@@ -445,6 +489,8 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<Preferences>()
     .init_resource::<SearchState>()
     .init_resource::<IndexPanel>()
+    .init_resource::<ReaderFind>()
+    .init_resource::<ReaderLayout>()
     .init_resource::<Emphasis>()
     .init_resource::<LabelsDrawn>();
 }

@@ -29,7 +29,10 @@ static NAVIGATIONS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Starts the app from the page's URL.
 pub fn start() {
-    let mut options = LaunchOptions::default();
+    let mut options = LaunchOptions {
+        embed_link: embed_link(),
+        ..LaunchOptions::default()
+    };
     if let Some(Address::Place(route)) = current_hash().as_deref().map(Address::parse) {
         match &route {
             Route::Diagram(file) => options.diagram_file = file.clone(),
@@ -41,6 +44,8 @@ pub fn start() {
 }
 
 pub(super) fn plugin(app: &mut App) {
+    // The page publishes the widgets (and later mirrors them for screen readers).
+    app.add_plugins(super::access::plugin);
     app.add_systems(Update, apply_navigation.in_set(AppSystems::Input))
         .add_systems(Last, (sync_hash, sync_title, expose_state));
 }
@@ -51,6 +56,24 @@ fn window() -> Option<web_sys::Window> {
 
 fn current_hash() -> Option<String> {
     window()?.location().hash().ok()
+}
+
+/// With `?embed` in the address (a course page's `<iframe>`), the address of the full app: the
+/// same page and deep link without `?embed`.
+fn embed_link() -> Option<String> {
+    let location = window()?.location();
+    let search = location.search().ok()?;
+    let embedded = search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|p| p == "embed" || p.starts_with("embed="));
+    if !embedded {
+        return None;
+    }
+    let origin = location.origin().ok()?;
+    let path = location.pathname().ok()?;
+    let hash = location.hash().ok().unwrap_or_default();
+    Some(format!("{origin}{path}{hash}"))
 }
 
 fn listen_for_navigation() {
@@ -103,6 +126,7 @@ fn sync_hash(
     selection: Res<Selection>,
     reader: Res<Reader>,
     tour: Res<TourState>,
+    mut options: ResMut<LaunchOptions>,
     mut settled_frames: Local<u32>,
 ) {
     let Some(model) = model else { return };
@@ -120,6 +144,13 @@ fn sync_hash(
     }
     if let Some(history) = window().and_then(|w| w.history().ok()) {
         let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+    }
+    // An embedded diagram's link to the full app follows what is on screen.
+    if options.embed_link.is_some() {
+        let link = embed_link();
+        if options.embed_link != link {
+            options.embed_link = link;
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod layout;
 pub mod limits;
 mod links;
 mod lint;
+pub mod markdown;
 pub mod navigate;
 mod outline;
 pub mod paths;
@@ -38,6 +39,7 @@ pub use ids::{ComponentId, LinkId, WriteupSlug, is_valid_id as is_valid_slug};
 pub use launch::Launch;
 pub use links::{LinkAction, classify_link, writeup_href};
 pub use lint::lint_diagram;
+pub use navigate::narrow_frame;
 pub use route::Route;
 pub use tour::{
     HopDef, Step, StepDef, Tour, TourDef, focus_bounds, packet_at, packet_route, parse_tours,

@@ -2,6 +2,7 @@
 //! to. (Tab order is [`Diagram::tab_next`].)
 
 use super::diagram::Diagram;
+use super::geometry::Rect;
 use super::ids::ComponentId;
 
 /// A direction on screen.
@@ -73,4 +74,28 @@ pub fn neighbour_in_direction(
                 .collect(),
         )
     })
+}
+
+/// What a narrow screen (a phone) shows first, given the room on screen (logical pixels):
+/// the first top-level component in reading order, or as much of it from its top-left corner
+/// as fits while its labels stay big enough to read
+/// ([`style::MIN_READABLE_PX`](super::style::MIN_READABLE_PX)); the rest is a swipe away.
+/// `None` when the diagram has a single top-level component (it is shown whole).
+pub fn narrow_frame(diagram: &Diagram, room: (f32, f32)) -> Option<Rect> {
+    use super::style;
+    let order = diagram.reading_order();
+    let mut tops = order
+        .iter()
+        .filter_map(|id| diagram.component(id.as_str()))
+        .filter(|c| c.parent.is_none());
+    let first = tops.next()?;
+    tops.next()?;
+    let units_per_px = style::sizes::LEAF_FONT / style::MIN_READABLE_PX;
+    let r = first.rect;
+    Some(Rect::new(
+        r.x,
+        r.y,
+        r.w.min(room.0.max(1.0) * units_per_px),
+        r.h.min(room.1.max(1.0) * units_per_px),
+    ))
 }

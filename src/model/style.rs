@@ -58,6 +58,16 @@ pub fn link(kind: LinkKind) -> (Rgb, f32) {
     }
 }
 
+/// Screens narrower than this (logical pixels) get the phone layout: a menu for the top bar,
+/// the summary as a sheet at the bottom, the reader full screen, and the first computer framed
+/// first (see [`super::narrow_frame`]).
+pub const NARROW_SCREEN_PX: f32 = 600.0;
+
+/// Empty space kept around the diagram when it is fitted to the screen, in logical pixels.
+pub const FIT_MARGIN_PX: f32 = 32.0;
+/// The smallest a box's label may be on a phone's first view, in logical pixels.
+pub const MIN_READABLE_PX: f32 = 11.0;
+
 /// Font sizes (diagram units at zoom 1) and box geometry.
 pub mod sizes {
     /// Leaf label size.

@@ -59,7 +59,7 @@ pub struct HopDef {
 }
 
 /// A validated tour.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Tour {
     /// Name used in deep links.
     pub name: String,
@@ -70,7 +70,7 @@ pub struct Tour {
 }
 
 /// A validated step.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Step {
     /// Heading.
     pub title: String,
@@ -78,6 +78,8 @@ pub struct Step {
     pub focus: Vec<Target>,
     /// Markdown narration.
     pub narration: String,
+    /// The narration, parsed into blocks once.
+    pub document: std::sync::Arc<super::markdown::Document>,
     /// A write-up to offer.
     pub writeup: Option<WriteupSlug>,
     /// The packet's waypoints, each with the label it carries from there on.
@@ -289,6 +291,9 @@ pub fn parse_tours(
                 title: s.title.clone(),
                 focus,
                 narration: s.narration.clone(),
+                document: std::sync::Arc::new(
+                    super::markdown::parse_document(file, &s.narration, writeups).0,
+                ),
                 writeup,
                 packet,
             });

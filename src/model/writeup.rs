@@ -107,7 +107,7 @@ pub struct WriteupMetaFile {
 }
 
 /// A validated write-up with its body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Writeup {
     /// Slug, also the file name.
     pub slug: WriteupSlug,
@@ -125,6 +125,8 @@ pub struct Writeup {
     pub related: Vec<WriteupSlug>,
     /// The Markdown body.
     pub body: String,
+    /// The body, parsed into blocks (figures validated) once, for the reader.
+    pub document: std::sync::Arc<super::markdown::Document>,
 }
 
 /// The text of one write-up's two files.
@@ -350,6 +352,11 @@ impl WriteupCatalog {
             let Some(date) = Date::parse(&meta.date) else {
                 continue;
             };
+            // Figures may link to any write-up the index lists.
+            let slugs: BTreeSet<WriteupSlug> = all.iter().map(|s| WriteupSlug::new(*s)).collect();
+            let (document, problems) =
+                super::markdown::parse_document(&src.body_file, &src.body, &slugs);
+            diags.0.extend(problems.0);
             by_slug.insert(
                 WriteupSlug::new(meta.slug.as_str()),
                 Writeup {
@@ -365,6 +372,7 @@ impl WriteupCatalog {
                         .map(|r| WriteupSlug::new(r.as_str()))
                         .collect(),
                     body: src.body.clone(),
+                    document: std::sync::Arc::new(document),
                 },
             );
         }

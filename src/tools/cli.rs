@@ -51,10 +51,21 @@ pub enum Command {
     /// Write a diagram as SVG (the app's figure, each component linking to its write-up) or
     /// Graphviz DOT.
     Export(ExportArgs),
+    /// Write the web site's static parts: the page with the diagram drawn into it, and every
+    /// write-up as a plain HTML page (scripts/build-web runs it).
+    Site(SiteArgs),
     /// Write a synthetic diagram for benchmarks; the same seed gives the same file, which
     /// passes `check`.
     #[command(hide = true)]
     Generate(GenerateArgs),
+}
+
+/// `site`'s arguments.
+#[derive(Debug, Args, PartialEq)]
+pub struct SiteArgs {
+    /// The folder to write into (made if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
 }
 
 /// `check`'s arguments.
@@ -150,7 +161,7 @@ impl GenerateArgs {
 }
 
 /// The tool names, for "did you mean" when a word that is no file looks like one.
-const TOOLS: [&str; 2] = ["check", "export"];
+const TOOLS: [&str; 3] = ["check", "export", "site"];
 
 /// A diagram argument: a `.ron` file. A bare word close to a tool's name is a typo for it.
 fn diagram_path(value: &str) -> Result<PathBuf, String> {

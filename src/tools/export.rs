@@ -29,21 +29,61 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+/// Where the parts of an SVG figure link to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartLinks {
+    /// Each part links to its write-up, `#/writeup/<slug>` (a standalone figure).
+    Writeups,
+    /// Each part links to itself in the app, `#/component/<id>`, and names its write-up in
+    /// `data-writeup` (the web page's first paint: a click there is not lost).
+    Parts,
+}
+
+/// How an SVG figure is written.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SvgOptions {
+    /// Space around the diagram, in diagram units.
+    pub margin: f32,
+    /// Where the parts link to.
+    pub links: PartLinks,
+    /// A fixed size (`width`/`height` attributes) or none, to fill its container.
+    pub fixed_size: bool,
+}
+
+impl SvgOptions {
+    /// A standalone figure for slides and handouts.
+    pub const STANDALONE: SvgOptions = SvgOptions {
+        margin: MARGIN,
+        links: PartLinks::Writeups,
+        fixed_size: true,
+    };
+}
+
 /// The diagram as a standalone SVG document. Each component is a `<g class="component">`
 /// holding a link to its write-up (`#/writeup/<slug>`, the app's in-app route), with the
 /// write-up's title as a tooltip.
 pub fn svg(diagram: &Diagram, writeups: Option<&WriteupCatalog>) -> String {
+    svg_with(diagram, writeups, &SvgOptions::STANDALONE)
+}
+
+/// The diagram as SVG, written as `options` say.
+pub fn svg_with(
+    diagram: &Diagram,
+    writeups: Option<&WriteupCatalog>,
+    options: &SvgOptions,
+) -> String {
     let b = diagram.bounds();
-    let (x0, y0, w, h) = (
-        b.x - MARGIN,
-        b.y - MARGIN,
-        b.w + 2.0 * MARGIN,
-        b.h + 2.0 * MARGIN,
-    );
+    let m = options.margin;
+    let (x0, y0, w, h) = (b.x - m, b.y - m, b.w + 2.0 * m, b.h + 2.0 * m);
     let mut s = String::new();
+    let size = if options.fixed_size {
+        format!(r#" width="{w}" height="{h}""#)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {w} {h}" width="{w}" height="{h}" font-family="{FONT_FAMILY}">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {y0} {w} {h}"{size} font-family="{FONT_FAMILY}">"#
     );
     let _ = writeln!(s, "<title>{}</title>", xml_escape(&diagram.title));
     if !diagram.description.is_empty() {
@@ -55,16 +95,45 @@ pub fn svg(diagram: &Diagram, writeups: Option<&WriteupCatalog>) -> String {
         style::BACKGROUND.hex()
     );
     for c in diagram.components() {
-        component_svg(&mut s, c, writeups);
+        component_svg(&mut s, c, writeups, options.links);
     }
     for l in diagram.links() {
-        link_svg(&mut s, l);
+        link_svg(&mut s, l, options.links);
     }
     s.push_str("</svg>\n");
     s
 }
 
-fn component_svg(s: &mut String, c: &Component, writeups: Option<&WriteupCatalog>) {
+/// Opens a part's link, if it has one; returns whether it did.
+fn open_link(
+    s: &mut String,
+    target: &str,
+    slug: Option<&crate::model::WriteupSlug>,
+    links: PartLinks,
+) -> bool {
+    match (links, slug) {
+        (PartLinks::Writeups, Some(slug)) => {
+            let _ = writeln!(s, r#"<a href="{}">"#, xml_escape(&writeup_href(slug)));
+            true
+        }
+        (PartLinks::Writeups, None) => false,
+        (PartLinks::Parts, _) => {
+            let href = crate::model::Route::Component(target.to_owned()).to_hash();
+            let data = slug.map_or(String::new(), |s| {
+                format!(r#" data-writeup="{}""#, xml_escape(s.as_str()))
+            });
+            let _ = writeln!(s, r#"<a href="{}"{data}>"#, xml_escape(&href));
+            true
+        }
+    }
+}
+
+fn component_svg(
+    s: &mut String,
+    c: &Component,
+    writeups: Option<&WriteupCatalog>,
+    links: PartLinks,
+) {
     let r = c.rect;
     let id = xml_escape(c.id.as_str());
     let _ = writeln!(s, r#"<g class="component" id="component-{id}">"#);
@@ -76,9 +145,7 @@ fn component_svg(s: &mut String, c: &Component, writeups: Option<&WriteupCatalog
         Some(w) => format!("{} — {}", c.label, w.title),
         None => c.label.clone(),
     };
-    if let Some(slug) = &c.writeup {
-        let _ = writeln!(s, r#"<a href="{}">"#, xml_escape(&writeup_href(slug)));
-    }
+    let linked = open_link(s, c.id.as_str(), c.writeup.as_ref(), links);
     let _ = writeln!(s, "<title>{}</title>", xml_escape(&tooltip));
     let _ = writeln!(
         s,
@@ -123,13 +190,13 @@ fn component_svg(s: &mut String, c: &Component, writeups: Option<&WriteupCatalog
             xml_escape(&c.label)
         );
     }
-    if c.writeup.is_some() {
+    if linked {
         s.push_str("</a>\n");
     }
     s.push_str("</g>\n");
 }
 
-fn link_svg(s: &mut String, l: &Link) {
+fn link_svg(s: &mut String, l: &Link, links: PartLinks) {
     let (color, width) = style::link(l.kind);
     let color = color.hex();
     let points: Vec<String> = l.path.iter().map(|p| format!("{},{}", p.x, p.y)).collect();
@@ -138,9 +205,7 @@ fn link_svg(s: &mut String, l: &Link) {
         r#"<g class="link" id="link-{}">"#,
         xml_escape(l.id.as_str())
     );
-    if let Some(slug) = &l.writeup {
-        let _ = writeln!(s, r#"<a href="{}">"#, xml_escape(&writeup_href(slug)));
-    }
+    let linked = open_link(s, l.id.as_str(), l.writeup.as_ref(), links);
     let _ = writeln!(s, "<title>{}</title>", xml_escape(&l.label));
     let _ = writeln!(
         s,
@@ -171,7 +236,7 @@ fn link_svg(s: &mut String, l: &Link) {
             xml_escape(&l.label)
         );
     }
-    if l.writeup.is_some() {
+    if linked {
         s.push_str("</a>\n");
     }
     s.push_str("</g>\n");

@@ -108,6 +108,16 @@ pub fn window(app: &mut App) -> Entity {
     headless::window(app).expect("a primary window")
 }
 
+/// Resizes the window, as a person resizing it (or a phone's screen) would, and lets the app
+/// lay itself out again.
+pub fn resize_window(app: &mut App, width: f32, height: f32) {
+    let w = window(app);
+    if let Some(mut win) = app.world_mut().get_mut::<Window>(w) {
+        win.resolution.set(width, height);
+    }
+    run_frames(app, 2);
+}
+
 /// The window's size in logical pixels.
 pub fn window_size(app: &mut App) -> Vec2 {
     let w = window(app);

@@ -8,6 +8,7 @@
 
 mod index;
 mod labels;
+mod markdown;
 mod reader;
 mod search;
 mod summary;
@@ -20,13 +21,14 @@ use bevy_egui::{
 };
 
 use super::state::{
-    AppSystems, DiagramChoices, IndexPanel, Intent, LoadProblems, LoadedModel, Notice, Preferences,
-    Presenter, Reader, SearchState, Selection, TourState, UiInsets,
+    AppSystems, DiagramChoices, IndexPanel, Intent, LaunchOptions, LoadProblems, LoadedModel,
+    Notice, Preferences, Presenter, Reader, ReaderFind, ReaderLayout, SearchState, Selection,
+    TourState, UiInsets,
 };
+use crate::model::style::NARROW_SCREEN_PX;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<MarkdownCache>()
-        .add_systems(Startup, spawn_ui_camera)
+    app.add_systems(Startup, spawn_ui_camera)
         .add_systems(
             PreUpdate,
             (
@@ -43,11 +45,10 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
-#[derive(Resource, Default)]
-struct MarkdownCache(egui_commonmark::CommonMarkCache);
-
 /// Width of the summary panel; the reader is wider.
 const SUMMARY_WIDTH: f32 = 360.0;
+/// How much of a phone's height the summary sheet takes at first.
+const SHEET_SHARE: f32 = 0.45;
 const READER_WIDTH: f32 = 620.0;
 const INDEX_WIDTH: f32 = 380.0;
 
@@ -144,6 +145,8 @@ fn apply_intents(
     mut intents: MessageReader<Intent>,
     mut search: ResMut<SearchState>,
     mut index: ResMut<IndexPanel>,
+    mut find: ResMut<ReaderFind>,
+    reader: Res<Reader>,
 ) {
     for intent in intents.read() {
         match intent {
@@ -157,6 +160,11 @@ fn apply_intents(
             Intent::CloseSearch => search.open = false,
             Intent::ToggleIndex => index.open = !index.open,
             Intent::FilterIndex(tag) => index.tag = tag.clone(),
+            Intent::OpenFind if reader.open.is_some() => {
+                find.open = true;
+                find.focus = true;
+            }
+            Intent::CloseFind => find.open = false,
             _ => {}
         }
     }
@@ -177,14 +185,17 @@ struct PanelState<'w> {
     search: ResMut<'w, SearchState>,
     index: Res<'w, IndexPanel>,
     insets: ResMut<'w, UiInsets>,
-    cache: ResMut<'w, MarkdownCache>,
+    find: ResMut<'w, ReaderFind>,
+    reader_layout: ResMut<'w, ReaderLayout>,
     time: Res<'w, Time<Real>>,
+    options: Res<'w, LaunchOptions>,
 }
 
 fn panels_ui(
     mut contexts: EguiContexts,
     mut st: PanelState,
     mut intents: MessageWriter<Intent>,
+    mut reader_memory: Local<reader::ReaderMemory>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     // Presenter mode scales all text and chrome for a projector.
@@ -209,23 +220,35 @@ fn panels_ui(
     let model_owned = st.model.as_deref().cloned();
     let model = model_owned.as_ref();
 
+    let width = ctx.viewport_rect().width();
+    let narrow = width < NARROW_SCREEN_PX;
+    let embedded = st.options.embed_link.as_deref();
     let mut top = 0.0;
-    if !presenting {
+    if !presenting && embedded.is_none() {
         top = egui::Panel::top("top_bar")
             .show(&mut root, |ui| {
                 region(ui, Role::Toolbar, "Top bar");
-                top_bar_ui(ui, model, &st.choices, &st.index, &mut out)
+                if narrow {
+                    compact_bar_ui(ui, model, &st.choices, &st.index, &mut out)
+                } else {
+                    top_bar_ui(ui, model, &st.choices, &st.index, &mut out)
+                }
             })
             .response
             .rect
             .height();
     }
+    if let Some(link) = embedded {
+        embed_link_ui(ctx, link, &mut out);
+    }
 
     let mut left = 0.0;
     if let (true, false, Some(model)) = (st.index.open, presenting, model) {
+        // On a phone the index takes the whole screen.
         left = egui::Panel::left("index")
-            .resizable(true)
-            .default_size(INDEX_WIDTH)
+            .resizable(!narrow)
+            .default_size(INDEX_WIDTH.min(width))
+            .min_size(if narrow { width } else { 120.0 })
             .show(&mut root, |ui| {
                 region(ui, Role::Navigation, "All write-ups");
                 index::index_ui(ui, model, &st.index, &mut out)
@@ -257,20 +280,10 @@ fn panels_ui(
     {
         let index = st.tour.step;
         let reduced_motion = st.prefs.reduced_motion;
-        let cache = &mut st.cache;
         bottom += egui::Panel::bottom("tour")
             .show(&mut root, |ui| {
                 region(ui, Role::Region, "Tour");
-                tour_panel::tour_ui(
-                    ui,
-                    model,
-                    tour,
-                    index,
-                    step,
-                    reduced_motion,
-                    &mut cache.0,
-                    &mut out,
-                )
+                tour_panel::tour_ui(ui, model, tour, index, step, reduced_motion, &mut out)
             })
             .response
             .rect
@@ -282,24 +295,63 @@ fn panels_ui(
         if let Some(slug) = &st.reader.open
             && let Some(w) = model.writeups.get(slug)
         {
-            let max = (ctx.viewport_rect().width() * 0.7)
-                .max(READER_WIDTH.min(ctx.viewport_rect().width()));
+            // On a phone the reader takes the whole screen; "← Summary" leads back.
+            let max = (width * 0.7).max(READER_WIDTH.min(width));
             right = egui::Panel::right("reader")
-                .resizable(true)
-                .default_size(READER_WIDTH)
+                .resizable(!narrow)
+                .default_size(READER_WIDTH.min(width))
+                .min_size(if narrow { width } else { 200.0 })
                 .max_size(max)
                 .show(&mut root, |ui| {
                     region(ui, Role::Article, &w.title);
-                    reader::reader_ui(ui, w, &mut st.cache.0, &mut out)
+                    let panel_right = ui.max_rect().right();
+                    reader::reader_ui(
+                        ui,
+                        w,
+                        &model.writeups,
+                        &mut st.find,
+                        &mut reader_memory,
+                        &mut out,
+                    );
+                    let d = &reader_memory.drawn;
+                    st.reader_layout.set_if_neq(ReaderLayout {
+                        slug: Some(w.slug.clone()),
+                        panel_right,
+                        column: d.column,
+                        text_right: d.text_right,
+                        code: d.code.clone(),
+                        headings: d.headings.len(),
+                        links: d
+                            .links
+                            .iter()
+                            .map(|(t, u, r)| {
+                                (t.clone(), u.clone(), [r.min.x, r.min.y, r.max.x, r.max.y])
+                            })
+                            .collect(),
+                    });
                 })
                 .response
                 .rect
                 .width();
+        } else if let (Some(target), false, true) = (&st.selection.target, presenting, narrow) {
+            // On a phone the summary is a sheet at the bottom, the diagram stays above it.
+            let height = ctx.viewport_rect().height();
+            bottom += egui::Panel::bottom("summary")
+                .resizable(true)
+                .default_size(height * SHEET_SHARE)
+                .max_size(height * 0.8)
+                .show(&mut root, |ui| {
+                    region(ui, Role::Complementary, "Summary");
+                    summary::summary_ui(ui, model, target, &mut out)
+                })
+                .response
+                .rect
+                .height();
         } else if let (Some(target), false) = (&st.selection.target, presenting) {
             right = egui::Panel::right("summary")
                 .resizable(true)
                 .default_size(SUMMARY_WIDTH)
-                .max_size(ctx.viewport_rect().width() * 0.5)
+                .max_size(width * 0.5)
                 .show(&mut root, |ui| {
                     region(ui, Role::Complementary, "Summary");
                     summary::summary_ui(ui, model, target, &mut out)
@@ -376,6 +428,83 @@ fn presenter_overlay_ui(
         .show(ctx, |ui| {
             ui.add(egui::Label::new(egui::RichText::new(text).monospace().weak()).extend());
         });
+}
+
+/// An embedded diagram (`?embed`) has no top bar, only a way to the full app.
+fn embed_link_ui(ctx: &egui::Context, link: &str, out: &mut Vec<Intent>) {
+    egui::Area::new("embed_link".into())
+        .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 8.0))
+        .order(egui::Order::Foreground)
+        .show(ctx, |ui| {
+            if ui
+                .button("Open in autochitect ↗")
+                .on_hover_text("The full explorer, in a new tab")
+                .clicked()
+            {
+                out.push(Intent::FollowLink(link.to_owned()));
+            }
+        });
+}
+
+/// The top bar of a narrow screen: the name, the diagram, and everything else in a menu.
+fn compact_bar_ui(
+    ui: &mut egui::Ui,
+    model: Option<&LoadedModel>,
+    choices: &DiagramChoices,
+    index: &IndexPanel,
+    out: &mut Vec<Intent>,
+) {
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("autochitect").strong().size(17.0));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.menu_button(egui::RichText::new("☰ Menu").size(17.0), |ui| {
+                ui.set_min_width(220.0);
+                let label = if index.open {
+                    "Close the write-ups"
+                } else {
+                    "All write-ups"
+                };
+                if ui.button(label).clicked() {
+                    out.push(Intent::ToggleIndex);
+                    ui.close();
+                }
+                if ui.button("Search").clicked() {
+                    out.push(Intent::OpenSearch);
+                    ui.close();
+                }
+                if ui.button("Fit view").clicked() {
+                    out.push(Intent::FitView);
+                    ui.close();
+                }
+                if let Some(m) = model {
+                    if !m.tours.is_empty() {
+                        ui.separator();
+                        ui.label(egui::RichText::new("Tours").weak());
+                        for t in m.tours.iter() {
+                            if ui.button(&t.title).clicked() {
+                                out.push(Intent::StartTour(t.name.clone(), 0));
+                                ui.close();
+                            }
+                        }
+                    }
+                    ui.separator();
+                    ui.label(egui::RichText::new("Diagrams").weak());
+                    for (file, title) in &choices.0 {
+                        let current = *file == m.diagram_file;
+                        if ui.selectable_label(current, title).clicked() && !current {
+                            out.push(Intent::OpenDiagram(file.clone()));
+                            ui.close();
+                        }
+                    }
+                }
+            });
+            if let Some(m) = model {
+                ui.add(egui::Label::new(egui::RichText::new(&m.diagram.title).strong()).truncate());
+            }
+        });
+    });
+    ui.add_space(4.0);
 }
 
 fn top_bar_ui(

@@ -38,7 +38,7 @@ pub(super) fn search_ui(
         .id("search".into())
         .title_bar(false)
         .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 70.0))
-        .fixed_size(egui::vec2(520.0, 0.0))
+        .fixed_size(egui::vec2(520.0_f32.min(ctx.viewport_rect().width() - 24.0), 0.0))
         .show(ctx, |ui| {
             let edit = ui.add(
                 egui::TextEdit::singleline(&mut state.query)

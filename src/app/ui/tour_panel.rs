@@ -14,7 +14,6 @@ pub(super) fn tour_ui(
     index: usize,
     step: &Step,
     reduced_motion: bool,
-    cache: &mut egui_commonmark::CommonMarkCache,
     out: &mut Vec<Intent>,
 ) {
     ui.add_space(6.0);
@@ -41,7 +40,13 @@ pub(super) fn tour_ui(
         .max_height(160.0)
         .id_salt("narration")
         .show(ui, |ui| {
-            egui_commonmark::CommonMarkViewer::new().show(ui, cache, &step.narration);
+            let mut render = super::markdown::Render {
+                find: None,
+                out,
+                drawn: Default::default(),
+                salt: "narration",
+            };
+            render.document_ui(ui, &step.document);
         });
     ui.horizontal(|ui| {
         if ui
