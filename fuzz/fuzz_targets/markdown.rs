@@ -23,5 +23,5 @@ fuzz_target!(|data: &[u8]| {
         let _ = classify_link(&link);
     }
     let _ = doc.sections();
-    let _ = autochitect::tools::site::body_html(text);
+    let _ = autochitect::tools::site::body_html(text, &slugs);
 });

@@ -37,6 +37,8 @@ pub enum PartLinks {
     /// Each part links to itself in the app, `#/component/<id>`, and names its write-up in
     /// `data-writeup` (the web page's first paint: a click there is not lost).
     Parts,
+    /// Each part links to its write-up's plain page, `<slug>.html` (a figure in a plain page).
+    Pages,
 }
 
 /// How an SVG figure is written.
@@ -116,7 +118,11 @@ fn open_link(
             let _ = writeln!(s, r#"<a href="{}">"#, xml_escape(&writeup_href(slug)));
             true
         }
-        (PartLinks::Writeups, None) => false,
+        (PartLinks::Pages, Some(slug)) => {
+            let _ = writeln!(s, r#"<a href="{}.html">"#, xml_escape(slug.as_str()));
+            true
+        }
+        (PartLinks::Writeups | PartLinks::Pages, None) => false,
         (PartLinks::Parts, _) => {
             let href = crate::model::Route::Component(target.to_owned()).to_hash();
             let data = slug.map_or(String::new(), |s| {

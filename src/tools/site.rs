@@ -12,11 +12,15 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+use std::collections::BTreeSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use super::export::{PartLinks, SvgOptions, svg_with, xml_escape};
+use crate::model::markdown::FIGURE;
 use crate::model::{
-    Diagram, LinkAction, Route, Target, Writeup, WriteupCatalog, classify_link, paths, style,
+    Diagram, LinkAction, Route, Target, Writeup, WriteupCatalog, WriteupSlug, classify_link, paths,
+    style,
 };
 
 /// Where the page template marks the first paint and the fallback list.
@@ -185,8 +189,10 @@ fn page_href(url: &str) -> Option<String> {
 }
 
 /// A write-up's Markdown as HTML: links rewritten for the plain pages, raw HTML shown as text,
-/// tables wrapped so they scroll inside their own frame.
-pub fn body_html(markdown: &str) -> String {
+/// tables wrapped so they scroll inside their own frame, figures drawn as SVG (their parts may
+/// link to the write-ups in `slugs`).
+pub fn body_html(markdown: &str, slugs: &BTreeSet<WriteupSlug>) -> String {
+    // Raw HTML is not part of the format: it is shown as text. Links are rewritten.
     let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|e| match e {
         Event::Start(Tag::Link {
             link_type,
@@ -202,10 +208,58 @@ pub fn body_html(markdown: &str) -> String {
         Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
         other => other,
     });
+    // A figure's source is collected, then drawn in its place.
+    let mut in_figure: Option<String> = None;
+    let events = events.filter_map(|e| {
+        if let Some(src) = in_figure.as_mut() {
+            return match e {
+                Event::Text(t) => {
+                    src.push_str(&t);
+                    None
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let src = in_figure.take().unwrap_or_default();
+                    Some(match crate::model::parse_diagram("figure", &src, slugs) {
+                        Ok(d) => Event::Html(CowStr::from(figure_html(&d))),
+                        Err(_) => Event::Html(CowStr::from(format!(
+                            "<pre><code>{}</code></pre>",
+                            xml_escape(&src)
+                        ))),
+                    })
+                }
+                _ => None,
+            };
+        }
+        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = &e
+            && info.split_whitespace().next() == Some(FIGURE)
+        {
+            in_figure = Some(String::new());
+            return None;
+        }
+        Some(e)
+    });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
     html.replace("<table>", r#"<div class="table"><table>"#)
         .replace("</table>", "</table></div>")
+}
+
+/// A figure as it appears in a plain page: an SVG with its title as a caption.
+fn figure_html(figure: &Diagram) -> String {
+    let svg = svg_with(
+        figure,
+        None,
+        &SvgOptions {
+            margin: 4.0,
+            links: PartLinks::Pages,
+            fixed_size: true,
+        },
+    );
+    format!(
+        r#"<figure role="img" aria-label="{}">{svg}<figcaption>{}</figcaption></figure>"#,
+        xml_escape(&figure.title),
+        xml_escape(&figure.title)
+    )
 }
 
 /// One write-up as a plain page.
@@ -246,7 +300,7 @@ pub fn writeup_page(w: &Writeup, catalog: &WriteupCatalog, part: Option<&Target>
         r#"<p><a href="../index.html{open}">See it in the diagram →</a></p>"#
     );
     s.push_str("<article>\n");
-    s.push_str(&body_html(&w.body));
+    s.push_str(&body_html(&w.body, &catalog.slugs()));
     s.push_str("</article>\n");
     if !w.related.is_empty() {
         s.push_str("<h2>Related topics</h2>\n<ul>\n");

@@ -86,7 +86,8 @@ fn every_writeup_is_a_plain_page_with_links_that_work_without_the_app() {
 #[test]
 fn markdown_becomes_safe_html() {
     let html = body_html(
-        "# T\n\n<script>alert(1)</script>\n\n[a](#/writeup/sockets) [b](#/component/a-jit) [c](javascript:alert(1)) [d](https://example.com/)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        "# T\n\n<span>x</span> <script>alert(1)</script>\n\n[a](#/writeup/sockets) [b](#/component/a-jit) [c](javascript:alert(1)) [d](https://example.com/)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```figure\n(title: \"Two boxes\", components: [(id: \"a\", label: \"A\", kind: Group), (id: \"b\", label: \"B\", kind: Group)], links: [(id: \"l\", from: \"a\", to: \"b\", label: \"then\", kind: Dataflow)])\n```\n",
+        &Default::default(),
     );
     assert!(!html.contains("<script>"), "{html}");
     assert!(html.contains(r#"href="sockets.html""#), "{html}");
@@ -97,4 +98,12 @@ fn markdown_becomes_safe_html() {
     assert!(!html.contains("javascript:"), "{html}");
     assert!(html.contains(r#"href="https://example.com/""#), "{html}");
     assert!(html.contains(r#"<div class="table"><table>"#), "{html}");
+    assert!(
+        html.contains("<figure") && html.contains("<svg"),
+        "a figure is drawn: {html}"
+    );
+    assert!(
+        html.contains("<figcaption>Two boxes</figcaption>"),
+        "{html}"
+    );
 }
