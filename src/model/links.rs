@@ -61,3 +61,26 @@ pub fn classify_link(url: &str) -> LinkAction {
         },
     }
 }
+
+/// Every in-app link to a part in a Markdown text (`](#/component/<id>)`), with the position of
+/// its id, so `check` can say where a link to a part that does not exist is.
+pub fn part_links(text: &str) -> Vec<(String, super::diagnostic::Position)> {
+    const MARK: &str = "](#/component/";
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(i) = line.get(from..).and_then(|rest| rest.find(MARK)) {
+            let start = from + i + MARK.len();
+            let id: String = line
+                .get(start..)
+                .unwrap_or_default()
+                .chars()
+                .take_while(|c| *c != ')' && *c != '/' && !c.is_whitespace())
+                .collect();
+            let col = line.get(..start).map_or(0, |p| p.chars().count()) + 1;
+            out.push((id, super::diagnostic::Position::new(n + 1, col)));
+            from = start;
+        }
+    }
+    out
+}

@@ -64,7 +64,7 @@ pub enum Block {
         text: String,
     },
     /// A figure: a small diagram drawn by the app.
-    Figure(Box<Diagram>),
+    Figure(Box<Figure>),
     /// A table: a header row and body rows, each cell some inlines.
     Table {
         /// The header cells.
@@ -78,6 +78,17 @@ pub enum Block {
     Rule,
 }
 
+/// A figure and where it came from, so warnings about it can point into the Markdown file.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    /// The validated diagram.
+    pub diagram: Diagram,
+    /// Its RON source.
+    pub source: String,
+    /// The line of the Markdown file its source starts on.
+    pub line: usize,
+}
+
 /// A parsed document.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
@@ -86,6 +97,23 @@ pub struct Document {
 }
 
 impl Document {
+    /// Every figure, in order (also inside lists and quotes).
+    pub fn figures(&self) -> Vec<&Figure> {
+        fn walk<'a>(blocks: &'a [Block], out: &mut Vec<&'a Figure>) {
+            for b in blocks {
+                match b {
+                    Block::Figure(f) => out.push(f),
+                    Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                    Block::Quote(inner) => walk(inner, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.blocks, &mut out);
+        out
+    }
+
     /// The `##` headings, in order: the write-up's sections.
     pub fn sections(&self) -> Vec<String> {
         self.blocks
@@ -213,9 +241,14 @@ pub fn parse_document(
                     if let Some(Frame::Code(lang, code, line)) = stack.pop() {
                         let code = code.strip_suffix('\n').unwrap_or(&code).to_owned();
                         let block = if lang == FIGURE {
-                            figure(file, &code, line, writeups, &mut diags)
-                                .map(|d| Block::Figure(Box::new(d)))
-                                .unwrap_or(Block::Code { lang, text: code })
+                            match figure(file, &code, line, writeups, &mut diags) {
+                                Some(diagram) => Block::Figure(Box::new(Figure {
+                                    diagram,
+                                    source: code,
+                                    line,
+                                })),
+                                None => Block::Code { lang, text: code },
+                            }
                         } else {
                             Block::Code { lang, text: code }
                         };
@@ -337,6 +370,20 @@ fn push_tight(stack: &mut [Frame], span: Span) {
             _ => blocks.push(Block::Paragraph(vec![span])),
         }
     }
+}
+
+/// Warnings for a figure's layout (labels too long for their boxes, overlapping siblings), at
+/// their positions in the Markdown file. A figure's parts need no write-up.
+pub fn lint_figure(file: &str, figure: &Figure) -> Diagnostics {
+    let mut out = super::lint::lint_diagram(file, &figure.source, &figure.diagram);
+    out.0.retain(|d| !d.message.ends_with("has no write-up"));
+    for d in &mut out.0 {
+        d.pos = Some(d.pos.map_or(Position::new(figure.line, 1), |p| {
+            Position::new(p.line + figure.line - 1, p.col)
+        }));
+        d.message = format!("in a figure: {}", d.message);
+    }
+    out
 }
 
 /// A figure block as a diagram, with its problems placed in the Markdown file.

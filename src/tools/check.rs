@@ -193,6 +193,7 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
     }
     let mut slugs: BTreeSet<WriteupSlug> = BTreeSet::new();
     let mut meta_files: Vec<(WriteupSlug, String)> = Vec::new();
+    let mut bodies: Vec<NamedText> = Vec::new();
     for dir in &writeup_dirs {
         let (index, files) = read_writeups(dir);
         let (catalog, listed) =
@@ -204,6 +205,7 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
             .count();
         drop(catalog);
         meta_files.extend(files.iter().map(|w| (w.slug.clone(), w.meta.name.clone())));
+        bodies.extend(files.into_iter().map(|w| w.body));
         slugs.extend(listed);
     }
     let mut linked: BTreeSet<WriteupSlug> = BTreeSet::new();
@@ -220,6 +222,8 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
                 .extend(lint_diagram(&text.name, src, &diagram).0);
         }
     }
+    part_links_exist(root, &bodies, &slugs, &mut report.diagnostics);
+    lint_figures(&bodies, &slugs, &mut report.diagnostics);
     // Only meaningful when every diagram that could link a write-up was checked.
     if whole_catalog && report.diagrams > 0 && !report.diagnostics.has_errors() {
         for (slug, file) in meta_files {
@@ -233,6 +237,53 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
         }
     }
     report
+}
+
+/// Figures in write-ups get the diagrams' layout warnings: a label too long for its box,
+/// siblings that overlap.
+fn lint_figures(bodies: &[NamedText], slugs: &BTreeSet<WriteupSlug>, diags: &mut Diagnostics) {
+    for body in bodies {
+        let Ok(src) = &body.text else { continue };
+        let (doc, _) = crate::model::markdown::parse_document(&body.name, src, slugs);
+        for figure in doc.figures() {
+            diags
+                .0
+                .extend(crate::model::markdown::lint_figure(&body.name, figure).0);
+        }
+    }
+}
+
+/// Write-ups name parts of the default diagram as links (`#/component/<id>`): each must be a
+/// component or link of that diagram.
+fn part_links_exist(
+    root: &Path,
+    bodies: &[NamedText],
+    slugs: &BTreeSet<WriteupSlug>,
+    diags: &mut Diagnostics,
+) {
+    let file = root.join(paths::DIAGRAM_DIR).join(paths::DEFAULT_DIAGRAM);
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return;
+    };
+    let Ok(diagram) = crate::model::parse_diagram(&file.display().to_string(), &text, slugs) else {
+        return; // its own errors are reported where it is checked
+    };
+    for body in bodies {
+        let Ok(src) = &body.text else { continue };
+        for (id, pos) in crate::model::part_links(src) {
+            if diagram.target_by_id(&id).is_none() {
+                diags.error(
+                    &body.name,
+                    Some(pos),
+                    format!(
+                        "links to the part `{id}`, which is not in {}/{}",
+                        paths::DIAGRAM_DIR,
+                        paths::DEFAULT_DIAGRAM
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Runs `autochitect check`, printing one line per problem. Exit code 1 on any error.

@@ -167,6 +167,9 @@ fn page_head(title: &str, description: &str) -> String {
   dl.properties dt {{ font-weight: bold; }}
   dl.properties dd {{ margin: 0; }}
   li {{ margin: .2rem 0; }}
+  figure {{ margin: 1rem 0; }}
+  figure svg {{ max-width: 100%; height: auto; display: block; }}
+  figcaption {{ color: var(--muted); font-size: .9rem; margin-top: .3rem; }}
 </style>
 </head>
 <body>

@@ -292,3 +292,83 @@ fn bench_pan_takes_whole_seconds() {
     assert!(parse(["--bench-pan", "0"]).is_err());
     assert!(parse(["--bench-pan"]).is_err());
 }
+
+#[test]
+fn check_reports_a_link_to_a_part_that_does_not_exist_at_its_position() {
+    let (dir, _) = crate::support::editable_writeups("part-links");
+    let body = dir.join("writeups/sockets.md");
+    let text = std::fs::read_to_string(&body).expect("body");
+    std::fs::write(
+        &body,
+        format!("{text}\nSee [the socket layer](#/component/no-such-part).\n"),
+    )
+    .expect("write");
+    let line = text.lines().count() + 2;
+    let report = autochitect::tools::check::check_paths(
+        &crate::repo(),
+        &[dir.join("writeups").display().to_string()],
+    );
+    let lines: Vec<String> = report
+        .diagnostics
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let want = format!(
+        "{}:{line}:36: error: links to the part `no-such-part`, which is not in diagrams/two-computers.ron",
+        body.display()
+    );
+    assert!(lines.contains(&want), "{lines:#?}");
+}
+
+#[test]
+fn check_reports_a_broken_figure_at_its_line_in_the_writeup() {
+    let (dir, _) = crate::support::editable_writeups("figure-errors");
+    let body = dir.join("writeups/sockets.md");
+    let text = std::fs::read_to_string(&body).expect("body");
+    std::fs::write(
+        &body,
+        format!(
+            "{text}\n```figure\n(\n  title: \"Broken\",\n  components: [(id: \"a\", label: \"A\", kind: Group, parent: \"ghost\")],\n)\n```\n"
+        ),
+    )
+    .expect("write");
+    let components_line = text.lines().count() + 5;
+    let report = autochitect::tools::check::check_paths(
+        &crate::repo(),
+        &[dir.join("writeups").display().to_string()],
+    );
+    let found = report.diagnostics.0.iter().any(|d| {
+        d.file == body.display().to_string()
+            && d.pos.map(|p| p.line) == Some(components_line)
+            && d.message.contains("in a figure")
+            && d.message.contains("ghost")
+    });
+    assert!(found, "{}", report.diagnostics);
+}
+
+#[test]
+fn check_warns_about_a_figure_label_too_long_for_its_box() {
+    let (dir, _) = crate::support::editable_writeups("figure-lint");
+    let body = dir.join("writeups/sockets.md");
+    let text = std::fs::read_to_string(&body).expect("body");
+    std::fs::write(
+        &body,
+        format!(
+            "{text}\n```figure\n(\n  title: \"Cramped\",\n  components: [\n    (id: \"a\", label: \"A label much too long for so small a box\", kind: Group, at: (0, 0), size: (60, 30)),\n  ],\n)\n```\n"
+        ),
+    )
+    .expect("write");
+    let label_line = text.lines().count() + 6;
+    let report = autochitect::tools::check::check_paths(
+        &crate::repo(),
+        &[dir.join("writeups").display().to_string()],
+    );
+    let found = report.diagnostics.0.iter().any(|d| {
+        d.severity == autochitect::model::Severity::Warning
+            && d.file == body.display().to_string()
+            && d.pos.map(|p| p.line) == Some(label_line)
+            && d.message.contains("too long for its box")
+    });
+    assert!(found, "{}", report.diagnostics);
+}

@@ -133,7 +133,7 @@ impl Render<'_> {
                 ui.add_space(8.0);
             }
             Block::Figure(figure) => {
-                self.figure_ui(ui, figure, width);
+                self.figure_ui(ui, &figure.diagram, width);
                 ui.add_space(8.0);
             }
             Block::Quote(inner) => {
