@@ -7,6 +7,7 @@
 //! | Enter | open the selected part's write-up | same |
 //! | F, Home | fit the diagram | same |
 //! | `+` / `-` | zoom in / out | larger / smaller text |
+//! | Ctrl+`+` / Ctrl+`-` / Ctrl+0 | text size (panels and labels), remembered | — |
 //! | Tab, Shift+Tab | next / previous part in reading order | — |
 //! | arrows | nearest linked part in that direction | previous / next tour step |
 //! | `/`, Ctrl+K | search | — |
@@ -63,6 +64,10 @@ pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
         Mode::Finding if key == KeyCode::Escape => Some(CloseFind),
         Mode::Exploring | Mode::Finding => match key {
             KeyCode::Escape => Some(Back),
+            // Ctrl with + / - / 0: the text size, everywhere (as in a browser).
+            KeyCode::Equal | KeyCode::NumpadAdd if mods.command => Some(TextSize(1)),
+            KeyCode::Minus | KeyCode::NumpadSubtract if mods.command => Some(TextSize(-1)),
+            KeyCode::Digit0 | KeyCode::Numpad0 if mods.command => Some(TextSize(0)),
             KeyCode::Equal | KeyCode::NumpadAdd => Some(ZoomBy(1.0)),
             KeyCode::Minus | KeyCode::NumpadSubtract => Some(ZoomBy(-1.0)),
             KeyCode::Tab => Some(TabNext { back: mods.shift }),

@@ -35,7 +35,7 @@ pub mod routes;
 mod scene;
 mod selection;
 pub mod state;
-mod theme;
+pub mod theme;
 mod tour;
 mod ui;
 #[cfg(target_arch = "wasm32")]
@@ -121,6 +121,7 @@ pub fn run_from_command_line(open: crate::tools::cli::Open) -> std::process::Exi
         diagram_file: file.to_string_lossy().into_owned(),
         launch: open.launch,
         embed_link: None,
+        remember_preferences: true,
     });
     std::process::ExitCode::SUCCESS
 }
@@ -131,7 +132,7 @@ pub fn run(options: LaunchOptions) -> AppExit {
     let mut app = App::new();
     register_sources(&mut app, &options);
     app.insert_resource(options.clone())
-        .insert_resource(ClearColor(theme::BACKGROUND))
+        .insert_resource(ClearColor(theme::Look::default().background()))
         // Redraw only on input, animation or loading: an idle window costs next to nothing.
         .insert_resource(WinitSettings {
             focused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(30)),

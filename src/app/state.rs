@@ -11,7 +11,7 @@
 //! | [`CameraView`] | `camera` |
 //! | [`TourState`], [`PacketView`] | `tour` |
 //! | [`Presenter`] | `presenter` |
-//! | [`Preferences`] | `preferences` |
+//! | [`Preferences`], [`SystemLook`], `theme::Look` | `preferences` (and the platform, for [`SystemLook`]) |
 //! | [`SearchState`], [`IndexPanel`], [`ReaderFind`], [`ReaderLayout`], [`UiInsets`], [`LabelsDrawn`] | `ui` |
 //! | [`Emphasis`] | `scene` (from the tour and the search) |
 //! | [`Notice`] | whichever consumer has something to tell the user |
@@ -62,6 +62,9 @@ pub struct LaunchOptions {
     /// When the app is embedded in another page (`?embed` on the web): the address of the full
     /// app, linked instead of the top bar.
     pub embed_link: Option<String>,
+    /// Load the user's preferences at start and save them when they change (the desktop app
+    /// and the web page do; tests and benchmarks do not).
+    pub remember_preferences: bool,
 }
 
 impl Default for LaunchOptions {
@@ -73,6 +76,7 @@ impl Default for LaunchOptions {
             diagram_file: paths::DEFAULT_DIAGRAM.into(),
             launch: Launch::default(),
             embed_link: None,
+            remember_preferences: false,
         }
     }
 }
@@ -213,6 +217,11 @@ pub enum Intent {
     ScaleText(i8),
     /// Turn reduced motion on or off. (`preferences`)
     SetReducedMotion(bool),
+    /// Pick a theme. (`preferences`)
+    SetTheme(ThemeChoice),
+    /// Text one step larger (positive), smaller (negative), or back to normal (0).
+    /// (`preferences`)
+    TextSize(i8),
     /// Open the quick search. (`ui`)
     OpenSearch,
     /// Close the quick search. (`ui`)
@@ -329,11 +338,63 @@ impl Default for Presenter {
     }
 }
 
-/// How the user wants the app to behave.
-#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+/// How the user wants the app to look and behave. Remembered between sessions.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Preferences {
     /// Reduced motion: camera moves are instant and packets do not travel.
     pub reduced_motion: bool,
+    /// The theme, or the system's choice.
+    pub theme: ThemeChoice,
+    /// Text size, as a multiple of the normal size: the panels and the canvas labels together.
+    pub text_scale: f32,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            reduced_motion: false,
+            theme: ThemeChoice::Auto,
+            text_scale: 1.0,
+        }
+    }
+}
+
+impl Preferences {
+    /// Smallest and largest text size.
+    pub const TEXT_SCALE_RANGE: (f32, f32) = (0.8, 2.0);
+    /// One step of Ctrl+`+` / Ctrl+`-`.
+    pub const TEXT_SCALE_STEP: f32 = 0.1;
+
+    /// The theme in force, given what the system prefers.
+    pub fn theme(&self, system: &SystemLook) -> crate::model::style::Theme {
+        use crate::model::style::Theme;
+        match self.theme {
+            ThemeChoice::Auto if system.high_contrast => Theme::HighContrast,
+            ThemeChoice::Auto if system.dark => Theme::Dark,
+            ThemeChoice::Auto => Theme::Light,
+            ThemeChoice::Fixed(t) => t,
+        }
+    }
+}
+
+/// The theme a user picked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ThemeChoice {
+    /// Follow the system (or the browser): dark, high contrast, or light.
+    #[default]
+    Auto,
+    /// This theme, whatever the system says.
+    Fixed(crate::model::style::Theme),
+}
+
+/// What the system (or the browser) says the user prefers.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct SystemLook {
+    /// A dark colour scheme.
+    pub dark: bool,
+    /// More contrast.
+    pub high_contrast: bool,
 }
 
 /// The quick search box.
@@ -487,6 +548,8 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<PacketView>()
     .init_resource::<Presenter>()
     .init_resource::<Preferences>()
+    .init_resource::<SystemLook>()
+    .init_resource::<super::theme::Look>()
     .init_resource::<SearchState>()
     .init_resource::<IndexPanel>()
     .init_resource::<ReaderFind>()

@@ -31,6 +31,7 @@ static NAVIGATIONS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 pub fn start() {
     let mut options = LaunchOptions {
         embed_link: embed_link(),
+        remember_preferences: true,
         ..LaunchOptions::default()
     };
     if let Some(Address::Place(route)) = current_hash().as_deref().map(Address::parse) {

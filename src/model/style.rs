@@ -21,41 +21,224 @@ impl Rgb {
     }
 }
 
-/// Canvas background.
-pub const BACKGROUND: Rgb = Rgb(246, 247, 249);
+/// Canvas background (the light theme's; the SVG export and the plain pages use it).
+pub const BACKGROUND: Rgb = LIGHT.background;
 /// Box text.
-pub const TEXT: Rgb = Rgb(26, 31, 41);
+pub const TEXT: Rgb = LIGHT.text;
 /// Link label text.
-pub const LINK_TEXT: Rgb = Rgb(71, 79, 92);
+pub const LINK_TEXT: Rgb = LIGHT.link_text;
 /// Border of a box nobody points at.
-pub const BORDER: Rgb = Rgb(140, 150, 168);
+pub const BORDER: Rgb = LIGHT.border;
 /// Border of the hovered box.
-pub const HOVER: Rgb = Rgb(64, 120, 217);
+pub const HOVER: Rgb = LIGHT.hover;
 /// Border and halo of the selected box or line.
-pub const SELECTED: Rgb = Rgb(230, 89, 13);
+pub const SELECTED: Rgb = LIGHT.selected;
 
-/// Fill colour of a component box.
+/// Fill colour of a component box (light theme).
 pub fn fill(kind: ComponentKind) -> Rgb {
+    LIGHT.fill(kind)
+}
+
+/// Line colour (light theme) and width (diagram units) of a link.
+pub fn link(kind: LinkKind) -> (Rgb, f32) {
+    (LIGHT.link(kind), link_width(kind))
+}
+
+/// Line width of a link, in diagram units (the same in every theme).
+pub fn link_width(kind: LinkKind) -> f32 {
     match kind {
-        ComponentKind::Computer => Rgb(237, 240, 245),
-        ComponentKind::Hardware => Rgb(222, 227, 235),
-        ComponentKind::Os => Rgb(219, 237, 224),
-        ComponentKind::Runtime => Rgb(242, 232, 209),
-        ComponentKind::Application => Rgb(217, 232, 250),
-        ComponentKind::Distributed => Rgb(235, 224, 247),
-        ComponentKind::Group => Rgb(250, 250, 252),
+        LinkKind::Cable => 7.0,
+        LinkKind::Bus | LinkKind::Logical => 2.5,
+        LinkKind::Call | LinkKind::Dataflow => 2.0,
     }
 }
 
-/// Line colour and width (diagram units) of a link.
-pub fn link(kind: LinkKind) -> (Rgb, f32) {
-    match kind {
-        LinkKind::Cable => (Rgb(237, 140, 26), 7.0),
-        LinkKind::Bus => (Rgb(97, 107, 122), 2.5),
-        LinkKind::Call => (Rgb(51, 107, 191), 2.0),
-        LinkKind::Dataflow => (Rgb(77, 140, 102), 2.0),
-        LinkKind::Logical => (Rgb(133, 84, 184), 2.5),
+/// Every colour of the figure in one theme.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Palette {
+    /// Canvas background.
+    pub background: Rgb,
+    /// Box text.
+    pub text: Rgb,
+    /// Link label text.
+    pub link_text: Rgb,
+    /// Border of a box nobody points at.
+    pub border: Rgb,
+    /// Border width of boxes, in diagram units.
+    pub border_width: f32,
+    /// The hovered part.
+    pub hover: Rgb,
+    /// The selected part's halo.
+    pub selected: Rgb,
+    /// Box fills by kind: Computer, Hardware, Os, Runtime, Application, Distributed, Group.
+    pub fills: [Rgb; 7],
+    /// Line colours by kind: Cable, Bus, Call, Dataflow, Logical.
+    pub links: [Rgb; 5],
+}
+
+impl Palette {
+    /// Fill colour of a component box.
+    pub fn fill(&self, kind: ComponentKind) -> Rgb {
+        let i = match kind {
+            ComponentKind::Computer => 0,
+            ComponentKind::Hardware => 1,
+            ComponentKind::Os => 2,
+            ComponentKind::Runtime => 3,
+            ComponentKind::Application => 4,
+            ComponentKind::Distributed => 5,
+            ComponentKind::Group => 6,
+        };
+        self.fills.get(i).copied().unwrap_or(self.background)
     }
+
+    /// Line colour of a link.
+    pub fn link(&self, kind: LinkKind) -> Rgb {
+        let i = match kind {
+            LinkKind::Cable => 0,
+            LinkKind::Bus => 1,
+            LinkKind::Call => 2,
+            LinkKind::Dataflow => 3,
+            LinkKind::Logical => 4,
+        };
+        self.links.get(i).copied().unwrap_or(self.text)
+    }
+}
+
+/// The light theme: the figure as the original site drew it.
+pub const LIGHT: Palette = Palette {
+    background: Rgb(246, 247, 249),
+    text: Rgb(26, 31, 41),
+    link_text: Rgb(71, 79, 92),
+    border: Rgb(118, 128, 146),
+    border_width: sizes::BORDER_WIDTH,
+    hover: Rgb(64, 120, 217),
+    selected: Rgb(214, 80, 10),
+    fills: [
+        Rgb(237, 240, 245),
+        Rgb(222, 227, 235),
+        Rgb(219, 237, 224),
+        Rgb(242, 232, 209),
+        Rgb(217, 232, 250),
+        Rgb(235, 224, 247),
+        Rgb(250, 250, 252),
+    ],
+    links: [
+        Rgb(200, 105, 0),
+        Rgb(97, 107, 122),
+        Rgb(51, 107, 191),
+        Rgb(77, 140, 102),
+        Rgb(133, 84, 184),
+    ],
+};
+
+/// The dark theme.
+pub const DARK: Palette = Palette {
+    background: Rgb(22, 25, 31),
+    text: Rgb(232, 235, 241),
+    link_text: Rgb(186, 193, 205),
+    border: Rgb(122, 132, 150),
+    border_width: sizes::BORDER_WIDTH,
+    hover: Rgb(110, 160, 255),
+    selected: Rgb(255, 140, 60),
+    fills: [
+        Rgb(36, 41, 50),
+        Rgb(48, 54, 64),
+        Rgb(30, 56, 42),
+        Rgb(62, 52, 30),
+        Rgb(30, 48, 74),
+        Rgb(52, 40, 70),
+        Rgb(30, 34, 42),
+    ],
+    links: [
+        Rgb(240, 150, 40),
+        Rgb(150, 160, 175),
+        Rgb(110, 160, 240),
+        Rgb(100, 190, 135),
+        Rgb(180, 135, 230),
+    ],
+};
+
+/// The high-contrast theme: black text and borders on white and pale fills, dark lines, and a
+/// thicker border, every text at least 7:1 and every border and line at least 4.5:1 against
+/// what it sits on.
+pub const HIGH_CONTRAST: Palette = Palette {
+    background: Rgb(255, 255, 255),
+    text: Rgb(0, 0, 0),
+    link_text: Rgb(0, 0, 0),
+    border: Rgb(0, 0, 0),
+    border_width: 2.5,
+    hover: Rgb(0, 60, 190),
+    selected: Rgb(180, 50, 0),
+    fills: [
+        Rgb(255, 255, 255),
+        Rgb(232, 232, 232),
+        Rgb(225, 245, 230),
+        Rgb(252, 240, 210),
+        Rgb(220, 236, 255),
+        Rgb(242, 230, 255),
+        Rgb(255, 255, 255),
+    ],
+    links: [
+        Rgb(150, 65, 0),
+        Rgb(40, 40, 40),
+        Rgb(0, 60, 170),
+        Rgb(0, 100, 40),
+        Rgb(90, 30, 140),
+    ],
+};
+
+/// A theme by name.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum Theme {
+    /// The light theme.
+    #[default]
+    Light,
+    /// The dark theme.
+    Dark,
+    /// The high-contrast theme.
+    HighContrast,
+}
+
+impl Theme {
+    /// Every theme, in menu order.
+    pub const ALL: [Theme; 3] = [Theme::Light, Theme::Dark, Theme::HighContrast];
+
+    /// Its colours.
+    pub fn palette(self) -> &'static Palette {
+        match self {
+            Theme::Light => &LIGHT,
+            Theme::Dark => &DARK,
+            Theme::HighContrast => &HIGH_CONTRAST,
+        }
+    }
+
+    /// Its name, as a menu shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "Light",
+            Theme::Dark => "Dark",
+            Theme::HighContrast => "High contrast",
+        }
+    }
+}
+
+/// The contrast ratio of two colours, as WCAG 2 defines it (1 to 21).
+pub fn contrast(a: Rgb, b: Rgb) -> f32 {
+    fn channel(c: u8) -> f32 {
+        let c = f32::from(c) / 255.0;
+        if c <= 0.040_45 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+    fn luminance(c: Rgb) -> f32 {
+        0.2126 * channel(c.0) + 0.7152 * channel(c.1) + 0.0722 * channel(c.2)
+    }
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// Screens narrower than this (logical pixels) get the phone layout: a menu for the top bar,

@@ -17,7 +17,7 @@ use super::ids::{WriteupSlug, is_valid_id};
 use super::outline::{Node, outline};
 
 const TOUR_FIELDS: &[&str] = &["name", "title", "steps"];
-const STEP_FIELDS: &[&str] = &["title", "focus", "narration", "writeup", "packet"];
+const STEP_FIELDS: &[&str] = &["title", "focus", "narration", "notes", "writeup", "packet"];
 const HOP_FIELDS: &[&str] = &["at", "label"];
 
 /// A tour as written.
@@ -38,8 +38,11 @@ pub struct StepDef {
     pub title: String,
     /// Component or link ids to frame and highlight.
     pub focus: Vec<String>,
-    /// What the presenter says, in Markdown.
+    /// What the audience reads, in Markdown.
     pub narration: String,
+    /// Speaker notes, in Markdown: for the presenter's eyes only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
     /// A write-up to offer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub writeup: Option<String>,
@@ -80,6 +83,8 @@ pub struct Step {
     pub narration: String,
     /// The narration, parsed into blocks once.
     pub document: std::sync::Arc<super::markdown::Document>,
+    /// Speaker notes, parsed, if the step has them.
+    pub notes: Option<std::sync::Arc<super::markdown::Document>>,
     /// A write-up to offer.
     pub writeup: Option<WriteupSlug>,
     /// The packet's waypoints, each with the label it carries from there on.
@@ -220,6 +225,21 @@ pub fn parse_tours(
                     ),
                 );
             }
+            if let Some(notes) = &s.notes {
+                if notes.trim().is_empty() {
+                    diags.error(file, spos("notes"), format!("{here} has empty notes"));
+                }
+                if notes.chars().count() > super::limits::MAX_TEXT_CHARS {
+                    diags.error(
+                        file,
+                        spos("notes"),
+                        format!(
+                            "{here}: the notes are longer than {} characters",
+                            super::limits::MAX_TEXT_CHARS
+                        ),
+                    );
+                }
+            }
             if s.focus.is_empty() {
                 diags.error(file, spos("focus"), format!("{here} focuses on nothing"));
             }
@@ -294,6 +314,9 @@ pub fn parse_tours(
                 document: std::sync::Arc::new(
                     super::markdown::parse_document(file, &s.narration, writeups).0,
                 ),
+                notes: s.notes.as_ref().map(|n| {
+                    std::sync::Arc::new(super::markdown::parse_document(file, n, writeups).0)
+                }),
                 writeup,
                 packet,
             });

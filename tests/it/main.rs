@@ -8,6 +8,7 @@ mod app_panels;
 mod app_pointer;
 mod app_reader;
 mod app_tours;
+mod app_view;
 mod authoring;
 mod cli;
 mod content;
@@ -16,6 +17,7 @@ mod layout;
 mod model;
 mod site;
 mod support;
+mod themes;
 mod tours;
 mod writeups;
 

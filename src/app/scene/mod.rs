@@ -22,7 +22,7 @@ use super::state::{
     AppSystems, CameraView, CanvasLabel, DiagramEntity, Emphasis, Hovered, LabelPlace, LoadedModel,
     SearchState, Selection, TourState,
 };
-use super::theme;
+use super::theme::{self, Look};
 use crate::model::style::{LabelRole, arrow_head, link_label_anchor};
 use crate::model::{Component as DiagramComponent, Diagram, Link, Target};
 use batch::Batch;
@@ -231,7 +231,7 @@ fn component_part(c: &DiagramComponent) -> Part {
 }
 
 fn link_part(l: &Link) -> Part {
-    let (_, width) = theme::link_style(l.kind);
+    let width = crate::model::style::link_width(l.kind);
     // Beside the longest segment, so it never covers the line (the same place as in the SVG).
     let anchor = link_label_anchor(&l.path, width);
     let place = LabelPlace::Beside {
@@ -260,9 +260,9 @@ fn replace(meshes: &mut Assets<Mesh>, layer: &Handle<Mesh>, batch: Batch) {
     }
 }
 
-fn fade(c: Color, dim: bool) -> Color {
+fn fade(look: &Look, c: Color, dim: bool) -> Color {
     if dim {
-        c.mix(&theme::BACKGROUND, theme::DIM)
+        c.mix(&look.background(), theme::DIM)
     } else {
         c
     }
@@ -270,40 +270,45 @@ fn fade(c: Color, dim: bool) -> Color {
 
 /// Draws a component's box: a border ring around a fill, each pixel covered once (software
 /// renderers pay for every covered pixel, so nothing is drawn twice where it can be avoided).
-fn draw_box(b: &mut Batch, c: &DiagramComponent, dim: bool) {
+fn draw_box(b: &mut Batch, look: &Look, c: &DiagramComponent, dim: bool) {
     let rect = world_rect(c);
     let z = box_z(c.depth);
-    let bw = theme::BORDER_WIDTH;
+    let bw = look.palette.border_width;
     b.ring(
         rect.center(),
         rect.size(),
         theme::CORNER_RADIUS,
         bw,
         z,
-        fade(theme::BORDER, dim),
+        fade(look, look.border(), dim),
     );
     b.rounded_rect(
         rect.center(),
         rect.size() - Vec2::splat(2.0 * bw),
-        theme::CORNER_RADIUS - bw,
+        (theme::CORNER_RADIUS - bw).max(0.0),
         z + 0.5,
-        fade(theme::fill(c.kind), dim),
+        fade(look, look.fill(c.kind), dim),
     );
 }
 
 /// Draws a component's box as two plain rectangles (border colour, fill inside it), for when
 /// corners are too small to see: four triangles instead of fifty. Far away, triangle count
 /// costs a software renderer more than the pixels drawn twice.
-fn draw_coarse_box(b: &mut Batch, c: &DiagramComponent, dim: bool) {
+fn draw_coarse_box(b: &mut Batch, look: &Look, c: &DiagramComponent, dim: bool) {
     let rect = world_rect(c);
     let z = box_z(c.depth);
-    let bw = theme::BORDER_WIDTH;
-    b.rect(rect.center(), rect.size(), z, fade(theme::BORDER, dim));
+    let bw = look.palette.border_width;
+    b.rect(
+        rect.center(),
+        rect.size(),
+        z,
+        fade(look, look.border(), dim),
+    );
     b.rect(
         rect.center(),
         rect.size() - Vec2::splat(2.0 * bw),
         z + 0.5,
-        fade(theme::fill(c.kind), dim),
+        fade(look, look.fill(c.kind), dim),
     );
 }
 
@@ -361,6 +366,7 @@ fn draw_diagram(
     mut commands: Commands,
     model: Option<Res<LoadedModel>>,
     emphasis: Res<Emphasis>,
+    look: Res<Look>,
     layers: Option<Res<Layers>>,
     mut meshes: ResMut<Assets<Mesh>>,
     old_tiles: Query<Entity, With<BoxTile>>,
@@ -370,7 +376,7 @@ fn draw_diagram(
     let (Some(model), Some(layers)) = (model, layers) else {
         return;
     };
-    if !(model.is_changed() || emphasis.is_changed() || !added.is_empty()) {
+    if !(model.is_changed() || emphasis.is_changed() || look.is_changed() || !added.is_empty()) {
         return;
     }
     let diagram = &model.diagram;
@@ -391,8 +397,8 @@ fn draw_diagram(
         tile_of.insert(c.id.as_str(), tile);
         if let Some((fine, coarse)) = tiles.get_mut(tile) {
             let d = dim(&Target::Component(c.id.clone()));
-            draw_box(fine, c, d);
-            draw_coarse_box(coarse, c, d);
+            draw_box(fine, &look, c, d);
+            draw_coarse_box(coarse, &look, c, d);
         }
     }
     for e in &old_tiles {
@@ -417,9 +423,9 @@ fn draw_diagram(
     }
     let mut lines = Batch::with_capacity(diagram.links().len());
     for l in diagram.links() {
-        let (color, width) = theme::link_style(l.kind);
+        let (color, width) = look.link_style(l.kind);
         let d = dim(&Target::Link(l.id.clone()));
-        draw_link(&mut lines, l, fade(color, d), width, LINK_Z);
+        draw_link(&mut lines, l, fade(&look, color, d), width, LINK_Z);
     }
     replace(&mut meshes, &layers.lines, lines);
     for (entity, mut label) in &mut labels {
@@ -432,7 +438,7 @@ fn draw_diagram(
 
 /// The selection's halo (a ring outside a box, a wide stroke under a line) or the hover's
 /// mark (a ring inside a box's edge, the line redrawn in the hover colour).
-fn draw_highlight(b: &mut Batch, diagram: &Diagram, target: &Target, selected: bool) {
+fn draw_highlight(b: &mut Batch, look: &Look, diagram: &Diagram, target: &Target, selected: bool) {
     match target {
         Target::Component(id) => {
             let Some(c) = diagram.component(id.as_str()) else {
@@ -441,9 +447,9 @@ fn draw_highlight(b: &mut Batch, diagram: &Diagram, target: &Target, selected: b
             let rect = world_rect(c);
             let (grow, width, z, color) = if selected {
                 let s = theme::SELECTED_BORDER_WIDTH;
-                (s, s, HIGHLIGHT_Z, theme::SELECTED)
+                (s, s, HIGHLIGHT_Z, look.selected())
             } else {
-                (0.0, HOVER_WIDTH, HIGHLIGHT_Z + 0.2, theme::HOVER)
+                (0.0, HOVER_WIDTH, HIGHLIGHT_Z + 0.2, look.hover())
             };
             b.ring(
                 rect.center(),
@@ -458,12 +464,12 @@ fn draw_highlight(b: &mut Batch, diagram: &Diagram, target: &Target, selected: b
             let Some(l) = diagram.link(id.as_str()) else {
                 return;
             };
-            let (color, width) = theme::link_style(l.kind);
+            let (color, width) = look.link_style(l.kind);
             if selected {
-                draw_link(b, l, theme::SELECTED, width + 6.0, HIGHLIGHT_Z);
+                draw_link(b, l, look.selected(), width + 6.0, HIGHLIGHT_Z);
                 draw_link(b, l, color, width, HIGHLIGHT_Z + 0.1);
             } else {
-                draw_link(b, l, theme::HOVER, width, HIGHLIGHT_Z + 0.2);
+                draw_link(b, l, look.hover(), width, HIGHLIGHT_Z + 0.2);
             }
         }
     }
@@ -474,23 +480,25 @@ fn draw_highlights(
     model: Option<Res<LoadedModel>>,
     selection: Res<Selection>,
     hovered: Res<Hovered>,
+    look: Res<Look>,
     layers: Option<Res<Layers>>,
     mut meshes: ResMut<Assets<Mesh>>,
 ) {
     let (Some(model), Some(layers)) = (model, layers) else {
         return;
     };
-    if !(model.is_changed() || selection.is_changed() || hovered.is_changed()) {
+    if !(model.is_changed() || selection.is_changed() || hovered.is_changed() || look.is_changed())
+    {
         return;
     }
     let mut b = Batch::with_capacity(2);
     if let Some(target) = &selection.target {
-        draw_highlight(&mut b, &model.diagram, target, true);
+        draw_highlight(&mut b, &look, &model.diagram, target, true);
     }
     if let Some(target) = &hovered.target
         && hovered.target != selection.target
     {
-        draw_highlight(&mut b, &model.diagram, target, false);
+        draw_highlight(&mut b, &look, &model.diagram, target, false);
     }
     replace(&mut meshes, &layers.highlights, b);
 }

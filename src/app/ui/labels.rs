@@ -7,8 +7,10 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
-use crate::app::state::{CameraView, CanvasLabel, LabelPlace, LabelsDrawn, MainCamera, PacketView};
-use crate::app::theme;
+use crate::app::state::{
+    CameraView, CanvasLabel, LabelPlace, LabelsDrawn, MainCamera, PacketView, Preferences,
+};
+use crate::app::theme::{self, Look};
 
 /// Where world points land on screen, in egui points.
 #[derive(Debug, Clone, Copy)]
@@ -16,8 +18,12 @@ struct Projection {
     /// The canvas (the diagram camera's viewport), in egui points.
     canvas: egui::Rect,
     view: CameraView,
-    /// Logical pixels per egui point (presenter mode zooms egui).
+    /// Logical pixels per egui point (presenter mode and the text size zoom egui).
     zoom: f32,
+    /// The colours.
+    look: Look,
+    /// The user's text size, which the labels follow as far as their boxes allow.
+    text_scale: f32,
 }
 
 impl Projection {
@@ -49,6 +55,8 @@ pub(super) fn paint_labels(
     view: Option<Res<CameraView>>,
     labels: Query<&CanvasLabel>,
     packet: Res<PacketView>,
+    look: Res<Look>,
+    prefs: Res<Preferences>,
     mut drawn: ResMut<LabelsDrawn>,
 ) -> Result {
     let Some(view) = view.as_deref().copied() else {
@@ -63,7 +71,13 @@ pub(super) fn paint_labels(
         ),
         None => ctx.viewport_rect(),
     };
-    let proj = Projection { canvas, view, zoom };
+    let proj = Projection {
+        canvas,
+        view,
+        zoom,
+        look: *look,
+        text_scale: prefs.text_scale,
+    };
     let painter = ctx
         .layer_painter(egui::LayerId::background())
         .with_clip_rect(canvas);
@@ -91,7 +105,7 @@ fn paint_packet(painter: &egui::Painter, proj: &Projection, at: Vec2) {
     let size =
         egui::vec2(proj.len(PACKET_SIZE.x), proj.len(PACKET_SIZE.y)).max(egui::vec2(9.0, 6.0));
     let rect = egui::Rect::from_center_size(proj.point(at), size);
-    painter.rect_filled(rect, size.y * 0.25, color32(theme::PACKET));
+    painter.rect_filled(rect, size.y * 0.25, color32(proj.look.packet()));
 }
 
 /// Lays out and paints one label; whether it was on screen and big enough to draw.
@@ -101,7 +115,9 @@ fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> boo
         return false;
     }
     // Quarter-point steps, so a zoom animation re-uses layouts instead of making new ones.
-    let size = (proj.len(label.size) * 4.0).round() / 4.0;
+    let quarter = |s: f32| (s * 4.0).round() / 4.0;
+    let base = quarter(proj.len(label.size));
+    let size = quarter(proj.len(label.size * proj.text_scale));
     let (text_color, halign, wrap, bounds) = match label.place {
         LabelPlace::Centered(rect) | LabelPlace::Title(rect) => {
             let on_screen = proj.rect(rect);
@@ -117,7 +133,7 @@ fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> boo
                 _ => egui::Align::Min,
             };
             (
-                theme::TEXT,
+                proj.look.text(),
                 halign,
                 (on_screen.width() - 2.0 * proj.len(pad)).max(size),
                 Some(on_screen),
@@ -133,21 +149,38 @@ fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> boo
             if !reach.intersects(painter.clip_rect()) {
                 return false;
             }
-            (theme::LINK_TEXT, egui::Align::Min, f32::INFINITY, None)
+            (proj.look.link_text(), egui::Align::Min, f32::INFINITY, None)
         }
     };
     let color = if label.dimmed {
-        text_color.mix(&theme::BACKGROUND, theme::DIM)
+        text_color.mix(&proj.look.background(), theme::DIM)
     } else {
         text_color
     };
-    let mut job = egui::text::LayoutJob::single_section(
-        label.text.clone(),
-        egui::TextFormat::simple(egui::FontId::proportional(size), color32(color)),
-    );
-    job.wrap.max_width = wrap;
-    job.halign = halign;
-    let galley = painter.layout_job(job);
+    let layout = |size: f32| {
+        let mut job = egui::text::LayoutJob::single_section(
+            label.text.clone(),
+            egui::TextFormat::simple(egui::FontId::proportional(size), color32(color)),
+        );
+        job.wrap.max_width = wrap;
+        job.halign = halign;
+        painter.layout_job(job)
+    };
+    let mut galley = layout(size);
+    // Larger text (the user's text size) grows as far as the box allows: a label that no
+    // longer fits is set smaller again, never smaller than normal.
+    if size > base
+        && let Some(b) = bounds
+    {
+        let room = match label.place {
+            LabelPlace::Centered(_) => b.height() - proj.len(theme::LABEL_PADDING),
+            _ => b.height() * 0.5,
+        };
+        let over = galley.rect.height() / room.max(1.0);
+        if over > 1.0 {
+            galley = layout(quarter((size / over).max(base)));
+        }
+    }
     let text_size = galley.rect.size();
     // Where the galley's own rectangle should go.
     let target = match (label.place, bounds) {
@@ -176,7 +209,7 @@ fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> boo
         painter.rect_filled(
             target.expand(size * 0.15),
             size * 0.2,
-            color32(theme::BACKGROUND),
+            color32(proj.look.background()),
         );
     }
     let origin = target.min - galley.rect.min.to_vec2();
@@ -193,7 +226,7 @@ fn paint_packet_label(painter: &egui::Painter, proj: &Projection, at: Vec2, text
     let galley = painter.layout_no_wrap(
         text.to_owned(),
         egui::FontId::proportional(size),
-        color32(theme::LINK_TEXT),
+        color32(proj.look.link_text()),
     );
     let text_size = galley.rect.size();
     let p = proj.point(at) - egui::vec2(0.0, proj.len(PACKET_SIZE.y / 2.0 + 4.0));
@@ -205,9 +238,9 @@ fn paint_packet_label(painter: &egui::Painter, proj: &Projection, at: Vec2, text
     painter.rect_filled(
         target.expand(size * 0.15),
         size * 0.2,
-        color32(theme::BACKGROUND),
+        color32(proj.look.background()),
     );
     let origin = target.min - galley.rect.min.to_vec2();
-    painter.galley(origin, galley, color32(theme::LINK_TEXT));
+    painter.galley(origin, galley, color32(proj.look.link_text()));
     true
 }

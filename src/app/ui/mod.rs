@@ -97,14 +97,17 @@ fn drop_unchanged_modifiers(
 /// Fonts and text styles, set once before egui's first pass so no frame lays out text without
 /// them. The only fonts are the bundled DejaVu subsets (egui's own fonts are not compiled in):
 /// one face for the canvas and the panels, a monospaced one for code.
-fn apply_style(mut contexts: EguiContexts, mut done: Local<bool>) {
-    if *done {
-        return;
-    }
-    if let Ok(ctx) = contexts.ctx_mut() {
+fn apply_style(mut contexts: EguiContexts, look: Res<super::theme::Look>, mut done: Local<bool>) {
+    let Ok(ctx) = contexts.ctx_mut() else { return };
+    if !*done {
         style(ctx);
         *done = true;
+    } else if !look.is_changed() {
+        return;
     }
+    // The panels follow the theme: light, dark or high contrast.
+    ctx.set_visuals_of(egui::Theme::Light, look.visuals());
+    ctx.set_visuals_of(egui::Theme::Dark, look.visuals());
 }
 
 fn style(ctx: &egui::Context) {
@@ -126,7 +129,6 @@ fn style(ctx: &egui::Context) {
         .families
         .insert(FontFamily::Monospace, vec!["mono".into(), "sans".into()]);
     ctx.set_fonts(fonts);
-    ctx.set_theme(egui::Theme::Light);
     ctx.all_styles_mut(|s| {
         s.text_styles = [
             (TextStyle::Heading, FontId::proportional(22.0)),
@@ -198,12 +200,13 @@ fn panels_ui(
     mut reader_memory: Local<reader::ReaderMemory>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    // Presenter mode scales all text and chrome for a projector.
-    let zoom = if st.presenter.on {
-        st.presenter.scale
-    } else {
-        1.0
-    };
+    // The user's text size, and presenter mode's scale for a projector on top of it.
+    let zoom = st.prefs.text_scale
+        * if st.presenter.on {
+            st.presenter.scale
+        } else {
+            1.0
+        };
     if (ctx.zoom_factor() - zoom).abs() > f32::EPSILON {
         ctx.set_zoom_factor(zoom);
     }
@@ -229,9 +232,9 @@ fn panels_ui(
             .show(&mut root, |ui| {
                 region(ui, Role::Toolbar, "Top bar");
                 if narrow {
-                    compact_bar_ui(ui, model, &st.choices, &st.index, &mut out)
+                    compact_bar_ui(ui, model, &st.choices, &st.index, &st.prefs, &mut out)
                 } else {
-                    top_bar_ui(ui, model, &st.choices, &st.index, &mut out)
+                    top_bar_ui(ui, model, &st.choices, &st.index, &st.prefs, &mut out)
                 }
             })
             .response
@@ -387,11 +390,13 @@ fn panels_ui(
             });
     }
 
+    // egui measures in points; the window (and the camera's viewport) in logical pixels.
+    let k = ctx.zoom_factor();
     st.insets.set_if_neq(UiInsets {
-        left,
-        right,
-        top,
-        bottom,
+        left: left * k,
+        right: right * k,
+        top: top * k,
+        bottom: bottom * k,
     });
     intents.write_batch(out);
     Ok(())
@@ -452,6 +457,7 @@ fn compact_bar_ui(
     model: Option<&LoadedModel>,
     choices: &DiagramChoices,
     index: &IndexPanel,
+    prefs: &Preferences,
     out: &mut Vec<Intent>,
 ) {
     ui.add_space(4.0);
@@ -477,6 +483,7 @@ fn compact_bar_ui(
                     out.push(Intent::FitView);
                     ui.close();
                 }
+                ui.menu_button("View", |ui| view_menu_ui(ui, prefs, out));
                 if let Some(m) = model {
                     if !m.tours.is_empty() {
                         ui.separator();
@@ -507,11 +514,57 @@ fn compact_bar_ui(
     ui.add_space(4.0);
 }
 
+/// The view menu: the theme, the text size and motion.
+fn view_menu_ui(ui: &mut egui::Ui, prefs: &Preferences, out: &mut Vec<Intent>) {
+    use crate::app::state::ThemeChoice;
+    use crate::model::style::Theme;
+    ui.label(egui::RichText::new("Theme").weak());
+    let choices = [(ThemeChoice::Auto, "Follow the system")]
+        .into_iter()
+        .chain(Theme::ALL.map(|t| (ThemeChoice::Fixed(t), t.name())));
+    for (choice, name) in choices {
+        if ui.radio(prefs.theme == choice, name).clicked() {
+            out.push(Intent::SetTheme(choice));
+        }
+    }
+    ui.separator();
+    ui.label(egui::RichText::new(format!("Text size: {:.0} %", prefs.text_scale * 100.0)).weak());
+    ui.horizontal(|ui| {
+        if ui
+            .button("A−")
+            .on_hover_text("Smaller text (Ctrl+−)")
+            .clicked()
+        {
+            out.push(Intent::TextSize(-1));
+        }
+        if ui
+            .button("A+")
+            .on_hover_text("Larger text (Ctrl++)")
+            .clicked()
+        {
+            out.push(Intent::TextSize(1));
+        }
+        if ui
+            .button("Reset")
+            .on_hover_text("Normal text size (Ctrl+0)")
+            .clicked()
+        {
+            out.push(Intent::TextSize(0));
+        }
+    });
+    ui.separator();
+    let mut reduced = prefs.reduced_motion;
+    if ui.checkbox(&mut reduced, "Reduced motion").changed() {
+        out.push(Intent::SetReducedMotion(reduced));
+    }
+}
+
 fn top_bar_ui(
     ui: &mut egui::Ui,
     model: Option<&LoadedModel>,
     choices: &DiagramChoices,
     index: &IndexPanel,
+    prefs: &Preferences,
     out: &mut Vec<Intent>,
 ) {
     ui.add_space(4.0);
@@ -547,6 +600,9 @@ fn top_bar_ui(
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.menu_button("View ▾", |ui| view_menu_ui(ui, prefs, out))
+                .response
+                .on_hover_text("Theme, text size, motion");
             if ui
                 .button("Present")
                 .on_hover_text("Presenter mode (P): fullscreen, big text, clicker keys")
