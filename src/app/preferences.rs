@@ -139,10 +139,9 @@ mod store {
         };
         if let Some(dir) = path.parent()
             && std::fs::create_dir_all(dir).is_ok()
+            && let Err(e) = std::fs::write(&path, text)
         {
-            if let Err(e) = std::fs::write(&path, text) {
-                bevy::log::warn!("cannot remember preferences in {}: {e}", path.display());
-            }
+            bevy::log::warn!("cannot remember preferences in {}: {e}", path.display());
         }
     }
 

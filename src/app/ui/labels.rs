@@ -49,6 +49,7 @@ fn color32(c: Color) -> egui::Color32 {
 
 /// Paints every visible label. Runs after the panels, on the background layer, clipped to the
 /// canvas so it never draws over a panel.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn paint_labels(
     mut contexts: EguiContexts,
     camera: Single<&Camera, With<MainCamera>>,
