@@ -1,60 +1,112 @@
-//! What egui tells assistive technology: every widget's role, name, place and state, taken
-//! from egui's AccessKit tree each frame as [`Widgets`].
+//! Assistive technology: what a screen reader finds, and what it can do.
 //!
-//! Tests click panels by their names through it (`headless::watch_widgets`), and the web page
-//! publishes it for its browser test.
+//! egui describes its panels to AccessKit (buttons, links, headings, text, the named regions
+//! `ui` sets up). The diagram is pixels, so this module adds it to the same tree: a "Diagram"
+//! tree whose items follow the nesting (Computer A → Database node → Raft consensus), each with
+//! its name, its description, whether it is selected and where it is on screen, and the links
+//! between parts. The screen reader's focus follows the selection, so Tab and the arrow keys
+//! move it; activating a part selects it.
+//!
+//! - Desktop: bevy_egui hands the tree to Bevy's AccessKit adapter (AT-SPI on Linux), and the
+//!   adapter's action requests come back as `bevy::a11y::ActionRequest`s.
+//! - Web: AccessKit has no web back-end; `web` mirrors the tree into the page's DOM and sends
+//!   activations back through [`request_action`].
+//! - Tests read the tree as [`Widgets`], to find and click panels by their names.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
 
 use bevy::prelude::*;
+use bevy_egui::egui::accesskit::{self, Action, ActionRequest, Node, NodeId, Role, Toggled};
 
-/// A widget egui reported to assistive technology in the last frame: what a screen reader
-/// would find, and where it is (logical window pixels), so a test can click it by its name.
+use super::state::{CameraView, Intent, LoadedModel, MainCamera, Selection, UiInsets};
+use crate::model::{Diagram, Target};
+
+/// A widget (or a part of the diagram) in the accessibility tree of the last frame: what a
+/// screen reader finds, and where it is (logical window pixels).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Widget {
-    /// Its role, as AccessKit names it (`Button`, `CheckBox`, `TextInput`, `Label`, …).
+    /// Its AccessKit id.
+    pub id: u64,
+    /// The node holding it, if any.
+    pub parent: Option<u64>,
+    /// Its role, as AccessKit names it (`Button`, `CheckBox`, `TextInput`, `Label`, `TreeItem`…).
     pub role: String,
-    /// Its accessible name (a button's text, a label's text).
+    /// Its accessible name (a button's text, a label's text, a part's label).
     pub label: String,
+    /// Its description, if any (a part's description and place in the diagram).
+    pub description: Option<String>,
     /// Where it is on screen.
     pub rect: Rect,
     /// Whether it is toggled on (selectable labels, checkboxes).
     pub toggled: bool,
+    /// Whether it is selected (a part of the diagram).
+    pub selected: bool,
+    /// A heading's level.
+    pub level: Option<usize>,
     /// Whether it can be seen: inside the visible part of every region holding it (a widget
     /// scrolled out of its panel is in the tree but not on screen).
     pub visible: bool,
     /// The name of the innermost region (panel) holding it, if any.
     pub region: Option<String>,
+    /// Whether activating it does something (a click action).
+    pub clickable: bool,
 }
 
-/// The roles of the regions `ui` names (see `app::ui`).
-fn is_region(role: bevy_egui::egui::accesskit::Role) -> bool {
-    use bevy_egui::egui::accesskit::Role;
-    matches!(
-        role,
-        Role::Toolbar
-            | Role::Navigation
-            | Role::Complementary
-            | Role::Article
-            | Role::Region
-            | Role::Status
-            | Role::Dialog
-    )
+/// The accessibility tree of the last frame, top to bottom, left to right.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Widgets {
+    /// Every node with a place on screen.
+    pub nodes: Vec<Widget>,
+    /// The node that has the screen reader's focus.
+    pub focus: Option<u64>,
 }
 
-/// The widgets of the last frame (see [`watch_widgets`]).
-#[derive(Resource, Debug, Default, Clone)]
-pub struct Widgets(pub Vec<Widget>);
+impl Widgets {
+    /// The first widget (top to bottom, left to right) whose name is `label`.
+    pub fn named(&self, label: &str) -> Option<&Widget> {
+        self.nodes.iter().find(|w| w.label == label)
+    }
+}
 
-/// Asks egui for its accessibility tree every frame and keeps it as [`Widgets`].
+/// Actions a screen reader asked for, waiting for the next frame.
+static PENDING: Mutex<Vec<ActionRequest>> = Mutex::new(Vec::new());
+
+/// Asks for an action on a node (the web page's mirror calls this when an element is
+/// activated).
+pub fn request_action(target: u64, action: Action) {
+    if let Ok(mut q) = PENDING.lock() {
+        q.push(ActionRequest {
+            action,
+            target_tree: accesskit::TreeId::ROOT,
+            target_node: NodeId(target),
+            data: None,
+        });
+    }
+}
+
 pub(super) fn plugin(app: &mut App) {
-    use bevy_egui::EguiPostUpdateSet;
+    use bevy_egui::{EguiPostUpdateSet, EguiPreUpdateSet};
     app.init_resource::<Widgets>()
-        .add_systems(PreUpdate, enable_accesskit)
+        .add_systems(
+            PreUpdate,
+            (
+                enable_accesskit,
+                route_actions
+                    .after(EguiPreUpdateSet::ProcessInput)
+                    .before(EguiPreUpdateSet::BeginPass),
+            ),
+        )
         .add_systems(
             PostUpdate,
-            capture_widgets
+            (add_diagram, capture)
+                .chain()
                 .after(EguiPostUpdateSet::EndPass)
                 .before(EguiPostUpdateSet::ProcessOutput),
         );
+    #[cfg(not(target_arch = "wasm32"))]
+    app.add_message::<bevy::a11y::ActionRequest>()
+        .add_systems(PostUpdate, take_adapter_actions);
 }
 
 fn enable_accesskit(
@@ -65,11 +117,243 @@ fn enable_accesskit(
     }
 }
 
-fn capture_widgets(
+/// The desktop's AccessKit adapter reports actions as Bevy messages.
+#[cfg(not(target_arch = "wasm32"))]
+fn take_adapter_actions(mut requests: MessageReader<bevy::a11y::ActionRequest>) {
+    if let Ok(mut q) = PENDING.lock() {
+        q.extend(requests.read().map(|r| r.0.clone()));
+    }
+}
+
+/// The id of a part's node: a hash of its id, far from egui's own.
+fn part_node(target: &Target) -> NodeId {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    "autochitect.part".hash(&mut h);
+    match target {
+        Target::Component(id) => ("c", id.as_str()).hash(&mut h),
+        Target::Link(id) => ("l", id.as_str()).hash(&mut h),
+    }
+    NodeId(h.finish() | (1 << 63))
+}
+
+/// The diagram tree's own node.
+fn diagram_node() -> NodeId {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    "autochitect.diagram".hash(&mut h);
+    NodeId(h.finish() | (1 << 63))
+}
+
+/// An action on a part selects it; the rest are egui's.
+fn route_actions(
+    model: Option<Res<LoadedModel>>,
+    mut inputs: Query<&mut bevy_egui::EguiInput>,
+    mut intents: MessageWriter<Intent>,
+) {
+    let pending: Vec<ActionRequest> = PENDING
+        .lock()
+        .map(|mut q| q.drain(..).collect())
+        .unwrap_or_default();
+    if pending.is_empty() {
+        return;
+    }
+    let parts: std::collections::HashMap<NodeId, Target> = model
+        .as_deref()
+        .map(|m| {
+            m.diagram
+                .components()
+                .iter()
+                .map(|c| Target::Component(c.id.clone()))
+                .chain(m.diagram.links().iter().map(|l| Target::Link(l.id.clone())))
+                .map(|t| (part_node(&t), t))
+                .collect()
+        })
+        .unwrap_or_default();
+    for request in pending {
+        match parts.get(&request.target_node) {
+            Some(target) => {
+                if matches!(request.action, Action::Click | Action::Focus) {
+                    intents.write(Intent::Select(target.clone()));
+                }
+            }
+            None => {
+                for mut input in &mut inputs {
+                    input
+                        .0
+                        .events
+                        .push(bevy_egui::egui::Event::AccessKitActionRequest(
+                            request.clone(),
+                        ));
+                }
+            }
+        }
+    }
+}
+
+/// Adds the diagram to the tree egui built this frame (when egui builds one).
+fn add_diagram(
+    mut outputs: Query<(&mut bevy_egui::EguiFullOutput, &mut bevy_egui::EguiContext)>,
+    model: Option<Res<LoadedModel>>,
+    selection: Res<Selection>,
+    view: Option<Res<CameraView>>,
+    camera: Query<&Camera, With<MainCamera>>,
+    insets: Res<UiInsets>,
+) {
+    let (Some(model), Some(view)) = (model, view) else {
+        return;
+    };
+    let viewport = camera.iter().find_map(Camera::logical_viewport_rect);
+    for (mut output, mut ctx) in &mut outputs {
+        let zoom = ctx.get_mut().zoom_factor();
+        let Some(update) = output
+            .0
+            .as_mut()
+            .and_then(|o| o.platform_output.accesskit_update.as_mut())
+        else {
+            continue;
+        };
+        let Some(root) = update.tree.as_ref().map(|t| t.root) else {
+            continue;
+        };
+        // egui's coordinates are points; the diagram's screen positions are logical pixels.
+        let screen = Screen {
+            view: *view,
+            viewport: viewport.unwrap_or(Rect::new(insets.left, insets.top, 1e4, 1e4)),
+            zoom,
+        };
+        let mut nodes = diagram_nodes(&model.diagram, &selection, &screen);
+        let egui_has_focus = update.focus != root;
+        if let Some((_, root_node)) = update.nodes.iter_mut().find(|(id, _)| *id == root) {
+            root_node.push_child(diagram_node());
+        }
+        update.nodes.append(&mut nodes);
+        // The screen reader follows the selection, unless a panel's widget has the focus.
+        if !egui_has_focus && let Some(target) = &selection.target {
+            update.focus = part_node(target);
+        }
+    }
+}
+
+/// Where the diagram is on screen.
+struct Screen {
+    view: CameraView,
+    viewport: Rect,
+    zoom: f32,
+}
+
+impl Screen {
+    /// A diagram rectangle on screen, in egui points.
+    fn rect(&self, r: crate::model::Rect) -> accesskit::Rect {
+        let c = self.viewport.center();
+        let to = |x: f32, y: f32| {
+            let p =
+                c + Vec2::new(x - self.view.center.x, -y - self.view.center.y) / self.view.scale;
+            p / self.zoom
+        };
+        let (a, b) = (to(r.x, r.y), to(r.x + r.w, r.y + r.h));
+        accesskit::Rect {
+            x0: f64::from(a.x.min(b.x)),
+            y0: f64::from(a.y.min(b.y)),
+            x1: f64::from(a.x.max(b.x)),
+            y1: f64::from(a.y.max(b.y)),
+        }
+    }
+}
+
+/// The diagram as tree nodes: the tree, a tree item per component (children nested), and the
+/// links after them.
+fn diagram_nodes(diagram: &Diagram, selection: &Selection, screen: &Screen) -> Vec<(NodeId, Node)> {
+    let mut out = Vec::new();
+    let mut tree = Node::new(Role::Tree);
+    tree.set_label(format!("Diagram: {}", diagram.title));
+    if !diagram.description.is_empty() {
+        tree.set_description(diagram.description.clone());
+    }
+    tree.set_bounds(screen.rect(diagram.bounds()));
+    for c in diagram.components().iter().filter(|c| c.parent.is_none()) {
+        tree.push_child(part_node(&Target::Component(c.id.clone())));
+    }
+    for l in diagram.links() {
+        tree.push_child(part_node(&Target::Link(l.id.clone())));
+    }
+    out.push((diagram_node(), tree));
+    for c in diagram.components() {
+        let target = Target::Component(c.id.clone());
+        let mut node = Node::new(Role::TreeItem);
+        node.set_label(c.label.clone());
+        let place = diagram.breadcrumb(&c.id).join(" › ");
+        let mut description = format!("{}, {place}", c.kind.label());
+        if let Some(d) = &c.description {
+            description.push_str(". ");
+            description.push_str(d);
+        }
+        node.set_description(description);
+        node.set_bounds(screen.rect(c.rect));
+        if selection.target.as_ref() == Some(&target) {
+            node.set_selected(true);
+        } else {
+            node.set_selected(false);
+        }
+        if !c.children.is_empty() {
+            node.set_expanded(true);
+        }
+        node.add_action(Action::Click);
+        node.add_action(Action::Focus);
+        for child in &c.children {
+            node.push_child(part_node(&Target::Component(child.clone())));
+        }
+        out.push((part_node(&target), node));
+    }
+    for l in diagram.links() {
+        let target = Target::Link(l.id.clone());
+        let mut node = Node::new(Role::TreeItem);
+        let name = |id: &crate::model::ComponentId| {
+            diagram
+                .component(id.as_str())
+                .map_or(id.to_string(), |c| c.label.clone())
+        };
+        node.set_label(l.label.clone());
+        let arrow = if l.directed { "to" } else { "and" };
+        let mut description = format!(
+            "{} link between {} {arrow} {}",
+            l.kind.label(),
+            name(&l.from),
+            name(&l.to)
+        );
+        if let Some(d) = &l.description {
+            description.push_str(". ");
+            description.push_str(d);
+        }
+        node.set_description(description);
+        if let Some(b) = crate::model::focus_bounds(diagram, std::slice::from_ref(&target)) {
+            node.set_bounds(screen.rect(b));
+        }
+        node.set_selected(selection.target.as_ref() == Some(&target));
+        node.add_action(Action::Click);
+        node.add_action(Action::Focus);
+        out.push((part_node(&target), node));
+    }
+    out
+}
+
+/// The roles of the regions `ui` names (see `app::ui`).
+fn is_region(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Toolbar
+            | Role::Navigation
+            | Role::Complementary
+            | Role::Article
+            | Role::Region
+            | Role::Status
+            | Role::Dialog
+            | Role::Tree
+    )
+}
+
+fn capture(
     mut outputs: Query<(&bevy_egui::EguiFullOutput, &mut bevy_egui::EguiContext)>,
     mut widgets: ResMut<Widgets>,
 ) {
-    use bevy_egui::egui::accesskit::Toggled;
     for (output, mut ctx) in &mut outputs {
         let Some(update) = output
             .0
@@ -79,7 +363,7 @@ fn capture_widgets(
             continue;
         };
         let zoom = ctx.get_mut().zoom_factor();
-        let rect_of = |b: bevy_egui::egui::accesskit::Rect| {
+        let rect_of = |b: accesskit::Rect| {
             Rect::new(
                 b.x0 as f32 * zoom,
                 b.y0 as f32 * zoom,
@@ -119,6 +403,8 @@ fn capture_widgets(
                         .is_none_or(|area| area.contains(rect.center()))
                 });
                 Some(Widget {
+                    id: id.0,
+                    parent: parent.get(id).map(|p| p.0),
                     role: format!("{:?}", node.role()),
                     // egui names buttons with a label and plain text with a value.
                     label: node
@@ -126,10 +412,14 @@ fn capture_widgets(
                         .or_else(|| node.value())
                         .map(str::to_owned)
                         .unwrap_or_default(),
+                    description: node.description().map(str::to_owned),
                     rect,
                     toggled: node.toggled() == Some(Toggled::True),
+                    selected: node.is_selected() == Some(true),
+                    level: node.level(),
                     visible,
                     region: holders.first().and_then(|r| r.label()).map(str::to_owned),
+                    clickable: node.supports_action(Action::Click),
                 })
             })
             .collect();
@@ -138,15 +428,10 @@ fn capture_widgets(
                 .partial_cmp(&(b.rect.min.y, b.rect.min.x))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        if widgets.0 != found {
-            widgets.0 = found;
+        let focus = Some(update.focus.0);
+        if widgets.nodes != found || widgets.focus != focus {
+            widgets.nodes = found;
+            widgets.focus = focus;
         }
-    }
-}
-
-impl Widgets {
-    /// The first widget (top to bottom, left to right) whose name is `label`.
-    pub fn named(&self, label: &str) -> Option<&Widget> {
-        self.0.iter().find(|w| w.label == label)
     }
 }

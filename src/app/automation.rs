@@ -149,15 +149,16 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
     })
 }
 
-/// The visible widgets with a name, each once (the first from the top), as `[x, y, w, h]`.
+/// The visible widgets with a name, each once (the first from the top), as
+/// `[x, y, w, h, role]`.
 fn named_widgets(widgets: Option<&Widgets>) -> serde_json::Value {
     let mut out = serde_json::Map::new();
-    for w in widgets.iter().flat_map(|w| w.0.iter()) {
+    for w in widgets.iter().flat_map(|w| w.nodes.iter()) {
         if w.visible && !w.label.is_empty() && !out.contains_key(&w.label) {
             let r = w.rect;
             out.insert(
                 w.label.clone(),
-                serde_json::json!([r.min.x, r.min.y, r.width(), r.height()]),
+                serde_json::json!([r.min.x, r.min.y, r.width(), r.height(), w.role]),
             );
         }
     }

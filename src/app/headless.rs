@@ -37,6 +37,8 @@ pub fn app(options: LaunchOptions, with_ui: bool) -> App {
     );
     if with_ui {
         app.init_asset::<bevy::shader::Shader>();
+        // What the window's accessibility adapter would provide (bevy_egui asks for it).
+        app.add_plugins(bevy::a11y::AccessibilityPlugin);
         app.add_plugins(bevy_egui::EguiPlugin::default());
     }
     app.add_plugins(super::AppPlugin);
@@ -162,17 +164,11 @@ pub fn click(app: &mut App, pos: Vec2) {
 
 pub use super::access::{Widget, Widgets};
 
-/// Asks egui for its accessibility tree every frame and keeps it as [`Widgets`]. Call before
-/// the first update of an app made with the panels.
-pub fn watch_widgets(app: &mut App) {
-    app.add_plugins(super::access::plugin);
-}
-
 /// The first widget with this role (`Heading`, `Button`, …) and name.
 pub fn widget_with_role(app: &App, role: &str, label: &str) -> Option<Widget> {
     app.world()
         .get_resource::<Widgets>()?
-        .0
+        .nodes
         .iter()
         .find(|w| w.role == role && w.label == label)
         .cloned()
@@ -180,10 +176,5 @@ pub fn widget_with_role(app: &App, role: &str, label: &str) -> Option<Widget> {
 
 /// The first widget (top to bottom, left to right) whose name is `label`.
 pub fn widget(app: &App, label: &str) -> Option<Widget> {
-    app.world()
-        .get_resource::<Widgets>()?
-        .0
-        .iter()
-        .find(|w| w.label == label)
-        .cloned()
+    app.world().get_resource::<Widgets>()?.named(label).cloned()
 }

@@ -18,7 +18,7 @@
 //! | `access` | what egui tells assistive technology, as a list of widgets (tests, the web page) |
 //! | `automation`, `bench`, `web` | the state file for scripts, the frame benchmark, the web glue |
 
-mod access;
+pub mod access;
 mod automation;
 #[cfg(not(target_arch = "wasm32"))]
 mod bench;

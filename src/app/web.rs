@@ -45,10 +45,98 @@ pub fn start() {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    // The page publishes the widgets (and later mirrors them for screen readers).
-    app.add_plugins(super::access::plugin);
     app.add_systems(Update, apply_navigation.in_set(AppSystems::Input))
-        .add_systems(Last, (sync_hash, sync_title, expose_state));
+        .add_systems(
+            Last,
+            (sync_hash, sync_title, expose_state, mirror_tree, announce),
+        );
+}
+
+/// A screen reader (or the page's mirror) activated the element of node `id`: act on it in the
+/// next frame as AccessKit's "click".
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn a11y_activate(id: &str) {
+    if let Ok(id) = id.parse::<u64>() {
+        super::access::request_action(id, bevy_egui::egui::accesskit::Action::Click);
+    }
+}
+
+/// Calls a function the page defines, with one string.
+fn call_page(function: &str, arg: &str) {
+    use wasm_bindgen::JsValue;
+    let Some(w) = window() else { return };
+    let Ok(f) = js_sys::Reflect::get(&w, &JsValue::from_str(function)) else {
+        return;
+    };
+    if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+        let _ = f.call1(&JsValue::NULL, &JsValue::from_str(arg));
+    }
+}
+
+/// Hands the accessibility tree to the page's mirror when it changes.
+fn mirror_tree(widgets: Option<Res<super::access::Widgets>>) {
+    let Some(widgets) = widgets.filter(|w| w.is_changed()) else {
+        return;
+    };
+    let nodes: Vec<serde_json::Value> = widgets
+        .nodes
+        .iter()
+        .map(|n| {
+            serde_json::json!({
+                "id": n.id.to_string(),
+                "parent": n.parent.map(|p| p.to_string()),
+                "role": n.role,
+                "name": n.label,
+                "desc": n.description,
+                "x": n.rect.min.x, "y": n.rect.min.y, "w": n.rect.width(), "h": n.rect.height(),
+                "sel": n.selected,
+                "tog": n.toggled,
+                "lvl": n.level,
+            })
+        })
+        .collect();
+    let json = serde_json::json!({
+        "nodes": nodes,
+        "focus": widgets.focus.map(|f| f.to_string()),
+    });
+    call_page("autochitectA11y", &json.to_string());
+}
+
+/// Says what changed, for a screen reader's live region: the selection, and a tour's step.
+fn announce(model: Option<Res<LoadedModel>>, selection: Res<Selection>, tour: Res<TourState>) {
+    let Some(model) = model else { return };
+    let text = if tour.is_changed()
+        && let Some((t, step)) = tour.current(&model)
+    {
+        let narration = crate::model::markdown::plain_text(&step.document);
+        format!(
+            "{}, step {} of {}: {}. {narration}",
+            t.title,
+            tour.step + 1,
+            t.steps.len(),
+            step.title
+        )
+    } else if selection.is_changed() {
+        match &selection.target {
+            Some(Target::Component(id)) => model
+                .diagram
+                .component(id.as_str())
+                .map(|c| {
+                    let place = model.diagram.breadcrumb(id).join(" › ");
+                    format!("{} selected, {}", c.label, place)
+                })
+                .unwrap_or_default(),
+            Some(Target::Link(id)) => model
+                .diagram
+                .link(id.as_str())
+                .map(|l| format!("{} selected", l.label))
+                .unwrap_or_default(),
+            None => "Nothing selected".to_owned(),
+        }
+    } else {
+        return;
+    };
+    call_page("autochitectAnnounce", &text);
 }
 
 fn window() -> Option<web_sys::Window> {

@@ -32,6 +32,31 @@ pub struct Span {
 /// A paragraph's (or heading's, or cell's) text: spans in order.
 pub type Inlines = Vec<Span>;
 
+/// A document's text without its markup, blocks separated by spaces (for a screen reader's
+/// announcement).
+pub fn plain_text(doc: &Document) -> String {
+    fn walk(blocks: &[Block], out: &mut Vec<String>) {
+        for b in blocks {
+            match b {
+                Block::Heading { text, .. } | Block::Paragraph(text) => out.push(plain(text)),
+                Block::List { items, .. } => items.iter().for_each(|i| walk(i, out)),
+                Block::Quote(inner) => walk(inner, out),
+                Block::Code { text, .. } => out.push(text.clone()),
+                Block::Figure(f) => out.push(f.diagram.title.clone()),
+                Block::Table { head, rows } => {
+                    for cell in head.iter().chain(rows.iter().flatten()) {
+                        out.push(plain(cell));
+                    }
+                }
+                Block::Rule => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&doc.blocks, &mut out);
+    out.join(" ")
+}
+
 /// The plain text of some inlines.
 pub fn plain(inlines: &[Span]) -> String {
     inlines.iter().map(|s| s.text.as_str()).collect()

@@ -65,7 +65,12 @@ fn the_index_lists_every_write_up_and_filters_by_tag() {
     );
     assert_eq!(app.world().resource::<IndexPanel>().tag, Some(tag.clone()));
     for w in catalog.newest_first() {
-        let listed = autochitect::app::headless::widget(&app, &w.title).is_some();
+        let listed = app
+            .world()
+            .resource::<autochitect::app::headless::Widgets>()
+            .nodes
+            .iter()
+            .any(|n| n.label == w.title && n.region.as_deref() == Some("All write-ups"));
         assert_eq!(listed, w.tags.contains(&tag), "{}", w.title);
     }
     // Opening one from the list opens it and selects its part.

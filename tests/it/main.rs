@@ -1,6 +1,7 @@
 //! The one integration-test binary (Bevy is linked once). One module per area; shared helpers
 //! live in `support`.
 
+mod app_a11y;
 mod app_files;
 mod app_keys;
 mod app_links;

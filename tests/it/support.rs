@@ -61,9 +61,6 @@ fn record_opened(url: &str) -> Result<(), String> {
 pub fn app_with(options: LaunchOptions, with_ui: bool) -> App {
     let mut app = headless::app(options, with_ui);
     app.insert_resource(LinkOpener(Box::new(record_opened)));
-    if with_ui {
-        headless::watch_widgets(&mut app);
-    }
     headless::settle(&mut app);
     app
 }
@@ -264,14 +261,14 @@ pub fn type_text(app: &mut App, text: &str) {
     }
 }
 
-/// The widget named `label` (see [`headless::watch_widgets`]); panics with the names on screen
+/// The widget named `label` (the accessibility tree, `headless::Widgets`); panics with the names on screen
 /// when there is none.
 pub fn widget(app: &App, label: &str) -> headless::Widget {
     headless::widget(app, label).unwrap_or_else(|| {
         let names: Vec<String> = app
             .world()
             .get_resource::<headless::Widgets>()
-            .map(|w| w.0.iter().map(|w| w.label.clone()).collect())
+            .map(|w| w.nodes.iter().map(|w| w.label.clone()).collect())
             .unwrap_or_default();
         panic!("no widget named {label:?}; on screen: {names:?}")
     })

@@ -28,12 +28,14 @@ use super::state::{
 use crate::model::style::NARROW_SCREEN_PX;
 
 pub(super) fn plugin(app: &mut App) {
+    // What a screen reader finds: the panels (egui's tree) and the diagram.
+    app.add_plugins(super::access::plugin);
     app.add_systems(Startup, spawn_ui_camera)
         .add_systems(
             PreUpdate,
             (
                 apply_style.before(bevy_egui::EguiPreUpdateSet::BeginPass),
-                drop_unchanged_modifiers
+                (drop_unchanged_modifiers, share_tab)
                     .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
                     .before(bevy_egui::EguiPreUpdateSet::BeginPass),
             ),
@@ -70,6 +72,46 @@ fn spawn_ui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettin
         bevy::core_pipeline::tonemapping::Tonemapping::None,
         bevy::core_pipeline::tonemapping::DebandDither::Disabled,
     ));
+}
+
+/// Tab walks the diagram's parts (see `keymap`) unless a panel's widget has the keyboard focus;
+/// then it moves between widgets, as egui does. F6 takes the focus into the panels (egui's
+/// first widget) and back out to the diagram.
+fn share_tab(mut inputs: Query<(&mut bevy_egui::EguiInput, &mut bevy_egui::EguiContext)>) {
+    for (mut input, mut ctx) in &mut inputs {
+        let ctx = ctx.get_mut();
+        let focused = ctx.memory(|m| m.focused().is_some());
+        let events = &mut input.0.events;
+        let mut into_panels = false;
+        events.retain(|e| match e {
+            egui::Event::Key {
+                key: egui::Key::Tab,
+                ..
+            } => focused,
+            egui::Event::Key {
+                key: egui::Key::F6,
+                pressed: true,
+                ..
+            } => {
+                into_panels = true;
+                false
+            }
+            _ => true,
+        });
+        if into_panels {
+            if focused {
+                ctx.memory_mut(|m| m.surrender_focus(m.focused().unwrap_or(egui::Id::NULL)));
+            } else {
+                events.push(egui::Event::Key {
+                    key: egui::Key::Tab,
+                    physical_key: None,
+                    pressed: true,
+                    repeat: false,
+                    modifiers: egui::Modifiers::NONE,
+                });
+            }
+        }
+    }
 }
 
 /// bevy_egui 0.42 tells egui the modifier keys every frame, even when nothing changed, and egui

@@ -112,11 +112,7 @@ pub(super) fn summary_ui(
 
 fn writeup_summary_ui(ui: &mut egui::Ui, model: &LoadedModel, w: &Writeup, out: &mut Vec<Intent>) {
     ui.label(egui::RichText::new(&w.title).size(19.0).strong());
-    ui.label(egui::RichText::new(w.date.long()).weak());
-    super::tags_ui(ui, &w.tags);
-    ui.add_space(4.0);
-    ui.label(&w.summary);
-    ui.add_space(6.0);
+    // The way in comes first, where a phone's sheet shows it without scrolling.
     if ui
         .add(
             egui::Button::new(egui::RichText::new("Read write-up →").strong())
@@ -126,6 +122,10 @@ fn writeup_summary_ui(ui: &mut egui::Ui, model: &LoadedModel, w: &Writeup, out: 
     {
         out.push(Intent::OpenWriteup(w.slug.clone()));
     }
+    ui.label(egui::RichText::new(w.date.long()).weak());
+    super::tags_ui(ui, &w.tags);
+    ui.add_space(4.0);
+    ui.label(&w.summary);
     ui.add_space(8.0);
     ui.label(egui::RichText::new("Key properties").strong());
     egui::Grid::new("properties")
