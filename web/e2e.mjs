@@ -66,15 +66,44 @@ try {
   await page.screenshot({ path: `${shots}/selected.png` });
   check((await page.title()).startsWith("Raft consensus"), `the tab title follows the selection ("${await page.title()}")`);
 
+  // 2b. A screen reader sees the diagram as a tree of parts, in step with the selection: asked
+  // through Playwright's role queries and through Chromium's own accessibility tree.
+  const part = (...names) => names.reduce((at, name) => at.getByRole("treeitem", { name, exact: true }), page);
+  const raftItem = part("Computer A", "Database node", "Raft consensus");
+  check(await raftItem.count() === 1, "a screen reader finds “Raft consensus” inside “Database node” inside “Computer A”");
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes: ax } = await cdp.send("Accessibility.getFullAXTree");
+  const axItems = ax.filter((n) => n.role && n.role.value === "treeitem" && n.name && n.name.value === "Raft consensus");
+  check(axItems.length === 2, `Chromium's accessibility tree has both computers' “Raft consensus” items (${axItems.length})`);
+  check(await raftItem.getAttribute("aria-selected") === "true", "the clicked part is selected in the tree");
+  const raftElId = await raftItem.getAttribute("id");
+  check(await page.locator("#autochitect").getAttribute("aria-activedescendant") === raftElId,
+    "the canvas points the screen reader at the selected part");
+  check((await page.locator("#announce").textContent()).includes("Raft consensus selected"), "the selection is announced");
+  // The keyboard: Tab moves to the next part, and the reader follows.
+  await page.locator("#autochitect").focus();
+  await page.keyboard.press("Tab");
+  check(await waitState(page, (s) => s.selected && s.selected !== "a-raft", null, "Tab moves the selection"), "Tab moves the selection to another part");
+  const next = (await stateOf(page)).selected;
+  await page.waitForFunction(() => (document.getElementById("announce").textContent || "").includes("selected"), null, { timeout: 10000 }).catch(() => {});
+  const active = await page.locator("#autochitect").getAttribute("aria-activedescendant");
+  check(Boolean(active) && active !== raftElId, `after Tab the reader points at the new part (${next})`);
+  // Activating a part the way a screen reader does selects it.
+  await part("Computer A", "Disk & write cache").dispatchEvent("click");
+  check(await waitState(page, (s) => s.selected === "a-disk", null, "a screen reader's click selects a part"), "a screen reader's click on “Disk & write cache” selects it");
+  check(await page.locator('#a11y [role=button], #a11y [role=link]').count() >= 3, "the panels' buttons and links are in the tree too");
+
   // 3. A write-up link opens it; Back returns to the previous state.
   await page.goto(`${base}#/writeup/raft-protocol`);
   check(await waitState(page, (s) => s.writeup === "raft-protocol", null, "#/writeup/raft-protocol opens the write-up"), "#/writeup/raft-protocol opens the write-up");
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${shots}/writeup.png` });
+  const headings = await page.getByRole("heading").allTextContents();
+  check(headings.length >= 4 && headings.some((h) => h.includes("Raft")), `the write-up's headings reach a screen reader (${headings.length}: ${headings.slice(0, 3).join(" | ")}…)`);
   check((await page.title()).startsWith("Raft Protocol"), `the tab title names the write-up ("${await page.title()}")`);
   await page.goBack();
-  check(await waitState(page, (s) => s.writeup === null && s.selected === "a-raft", null, "Back returns to the selection"), "Back returns to a-raft with the write-up closed");
-  check((await page.evaluate(() => location.hash)) === "#/component/a-raft", "Back restores the hash");
+  check(await waitState(page, (s) => s.writeup === null && s.selected === "a-disk", null, "Back returns to the selection"), "Back returns to a-disk with the write-up closed");
+  check((await page.evaluate(() => location.hash)) === "#/component/a-disk", "Back restores the hash");
 
   // Garbage in the hash is ignored with a visible note, never a crash.
   await page.goto(`${base}#/nowhere/<script>alert(1)</script>`);
@@ -82,11 +111,12 @@ try {
   await page.close();
 
   // 4. A cold load of a deep link lands on it; a click on the first paint is not lost.
-  const cold = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const cold = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: "reduce" });
   watch(cold, "cold");
   await cold.goto(`${base}#/component/cable`);
   await ready(cold);
   check(await waitState(cold, (s) => s.selected === "cable", null, "a cold #/component/cable link selects the cable"), "a cold #/component/cable link selects the cable");
+  check(((await stateOf(cold)).prefs || {}).reduced_motion === true, "the browser's “reduce motion” setting is honoured");
   await cold.close();
   const early = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   watch(early, "early click");
@@ -157,13 +187,16 @@ try {
     await touch("touchStart", [{ x: 200, y: 150 }]);
     for (let i = 1; i <= 5; i++) await touch("touchMove", [{ x: 200 - 20 * i, y: 150 }]);
     await touch("touchEnd", []);
-    await phone.waitForTimeout(300);
-    const movedA = (await stateOf(phone)).components["a-app"];
-    check(movedA && movedA[0] < s.components["a-app"][0] - 50, "a one-finger drag pans the diagram");
+    const startX = s.components["a-app"][0];
+    const panned = await phone.waitForFunction((x0) => {
+      const a = JSON.parse(document.body.dataset.state || "{}").components?.["a-app"];
+      return a && a[0] < x0 - 50;
+    }, startX, { timeout: 5000 }).then(() => true, () => false);
+    check(panned, `a one-finger drag pans the diagram (a-app from x=${startX.toFixed(0)} to ${(await stateOf(phone)).components["a-app"][0].toFixed(0)})`);
     await touch("touchStart", [{ x: 150, y: 200 }, { x: 250, y: 200 }]);
     for (let i = 1; i <= 5; i++) await touch("touchMove", [{ x: 150 - 10 * i, y: 200 }, { x: 250 + 10 * i, y: 200 }]);
     await touch("touchEnd", []);
-    await phone.waitForTimeout(300);
+    await phone.waitForFunction((b) => JSON.parse(document.body.dataset.state || "{}").px_per_unit > b * 1.3, before, { timeout: 5000 }).catch(() => {});
     const pinched = (await stateOf(phone)).px_per_unit;
     check(pinched > before * 1.3, `two fingers spreading zoom in (${before.toFixed(2)} → ${pinched.toFixed(2)} px per unit)`);
   }
@@ -190,6 +223,42 @@ try {
   check(Boolean(es.widgets && es.widgets["Open in autochitect ↗"]), "embedded, a link opens the full app");
   await embed.screenshot({ path: `${shots}/embed.png` });
   await embed.close();
+
+  // 7b. The speaker view: a second window in step with the audience's page, either one driving.
+  const talk = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const audience = await talk.newPage();
+  watch(audience, "audience");
+  await audience.goto(`${base}#/tour/http-request/1`);
+  await ready(audience);
+  await waitState(audience, (st) => st.tour && st.tour.step === 1 && st.widgets && st.widgets["Open speaker view ↗"], null, "the tour panel offers the speaker view");
+  const open = (await stateOf(audience)).widgets["Open speaker view ↗"];
+  const [speaker] = await Promise.all([
+    talk.waitForEvent("page", { timeout: 30000 }),
+    audience.mouse.click(open[0] + open[2] / 2, open[1] + open[3] / 2),
+  ]);
+  watch(speaker, "speaker");
+  check(new URL(speaker.url()).search === "?speaker", `the speaker view opens in its own window (${speaker.url()})`);
+  await ready(speaker);
+  const steps = (name) => name.match(/^Step (\d+) of (\d+)$/);
+  const speakerStep = () => stateOf(speaker).then((st) => Object.keys(st.widgets || {}).map(steps).find(Boolean));
+  check(await waitState(speaker, (st) => Object.keys(st.widgets || {}).some((n) => /^Step 1 of \d+$/.test(n)), null, "the speaker view shows step 1"), "the speaker view shows the step counter");
+  const sv = await stateOf(speaker);
+  check(Object.keys(sv.widgets).some((n) => n.startsWith("Next: ")), "the speaker view shows the next step's title");
+  check(Object.keys(sv.widgets).some((n) => /^Talk \d+:\d\d$/.test(n)) && Object.keys(sv.widgets).some((n) => /^Time \d\d:\d\d$/.test(n)), "the speaker view shows the talk's clock and the time of day");
+  check(!sv.widgets["Fit view"], "the speaker view shows the notes, not the explorer");
+  // The audience's page drives: its Next moves the speaker view.
+  const nextButton = (await stateOf(audience)).widgets["Next ▶"];
+  await audience.mouse.click(nextButton[0] + nextButton[2] / 2, nextButton[1] + nextButton[3] / 2);
+  check(await waitState(speaker, (st) => st.tour && st.tour.step === 2, null, "the speaker view follows the audience"), "Next on the audience's page moves the speaker view to step 2");
+  // The speaker view drives: a clicker's PageDown there moves the audience's page.
+  await speaker.bringToFront();
+  await speaker.locator("#autochitect").focus();
+  await speaker.keyboard.press("PageDown");
+  check(await waitState(audience, (st) => st.tour && st.tour.step === 3, null, "the audience follows the speaker view"), "PageDown in the speaker view moves the audience's page to step 3");
+  const [, shown] = (await speakerStep()) || [];
+  check(shown === "3", `the speaker view's counter reads step 3 (${shown})`);
+  await speaker.screenshot({ path: `${shots}/speaker-view.png` });
+  await talk.close();
 
   // 8. Without WebGL2 the diagram stays, its parts opening the plain pages.
   const noGl = await browser.newPage({ viewport: { width: 1280, height: 800 } });

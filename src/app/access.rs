@@ -105,8 +105,10 @@ pub(super) fn plugin(app: &mut App) {
                 .before(EguiPostUpdateSet::ProcessOutput),
         );
     #[cfg(not(target_arch = "wasm32"))]
-    app.add_message::<bevy::a11y::ActionRequest>()
-        .add_systems(PostUpdate, take_adapter_actions);
+    app.add_message::<bevy::a11y::ActionRequest>().add_systems(
+        PostUpdate,
+        take_adapter_actions.after(bevy::a11y::AccessibilitySystems::Update),
+    );
 }
 
 fn enable_accesskit(
@@ -119,10 +121,20 @@ fn enable_accesskit(
 
 /// The desktop's AccessKit adapter reports actions as Bevy messages.
 #[cfg(not(target_arch = "wasm32"))]
-fn take_adapter_actions(mut requests: MessageReader<bevy::a11y::ActionRequest>) {
-    if let Ok(mut q) = PENDING.lock() {
-        q.extend(requests.read().map(|r| r.0.clone()));
+fn take_adapter_actions(
+    mut requests: MessageReader<bevy::a11y::ActionRequest>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let actions: Vec<ActionRequest> = requests.read().map(|r| r.0.clone()).collect();
+    if actions.is_empty() {
+        return;
     }
+    if let Ok(mut q) = PENDING.lock() {
+        q.extend(actions);
+    }
+    // They are acted on at the start of the next frame: ask for one, or an idle window would
+    // sleep on them.
+    redraw.write(bevy::window::RequestRedraw);
 }
 
 /// The id of a part's node: a hash of its id, far from egui's own.
@@ -191,7 +203,10 @@ fn route_actions(
 
 /// Adds the diagram to the tree egui built this frame (when egui builds one).
 fn add_diagram(
-    mut outputs: Query<(&mut bevy_egui::EguiFullOutput, &mut bevy_egui::EguiContext)>,
+    mut outputs: Query<
+        (&mut bevy_egui::EguiFullOutput, &mut bevy_egui::EguiContext),
+        With<bevy_egui::PrimaryEguiContext>,
+    >,
     model: Option<Res<LoadedModel>>,
     selection: Res<Selection>,
     view: Option<Res<CameraView>>,
@@ -245,8 +260,8 @@ impl Screen {
     fn rect(&self, r: crate::model::Rect) -> accesskit::Rect {
         let c = self.viewport.center();
         let to = |x: f32, y: f32| {
-            let p =
-                c + Vec2::new(x - self.view.center.x, -y - self.view.center.y) / self.view.scale;
+            // The world's y points up: a diagram point (x, y) is at (x, -y).
+            let p = c + Vec2::new(x - self.view.center.x, y + self.view.center.y) / self.view.scale;
             p / self.zoom
         };
         let (a, b) = (to(r.x, r.y), to(r.x + r.w, r.y + r.h));
@@ -351,7 +366,10 @@ fn is_region(role: Role) -> bool {
 }
 
 fn capture(
-    mut outputs: Query<(&bevy_egui::EguiFullOutput, &mut bevy_egui::EguiContext)>,
+    mut outputs: Query<
+        (&bevy_egui::EguiFullOutput, &mut bevy_egui::EguiContext),
+        With<bevy_egui::PrimaryEguiContext>,
+    >,
     mut widgets: ResMut<Widgets>,
 ) {
     for (output, mut ctx) in &mut outputs {

@@ -10,7 +10,8 @@ use super::access::Widgets;
 #[cfg(not(target_arch = "wasm32"))]
 use super::state::MainCamera;
 use super::state::{
-    LoadProblems, LoadedModel, Notice, Presenter, Reader, Selection, TourState, UiInsets,
+    LoadProblems, LoadedModel, Notice, Preferences, Presenter, Reader, Selection, TourState,
+    UiInsets,
 };
 use crate::model::Target;
 
@@ -47,6 +48,8 @@ pub struct View<'a> {
     pub insets: &'a UiInsets,
     /// The widgets on screen, when they are watched.
     pub widgets: Option<&'a Widgets>,
+    /// The user's preferences.
+    pub prefs: &'a Preferences,
 }
 
 /// The resources a [`View`] is made of, for systems that publish the state.
@@ -61,6 +64,7 @@ pub struct ViewParams<'w> {
     notice: Res<'w, Notice>,
     insets: Res<'w, UiInsets>,
     widgets: Option<Res<'w, Widgets>>,
+    prefs: Res<'w, Preferences>,
 }
 
 impl ViewParams<'_> {
@@ -76,6 +80,7 @@ impl ViewParams<'_> {
             notice: &self.notice,
             insets: &self.insets,
             widgets: self.widgets.as_deref(),
+            prefs: &self.prefs,
         }
     }
 
@@ -90,6 +95,7 @@ impl ViewParams<'_> {
             || self.notice.is_changed()
             || self.insets.is_changed()
             || self.widgets.as_ref().is_some_and(|w| w.is_changed())
+            || self.prefs.is_changed()
     }
 }
 
@@ -105,6 +111,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         notice,
         insets,
         widgets,
+        prefs,
     } = *view;
     let selected = selection.target.as_ref().map(|t| match t {
         Target::Component(id) => id.to_string(),
@@ -146,7 +153,16 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         "px_per_unit": px_per_unit,
         "ui": {"left": insets.left, "right": insets.right, "top": insets.top, "bottom": insets.bottom},
         "widgets": named_widgets(widgets),
+        "focus": widgets.and_then(focused_label),
+        "prefs": {"reduced_motion": prefs.reduced_motion, "text_scale": prefs.text_scale},
     })
+}
+
+/// The name of the widget a screen reader has in focus.
+fn focused_label(widgets: &Widgets) -> Option<&str> {
+    let focus = widgets.focus?;
+    let node = widgets.nodes.iter().find(|w| w.id == focus)?;
+    Some(node.label.as_str())
 }
 
 /// The visible widgets with a name, each once (the first from the top), as

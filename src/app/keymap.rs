@@ -1,24 +1,25 @@
 //! The keymap: every key the app answers to, turned into an [`Intent`] for the current mode.
 //! One system reads the keyboard, and stands aside while a text field has focus.
 //!
-//! | key | exploring | presenting |
-//! | --- | --- | --- |
-//! | Esc | close the find, else back (close the reader, then clear the selection) | un-blank, else leave |
-//! | Enter | open the selected part's write-up | same |
-//! | F, Home | fit the diagram | same |
-//! | `+` / `-` | zoom in / out | larger / smaller text |
-//! | Ctrl+`+` / Ctrl+`-` / Ctrl+0 | text size (panels and labels), remembered | — |
-//! | Tab, Shift+Tab | next / previous part in reading order | — |
-//! | arrows | nearest linked part in that direction | previous / next tour step |
-//! | `/`, Ctrl+K | search | — |
-//! | Ctrl+F | find in the open write-up | — |
-//! | P | start presenting | stop presenting |
-//! | PageDown, Space / PageUp, Backspace | — | next / previous tour step |
-//! | B, `.` | — | blank the screen |
+//! | key | exploring | presenting | speaker view (web) |
+//! | --- | --- | --- | --- |
+//! | Esc | close the find, else back (close the reader, then clear the selection) | un-blank, else leave | — |
+//! | Enter | open the selected part's write-up | same | — |
+//! | F, Home | fit the diagram | same | — |
+//! | `+` / `-` | zoom in / out | larger / smaller text | — |
+//! | Ctrl+`+` / Ctrl+`-` / Ctrl+0 | text size (panels and labels), remembered | — | same as exploring |
+//! | Tab, Shift+Tab | next / previous part in reading order | — | — |
+//! | arrows | nearest linked part in that direction | previous / next tour step | same as presenting |
+//! | `/`, Ctrl+K | search | — | — |
+//! | Ctrl+F | find in the open write-up | — | — |
+//! | P | start presenting | stop presenting | — |
+//! | PageDown, Space / PageUp, Backspace | — | next / previous tour step | same |
+//! | B, `.` | — | blank the screen | — |
+//! | N | — | open or close the speaker's notes | — |
 
 use bevy::prelude::*;
 
-use super::state::{AppSystems, Intent, Presenter, Reader, ReaderFind};
+use super::state::{AppSystems, Intent, Presenter, Reader, ReaderFind, SpeakerNotes};
 use crate::model::navigate::Direction;
 
 pub(super) fn plugin(app: &mut App) {
@@ -37,6 +38,8 @@ pub enum Mode {
         /// The screen is blank.
         blank: bool,
     },
+    /// The speaker view of a talk (web): the notes, and a clicker's keys to move the tour.
+    Speaker,
 }
 
 /// Modifier keys held with a key.
@@ -51,6 +54,23 @@ pub struct Modifiers {
 /// The intent a key press stands for in `mode`, if any.
 pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
     use Intent::*;
+    let clicker = match key {
+        KeyCode::PageDown | KeyCode::ArrowRight | KeyCode::ArrowDown | KeyCode::Space => {
+            Some(NextStep)
+        }
+        KeyCode::PageUp | KeyCode::ArrowLeft | KeyCode::ArrowUp | KeyCode::Backspace => {
+            Some(PrevStep)
+        }
+        _ => None,
+    };
+    if mode == Mode::Speaker {
+        return match key {
+            KeyCode::Equal | KeyCode::NumpadAdd if mods.command => Some(TextSize(1)),
+            KeyCode::Minus | KeyCode::NumpadSubtract if mods.command => Some(TextSize(-1)),
+            KeyCode::Digit0 | KeyCode::Numpad0 if mods.command => Some(TextSize(0)),
+            _ => clicker,
+        };
+    }
     let common = match key {
         KeyCode::Enter | KeyCode::NumpadEnter => Some(OpenSelected),
         KeyCode::KeyF if mods.command => None,
@@ -83,13 +103,9 @@ pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
         },
         // Presentation clickers send PageDown/PageUp (some send arrows, Space or Backspace,
         // and a "blank" button that sends B or `.`).
+        Mode::Presenting { .. } if clicker.is_some() => clicker,
         Mode::Presenting { blank } => match key {
-            KeyCode::PageDown | KeyCode::ArrowRight | KeyCode::ArrowDown | KeyCode::Space => {
-                Some(NextStep)
-            }
-            KeyCode::PageUp | KeyCode::ArrowLeft | KeyCode::ArrowUp | KeyCode::Backspace => {
-                Some(PrevStep)
-            }
+            KeyCode::KeyN => Some(ToggleSpeakerNotes),
             KeyCode::KeyB | KeyCode::Period => Some(ToggleBlank),
             KeyCode::Escape if blank => Some(ToggleBlank),
             KeyCode::Escape | KeyCode::KeyP => Some(SetPresenting(false)),
@@ -97,6 +113,7 @@ pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
             KeyCode::Minus | KeyCode::NumpadSubtract => Some(ScaleText(-1)),
             _ => None,
         },
+        Mode::Speaker => clicker,
     }
 }
 
@@ -104,6 +121,7 @@ fn read_keys(
     keys: Res<ButtonInput<KeyCode>>,
     egui_wants: Option<Res<bevy_egui::input::EguiWantsInput>>,
     presenter: Res<Presenter>,
+    speaker: Res<SpeakerNotes>,
     find: Res<ReaderFind>,
     reader: Res<Reader>,
     mut intents: MessageWriter<Intent>,
@@ -112,7 +130,9 @@ fn read_keys(
     if egui_wants.is_some_and(|w| w.wants_any_keyboard_input()) {
         return;
     }
-    let mode = if presenter.on {
+    let mode = if speaker.page {
+        Mode::Speaker
+    } else if presenter.on {
         Mode::Presenting {
             blank: presenter.blank,
         }

@@ -13,7 +13,8 @@
 //! | `routes` | deep links and links in write-ups |
 //! | `tour` | guided tours and their travelling packet |
 //! | `presenter` | presenter mode: fullscreen, bigger text, the blank screen |
-//! | `preferences` | reduced motion |
+//! | `speaker` | the speaker's notes: a second window (desktop) or page (web) |
+//! | `preferences` | theme, text size, reduced motion; remembered |
 //! | `ui` | the egui panels, which read state and return intents |
 //! | `access` | what egui tells assistive technology, as a list of widgets (tests, the web page) |
 //! | `automation`, `bench`, `web` | the state file for scripts, the frame benchmark, the web glue |
@@ -34,6 +35,7 @@ mod reload;
 pub mod routes;
 mod scene;
 mod selection;
+pub mod speaker;
 pub mod state;
 pub mod theme;
 mod tour;
@@ -65,6 +67,7 @@ impl Plugin for AppPlugin {
             routes::plugin,
             tour::plugin,
             presenter::plugin,
+            speaker::plugin,
             preferences::plugin,
             automation::plugin,
         ));

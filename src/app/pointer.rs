@@ -137,8 +137,12 @@ fn read_pointer(
     let g = &mut *gestures;
     let mut hover_at: Option<Option<Vec2>> = None;
     for event in events.read() {
+        // The diagram is in the primary window; another (the speaker's notes) has only egui.
+        if pointer_window(event).is_some_and(|w| !primary.contains(w)) {
+            continue;
+        }
         match event {
-            WindowEvent::CursorMoved(e) if primary.contains(e.window) => {
+            WindowEvent::CursorMoved(e) => {
                 let pos = e.position;
                 g.cursor = Some(pos);
                 if let Some(press) = g.mouse.as_mut() {
@@ -200,6 +204,18 @@ fn read_pointer(
             .filter(|p| canvas.takes(*p))
             .and_then(|p| canvas.target(p));
         hovered.set_if_neq(Hovered { target });
+    }
+}
+
+/// The window a pointer event happened in.
+fn pointer_window(event: &WindowEvent) -> Option<Entity> {
+    match event {
+        WindowEvent::CursorMoved(e) => Some(e.window),
+        WindowEvent::CursorLeft(e) => Some(e.window),
+        WindowEvent::MouseButtonInput(e) => Some(e.window),
+        WindowEvent::MouseWheel(e) => Some(e.window),
+        WindowEvent::TouchInput(e) => Some(e.window),
+        _ => None,
     }
 }
 

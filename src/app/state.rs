@@ -11,6 +11,7 @@
 //! | [`CameraView`] | `camera` |
 //! | [`TourState`], [`PacketView`] | `tour` |
 //! | [`Presenter`] | `presenter` |
+//! | [`SpeakerNotes`] | `speaker` (and the web page, for `page`) |
 //! | [`Preferences`], [`SystemLook`], `theme::Look` | `preferences` (and the platform, for [`SystemLook`]) |
 //! | [`SearchState`], [`IndexPanel`], [`ReaderFind`], [`ReaderLayout`], [`UiInsets`], [`LabelsDrawn`] | `ui` |
 //! | [`Emphasis`] | `scene` (from the tour and the search) |
@@ -215,6 +216,11 @@ pub enum Intent {
     ToggleBlank,
     /// Presenter text one step larger (positive) or smaller. (`presenter`)
     ScaleText(i8),
+    /// Open or close the speaker's notes: a second window on the desktop, a second browser
+    /// window on the web. (`speaker`)
+    ToggleSpeakerNotes,
+    /// Start the speaker's clock again from zero. (`speaker`)
+    ResetSpeakerClock,
     /// Turn reduced motion on or off. (`preferences`)
     SetReducedMotion(bool),
     /// Pick a theme. (`preferences`)
@@ -336,6 +342,19 @@ impl Default for Presenter {
             since: 0.0,
         }
     }
+}
+
+/// The speaker's notes: the current step's notes, the next step, the step counter and the
+/// time, for the presenter's eyes only.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct SpeakerNotes {
+    /// The notes window is open (desktop).
+    pub open: bool,
+    /// This page is the speaker view (web: the page was opened with `?speaker`); it shows the
+    /// notes instead of the diagram and stays in step with the audience's page.
+    pub page: bool,
+    /// Real time (seconds since start) the speaker's clock counts from.
+    pub clock_from: f64,
 }
 
 /// How the user wants the app to look and behave. Remembered between sessions.
@@ -547,6 +566,7 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<TourState>()
     .init_resource::<PacketView>()
     .init_resource::<Presenter>()
+    .init_resource::<SpeakerNotes>()
     .init_resource::<Preferences>()
     .init_resource::<SystemLook>()
     .init_resource::<super::theme::Look>()

@@ -20,12 +20,24 @@ use wasm_bindgen::closure::Closure;
 use super::routes::{Address, current_route};
 use super::state::{
     AppSystems, Intent, LaunchOptions, LoadedModel, MainCamera, Notice, Reader, Selection,
-    TourState,
+    SpeakerNotes, TourState,
 };
 use crate::model::{Launch, Route, Target};
 
 /// Hashes the browser navigated to (Back, Forward, a typed link), waiting to be applied.
 static NAVIGATIONS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Messages from the other page of a talk (the speaker view, or the audience's page).
+static TALK: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+thread_local! {
+    /// The channel the pages of a talk share.
+    static CHANNEL: std::cell::RefCell<Option<web_sys::BroadcastChannel>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The name of that channel: every page of this site on this browser hears it.
+const TALK_CHANNEL: &str = "autochitect-talk";
 
 /// Starts the app from the page's URL.
 pub fn start() {
@@ -40,16 +52,50 @@ pub fn start() {
             other => options.launch = Launch::from_route(other),
         }
     }
+    // `?speaker`: this page is the presenter's speaker view (see `speaker`).
+    options.launch.notes = in_query("speaker");
     listen_for_navigation();
     super::run(options);
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Update, apply_navigation.in_set(AppSystems::Input))
+    app.init_resource::<TalkShared>()
+        .add_systems(Startup, keep_waker)
+        .add_systems(PostStartup, join_talk)
+        .add_systems(
+            Update,
+            (apply_navigation, follow_talk).in_set(AppSystems::Input),
+        )
+        .add_systems(Last, tell_talk)
         .add_systems(
             Last,
             (sync_hash, sync_title, expose_state, mirror_tree, announce),
         );
+}
+
+thread_local! {
+    /// Wakes the app from the page's callbacks: the app sleeps until something happens, and a
+    /// navigation or a screen reader's click happens outside its event loop.
+    static WAKE: std::cell::RefCell<Option<Box<dyn Fn()>>> = const { std::cell::RefCell::new(None) };
+}
+
+fn keep_waker(proxy: Option<Res<bevy::winit::EventLoopProxyWrapper>>) {
+    let Some(proxy) = proxy else { return };
+    let proxy = (**proxy).clone();
+    WAKE.with(|w| {
+        *w.borrow_mut() = Some(Box::new(move || {
+            let _ = proxy.send_event(bevy::winit::WinitUserEvent::WakeUp);
+        }));
+    });
+}
+
+/// Runs the app's next frame soon.
+pub(super) fn wake() {
+    WAKE.with(|w| {
+        if let Some(wake) = w.borrow().as_ref() {
+            wake();
+        }
+    });
 }
 
 /// A screen reader (or the page's mirror) activated the element of node `id`: act on it in the
@@ -58,6 +104,7 @@ pub(super) fn plugin(app: &mut App) {
 pub fn a11y_activate(id: &str) {
     if let Ok(id) = id.parse::<u64>() {
         super::access::request_action(id, bevy_egui::egui::accesskit::Action::Click);
+        wake();
     }
 }
 
@@ -147,18 +194,25 @@ fn current_hash() -> Option<String> {
     window()?.location().hash().ok()
 }
 
+/// Whether the address's query has the parameter `name` (`?name` or `?name=…`).
+fn in_query(name: &str) -> bool {
+    let search = window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    search.trim_start_matches('?').split('&').any(|p| {
+        p == name
+            || p.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('='))
+    })
+}
+
 /// With `?embed` in the address (a course page's `<iframe>`), the address of the full app: the
 /// same page and deep link without `?embed`.
 fn embed_link() -> Option<String> {
-    let location = window()?.location();
-    let search = location.search().ok()?;
-    let embedded = search
-        .trim_start_matches('?')
-        .split('&')
-        .any(|p| p == "embed" || p.starts_with("embed="));
-    if !embedded {
+    if !in_query("embed") {
         return None;
     }
+    let location = window()?.location();
     let origin = location.origin().ok()?;
     let path = location.pathname().ok()?;
     let hash = location.hash().ok().unwrap_or_default();
@@ -171,6 +225,7 @@ fn listen_for_navigation() {
         if let (Some(hash), Ok(mut queue)) = (current_hash(), NAVIGATIONS.lock()) {
             queue.push(hash);
         }
+        wake();
     });
     for event in ["popstate", "hashchange"] {
         let _ = w.add_event_listener_with_callback(event, on_nav.as_ref().unchecked_ref());
@@ -294,4 +349,123 @@ fn expose_state(
         }
     }
     *last = json;
+}
+
+/// Opens the speaker view: this page again, with `?speaker`, in a window of its own. Says so
+/// when the browser blocks it.
+pub(super) fn open_speaker_view() -> Result<(), String> {
+    let Some(w) = window() else {
+        return Err("no browser window".into());
+    };
+    let location = w.location();
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    let url = format!("{path}?speaker{hash}");
+    match w.open_with_url_and_target_and_features(
+        &url,
+        "autochitect-speaker",
+        "popup,width=960,height=640",
+    ) {
+        Ok(Some(_)) => Ok(()),
+        _ => Err("The browser blocked the speaker view: allow pop-ups for this site.".into()),
+    }
+}
+
+/// Joins the talk's channel; the speaker view asks the audience's page where the talk is.
+fn join_talk(notes: Res<SpeakerNotes>) {
+    let Ok(channel) = web_sys::BroadcastChannel::new(TALK_CHANNEL) else {
+        return;
+    };
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
+            if let (Some(text), Ok(mut queue)) = (e.data().as_string(), TALK.lock()) {
+                queue.push(text);
+            }
+            wake();
+        });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The listener lives as long as the page.
+    on_message.forget();
+    if notes.page {
+        let _ = channel.post_message(&wasm_bindgen::JsValue::from_str(r#"{"hello":true}"#));
+    }
+    CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
+}
+
+/// Where a talk is: the tour (if any) and its step.
+type TalkPlace = (Option<String>, usize);
+
+/// Follows the other page: its tour and step become this page's.
+fn follow_talk(
+    model: Option<Res<LoadedModel>>,
+    tour: Res<TourState>,
+    mut shared: ResMut<TalkShared>,
+    mut intents: MessageWriter<Intent>,
+) {
+    if model.is_none() {
+        return;
+    }
+    let messages: Vec<String> = TALK
+        .lock()
+        .map(|mut q| q.drain(..).collect())
+        .unwrap_or_default();
+    for text in messages {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        if message.get("hello").is_some() {
+            shared.answer = true;
+            continue;
+        }
+        let place: TalkPlace = (
+            message["tour"].as_str().map(str::to_owned),
+            message["step"]
+                .as_u64()
+                .and_then(|s| usize::try_from(s).ok())
+                .unwrap_or(0),
+        );
+        shared.last = Some(place.clone());
+        if place != (tour.tour.clone(), tour.step) {
+            intents.write(match place {
+                (Some(name), step) => Intent::StartTour(name, step),
+                (None, _) => Intent::EndTour,
+            });
+        }
+    }
+}
+
+/// What the two pages of a talk last agreed on, and whether the other page asked.
+#[derive(Resource, Default)]
+struct TalkShared {
+    last: Option<TalkPlace>,
+    answer: bool,
+}
+
+/// Tells the other page where this one is, when it moved (or was asked).
+fn tell_talk(
+    model: Option<Res<LoadedModel>>,
+    tour: Res<TourState>,
+    mut shared: ResMut<TalkShared>,
+    mut settled_frames: Local<u32>,
+) {
+    if model.is_none() {
+        return;
+    }
+    // Not while the page's own deep link is being applied.
+    if *settled_frames < 3 {
+        *settled_frames += 1;
+        return;
+    }
+    let here: TalkPlace = (tour.tour.clone(), tour.step);
+    if !shared.answer && shared.last.as_ref() == Some(&here) {
+        return;
+    }
+    shared.answer = false;
+    let text = serde_json::json!({"tour": here.0, "step": here.1}).to_string();
+    CHANNEL.with(|c| {
+        if let Some(channel) = c.borrow().as_ref() {
+            let _ = channel.post_message(&wasm_bindgen::JsValue::from_str(&text));
+        }
+    });
+    shared.last = Some(here);
 }

@@ -26,6 +26,10 @@ pub struct Launch {
     /// Presenter mode: fullscreen, big text, clicker keys.
     #[cfg_attr(not(target_arch = "wasm32"), arg(long))]
     pub present: bool,
+    /// The speaker's notes: on the desktop a second window beside the audience's (with
+    /// `--present`); on the web (`?speaker`) the page becomes the speaker view.
+    #[cfg_attr(not(target_arch = "wasm32"), arg(long))]
+    pub notes: bool,
     /// Instant camera moves, no travelling packets.
     #[cfg_attr(not(target_arch = "wasm32"), arg(long))]
     pub reduced_motion: bool,

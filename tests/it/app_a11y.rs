@@ -14,9 +14,15 @@ fn tree(app: &App) -> Widgets {
 
 #[test]
 fn every_part_of_the_diagram_is_a_named_tree_item_nested_as_drawn() {
-    let app = app_with_ui();
+    let mut app = app_with_ui();
     let t = tree(&app);
     let m = model(&app);
+    let centres: std::collections::HashMap<String, Vec2> = m
+        .diagram
+        .components()
+        .iter()
+        .map(|c| (c.id.to_string(), component_center(&mut app, c.id.as_str())))
+        .collect();
     for c in m.diagram.components() {
         let item = t
             .nodes
@@ -44,6 +50,14 @@ fn every_part_of_the_diagram_is_a_named_tree_item_nested_as_drawn() {
             None => assert_eq!(parent.map(|p| p.role.as_str()), Some("Tree"), "{}", c.id),
         }
         assert!(item.clickable, "{} can be activated", c.id);
+        // Where a screen reader's highlight (or a magnifier) goes: on the part as drawn.
+        let drawn = centres[c.id.as_str()];
+        assert!(
+            item.rect.center().distance(drawn) < 1.5,
+            "{} is at {:?} in the tree but drawn at {drawn:?}",
+            c.id,
+            item.rect.center()
+        );
     }
     let links =
         t.nodes.iter().filter(|n| n.role == "TreeItem").count() - m.diagram.components().len();

@@ -293,6 +293,28 @@ fn the_keymap_depends_on_the_mode() {
             Some(Intent::OpenSearch),
         ),
         (KeyCode::Home, none, presenting, Some(Intent::FitView)),
+        (
+            KeyCode::KeyN,
+            none,
+            presenting,
+            Some(Intent::ToggleSpeakerNotes),
+        ),
+        (KeyCode::KeyN, none, exploring, None),
+        // The web's speaker view: a clicker moves the talk; nothing else there moves.
+        (
+            KeyCode::PageDown,
+            none,
+            Mode::Speaker,
+            Some(Intent::NextStep),
+        ),
+        (
+            KeyCode::Backspace,
+            none,
+            Mode::Speaker,
+            Some(Intent::PrevStep),
+        ),
+        (KeyCode::Escape, none, Mode::Speaker, None),
+        (KeyCode::Enter, none, Mode::Speaker, None),
     ];
     for (key, mods, mode, want) in cases {
         assert_eq!(

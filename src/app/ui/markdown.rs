@@ -84,9 +84,12 @@ impl Render<'_> {
                 let response = self.text_ui(ui, text, size, width, true);
                 // A screen reader lists the headings and jumps between them.
                 let level = usize::from(*level);
+                // Named by its text, as a browser names a heading, so a list of headings reads.
+                let name = plain(text);
                 ui.ctx().accesskit_node_builder(response.id, |node| {
                     node.set_role(egui::accesskit::Role::Heading);
                     node.set_level(level);
+                    node.set_label(name.clone());
                 });
                 self.drawn
                     .headings

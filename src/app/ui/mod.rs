@@ -9,6 +9,7 @@
 mod index;
 mod labels;
 mod markdown;
+mod notes;
 mod reader;
 mod search;
 mod summary;
@@ -23,7 +24,7 @@ use bevy_egui::{
 use super::state::{
     AppSystems, DiagramChoices, IndexPanel, Intent, LaunchOptions, LoadProblems, LoadedModel,
     Notice, Preferences, Presenter, Reader, ReaderFind, ReaderLayout, SearchState, Selection,
-    TourState, UiInsets,
+    SpeakerNotes, TourState, UiInsets,
 };
 use crate::model::style::NARROW_SCREEN_PX;
 
@@ -45,6 +46,19 @@ pub(super) fn plugin(app: &mut App) {
             EguiPrimaryContextPass,
             (panels_ui, labels::paint_labels).chain(),
         );
+    #[cfg(not(target_arch = "wasm32"))]
+    app.add_systems(super::speaker::NotesPass, notes::notes_window_ui);
+}
+
+/// A context's whole screen as a `Ui`, for the panels to divide.
+fn root_ui(ctx: &egui::Context) -> egui::Ui {
+    egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    )
 }
 
 /// Width of the summary panel; the reader is wider.
@@ -118,12 +132,12 @@ fn share_tab(mut inputs: Query<(&mut bevy_egui::EguiInput, &mut bevy_egui::EguiC
 /// answers any input event with an immediate repaint: together they redraw the window forever.
 /// Only real changes are passed on, so an idle window stays idle.
 fn drop_unchanged_modifiers(
-    mut inputs: Query<&mut bevy_egui::EguiInput>,
-    mut last: Local<Option<egui::Modifiers>>,
+    mut inputs: Query<(Entity, &mut bevy_egui::EguiInput)>,
+    mut last: Local<bevy::platform::collections::HashMap<Entity, egui::Modifiers>>,
 ) {
-    for mut input in &mut inputs {
+    for (entity, mut input) in &mut inputs {
         let events = &mut input.0.events;
-        let mut seen = *last;
+        let mut seen = last.get(&entity).copied();
         events.retain(|e| match e {
             egui::Event::ModifiersChanged(m) if seen == Some(*m) => false,
             egui::Event::ModifiersChanged(m) => {
@@ -132,24 +146,31 @@ fn drop_unchanged_modifiers(
             }
             _ => true,
         });
-        *last = seen;
+        if let Some(seen) = seen {
+            last.insert(entity, seen);
+        }
     }
 }
 
 /// Fonts and text styles, set once before egui's first pass so no frame lays out text without
 /// them. The only fonts are the bundled DejaVu subsets (egui's own fonts are not compiled in):
 /// one face for the canvas and the panels, a monospaced one for code.
-fn apply_style(mut contexts: EguiContexts, look: Res<super::theme::Look>, mut done: Local<bool>) {
-    let Ok(ctx) = contexts.ctx_mut() else { return };
-    if !*done {
-        style(ctx);
-        *done = true;
-    } else if !look.is_changed() {
-        return;
+fn apply_style(
+    mut contexts: Query<(Entity, &mut bevy_egui::EguiContext)>,
+    look: Res<super::theme::Look>,
+    mut styled: Local<bevy::platform::collections::HashSet<Entity>>,
+) {
+    for (entity, mut ctx) in &mut contexts {
+        let ctx = ctx.get_mut();
+        if styled.insert(entity) {
+            style(ctx);
+        } else if !look.is_changed() {
+            continue;
+        }
+        // The panels follow the theme: light, dark or high contrast.
+        ctx.set_visuals_of(egui::Theme::Light, look.visuals());
+        ctx.set_visuals_of(egui::Theme::Dark, look.visuals());
     }
-    // The panels follow the theme: light, dark or high contrast.
-    ctx.set_visuals_of(egui::Theme::Light, look.visuals());
-    ctx.set_visuals_of(egui::Theme::Dark, look.visuals());
 }
 
 fn style(ctx: &egui::Context) {
@@ -238,6 +259,7 @@ struct PanelState<'w> {
 fn panels_ui(
     mut contexts: EguiContexts,
     mut st: PanelState,
+    speaker: Res<SpeakerNotes>,
     mut intents: MessageWriter<Intent>,
     mut reader_memory: Local<reader::ReaderMemory>,
 ) -> Result {
@@ -253,13 +275,20 @@ fn panels_ui(
         ctx.set_zoom_factor(zoom);
     }
     let mut out: Vec<Intent> = Vec::new();
-    let mut root = egui::Ui::new(
-        ctx.clone(),
-        "root".into(),
-        egui::UiBuilder::new()
-            .layer_id(egui::LayerId::background())
-            .max_rect(ctx.viewport_rect()),
-    );
+    let mut root = root_ui(ctx);
+    // The speaker view (web): the notes and nothing else.
+    if speaker.page {
+        let state = notes::NotesState {
+            tour: &st.tour,
+            blank: st.presenter.blank,
+            elapsed: st.time.elapsed_secs_f64() - speaker.clock_from,
+        };
+        egui::CentralPanel::default().show(&mut root, |ui| {
+            notes::notes_ui(ui, st.model.as_deref(), &state, &mut out);
+        });
+        intents.write_batch(out);
+        return Ok(());
+    }
     let presenting = st.presenter.on;
     // A cheap clone (shared pointers) so the panels can borrow the rest of the state mutably.
     let model_owned = st.model.as_deref().cloned();

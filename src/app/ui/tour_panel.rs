@@ -24,6 +24,19 @@ pub(super) fn tour_ui(
             if ui.button("✕ End tour").clicked() {
                 out.push(Intent::EndTour);
             }
+            // The notes open beside the talk: a second window, or on the web a second page.
+            let notes = if cfg!(target_arch = "wasm32") {
+                "Open speaker view ↗"
+            } else {
+                "Speaker notes"
+            };
+            if ui
+                .button(notes)
+                .on_hover_text("The step's notes, what comes next and the time, for your eyes only (N while presenting)")
+                .clicked()
+            {
+                out.push(Intent::ToggleSpeakerNotes);
+            }
             let mut reduced = reduced_motion;
             if ui.checkbox(&mut reduced, "Reduced motion").changed() {
                 out.push(Intent::SetReducedMotion(reduced));

@@ -1,0 +1,204 @@
+//! The speaker's notes (see `speaker`): the step counter, the time since the talk started and
+//! the time of day, the current step's notes, and what comes next. Drawn in the notes window on
+//! the desktop and as the whole speaker view on the web.
+
+use bevy::prelude::*;
+use bevy_egui::egui;
+use bevy_egui::egui::accesskit::Role;
+
+#[cfg(not(target_arch = "wasm32"))]
+use crate::app::speaker::NotesCamera;
+use crate::app::state::{Intent, LoadedModel, TourState};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::app::state::{Preferences, Presenter, SpeakerNotes};
+
+/// How much larger the notes are than the panels' text: read at arm's length.
+#[cfg(not(target_arch = "wasm32"))]
+const NOTES_SCALE: f32 = 1.3;
+
+/// What the notes show, besides the model.
+pub(super) struct NotesState<'a> {
+    /// The tour and step being played.
+    pub tour: &'a TourState,
+    /// Whether the audience's screen is blank.
+    pub blank: bool,
+    /// Seconds on the speaker's clock.
+    pub elapsed: f64,
+}
+
+/// The notes window's egui pass (desktop).
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn notes_window_ui(
+    mut contexts: Query<&mut bevy_egui::EguiContext, With<NotesCamera>>,
+    model: Option<Res<LoadedModel>>,
+    tour: Res<TourState>,
+    presenter: Res<Presenter>,
+    notes: Res<SpeakerNotes>,
+    prefs: Res<Preferences>,
+    time: Res<Time<Real>>,
+    mut intents: MessageWriter<Intent>,
+) {
+    let Ok(mut ctx) = contexts.single_mut() else {
+        return;
+    };
+    let ctx = ctx.get_mut();
+    let zoom = prefs.text_scale * NOTES_SCALE;
+    if (ctx.zoom_factor() - zoom).abs() > f32::EPSILON {
+        ctx.set_zoom_factor(zoom);
+    }
+    let state = NotesState {
+        tour: &tour,
+        blank: presenter.blank,
+        elapsed: time.elapsed_secs_f64() - notes.clock_from,
+    };
+    let mut out = Vec::new();
+    let mut root = super::root_ui(ctx);
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        notes_ui(ui, model.as_deref(), &state, &mut out);
+    });
+    intents.write_batch(out);
+}
+
+/// The notes, filling `ui`.
+pub(super) fn notes_ui(
+    ui: &mut egui::Ui,
+    model: Option<&LoadedModel>,
+    st: &NotesState,
+    out: &mut Vec<Intent>,
+) {
+    super::region(ui, Role::Region, "Speaker notes");
+    let current = model.and_then(|m| st.tour.current(m));
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("Speaker notes").strong());
+        if let Some((tour, _)) = current {
+            ui.label(egui::RichText::new(&tour.title).weak());
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.label(egui::RichText::new(format!("Time {}", time_of_day())).strong())
+                .on_hover_text("The time of day");
+            if ui
+                .small_button("Reset")
+                .on_hover_text("Start the talk's clock again")
+                .clicked()
+            {
+                out.push(Intent::ResetSpeakerClock);
+            }
+            ui.label(egui::RichText::new(format!("Talk {}", elapsed(st.elapsed))).strong())
+                .on_hover_text("Time since the talk started");
+        });
+    });
+    if st.blank {
+        ui.label(
+            egui::RichText::new("The audience's screen is blank (B to show it again).")
+                .color(ui.visuals().warn_fg_color)
+                .strong(),
+        );
+    }
+    ui.separator();
+    let Some((tour, step)) = current else {
+        no_tour_ui(ui, model, out);
+        return;
+    };
+    let index = st.tour.step;
+    let count = tour.steps.len();
+    ui.label(egui::RichText::new(format!("Step {} of {count}", index + 1)).strong());
+    ui.add(egui::ProgressBar::new((index + 1) as f32 / count.max(1) as f32).desired_height(4.0));
+    ui.add_space(4.0);
+    ui.label(egui::RichText::new(&step.title).heading());
+    let next = tour.steps.get(index + 1);
+    // Leave room at the bottom for what comes next and the buttons.
+    let reserve = 3.0 * ui.text_style_height(&egui::TextStyle::Heading);
+    egui::ScrollArea::vertical()
+        .id_salt("speaker-notes")
+        .max_height((ui.available_height() - reserve).max(80.0))
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            let document = step.notes.as_deref();
+            let mut render = super::markdown::Render {
+                find: None,
+                out,
+                drawn: Default::default(),
+                salt: "speaker-notes",
+            };
+            match document {
+                Some(notes) => render.document_ui(ui, notes),
+                None => {
+                    ui.label(
+                        egui::RichText::new("No notes for this step. The audience reads:")
+                            .italics(),
+                    );
+                    render.document_ui(ui, &step.document);
+                }
+            }
+        });
+    ui.separator();
+    match next {
+        Some(n) => ui.label(egui::RichText::new(format!("Next: {}", n.title)).size(18.0)),
+        None => ui.label(egui::RichText::new("Last step: the tour ends here.").size(18.0)),
+    };
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(index > 0, egui::Button::new("◀ Previous"))
+            .on_hover_text("PageUp")
+            .clicked()
+        {
+            out.push(Intent::PrevStep);
+        }
+        if ui
+            .add_enabled(
+                next.is_some(),
+                egui::Button::new(egui::RichText::new("Next ▶").strong()),
+            )
+            .on_hover_text("PageDown")
+            .clicked()
+        {
+            out.push(Intent::NextStep);
+        }
+    });
+}
+
+/// No tour is playing: offer the diagram's tours.
+fn no_tour_ui(ui: &mut egui::Ui, model: Option<&LoadedModel>, out: &mut Vec<Intent>) {
+    ui.label("No tour is playing. Start one here, or press PageDown for the first.");
+    for tour in model.iter().flat_map(|m| m.tours.iter()) {
+        if ui.button(format!("▶ {}", tour.title)).clicked() {
+            out.push(Intent::StartTour(tour.name.clone(), 0));
+        }
+    }
+}
+
+/// `m:ss`, or `h:mm:ss` past the hour.
+fn elapsed(seconds: f64) -> String {
+    let s = seconds.max(0.0) as u64;
+    let (h, m, s) = (s / 3600, s / 60 % 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// The local time of day, `HH:MM`.
+fn time_of_day() -> String {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        chrono::Local::now().format("%H:%M").to_string()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let now = js_sys::Date::new_0();
+        format!("{:02}:{:02}", now.get_hours(), now.get_minutes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn elapsed_reads_like_a_stopwatch() {
+        assert_eq!(super::elapsed(0.4), "0:00");
+        assert_eq!(super::elapsed(75.0), "1:15");
+        assert_eq!(super::elapsed(3600.0 + 62.0), "1:01:02");
+        assert_eq!(super::elapsed(-3.0), "0:00");
+    }
+}
