@@ -24,16 +24,27 @@ const MAX_ZOOM_OUT_OF_FIT: f32 = 3.0;
 const KEEP_VISIBLE_MARGIN: f32 = 16.0;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Startup, spawn_camera).add_systems(
-        Update,
-        (
-            pan_and_zoom.in_set(AppSystems::Apply),
-            (update_viewport, fit_on_request, move_camera, tween)
-                .chain()
-                .in_set(AppSystems::Follow),
-            apply_view.in_set(AppSystems::Visuals),
-        ),
-    );
+    app.init_resource::<Framing>()
+        .add_systems(Startup, spawn_camera)
+        .add_systems(
+            Update,
+            (
+                pan_and_zoom.in_set(AppSystems::Apply),
+                (update_viewport, fit_on_request, move_camera, tween)
+                    .chain()
+                    .in_set(AppSystems::Follow),
+                apply_view.in_set(AppSystems::Visuals),
+            ),
+        );
+}
+
+/// The targets the camera last framed (a tour step), while the user has not moved it since.
+/// When the panels change size (a longer narration, the notes of a step), the frame is fitted
+/// again to the room left, so the context it shows stays whole.
+#[derive(Resource, Debug, Default)]
+struct Framing {
+    targets: Option<Vec<crate::model::Target>>,
+    refit: bool,
 }
 
 /// A camera move in progress.
@@ -46,8 +57,8 @@ struct Tween {
 
 /// How long a camera move takes, in seconds.
 const TWEEN_SECONDS: f64 = 0.6;
-/// Space kept around a framed tour step, as a fraction of its size.
-const FRAME_MARGIN: f32 = 0.35;
+/// Space kept around a framed tour step, as a fraction of its frame.
+const FRAME_MARGIN: f32 = 0.06;
 
 fn spawn_camera(mut commands: Commands) {
     commands.spawn((
@@ -93,6 +104,7 @@ fn viewport_size(camera: &Camera, window: Option<&Window>) -> Vec2 {
         .unwrap_or(Vec2::new(1280.0, 800.0))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fit_on_request(
     mut commands: Commands,
     mut intents: MessageReader<Intent>,
@@ -100,10 +112,14 @@ fn fit_on_request(
     view: Option<Res<CameraView>>,
     camera: Single<&Camera, With<MainCamera>>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
+    mut framing: ResMut<Framing>,
     mut last_file: Local<Option<String>>,
 ) {
     let Some(model) = model else { return };
     let requested = intents.read().any(|i| *i == Intent::FitView);
+    if requested {
+        framing.targets = None;
+    }
     // A new diagram fits itself; a reload keeps the camera where the author left it.
     let new_diagram = last_file.as_deref() != Some(model.diagram_file.as_str());
     if requested || view.is_none() || new_diagram {
@@ -143,6 +159,7 @@ fn world_at(view: &CameraView, viewport: bevy::math::Rect, pos: Vec2) -> Vec2 {
 
 /// Pans and zooms: drags, the wheel, pinches, double taps and the `+`/`-` keys. Zooming keeps
 /// the world point under the pointer (or the fingers) where it is.
+#[allow(clippy::too_many_arguments)]
 fn pan_and_zoom(
     mut intents: MessageReader<Intent>,
     insets: Res<UiInsets>,
@@ -150,6 +167,7 @@ fn pan_and_zoom(
     camera: Single<&Camera, With<MainCamera>>,
     model: Option<Res<LoadedModel>>,
     view: Option<ResMut<CameraView>>,
+    mut framing: ResMut<Framing>,
     mut commands: Commands,
 ) {
     let Some(mut view) = view else {
@@ -185,14 +203,16 @@ fn pan_and_zoom(
         moved = true;
     }
     if moved {
-        // The user took the camera: a move in progress stops.
+        // The user took the camera: a move in progress stops, and a step's frame is theirs now.
         commands.remove_resource::<Tween>();
+        framing.targets = None;
     }
 }
 
 /// Shrinks the viewport to the area beside the panels. The diagram does not jump when a panel
 /// opens or closes: the centre moves so that what was on screen stays where it was. Then, if
 /// the selection ended up under a panel, the view pans just enough to bring it back.
+#[allow(clippy::too_many_arguments)]
 fn update_viewport(
     insets: Option<Res<UiInsets>>,
     window: Option<Single<&Window, With<PrimaryWindow>>>,
@@ -200,6 +220,7 @@ fn update_viewport(
     view: Option<ResMut<CameraView>>,
     selection: Res<Selection>,
     model: Option<Res<LoadedModel>>,
+    mut framing: ResMut<Framing>,
     mut last: Local<Option<UiInsets>>,
 ) {
     let (Some(insets), Some(window)) = (insets, window) else {
@@ -229,9 +250,11 @@ fn update_viewport(
         *last = Some(*insets);
         return;
     };
-    if let Some(before) = last.replace(*insets)
-        && before != *insets
-    {
+    let before = last.replace(*insets).filter(|b| b != &*insets);
+    if before.is_some() && framing.targets.is_some() {
+        // A framed step: frame it again in the room the panels leave now.
+        framing.refit = true;
+    } else if let Some(before) = before {
         // The viewport centre moved by half the change on each side; follow it.
         let dx = ((insets.left - before.left) - (insets.right - before.right)) / 2.0;
         let dy = ((insets.top - before.top) - (insets.bottom - before.bottom)) / 2.0;
@@ -332,18 +355,28 @@ fn move_camera(
     window: Option<Single<&Window, With<PrimaryWindow>>>,
     prefs: Res<Preferences>,
     time: Res<Time<Real>>,
+    mut framing: ResMut<Framing>,
 ) {
-    let frame = frames.read().last().cloned();
+    let mut frame = frames.read().last().cloned();
     let reveal = reveals.read().last().cloned();
+    if frame.is_none() && std::mem::take(&mut framing.refit) {
+        frame = framing.targets.clone().map(FrameTargets);
+    }
+    if let Some(FrameTargets(targets)) = &frame {
+        framing.targets = Some(targets.clone());
+    } else if reveal.is_some() {
+        framing.targets = None;
+    }
     let (Some(model), Some(view)) = (model, view) else {
         return;
     };
     let size = viewport_size(&camera, window.as_deref().copied());
     let to = if let Some(FrameTargets(targets)) = frame {
-        let Some(b) = crate::model::focus_bounds(&model.diagram, &targets) else {
+        // The step's parts with their context (their computer, both ends of a link).
+        let Some(b) = crate::model::step_frame(&model.diagram, &targets) else {
             return;
         };
-        let pad = Vec2::new(b.w, b.h).max(Vec2::splat(120.0)) * FRAME_MARGIN;
+        let pad = Vec2::new(b.w, b.h) * FRAME_MARGIN;
         let padded = crate::model::Rect::new(
             b.x - pad.x,
             b.y - pad.y,

@@ -42,8 +42,8 @@ pub use lint::lint_diagram;
 pub use navigate::narrow_frame;
 pub use route::Route;
 pub use tour::{
-    HopDef, Step, StepDef, Tour, TourDef, focus_bounds, packet_at, packet_route, parse_tours,
-    route_length,
+    HopDef, MIN_FOCUS_SHARE, Step, StepDef, Tour, TourDef, focus_bounds, packet_at, packet_route,
+    parse_tours, route_length, step_frame,
 };
 pub use writeup::{
     Date, Property, Writeup, WriteupCatalog, WriteupMetaFile, WriteupSource, parse_diagram_index,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::diagnostic::Diagnostics;
 use super::diagram::{Diagram, Target};
 use super::geometry::{Point, Rect};
-use super::ids::{WriteupSlug, is_valid_id};
+use super::ids::{ComponentId, WriteupSlug, is_valid_id};
 use super::outline::{Node, outline};
 
 const TOUR_FIELDS: &[&str] = &["name", "title", "steps"];
@@ -417,4 +417,64 @@ pub fn packet_at(route: &[(Point, String)], distance: f32) -> Option<(Point, Str
         walked += len;
     }
     route.last().cloned()
+}
+
+/// The least share of a step's frame its parts take (their longer side against the frame's):
+/// a step about one small part zooms in no closer than keeps the part this big, and no further
+/// out either.
+pub const MIN_FOCUS_SHARE: f32 = 0.25;
+
+/// What a tour step shows: its parts with their context, so an audience sees where on the
+/// diagram the story is. The context of a component is the outermost component holding it (its
+/// computer); of a link, both of its ends. When the context would leave the parts smaller than
+/// [`MIN_FOCUS_SHARE`] of the frame, the frame is the largest that keeps them that big, inside
+/// the context and as centred on the parts as the context allows. `None` when no target exists.
+pub fn step_frame(diagram: &Diagram, focus: &[Target]) -> Option<Rect> {
+    let parts = focus_bounds(diagram, focus)?;
+    let context = focus
+        .iter()
+        .flat_map(|t| context_of(diagram, t))
+        .fold(parts, |a, b| a.union(&b));
+    let limit = parts.w.max(parts.h).max(1.0) / MIN_FOCUS_SHARE;
+    if context.w.max(context.h) <= limit {
+        return Some(context);
+    }
+    let (w, h) = (context.w.min(limit), context.h.min(limit));
+    let centre = parts.center();
+    // Centred on the parts, then moved inside the context (the parts stay inside: the frame is
+    // at least four times their size).
+    let x = (centre.x - w / 2.0)
+        .min(context.x + context.w - w)
+        .max(context.x);
+    let y = (centre.y - h / 2.0)
+        .min(context.y + context.h - h)
+        .max(context.y);
+    Some(Rect::new(x, y, w, h))
+}
+
+/// The rectangles that give a target its context (see [`step_frame`]).
+fn context_of(diagram: &Diagram, target: &Target) -> Vec<Rect> {
+    let outermost = |id: &ComponentId| {
+        let mut c = diagram.component(id.as_str())?;
+        while let Some(parent) = c
+            .parent
+            .as_ref()
+            .and_then(|p| diagram.component(p.as_str()))
+        {
+            c = parent;
+        }
+        Some(c.rect)
+    };
+    match target {
+        Target::Component(id) => outermost(id).into_iter().collect(),
+        Target::Link(id) => diagram
+            .link(id.as_str())
+            .map(|l| {
+                [&l.from, &l.to]
+                    .into_iter()
+                    .filter_map(|end| diagram.component(end.as_str()).map(|c| c.rect))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
 }

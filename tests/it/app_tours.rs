@@ -1,7 +1,7 @@
 //! Playing a tour in the app: framing, fading, the packet, and moving through the steps.
 
 use autochitect::app::state::{CameraView, Emphasis, Intent, PacketView, Preferences, TourState};
-use autochitect::model::{focus_bounds, packet_route};
+use autochitect::model::{packet_route, step_frame};
 use bevy::prelude::*;
 
 use crate::support::*;
@@ -28,10 +28,11 @@ fn a_tour_frames_each_step_and_moves_forward_and_back() {
             Some(step.focus.clone()),
             "step {i}"
         );
-        // With reduced motion the camera is already centred on the focus …
+        // With reduced motion the camera is already centred on the step's frame (its parts
+        // with their context) …
         let view = *app.world().resource::<CameraView>();
         let m = model(&app);
-        let b = focus_bounds(&m.diagram, &step.focus).expect("bounds");
+        let b = step_frame(&m.diagram, &step.focus).expect("bounds");
         let centre = Vec2::new(b.x + b.w / 2.0, -(b.y + b.h / 2.0));
         assert!(view.center.distance(centre) < 1.0, "step {i}: {view:?}");
         // … and the packet sits at the end of its path, carrying the last label.
@@ -130,5 +131,48 @@ fn with_motion_the_packet_travels_and_the_camera_eases() {
         later.0.distance(at) > 10.0,
         "the packet moved: {at} → {}",
         later.0
+    );
+}
+
+#[test]
+fn a_slide_about_one_part_shows_the_computer_it_is_in() {
+    // With the panels: the tour panel takes the bottom of the screen, and the frame fits above.
+    let mut app = app_with_ui();
+    app.world_mut().resource_mut::<Preferences>().reduced_motion = true;
+    app.world_mut().write_message(Intent::SetPresenting(true));
+    let tour = model(&app).tour("leader-election").expect("tour").clone();
+    let index = tour
+        .steps
+        .iter()
+        .position(|s| s.title == "A goes quiet; B's timer runs out")
+        .expect("step");
+    app.world_mut()
+        .write_message(Intent::StartTour(tour.name.clone(), index));
+    run_frames(&mut app, 3);
+    let m = model(&app);
+    let size = window_size(&mut app);
+    let on_screen = |app: &mut App, id: &str| {
+        let r = m.diagram.component(id).expect("part").rect;
+        let a = screen_pos(app, Vec2::new(r.x, -r.y));
+        let b = screen_pos(app, Vec2::new(r.x + r.w, -(r.y + r.h)));
+        (a, b)
+    };
+    // The whole of Computer B is on the projector, above the tour panel …
+    let insets = *app.world().resource::<autochitect::app::state::UiInsets>();
+    assert!(insets.bottom > 100.0, "the tour panel is there: {insets:?}");
+    let (a, b) = on_screen(&mut app, "computer-b");
+    assert!(
+        a.x >= insets.left
+            && a.y >= insets.top
+            && b.x <= size.x - insets.right
+            && b.y <= size.y - insets.bottom,
+        "Computer B from {a:?} to {b:?} in {size:?} less {insets:?}"
+    );
+    // … and the timer is no speck (the tour panel leaves the diagram under half the screen).
+    let (a, b) = on_screen(&mut app, "b-election");
+    assert!(
+        b.x - a.x >= size.x / 16.0,
+        "the timer is {} px wide",
+        b.x - a.x
     );
 }

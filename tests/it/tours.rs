@@ -200,3 +200,77 @@ fn tab_order_reads_left_to_right_then_top_to_bottom() {
         last
     );
 }
+
+#[test]
+fn a_step_frames_its_parts_with_their_context_within_the_zoom_limit() {
+    use autochitect::model::{MIN_FOCUS_SHARE, focus_bounds, step_frame};
+    let d = default_diagram();
+    let text = std::fs::read_to_string(crate::repo().join("diagrams/tours/two-computers.ron"))
+        .expect("tours");
+    let tours = parse_tours("tours.ron", &text, &d, &slugs()).unwrap_or_else(|e| panic!("{e}"));
+    let mut framed = 0;
+    for step in tours.iter().flat_map(|t| t.steps.iter()) {
+        let parts = focus_bounds(&d, &step.focus).expect("parts");
+        let frame = step_frame(&d, &step.focus).expect("frame");
+        let inside = |r: &autochitect::model::Rect| {
+            r.x >= frame.x - 0.01
+                && r.y >= frame.y - 0.01
+                && r.x + r.w <= frame.x + frame.w + 0.01
+                && r.y + r.h <= frame.y + frame.h + 0.01
+        };
+        assert!(inside(&parts), "{}: the parts are in the frame", step.title);
+        assert!(
+            parts.w.max(parts.h) >= MIN_FOCUS_SHARE * frame.w.max(frame.h) - 0.01,
+            "{}: the parts keep their share of the frame",
+            step.title
+        );
+        // A step about parts of one computer shows that whole computer (here, they all fit).
+        let computers: BTreeSet<&str> = step
+            .focus
+            .iter()
+            .filter_map(|t| match t {
+                Target::Component(id) => Some(if id.as_str().starts_with("a-") {
+                    "computer-a"
+                } else {
+                    "computer-b"
+                }),
+                Target::Link(_) => None,
+            })
+            .collect();
+        for c in &computers {
+            let rect = d.component(c).expect("computer").rect;
+            assert!(inside(&rect), "{}: {c} is in the frame", step.title);
+        }
+        framed += 1;
+    }
+    assert!(framed > 30, "{framed} steps");
+    // The timer that fires on B: the audience sees all of Computer B, not one box.
+    let step = tours
+        .iter()
+        .flat_map(|t| t.steps.iter())
+        .find(|s| s.title == "A goes quiet; B's timer runs out")
+        .expect("step");
+    assert_eq!(
+        step_frame(&d, &step.focus),
+        Some(d.component("computer-b").expect("B").rect)
+    );
+}
+
+#[test]
+fn a_tiny_part_in_a_huge_computer_is_framed_at_the_limit_inside_it() {
+    use autochitect::model::{MIN_FOCUS_SHARE, Rect, step_frame};
+    let src = r#"(
+        title: "Tiny",
+        components: [
+            (id: "big", label: "Big", kind: Computer, at: (0, 0), size: (4000, 3000), writeup: "raft-protocol"),
+            (id: "tiny", label: "T", kind: Hardware, parent: "big", at: (20, 2900), size: (40, 40), writeup: "raft-protocol"),
+        ],
+        links: [],
+    )"#;
+    let d = autochitect::model::parse_diagram("tiny.ron", src, &slugs())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let frame = step_frame(&d, &[comp("tiny")]).expect("frame");
+    let side = 40.0 / MIN_FOCUS_SHARE;
+    // As large as the limit allows, pushed inside the computer (the part is near its corner).
+    assert_eq!(frame, Rect::new(0.0, 3000.0 - side, side, side));
+}
