@@ -10,12 +10,14 @@
 //!   world unit per pixel, every label on screen readable); with it zooming in and out (labels
 //!   laid out at each new size);
 //! - click to panel: frames from the mouse button's release to the summary panel being laid out
-//!   (1 means the frame that handles the click shows the panel).
+//!   (1 means the frame that handles the click shows the panel);
+//! - reader scrolling: the longest write-up open in the reader, scrolled with the wheel a few
+//!   lines every frame, down to its end and back up.
 
 use std::time::{Duration, Instant};
 
 use autochitect::app::headless;
-use autochitect::app::state::{CameraView, LaunchOptions, LoadedModel, UiInsets};
+use autochitect::app::state::{CameraView, Intent, LaunchOptions, LoadedModel, UiInsets};
 use autochitect::model::synthetic::{Shape, generate};
 use bevy::prelude::*;
 
@@ -79,13 +81,36 @@ fn main() {
         }
         cases.push((format!("{components} components"), options(&dir, &file)));
     }
+    // With a screen reader on, the accessibility tree is built every frame too.
+    let reader_on = [
+        (
+            "default diagram, screen reader on".to_string(),
+            options(&repo().join("diagrams"), "two-computers.ron"),
+        ),
+        (
+            "10000 components, screen reader on".to_string(),
+            options(&dir, "generated-10000.ron"),
+        ),
+    ];
+    let cases: Vec<(String, LaunchOptions, bool)> = cases
+        .into_iter()
+        .map(|(n, o)| (n, o, false))
+        .chain(reader_on.into_iter().map(|(n, o)| (n, o, true)))
+        .collect();
 
     println!(
         "| diagram | entities | scene build (median / p99) | frame idle | frame panning, fitted | frame panning, close up | frame zooming | click to panel |"
     );
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for (name, options) in cases {
+    for (name, options, screen_reader) in cases {
         let mut app = headless::app(options, true);
+        if screen_reader
+            && let Some(requested) = app
+                .world()
+                .get_resource::<bevy::a11y::AccessibilityRequested>()
+        {
+            requested.set(true);
+        }
         headless::settle(&mut app);
         if app.world().get_resource::<LoadedModel>().is_none() {
             eprintln!("{name}: the diagram did not load");
@@ -148,6 +173,58 @@ fn main() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+    reader_scrolling();
+}
+
+/// Scrolls the longest write-up in the reader, a wheel event every frame, and prints a table.
+fn reader_scrolling() {
+    let mut app = headless::app(options(&repo().join("diagrams"), "two-computers.ron"), true);
+    headless::settle(&mut app);
+    let Some((slug, words)) = app.world().get_resource::<LoadedModel>().and_then(|m| {
+        m.writeups
+            .newest_first()
+            .into_iter()
+            .map(|w| (w.slug.clone(), w.body.split_whitespace().count()))
+            .max_by_key(|(_, n)| *n)
+    }) else {
+        eprintln!("reader: no write-ups loaded");
+        std::process::exit(1);
+    };
+    app.world_mut()
+        .write_message(Intent::OpenWriteup(slug.clone()));
+    for _ in 0..5 {
+        app.update();
+    }
+    let Some(window) = headless::window(&mut app) else {
+        eprintln!("reader: no window");
+        std::process::exit(1);
+    };
+    let size = {
+        let w = app.world().get::<Window>(window);
+        w.map_or(Vec2::new(1280.0, 720.0), |w| {
+            Vec2::new(w.width(), w.height())
+        })
+    };
+    let right = app.world().resource::<UiInsets>().right;
+    if right <= 0.0 {
+        eprintln!("reader: the write-up did not open");
+        std::process::exit(1);
+    }
+    // Over the text column, three lines a frame: down for 200 frames, then back up.
+    let at = Vec2::new(size.x - right / 2.0, size.y / 2.0);
+    let scroll = time(400, |i| {
+        let lines = if i < 200 { -3.0 } else { 3.0 };
+        headless::wheel(&mut app, at, lines);
+        app.update();
+    });
+    println!();
+    println!("| write-up | words | frame scrolling the reader |");
+    println!("| --- | ---: | ---: |");
+    println!(
+        "| {slug} (the longest) | {words} | {} / {} |",
+        ms(scroll.0),
+        ms(scroll.1)
+    );
 }
 
 /// Clicks the first leaf component on screen (move, press and release before one frame, as a

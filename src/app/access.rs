@@ -12,6 +12,10 @@
 //! - Web: AccessKit has no web back-end; `web` mirrors the tree into the page's DOM and sends
 //!   activations back through [`request_action`].
 //! - Tests read the tree as [`Widgets`], to find and click panels by their names.
+//!
+//! All of it runs only while something asks for the tree (`AccessibilityRequested`): a screen
+//! reader on the desktop, the page's mirror on the web, the state file for end-to-end scripts,
+//! the tests. Otherwise a frame costs nothing extra, whatever the diagram's size.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
@@ -111,11 +115,24 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
+/// Whether anything asks for the accessibility tree now.
+fn wanted(requested: Option<&bevy::a11y::AccessibilityRequested>) -> bool {
+    requested.is_some_and(bevy::a11y::AccessibilityRequested::get)
+}
+
+/// Has egui describe its panels once something asks for the tree.
 fn enable_accesskit(
-    mut contexts: Query<&mut bevy_egui::EguiContext, Added<bevy_egui::EguiContext>>,
+    mut contexts: Query<(Entity, &mut bevy_egui::EguiContext)>,
+    requested: Option<Res<bevy::a11y::AccessibilityRequested>>,
+    mut enabled: Local<bevy::platform::collections::HashSet<Entity>>,
 ) {
-    for mut ctx in &mut contexts {
-        ctx.get_mut().enable_accesskit();
+    if !wanted(requested.as_deref()) {
+        return;
+    }
+    for (entity, mut ctx) in &mut contexts {
+        if enabled.insert(entity) {
+            ctx.get_mut().enable_accesskit();
+        }
     }
 }
 
@@ -201,7 +218,20 @@ fn route_actions(
     }
 }
 
+/// The diagram's nodes as last built, and what they were built from: rebuilt only when the
+/// model, the selection or the view changes (a 10,000-part diagram takes milliseconds).
+#[derive(Default)]
+struct DiagramCache {
+    key: Option<CacheKey>,
+    nodes: Vec<(NodeId, Node)>,
+}
+
+/// What the diagram's nodes depend on: the model's load, the selection, the camera (centre and
+/// scale), the viewport and egui's zoom, as bits so they compare exactly.
+type CacheKey = (u64, Option<Target>, [u32; 3], [u32; 4], u32);
+
 /// Adds the diagram to the tree egui built this frame (when egui builds one).
+#[allow(clippy::too_many_arguments)]
 fn add_diagram(
     mut outputs: Query<
         (&mut bevy_egui::EguiFullOutput, &mut bevy_egui::EguiContext),
@@ -212,8 +242,10 @@ fn add_diagram(
     view: Option<Res<CameraView>>,
     camera: Query<&Camera, With<MainCamera>>,
     insets: Res<UiInsets>,
+    requested: Option<Res<bevy::a11y::AccessibilityRequested>>,
+    mut cache: Local<DiagramCache>,
 ) {
-    let (Some(model), Some(view)) = (model, view) else {
+    let (Some(model), Some(view), true) = (model, view, wanted(requested.as_deref())) else {
         return;
     };
     let viewport = camera.iter().find_map(Camera::logical_viewport_rect);
@@ -235,7 +267,28 @@ fn add_diagram(
             viewport: viewport.unwrap_or(Rect::new(insets.left, insets.top, 1e4, 1e4)),
             zoom,
         };
-        let mut nodes = diagram_nodes(&model.diagram, &selection, &screen);
+        let r = screen.viewport;
+        let key = (
+            model.generation,
+            selection.target.clone(),
+            [
+                view.center.x.to_bits(),
+                view.center.y.to_bits(),
+                view.scale.to_bits(),
+            ],
+            [
+                r.min.x.to_bits(),
+                r.min.y.to_bits(),
+                r.max.x.to_bits(),
+                r.max.y.to_bits(),
+            ],
+            zoom.to_bits(),
+        );
+        if cache.key.as_ref() != Some(&key) {
+            cache.nodes = diagram_nodes(&model.diagram, &selection, &screen);
+            cache.key = Some(key);
+        }
+        let mut nodes = cache.nodes.clone();
         let egui_has_focus = update.focus != root;
         if let Some((_, root_node)) = update.nodes.iter_mut().find(|(id, _)| *id == root) {
             root_node.push_child(diagram_node());
@@ -371,7 +424,11 @@ fn capture(
         With<bevy_egui::PrimaryEguiContext>,
     >,
     mut widgets: ResMut<Widgets>,
+    requested: Option<Res<bevy::a11y::AccessibilityRequested>>,
 ) {
+    if !wanted(requested.as_deref()) {
+        return;
+    }
     for (output, mut ctx) in &mut outputs {
         let Some(update) = output
             .0

@@ -18,7 +18,9 @@ use crate::model::Target;
 pub(super) fn plugin(app: &mut App) {
     #[cfg(not(target_arch = "wasm32"))]
     if let Ok(path) = std::env::var("AUTOCHITECT_STATE_FILE") {
+        // The scripts find widgets by name: the accessibility tree must be built.
         app.insert_resource(StateFile(path.into()))
+            .add_systems(Startup, ask_for_the_tree)
             .add_systems(Last, write_state);
     }
     let _ = app;
@@ -27,6 +29,13 @@ pub(super) fn plugin(app: &mut App) {
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Resource)]
 struct StateFile(std::path::PathBuf);
+
+/// Asks for the accessibility tree (see `access`), as a screen reader would.
+pub fn ask_for_the_tree(requested: Option<Res<bevy::a11y::AccessibilityRequested>>) {
+    if let Some(requested) = requested {
+        requested.set(true);
+    }
+}
 
 /// What a snapshot reads: the app's state as the user sees it.
 pub struct View<'a> {

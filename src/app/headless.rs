@@ -152,6 +152,24 @@ pub fn left_button(app: &mut App, state: bevy::input::ButtonState) {
         .write_message(bevy::window::WindowEvent::MouseButtonInput(button));
 }
 
+/// Turns the mouse wheel by `lines` notches (positive: away from the user) with the pointer at
+/// `at`, as a real window reports it (no frame is run).
+pub fn wheel(app: &mut App, at: Vec2, lines: f32) {
+    use bevy::input::mouse::{MouseScrollUnit, MouseWheel};
+    move_cursor(app, at);
+    let Some(window) = window(app) else { return };
+    let wheel = MouseWheel {
+        unit: MouseScrollUnit::Line,
+        x: 0.0,
+        y: lines,
+        window,
+        phase: bevy::input::touch::TouchPhase::Moved,
+    };
+    app.world_mut().write_message(wheel);
+    app.world_mut()
+        .write_message(bevy::window::WindowEvent::MouseWheel(wheel));
+}
+
 /// Clicks at a window position as a quick mouse or a tap does: the pointer moves there and the
 /// left button goes down and up, all before the next frame, which then runs once.
 pub fn click(app: &mut App, pos: Vec2) {

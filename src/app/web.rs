@@ -60,7 +60,8 @@ pub fn start() {
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<TalkShared>()
-        .add_systems(Startup, keep_waker)
+        // The page's mirror of the accessibility tree is always there.
+        .add_systems(Startup, (keep_waker, super::automation::ask_for_the_tree))
         .add_systems(PostStartup, join_talk)
         .add_systems(
             Update,

@@ -61,6 +61,13 @@ fn record_opened(url: &str) -> Result<(), String> {
 pub fn app_with(options: LaunchOptions, with_ui: bool) -> App {
     let mut app = headless::app(options, with_ui);
     app.insert_resource(LinkOpener(Box::new(record_opened)));
+    // The tests read the accessibility tree, as a screen reader would.
+    if let Some(requested) = app
+        .world()
+        .get_resource::<bevy::a11y::AccessibilityRequested>()
+    {
+        requested.set(true);
+    }
     headless::settle(&mut app);
     app
 }
@@ -160,19 +167,7 @@ pub fn drag(app: &mut App, from: Vec2, to: Vec2, steps: usize) {
 /// Turns the mouse wheel by `lines` notches (positive: away from the user, zoom in) with the
 /// pointer at `at`.
 pub fn wheel_at(app: &mut App, at: Vec2, lines: f32) {
-    use bevy::input::mouse::{MouseScrollUnit, MouseWheel};
-    headless::move_cursor(app, at);
-    let window = window(app);
-    let wheel = MouseWheel {
-        unit: MouseScrollUnit::Line,
-        x: 0.0,
-        y: lines,
-        window,
-        phase: bevy::input::touch::TouchPhase::Moved,
-    };
-    app.world_mut().write_message(wheel);
-    app.world_mut()
-        .write_message(bevy::window::WindowEvent::MouseWheel(wheel));
+    headless::wheel(app, at, lines);
     app.update();
 }
 
