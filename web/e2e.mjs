@@ -211,6 +211,9 @@ try {
     for (let i = 0; i < bar.length; i++) for (let j = i + 1; j < bar.length; j++) if (overlap(bar[i][1], bar[j][1])) clashes.push(`${bar[i][0]} / ${bar[j][0]}`);
     check(clashes.length === 0, `nothing in the phone's top bar overlaps${clashes.length ? ": " + clashes.join(", ") : ""}`);
     // A one-finger drag pans; a double tap zooms in.
+    // The view settles under the summary sheet as it comes back (a frame or two); then the finger.
+    await waitState(phone, (st) => st.ui && st.ui.bottom > 200, null, "the summary sheet is back", 15000);
+    await phone.waitForTimeout(300); // the time a finger takes to come down again
     const beforeDrag = await stateOf(phone);
     const before = beforeDrag.px_per_unit;
     const cdp = await phoneContext.newCDPSession(phone);

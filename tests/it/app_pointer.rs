@@ -161,12 +161,12 @@ fn the_wheel_zooms_around_the_pointer_within_limits() {
     let mut app = app();
     let fitted = *app.world().resource::<CameraView>();
     let at = component_center(&mut app, "b-jit");
-    let world_before = headless_world(&mut app, at);
+    let world_before = world_at(&mut app, at);
     wheel_at(&mut app, at, 2.0);
     let zoomed = *app.world().resource::<CameraView>();
     assert!(zoomed.scale < fitted.scale, "zoomed in: {zoomed:?}");
     // The point under the pointer stays under the pointer.
-    let world_after = headless_world(&mut app, at);
+    let world_after = world_at(&mut app, at);
     assert!(
         world_before.distance(world_after) < 0.5,
         "{world_before} → {world_after}"
@@ -189,17 +189,6 @@ fn the_wheel_zooms_around_the_pointer_within_limits() {
         "three times the fitted view at most: {farthest} vs {}",
         fitted.scale
     );
-}
-
-/// The world point under a window position.
-fn headless_world(app: &mut App, at: Vec2) -> Vec2 {
-    let mut q = app
-        .world_mut()
-        .query_filtered::<(&Camera, &GlobalTransform), With<autochitect::app::state::MainCamera>>();
-    let (camera, transform) = q.single(app.world()).expect("camera");
-    camera
-        .viewport_to_world_2d(transform, at)
-        .expect("on the canvas")
 }
 
 #[test]

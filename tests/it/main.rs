@@ -9,6 +9,7 @@ mod app_panels;
 mod app_pointer;
 mod app_reader;
 mod app_speaker;
+mod app_touch;
 mod app_tours;
 mod app_view;
 mod authoring;

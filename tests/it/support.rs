@@ -134,6 +134,17 @@ pub fn screen_pos(app: &mut App, world: Vec2) -> Vec2 {
     headless::screen_pos(app, world).expect("on screen")
 }
 
+/// The world point under a window position.
+pub fn world_at(app: &mut App, at: Vec2) -> Vec2 {
+    let mut q = app
+        .world_mut()
+        .query_filtered::<(&Camera, &GlobalTransform), With<autochitect::app::state::MainCamera>>();
+    let (camera, transform) = q.single(app.world()).expect("camera");
+    camera
+        .viewport_to_world_2d(transform, at)
+        .expect("on the canvas")
+}
+
 /// Where a component's centre is in the window.
 pub fn component_center(app: &mut App, id: &str) -> Vec2 {
     headless::component_pos(app, id).expect("component on screen")
@@ -162,6 +173,35 @@ pub fn drag(app: &mut App, from: Vec2, to: Vec2, steps: usize) {
     }
     headless::left_button(app, ButtonState::Released);
     app.update();
+}
+
+/// One finger's event as a touch screen reports it (no frame is run).
+pub fn touch(app: &mut App, finger: u64, phase: bevy::input::touch::TouchPhase, at: Vec2) {
+    let event = bevy::input::touch::TouchInput {
+        phase,
+        position: at,
+        window: window(app),
+        force: None,
+        id: finger,
+    };
+    app.world_mut().write_message(event);
+    app.world_mut()
+        .write_message(bevy::window::WindowEvent::TouchInput(event));
+}
+
+/// A one-finger swipe from `from` to `to` in `steps` moves; `per_frame` events arrive before
+/// each frame (a phone reports a fast swipe in one or two frames).
+pub fn swipe(app: &mut App, from: Vec2, to: Vec2, steps: usize, per_frame: usize) {
+    use bevy::input::touch::TouchPhase;
+    let mut events = vec![(TouchPhase::Started, from)];
+    events.extend((1..=steps).map(|i| (TouchPhase::Moved, from.lerp(to, i as f32 / steps as f32))));
+    events.push((TouchPhase::Ended, to));
+    for chunk in events.chunks(per_frame.max(1)) {
+        for (phase, at) in chunk {
+            touch(app, 1, *phase, *at);
+        }
+        app.update();
+    }
 }
 
 /// Turns the mouse wheel by `lines` notches (positive: away from the user, zoom in) with the

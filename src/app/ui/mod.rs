@@ -261,6 +261,7 @@ fn panels_ui(
     mut st: PanelState,
     speaker: Res<SpeakerNotes>,
     mut intents: MessageWriter<Intent>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
     mut reader_memory: Local<reader::ReaderMemory>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -463,12 +464,17 @@ fn panels_ui(
 
     // egui measures in points; the window (and the camera's viewport) in logical pixels.
     let k = ctx.zoom_factor();
-    st.insets.set_if_neq(UiInsets {
+    let moved = st.insets.set_if_neq(UiInsets {
         left: left * k,
         right: right * k,
         top: top * k,
         bottom: bottom * k,
     });
+    if moved {
+        // The camera fits the diagram to the new room in the next frame: run it now, not
+        // whenever the next input comes (the window only redraws on request).
+        redraw.write(bevy::window::RequestRedraw);
+    }
     intents.write_batch(out);
     Ok(())
 }
