@@ -184,7 +184,14 @@ fn reader_scrolling() {
         m.writeups
             .newest_first()
             .into_iter()
-            .map(|w| (w.slug.clone(), w.body.split_whitespace().count()))
+            .map(|w| {
+                (
+                    w.slug.clone(),
+                    w.body
+                        .ready()
+                        .map_or(0, |b| b.text.split_whitespace().count()),
+                )
+            })
             .max_by_key(|(_, n)| *n)
     }) else {
         eprintln!("reader: no write-ups loaded");

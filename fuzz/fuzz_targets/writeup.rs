@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         meta_file: "topic.ron".into(),
         meta: text.into(),
         body_file: "topic.md".into(),
-        body: text.into(),
+        body: Some(text.into()),
     };
     if let Ok(catalog) = WriteupCatalog::build(&[source]) {
         let _ = catalog.newest_first();

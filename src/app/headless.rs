@@ -71,9 +71,15 @@ fn camera_system(
 
 /// Runs frames until the model is loaded (or problems are reported), then a few more.
 pub fn settle(app: &mut App) {
+    // Everything in: the model, and every write-up's text (which follows the model).
     run_until(app, 5000, |app| {
         let w = app.world();
-        w.get_resource::<LoadedModel>().is_some() || !w.resource::<LoadProblems>().0.0.is_empty()
+        w.get_resource::<LoadedModel>().is_some_and(|m| {
+            m.writeups
+                .newest_first()
+                .iter()
+                .all(|w| !matches!(w.body, crate::model::Body::Pending))
+        }) || !w.resource::<LoadProblems>().0.0.is_empty()
     });
     for _ in 0..3 {
         app.update();

@@ -4,6 +4,11 @@
 //!
 //! The result is either a new [`LoadedModel`] or the [`LoadProblems`]. A failed reload keeps
 //! the last good model on screen. The consumer of [`Intent::OpenDiagram`].
+//!
+//! What the diagram needs comes first: the diagram, its tours, the write-up index and each
+//! write-up's metadata. The write-ups' text (the bodies) is requested once that model is on
+//! screen, and each body joins the catalog as it arrives ([`crate::model::Body`]); a body that
+//! changes on disk is parsed again on its own.
 
 use std::sync::Arc;
 
@@ -27,6 +32,7 @@ pub(super) fn plugin(app: &mut App) {
                 mark_dirty,
                 switch_diagram,
                 assemble,
+                fill_bodies,
                 list_diagrams.run_if(|s: Res<Sources>| s.choices_dirty),
             )
                 .chain(),
@@ -85,7 +91,10 @@ impl AssetLoader for TextLoader {
 struct WriteupHandles {
     slug: WriteupSlug,
     meta: Handle<TextFile>,
-    body: Handle<TextFile>,
+    /// Requested once the model the metadata makes is on screen.
+    body: Option<Handle<TextFile>>,
+    /// A fingerprint of the body text (or its failure) the catalog has now.
+    applied: Option<u64>,
 }
 
 /// Handles to every file the current model is built from.
@@ -103,6 +112,10 @@ pub(super) struct Sources {
     dirty: bool,
     /// Set when the picker's list must be made again (its index or a listed diagram changed).
     choices_dirty: bool,
+    /// Set when a file changed, so the bodies are looked at again.
+    bodies_dirty: bool,
+    /// The model whose catalog the bodies were last put into.
+    bodies_in: Option<u64>,
     /// The file name shown in messages.
     diagram_name: String,
     /// The diagram file inside the diagram folder.
@@ -130,6 +143,8 @@ impl Sources {
             last_inputs: None,
             dirty: true,
             choices_dirty: true,
+            bodies_dirty: true,
+            bodies_in: None,
             diagram_index: self.diagram_index.clone(),
             listed: Vec::new(),
         }
@@ -163,6 +178,8 @@ fn start_loading(mut commands: Commands, server: Res<AssetServer>, options: Res<
         last_inputs: None,
         dirty: true,
         choices_dirty: true,
+        bodies_dirty: true,
+        bodies_in: None,
         diagram_name: String::new(),
         diagram_file: String::new(),
         tours: Handle::default(),
@@ -181,6 +198,7 @@ fn mark_dirty(
 ) {
     for event in events.read() {
         sources.dirty = true;
+        sources.bodies_dirty = true;
         let id = match event {
             AssetEvent::Added { id }
             | AssetEvent::Modified { id }
@@ -194,6 +212,7 @@ fn mark_dirty(
     }
     if failures.read().count() > 0 {
         sources.dirty = true;
+        sources.bodies_dirty = true;
         sources.choices_dirty = true;
     }
 }
@@ -283,7 +302,8 @@ fn request_writeups(sources: &mut Sources, index: &str, server: &AssetServer) {
         .into_iter()
         .map(|slug| WriteupHandles {
             meta: server.load(writeup_path(&paths::writeup_meta_file(slug.as_str()))),
-            body: server.load(writeup_path(&paths::writeup_body_file(slug.as_str()))),
+            body: None,
+            applied: None,
             slug,
         })
         .collect();
@@ -347,10 +367,7 @@ fn assemble(
     let ready = settled(&server, &sources.diagram)
         && settled(&server, &sources.tours)
         && settled(&server, &sources.index)
-        && sources
-            .writeups
-            .iter()
-            .all(|w| settled(&server, &w.meta) && settled(&server, &w.body));
+        && sources.writeups.iter().all(|w| settled(&server, &w.meta));
     if !ready {
         return;
     }
@@ -373,12 +390,8 @@ fn assemble(
                     &texts,
                     &server,
                 ),
-                body: text_of(
-                    writeup_path(&paths::writeup_body_file(w.slug.as_str())),
-                    &w.body,
-                    &texts,
-                    &server,
-                ),
+                // The bodies follow (`fill_bodies`).
+                body: None,
             })
             .collect(),
         diagram: text_of(
@@ -450,6 +463,103 @@ fn assemble(
     }
 }
 
+/// Requests the write-ups' bodies once a model is on screen, and puts each into the catalog as
+/// it arrives or changes (every one again when a new model replaces the catalog). A body is
+/// only read by the reader, so this leaves the model's change detection alone: nothing the
+/// diagram draws depends on it.
+fn fill_bodies(
+    mut sources: ResMut<Sources>,
+    model: Option<ResMut<LoadedModel>>,
+    texts: Res<Assets<TextFile>>,
+    server: Res<AssetServer>,
+    mut notice: ResMut<Notice>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let Some(mut model) = model else {
+        return;
+    };
+    let fresh = sources.bodies_in != Some(model.generation);
+    if !fresh && !sources.bodies_dirty {
+        return;
+    }
+    let sources = &mut *sources;
+    sources.bodies_dirty = false;
+    sources.bodies_in = Some(model.generation);
+    let listed: std::collections::BTreeSet<WriteupSlug> =
+        sources.writeups.iter().map(|w| w.slug.clone()).collect();
+    let mut changes = Vec::new();
+    let mut waiting = false;
+    for w in &mut sources.writeups {
+        let name = writeup_path(&paths::writeup_body_file(w.slug.as_str()));
+        let handle = w.body.get_or_insert_with(|| server.load(name.clone()));
+        if !settled(&server, handle) {
+            waiting = true;
+            continue;
+        }
+        let file = text_of(name.clone(), handle, &texts, &server);
+        let key = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            match &file.text {
+                Ok(t) => t.hash(&mut h),
+                Err(e) => e.message.hash(&mut h),
+            }
+            h.finish()
+        };
+        if !fresh && w.applied == Some(key) {
+            continue;
+        }
+        w.applied = Some(key);
+        let problems = match &file.text {
+            Ok(text) => {
+                let (body, problems) = crate::model::parse_writeup_body(&name, text, &listed);
+                if !problems.has_errors() {
+                    changes.push((w.slug.clone(), crate::model::Body::Ready(Arc::new(body))));
+                }
+                problems
+            }
+            Err(e) => {
+                let mut d = Diagnostics::default();
+                d.0.push(crate::model::Diagnostic {
+                    file: name,
+                    pos: e.pos,
+                    severity: Severity::Error,
+                    message: format!("write-up `{}` is missing: {}", w.slug, e.message),
+                });
+                d
+            }
+        };
+        for p in &problems.0 {
+            // The terminal gets what the reader shows.
+            #[cfg(not(target_arch = "wasm32"))]
+            eprintln!("{p}");
+            #[cfg(target_arch = "wasm32")]
+            warn!("{p}");
+        }
+        if problems.has_errors() {
+            let why: Vec<String> = problems.0.iter().map(ToString::to_string).collect();
+            notice.say(format!("A write-up could not be read: {}", why.join("; ")));
+            changes.push((
+                w.slug.clone(),
+                crate::model::Body::Unreadable(why.join("\n")),
+            ));
+        }
+    }
+    if waiting {
+        // Nothing wakes the reactive loop when a file arrives: look again next frame.
+        sources.bodies_dirty = true;
+        redraw.write(bevy::window::RequestRedraw);
+    }
+    if !changes.is_empty() {
+        let model = model.bypass_change_detection();
+        let catalog = Arc::make_mut(&mut model.writeups);
+        for (slug, body) in changes {
+            catalog.set_body(&slug, body);
+        }
+        redraw.write(bevy::window::RequestRedraw);
+    }
+}
+
 /// A fingerprint of every input text (or why it is missing).
 fn fingerprint(texts: &ProjectTexts) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -457,7 +567,7 @@ fn fingerprint(texts: &ProjectTexts) -> u64 {
     let files = [&texts.writeup_index, &texts.diagram]
         .into_iter()
         .chain(texts.tours.as_ref())
-        .chain(texts.writeups.iter().flat_map(|w| [&w.meta, &w.body]));
+        .chain(texts.writeups.iter().map(|w| &w.meta));
     for f in files {
         f.name.hash(&mut h);
         match &f.text {

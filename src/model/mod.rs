@@ -46,8 +46,8 @@ pub use tour::{
     parse_tours, route_length, step_frame,
 };
 pub use writeup::{
-    Date, Property, Writeup, WriteupCatalog, WriteupMetaFile, WriteupSource, parse_diagram_index,
-    parse_writeup_index, parse_writeup_meta,
+    Body, Date, Property, Writeup, WriteupBody, WriteupCatalog, WriteupMetaFile, WriteupSource,
+    parse_diagram_index, parse_writeup_body, parse_writeup_index, parse_writeup_meta,
 };
 
 /// Parse options shared by every RON file: `Some(..)` may be left out around optional values.

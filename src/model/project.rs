@@ -48,8 +48,9 @@ pub struct WriteupFiles {
     pub slug: WriteupSlug,
     /// `<slug>.ron`.
     pub meta: NamedText,
-    /// `<slug>.md`.
-    pub body: NamedText,
+    /// `<slug>.md`, or `None` when the body is read on its own later (the app shows the
+    /// diagram first; see [`super::Body::Pending`]).
+    pub body: Option<NamedText>,
 }
 
 /// Everything a project is made of, as texts.
@@ -133,18 +134,21 @@ pub fn writeups(
     }
     let mut sources = Vec::with_capacity(files.len());
     for w in files {
-        match (&w.meta.text, &w.body.text) {
-            (Ok(meta), Ok(body)) => sources.push(WriteupSource {
+        let body = w.body.as_ref().map(|b| &b.text);
+        match (&w.meta.text, body) {
+            (Ok(meta), None | Some(Ok(_))) => sources.push(WriteupSource {
                 slug: w.slug.to_string(),
                 meta_file: w.meta.name.clone(),
                 meta: meta.clone(),
-                body_file: w.body.name.clone(),
-                body: body.clone(),
+                body_file: w.body.as_ref().map_or_else(String::new, |b| b.name.clone()),
+                body: body.and_then(|b| b.as_ref().ok()).cloned(),
             }),
             _ => {
                 let what = format!("write-up `{}` is missing", w.slug);
                 unreadable(diags, &w.meta, missing, &what);
-                unreadable(diags, &w.body, missing, &what);
+                if let Some(b) = &w.body {
+                    unreadable(diags, b, missing, &what);
+                }
             }
         }
     }

@@ -123,10 +123,65 @@ pub struct Writeup {
     pub properties: Vec<Property>,
     /// Related write-ups, each present in the catalog.
     pub related: Vec<WriteupSlug>,
-    /// The Markdown body.
-    pub body: String,
-    /// The body, parsed into blocks (figures validated) once, for the reader.
-    pub document: std::sync::Arc<super::markdown::Document>,
+    /// The body: in the catalog when it was built from both files; the app builds it from
+    /// the metadata first and adds each body as it arrives.
+    pub body: Body,
+}
+
+/// A write-up's body, as far as it has come.
+#[derive(Clone, Debug)]
+pub enum Body {
+    /// Not read yet (the app shows the diagram before the write-ups' text is in).
+    Pending,
+    /// Read and checked.
+    Ready(std::sync::Arc<WriteupBody>),
+    /// It could not be read, or has errors: the messages, with file and position.
+    Unreadable(String),
+}
+
+/// A write-up's Markdown text, and the text parsed into blocks (figures validated) once.
+#[derive(Clone, Debug)]
+pub struct WriteupBody {
+    /// The Markdown, as written.
+    pub text: String,
+    /// The parsed blocks the reader draws.
+    pub document: super::markdown::Document,
+}
+
+impl Body {
+    /// The body, when it is ready.
+    pub fn ready(&self) -> Option<&WriteupBody> {
+        match self {
+            Body::Ready(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+/// Checks and parses one write-up's body: not empty, within the size limit, its figures and
+/// links valid against the write-ups the index lists. Errors come back beside the body, which
+/// is parsed as far as it can be.
+pub fn parse_writeup_body(
+    file: &str,
+    text: &str,
+    listed: &BTreeSet<WriteupSlug>,
+) -> (WriteupBody, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    if text.trim().is_empty() {
+        diags.error(file, None, "the write-up body is empty");
+    }
+    if let Err(d) = super::limits::check_size(file, text, super::limits::MAX_MARKDOWN_BYTES) {
+        diags.0.push(d);
+    }
+    let (document, problems) = super::markdown::parse_document(file, text, listed);
+    diags.0.extend(problems.0);
+    (
+        WriteupBody {
+            text: text.to_owned(),
+            document,
+        },
+        diags,
+    )
 }
 
 /// The text of one write-up's two files.
@@ -140,8 +195,9 @@ pub struct WriteupSource {
     pub meta: String,
     /// Path of the body file, for messages.
     pub body_file: String,
-    /// Body text (Markdown).
-    pub body: String,
+    /// Body text (Markdown), or `None` to build the catalog from the metadata alone (the
+    /// body comes later: [`Body::Pending`]).
+    pub body: Option<String>,
 }
 
 /// Parses an index: a RON list of unique names, each checked by `invalid` (which returns the
@@ -339,24 +395,20 @@ impl WriteupCatalog {
                     );
                 }
             }
-            if src.body.trim().is_empty() {
-                diags.error(&src.body_file, None, "the write-up body is empty");
-            }
-            if let Err(d) = super::limits::check_size(
-                &src.body_file,
-                &src.body,
-                super::limits::MAX_MARKDOWN_BYTES,
-            ) {
-                diags.0.push(d);
-            }
             let Some(date) = Date::parse(&meta.date) else {
                 continue;
             };
             // Figures may link to any write-up the index lists.
-            let slugs: BTreeSet<WriteupSlug> = all.iter().map(|s| WriteupSlug::new(*s)).collect();
-            let (document, problems) =
-                super::markdown::parse_document(&src.body_file, &src.body, &slugs);
-            diags.0.extend(problems.0);
+            let body = match &src.body {
+                None => Body::Pending,
+                Some(text) => {
+                    let slugs: BTreeSet<WriteupSlug> =
+                        all.iter().map(|s| WriteupSlug::new(*s)).collect();
+                    let (body, problems) = parse_writeup_body(&src.body_file, text, &slugs);
+                    diags.0.extend(problems.0);
+                    Body::Ready(std::sync::Arc::new(body))
+                }
+            };
             by_slug.insert(
                 WriteupSlug::new(meta.slug.as_str()),
                 Writeup {
@@ -371,8 +423,7 @@ impl WriteupCatalog {
                         .iter()
                         .map(|r| WriteupSlug::new(r.as_str()))
                         .collect(),
-                    body: src.body.clone(),
-                    document: std::sync::Arc::new(document),
+                    body,
                 },
             );
         }
@@ -387,6 +438,18 @@ impl WriteupCatalog {
     /// A write-up by slug.
     pub fn get(&self, slug: &WriteupSlug) -> Option<&Writeup> {
         self.by_slug.get(slug)
+    }
+
+    /// Gives a write-up its body (the app's bodies arrive after the catalog). Returns whether
+    /// the catalog lists the write-up.
+    pub fn set_body(&mut self, slug: &WriteupSlug, body: Body) -> bool {
+        match self.by_slug.get_mut(slug) {
+            Some(w) => {
+                w.body = body;
+                true
+            }
+            None => false,
+        }
     }
 
     /// A write-up by slug text (e.g. from a URL).

@@ -44,7 +44,9 @@ pub fn read_writeups(dir: &Path) -> (NamedText, Vec<WriteupFiles>) {
         .into_iter()
         .map(|slug| WriteupFiles {
             meta: read_text(&dir.join(paths::writeup_meta_file(slug.as_str()))),
-            body: read_text(&dir.join(paths::writeup_body_file(slug.as_str()))),
+            body: Some(read_text(
+                &dir.join(paths::writeup_body_file(slug.as_str())),
+            )),
             slug,
         })
         .collect();
@@ -201,11 +203,11 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
         unlisted_writeups(dir, &listed, &mut report.diagnostics);
         report.writeups += files
             .iter()
-            .filter(|w| w.meta.text.is_ok() && w.body.text.is_ok())
+            .filter(|w| w.meta.text.is_ok() && w.body.as_ref().is_some_and(|b| b.text.is_ok()))
             .count();
         drop(catalog);
         meta_files.extend(files.iter().map(|w| (w.slug.clone(), w.meta.name.clone())));
-        bodies.extend(files.into_iter().map(|w| w.body));
+        bodies.extend(files.into_iter().filter_map(|w| w.body));
         slugs.extend(listed);
     }
     let mut linked: BTreeSet<WriteupSlug> = BTreeSet::new();

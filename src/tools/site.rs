@@ -26,6 +26,7 @@ use crate::model::{
 /// Where the page template marks the first paint and the fallback list.
 const FIRST_PAINT: &str = "<!-- first-paint -->";
 const WRITEUP_LIST: &str = "<!-- writeup-list -->";
+const PRELOAD: &str = "<!-- preload -->";
 
 /// Writes the page, the write-up pages and their index into `out`.
 pub fn write_site(root: &Path, out: &Path) -> Result<usize, String> {
@@ -40,7 +41,9 @@ pub fn write_site(root: &Path, out: &Path) -> Result<usize, String> {
     let template_path = root.join("web/index.html");
     let template = std::fs::read_to_string(&template_path)
         .map_err(|e| format!("{}: {e}", template_path.display()))?;
-    let page = index_page(&template, &diagram, &catalog)?;
+    let tours = Path::new(paths::DIAGRAM_DIR).join(paths::tours_file(paths::DEFAULT_DIAGRAM));
+    let first = first_files(&catalog, root.join(&tours).is_file());
+    let page = index_page(&template, &diagram, &catalog)?.replace(PRELOAD, &preload_links(&first));
     let pages_dir = out.join(paths::WRITEUP_DIR);
     std::fs::create_dir_all(&pages_dir).map_err(|e| format!("{}: {e}", pages_dir.display()))?;
     let write =
@@ -56,6 +59,44 @@ pub fn write_site(root: &Path, out: &Path) -> Result<usize, String> {
     }
     write(&pages_dir.join("index.html"), &writeup_index_page(&catalog))?;
     Ok(all.len())
+}
+
+/// The files the app reads before it can show the diagram, as the page's relative URLs: the
+/// default diagram, its tours, the write-up index and every write-up's metadata (the
+/// write-ups' text follows once the diagram is up).
+fn first_files(catalog: &WriteupCatalog, with_tours: bool) -> Vec<String> {
+    let mut files = vec![format!("{}/{}", paths::DIAGRAM_DIR, paths::DEFAULT_DIAGRAM)];
+    if with_tours {
+        files.push(format!(
+            "{}/{}",
+            paths::DIAGRAM_DIR,
+            paths::tours_file(paths::DEFAULT_DIAGRAM)
+        ));
+    }
+    let writeups = paths::writeup_dir();
+    files.push(format!("{writeups}/{}", paths::INDEX_FILE));
+    for w in catalog.newest_first() {
+        files.push(format!(
+            "{writeups}/{}",
+            paths::writeup_meta_file(w.slug.as_str())
+        ));
+    }
+    files
+}
+
+/// `<link rel="preload">` for each file: the browser fetches them while the module compiles,
+/// and the app's own requests (same URL, mode and credentials) are answered from memory.
+fn preload_links(files: &[String]) -> String {
+    files
+        .iter()
+        .map(|f| {
+            format!(
+                r#"<link rel="preload" href="{}" as="fetch" crossorigin>"#,
+                xml_escape(f)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Runs `autochitect site`.
@@ -303,7 +344,10 @@ pub fn writeup_page(w: &Writeup, catalog: &WriteupCatalog, part: Option<&Target>
         r#"<p><a href="../index.html{open}">See it in the diagram →</a></p>"#
     );
     s.push_str("<article>\n");
-    s.push_str(&body_html(&w.body, &catalog.slugs()));
+    // `check` read every body; one that could not be read stopped the build before this.
+    if let Some(body) = w.body.ready() {
+        s.push_str(&body_html(&body.text, &catalog.slugs()));
+    }
     s.push_str("</article>\n");
     if !w.related.is_empty() {
         s.push_str("<h2>Related topics</h2>\n<ul>\n");

@@ -219,7 +219,7 @@ fn the_picker_lists_the_diagrams_and_opens_another_one() {
 #[test]
 fn a_missing_writeup_leaves_the_panel_working_with_a_note() {
     let (dir, options) = editable_writeups("missing-writeup");
-    std::fs::remove_file(dir.join("writeups/gossip-protocol.md")).expect("remove");
+    std::fs::remove_file(dir.join("writeups/gossip-protocol.ron")).expect("remove");
     let mut app = app_with(options, false);
     let model = app
         .world()
@@ -260,6 +260,115 @@ fn a_missing_writeup_leaves_the_panel_working_with_a_note() {
         &[dir.join("writeups").display().to_string()],
     );
     assert!(report.diagnostics.has_errors());
+}
+
+/// Whether every write-up in the model has its text.
+fn bodies_in(app: &App) -> (usize, usize) {
+    let model = app.world().resource::<LoadedModel>();
+    let all = model.writeups.newest_first();
+    let ready = all.iter().filter(|w| w.body.ready().is_some()).count();
+    (ready, all.len())
+}
+
+#[test]
+fn the_diagram_comes_before_the_writeups_text_which_follows_without_a_new_model() {
+    let mut app = app_loading(options(), true);
+    autochitect::app::headless::run_until(&mut app, 5000, |app| {
+        app.world().get_resource::<LoadedModel>().is_some()
+    });
+    // The frame the diagram is in: its parts, summaries and tours, and no write-up text yet.
+    let (ready, all) = bodies_in(&app);
+    assert_eq!(
+        (ready, all),
+        (0, catalog().len()),
+        "no text in the first model"
+    );
+    assert!(model(&app).diagram.components().len() > 10);
+    // A write-up opened now says it is coming, then shows its text.
+    app.world_mut()
+        .write_message(Intent::OpenWriteup(WriteupSlug::new("raft-protocol")));
+    app.update();
+    autochitect::app::headless::run_until(&mut app, 5000, |app| {
+        let (ready, all) = bodies_in(app);
+        ready == all
+    });
+    run_frames(&mut app, 2);
+    assert!(
+        autochitect::app::headless::widget_with_role(&app, "Heading", "Raft Protocol").is_some(),
+        "the text arrived in the open reader"
+    );
+    assert_eq!(model(&app).generation, 1, "the text joined the same model");
+}
+
+#[test]
+fn saving_a_writeup_changes_its_text_in_place() {
+    let (dir, options) = editable_writeups("body-watch");
+    let mut app = app_with(options, true);
+    let pos = component_center(&mut app, "a-raft");
+    click_at(&mut app, pos);
+    app.world_mut()
+        .write_message(Intent::OpenWriteup(WriteupSlug::new("raft-protocol")));
+    run_frames(&mut app, 3);
+    let view = *app
+        .world()
+        .resource::<autochitect::app::state::CameraView>();
+    let file = dir.join("writeups/raft-protocol.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replacen("# Raft Protocol", "# Raft, edited", 1)).expect("write");
+    // No message is injected: the real watcher must see the save.
+    autochitect::app::headless::run_until(&mut app, 3000, |app| {
+        autochitect::app::headless::widget_with_role(app, "Heading", "Raft, edited").is_some()
+    });
+    assert!(
+        autochitect::app::headless::widget_with_role(&app, "Heading", "Raft, edited").is_some(),
+        "the open reader shows the saved text"
+    );
+    assert_eq!(model(&app).generation, 1, "only the text was read again");
+    assert_eq!(selected(&app), comp("a-raft"));
+    assert_eq!(
+        *app.world()
+            .resource::<autochitect::app::state::CameraView>(),
+        view
+    );
+}
+
+#[test]
+fn a_writeup_whose_text_is_missing_opens_and_says_why() {
+    // The metadata is there (the summary panel works); the Markdown is not.
+    let (dir, options) = editable_writeups("missing-body");
+    std::fs::remove_file(dir.join("writeups/gossip-protocol.md")).expect("remove");
+    let mut app = app_with(options, true);
+    let notice = app
+        .world()
+        .resource::<Notice>()
+        .text
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        notice.contains("gossip-protocol.md") && notice.contains("missing"),
+        "{notice}"
+    );
+    app.world_mut()
+        .write_message(Intent::OpenWriteup(WriteupSlug::new("gossip-protocol")));
+    run_frames(&mut app, 3);
+    assert_eq!(
+        app.world().resource::<Reader>().open,
+        Some(WriteupSlug::new("gossip-protocol"))
+    );
+    widget(&app, "This write-up's text could not be read.");
+    // The others read as ever.
+    app.world_mut()
+        .write_message(Intent::OpenWriteup(WriteupSlug::new("raft-protocol")));
+    run_frames(&mut app, 3);
+    assert!(
+        autochitect::app::headless::widget_with_role(&app, "Heading", "Raft Protocol").is_some(),
+        "the next write-up shows its text"
+    );
+    let report = autochitect::tools::check::check_paths(
+        &repo(),
+        &[dir.join("writeups").display().to_string()],
+    );
+    assert!(report.diagnostics.has_errors(), "`check` calls it an error");
 }
 
 #[test]

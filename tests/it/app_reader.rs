@@ -94,7 +94,7 @@ fn ctrl_f_finds_and_highlights_in_the_open_writeup() {
     let expected = model(&app)
         .writeups
         .get_str("raft-protocol")
-        .map(|w| w.body.to_lowercase().matches("leader").count())
+        .map(|w| body(w).to_lowercase().matches("leader").count())
         .unwrap_or(0);
     assert!(
         find.total >= expected / 2 && find.total > 10,

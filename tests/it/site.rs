@@ -44,6 +44,21 @@ fn the_page_carries_the_diagram_with_every_part_linking_to_itself() {
     for w in catalog().newest_first() {
         assert!(page.contains(&format!(r#"href="writeups/{}.html""#, w.slug)));
     }
+    // The browser fetches what the diagram needs while the app compiles: the diagram, its
+    // tours, the write-up index and metadata, each a file the site serves; no write-up text.
+    let preloaded: Vec<&str> = page
+        .split(r#"<link rel="preload" href=""#)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert_eq!(preloaded.len(), 3 + catalog().len(), "{preloaded:?}");
+    for file in &preloaded {
+        // The site copies `assets/` and `diagrams/` as they are in the repository.
+        assert!(repo().join(file).is_file(), "{file} exists");
+        assert!(!file.ends_with(".md"), "{file} is a write-up's text");
+    }
+    assert!(preloaded.contains(&"diagrams/two-computers.ron"));
+    assert!(preloaded.contains(&"diagrams/tours/two-computers.ron"));
 }
 
 #[test]

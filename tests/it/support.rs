@@ -59,6 +59,13 @@ fn record_opened(url: &str) -> Result<(), String> {
 /// settled. With the panels, the widgets egui reports to assistive technology are kept, so a
 /// test can click them by name.
 pub fn app_with(options: LaunchOptions, with_ui: bool) -> App {
+    let mut app = app_loading(options, with_ui);
+    headless::settle(&mut app);
+    app
+}
+
+/// The app as it starts, before any file is in (no frame has run).
+pub fn app_loading(options: LaunchOptions, with_ui: bool) -> App {
     let mut app = headless::app(options, with_ui);
     app.insert_resource(LinkOpener(Box::new(record_opened)));
     // The tests read the accessibility tree, as a screen reader would.
@@ -68,7 +75,6 @@ pub fn app_with(options: LaunchOptions, with_ui: bool) -> App {
     {
         requested.set(true);
     }
-    headless::settle(&mut app);
     app
 }
 
@@ -341,6 +347,11 @@ pub fn click_widget(app: &mut App, label: &str) {
     let at = widget(app, label).rect.center();
     click_at(app, at);
     run_frames(app, 1);
+}
+
+/// A write-up's Markdown text (the catalogs the tests build carry every body).
+pub fn body(w: &autochitect::model::Writeup) -> &str {
+    &w.body.ready().expect("the write-up's body is in").text
 }
 
 /// What is selected.

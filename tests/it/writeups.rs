@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use autochitect::model::{LinkAction, Route, Writeup, classify_link};
 
-use crate::support::catalog;
+use crate::support::{body, catalog};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 /// Title, date and tags of every write-up, as the original site's index lists them.
@@ -228,7 +228,7 @@ fn metadata_is_complete() {
 #[test]
 fn bodies_are_full_length() {
     each(|w| {
-        let n = word_count(&w.body);
+        let n = word_count(body(w));
         if (1200..=2700).contains(&n) {
             vec![]
         } else {
@@ -241,17 +241,17 @@ fn bodies_are_full_length() {
 fn bodies_start_with_their_title_and_end_with_the_required_sections() {
     each(|w| {
         let mut p = Vec::new();
-        if !w.body.starts_with(&format!("# {}\n", w.title)) {
+        if !body(w).starts_with(&format!("# {}\n", w.title)) {
             p.push("does not start with `# Title`".into());
         }
-        let (secs, _) = sections(&w.body);
+        let (secs, _) = sections(body(w));
         let titles: Vec<&str> = secs.iter().map(|s| s.title.as_str()).collect();
         for req in REQUIRED_SECTIONS {
             if !titles.contains(&req) {
                 p.push(format!("missing section `## {req}`"));
             }
         }
-        if !w.body.contains("```") && !w.body.contains("\n|") {
+        if !body(w).contains("```") && !body(w).contains("\n|") {
             p.push("no diagram (fenced block) or table".into());
         }
         p
@@ -267,7 +267,7 @@ fn links_resolve_and_use_allowed_schemes() {
         .collect();
     let parts = diagram_ids();
     each(|w| {
-        let (_, links) = sections(&w.body);
+        let (_, links) = sections(body(w));
         let mut p = Vec::new();
         for url in links {
             match classify_link(&url) {
@@ -292,8 +292,8 @@ fn links_resolve_and_use_allowed_schemes() {
 #[test]
 fn further_reading_lists_at_least_three_primary_sources_each_with_an_https_link() {
     each(|w| {
-        let start = w.body.find("## Further reading").unwrap_or(w.body.len());
-        let tail = &w.body[start..];
+        let start = body(w).find("## Further reading").unwrap_or(body(w).len());
+        let tail = &body(w)[start..];
         let items: Vec<&str> = tail
             .lines()
             .filter(|l| l.trim_start().starts_with("- "))
@@ -315,7 +315,7 @@ fn further_reading_lists_at_least_three_primary_sources_each_with_an_https_link(
 fn where_it_lives_names_parts_by_their_labels_as_links() {
     let ids = diagram_ids();
     each(|w| {
-        let (secs, _) = sections(&w.body);
+        let (secs, _) = sections(body(w));
         let Some(sec) = secs
             .iter()
             .find(|s| s.title == "Where it lives in the diagram")

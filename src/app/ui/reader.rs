@@ -6,7 +6,7 @@ use bevy_egui::egui;
 
 use super::markdown::{Drawn, Render};
 use crate::app::state::{Intent, ReaderFind};
-use crate::model::{Writeup, WriteupCatalog};
+use crate::model::{Body, Writeup, WriteupCatalog};
 
 /// What the reader asks of its caller between frames: where to scroll.
 #[derive(Debug, Default)]
@@ -90,7 +90,23 @@ pub(super) fn reader_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.add_space(4.0);
-            render.document_ui(ui, &w.document);
+            match &w.body {
+                Body::Ready(body) => render.document_ui(ui, &body.document),
+                Body::Pending => {
+                    // The text is on its way (the diagram came first); the page redraws
+                    // when it arrives.
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("Loading the write-up…");
+                    });
+                }
+                Body::Unreadable(why) => {
+                    ui.label(
+                        egui::RichText::new("This write-up's text could not be read.").strong(),
+                    );
+                    ui.label(why);
+                }
+            }
             if let Some(i) = memory.jump.take()
                 && let Some((_, _, rect)) = render.drawn.headings.get(i)
             {
