@@ -1,5 +1,6 @@
 //! The keymap: every key the app answers to, turned into an [`Intent`] for the current mode.
-//! One system reads the keyboard, and stands aside while a text field has focus.
+//! One system reads the keyboard, key by key in the order typed (with the modifiers held at
+//! each), and stands aside while a text field has focus.
 //!
 //! | key | exploring | presenting | speaker view (web) |
 //! | --- | --- | --- | --- |
@@ -19,7 +20,9 @@
 
 use bevy::prelude::*;
 
-use super::state::{AppSystems, Intent, Presenter, Reader, ReaderFind, SpeakerNotes};
+use super::state::{
+    AppSystems, HeldModifiers, Intent, Presenter, Reader, ReaderFind, SpeakerNotes,
+};
 use crate::model::navigate::Direction;
 
 pub(super) fn plugin(app: &mut App) {
@@ -117,19 +120,23 @@ pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_keys(
-    keys: Res<ButtonInput<KeyCode>>,
+    mut keys: MessageReader<bevy::input::keyboard::KeyboardInput>,
+    mut focus_lost: MessageReader<bevy::input::keyboard::KeyboardFocusLost>,
     egui_wants: Option<Res<bevy_egui::input::EguiWantsInput>>,
     presenter: Res<Presenter>,
     speaker: Res<SpeakerNotes>,
     find: Res<ReaderFind>,
     reader: Res<Reader>,
+    mut held: Local<HeldModifiers>,
     mut intents: MessageWriter<Intent>,
 ) {
-    // Typing into a field: the keys are the field's.
-    if egui_wants.is_some_and(|w| w.wants_any_keyboard_input()) {
-        return;
+    if focus_lost.read().count() > 0 {
+        held.clear();
     }
+    // Typing into a field: the keys are the field's (the modifiers are still followed).
+    let typing = egui_wants.is_some_and(|w| w.wants_any_keyboard_input());
     let mode = if speaker.page {
         Mode::Speaker
     } else if presenter.on {
@@ -141,21 +148,19 @@ fn read_keys(
     } else {
         Mode::Exploring
     };
-    let mods = Modifiers {
-        shift: keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]),
-        command: keys.any_pressed([
-            KeyCode::ControlLeft,
-            KeyCode::ControlRight,
-            KeyCode::SuperLeft,
-            KeyCode::SuperRight,
-        ]),
-    };
-    // In press order is not known within a frame; a stable order keeps replays identical.
-    let mut pressed: Vec<KeyCode> = keys.get_just_pressed().copied().collect();
-    pressed.sort_by_key(|k| format!("{k:?}"));
-    intents.write_batch(
-        pressed
-            .into_iter()
-            .filter_map(|k| intent_for(k, mods, mode)),
-    );
+    // In the order they were typed, each with the modifiers held at that moment.
+    for key in keys.read() {
+        let pressed = key.state.is_pressed();
+        held.update(key.key_code, pressed);
+        if !pressed || key.repeat || typing {
+            continue;
+        }
+        let mods = Modifiers {
+            shift: held.shift(),
+            command: held.ctrl() || held.super_key(),
+        };
+        if let Some(intent) = intent_for(key.key_code, mods, mode) {
+            intents.write(intent);
+        }
+    }
 }

@@ -577,3 +577,65 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<Emphasis>()
     .init_resource::<LabelsDrawn>();
 }
+
+/// The modifier keys held, followed key event by key event. `ButtonInput` only tells the state
+/// at the end of a frame, and a fast typist's Ctrl+F (Ctrl down, F down, F up, Ctrl up) often
+/// arrives within one frame: read at the end, the F would come without its Ctrl. Whoever reads
+/// key events keeps one of these and updates it with each event, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeldModifiers {
+    held: Vec<KeyCode>,
+}
+
+impl HeldModifiers {
+    /// Takes note of a key going down or up (other keys than modifiers are ignored).
+    pub fn update(&mut self, key: KeyCode, pressed: bool) {
+        let modifier = matches!(
+            key,
+            KeyCode::ShiftLeft
+                | KeyCode::ShiftRight
+                | KeyCode::ControlLeft
+                | KeyCode::ControlRight
+                | KeyCode::AltLeft
+                | KeyCode::AltRight
+                | KeyCode::SuperLeft
+                | KeyCode::SuperRight
+        );
+        if !modifier {
+            return;
+        }
+        self.held.retain(|k| *k != key);
+        if pressed {
+            self.held.push(key);
+        }
+    }
+
+    /// Forgets every key (the window lost the keyboard: releases will not come).
+    pub fn clear(&mut self) {
+        self.held.clear();
+    }
+
+    fn any(&self, keys: [KeyCode; 2]) -> bool {
+        self.held.iter().any(|k| keys.contains(k))
+    }
+
+    /// Shift is held.
+    pub fn shift(&self) -> bool {
+        self.any([KeyCode::ShiftLeft, KeyCode::ShiftRight])
+    }
+
+    /// Ctrl is held.
+    pub fn ctrl(&self) -> bool {
+        self.any([KeyCode::ControlLeft, KeyCode::ControlRight])
+    }
+
+    /// Alt is held.
+    pub fn alt(&self) -> bool {
+        self.any([KeyCode::AltLeft, KeyCode::AltRight])
+    }
+
+    /// The Super (Windows, Cmd) key is held.
+    pub fn super_key(&self) -> bool {
+        self.any([KeyCode::SuperLeft, KeyCode::SuperRight])
+    }
+}

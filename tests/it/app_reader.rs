@@ -186,3 +186,55 @@ fn previous_and_next_follow_the_index() {
         Some(order[1].0.clone())
     );
 }
+
+#[test]
+fn a_code_blocks_copy_button_copies_the_whole_block() {
+    let mut app = app_with_ui();
+    open(&mut app, &WriteupSlug::new("jit-compilation"));
+    scroll_into_view(&mut app, "Copy");
+    let at = widget(&app, "Copy").rect.center();
+    click_at(&mut app, at);
+    let got = copied(&mut app).expect("something was copied");
+    let model = model(&app);
+    let text = body(model.writeups.get_str("jit-compilation").expect("jit"));
+    let blocks: Vec<&str> = text
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .map(|b| b.split_once('\n').map_or("", |(_, code)| code))
+        .collect();
+    assert!(
+        blocks.iter().any(|b| b.trim_end() == got.trim_end()),
+        "the clipboard has {:?}, not a whole code block",
+        &got[..got.len().min(60)]
+    );
+}
+
+#[test]
+fn selected_text_is_copied_by_a_fast_ctrl_c() {
+    let mut app = app_with_ui();
+    open(&mut app, &WriteupSlug::new("jit-compilation"));
+    // A line of the first paragraph: drag across it to select, then Ctrl+C as a fast typist
+    // presses it (every key event in one frame).
+    let line = {
+        let widgets = app
+            .world()
+            .resource::<autochitect::app::headless::Widgets>();
+        let reader_left = widget(&app, "Sections ▾").rect.min.x - 40.0;
+        widgets
+            .nodes
+            .iter()
+            .find(|w| w.role == "TextRun" && w.rect.min.x > reader_left && w.label.len() > 30)
+            .cloned()
+            .expect("a line of text in the reader")
+    };
+    let from = Vec2::new(line.rect.min.x + 2.0, line.rect.center().y);
+    drag(&mut app, from, Vec2::new(line.rect.max.x - 2.0, from.y), 4);
+    press_with(&mut app, KeyCode::ControlLeft, KeyCode::KeyC);
+    let got = copied(&mut app).expect("Ctrl+C copied the selection");
+    assert!(
+        got.trim().len() >= 10 && line.label.contains(got.trim()),
+        "copied {got:?} from the line {:?}",
+        line.label
+    );
+}

@@ -274,13 +274,25 @@ pub fn press_key(app: &mut App, key: KeyCode) {
     app.update();
 }
 
-/// A key pressed with a modifier held (Shift+Tab, Ctrl+K).
+/// A shortcut as a fast typist makes it (Shift+Tab, Ctrl+K): the modifier down, the key down
+/// and up, the modifier up, all before the next frame.
 pub fn press_with(app: &mut App, modifier: KeyCode, key: KeyCode) {
     key_event(app, modifier, ButtonState::Pressed);
-    app.update();
-    press_key(app, key);
+    key_event(app, key, ButtonState::Pressed);
+    key_event(app, key, ButtonState::Released);
     key_event(app, modifier, ButtonState::Released);
     app.update();
+}
+
+/// What the app put on the clipboard in the last frame, if anything.
+pub fn copied(app: &mut App) -> Option<String> {
+    let mut q = app.world_mut().query::<&bevy_egui::EguiOutput>();
+    q.iter(app.world()).find_map(|o| {
+        o.platform_output.commands.iter().find_map(|c| match c {
+            bevy_egui::egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+    })
 }
 
 /// Types text into whatever has keyboard focus, one character a frame.

@@ -7,6 +7,7 @@
 //! [`UiInsets`] so the camera draws the diagram beside them.
 
 mod index;
+mod keyboard;
 mod labels;
 mod markdown;
 mod notes;
@@ -30,7 +31,7 @@ use crate::model::style::NARROW_SCREEN_PX;
 
 pub(super) fn plugin(app: &mut App) {
     // What a screen reader finds: the panels (egui's tree) and the diagram.
-    app.add_plugins(super::access::plugin);
+    app.add_plugins((super::access::plugin, keyboard::plugin));
     app.add_systems(Startup, spawn_ui_camera)
         .add_systems(
             PreUpdate,
