@@ -497,15 +497,7 @@ fn fill_bodies(
             continue;
         }
         let file = text_of(name.clone(), handle, &texts, &server);
-        let key = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            match &file.text {
-                Ok(t) => t.hash(&mut h),
-                Err(e) => e.message.hash(&mut h),
-            }
-            h.finish()
-        };
+        let key = fingerprint_of([&file]);
         if !fresh && w.applied == Some(key) {
             continue;
         }
@@ -518,14 +510,9 @@ fn fill_bodies(
                 }
                 problems
             }
-            Err(e) => {
+            Err(_) => {
                 let mut d = Diagnostics::default();
-                d.0.push(crate::model::Diagnostic {
-                    file: name,
-                    pos: e.pos,
-                    severity: Severity::Error,
-                    message: format!("write-up `{}` is missing: {}", w.slug, e.message),
-                });
+                project::missing_writeup(&mut d, &w.slug, &file, Severity::Error);
                 d
             }
         };
@@ -562,12 +549,18 @@ fn fill_bodies(
 
 /// A fingerprint of every input text (or why it is missing).
 fn fingerprint(texts: &ProjectTexts) -> u64 {
+    fingerprint_of(
+        [&texts.writeup_index, &texts.diagram]
+            .into_iter()
+            .chain(texts.tours.as_ref())
+            .chain(texts.writeups.iter().map(|w| &w.meta)),
+    )
+}
+
+/// A fingerprint of some files' names and texts (or why they are missing).
+fn fingerprint_of<'a>(files: impl IntoIterator<Item = &'a NamedText>) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    let files = [&texts.writeup_index, &texts.diagram]
-        .into_iter()
-        .chain(texts.tours.as_ref())
-        .chain(texts.writeups.iter().map(|w| &w.meta));
     for f in files {
         f.name.hash(&mut h);
         match &f.text {

@@ -101,6 +101,22 @@ fn unreadable(diags: &mut Diagnostics, file: &NamedText, severity: Severity, wha
     }
 }
 
+/// Reports a write-up file that could not be read (nothing when it was read), in the words
+/// `check` and the app both use.
+pub fn missing_writeup(
+    diags: &mut Diagnostics,
+    slug: &WriteupSlug,
+    file: &NamedText,
+    severity: MissingWriteup,
+) {
+    unreadable(
+        diags,
+        file,
+        severity,
+        &format!("write-up `{slug}` is missing"),
+    );
+}
+
 /// The slugs an index lists, for requesting their files; problems are reported by
 /// [`writeups`] when the files are in.
 pub fn listed_slugs(index: &NamedText) -> Vec<WriteupSlug> {
@@ -144,10 +160,9 @@ pub fn writeups(
                 body: body.and_then(|b| b.as_ref().ok()).cloned(),
             }),
             _ => {
-                let what = format!("write-up `{}` is missing", w.slug);
-                unreadable(diags, &w.meta, missing, &what);
+                missing_writeup(diags, &w.slug, &w.meta, missing);
                 if let Some(b) = &w.body {
-                    unreadable(diags, b, missing, &what);
+                    missing_writeup(diags, &w.slug, b, missing);
                 }
             }
         }

@@ -18,18 +18,16 @@ use crate::app::state::HeldModifiers;
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         PreUpdate,
-        (
-            take_over.before(bevy_egui::EguiPreUpdateSet::ProcessInput),
-            write_key_events.in_set(bevy_egui::EguiInputSet::ReadBevyMessages),
-        ),
-    );
+        write_key_events.in_set(bevy_egui::EguiInputSet::ReadBevyMessages),
+    )
+    // Once, before the first frame's input is read.
+    .add_systems(Startup, take_over);
 }
 
 fn take_over(mut settings: ResMut<bevy_egui::EguiGlobalSettings>) {
-    let s = &mut settings.input_system_settings;
-    if s.run_write_keyboard_input_messages_system {
-        s.run_write_keyboard_input_messages_system = false;
-    }
+    settings
+        .input_system_settings
+        .run_write_keyboard_input_messages_system = false;
 }
 
 /// The modifiers as egui names them (Cmd is "command" on a Mac, Ctrl elsewhere).
