@@ -3,6 +3,7 @@
 // Clicks and taps are made as people make them: no hold, no pause between moving and clicking.
 import { chromium } from "playwright-core";
 import { readFileSync, writeFileSync } from "node:fs";
+import { PNG } from "pngjs";
 
 const [base, shots] = process.argv.slice(2);
 const problems = [];
@@ -29,6 +30,83 @@ const ready = (page) => page.waitForFunction(() => document.body.dataset.ready =
 const centre = ([x, y, w, h]) => [x + w / 2, y + h / 2];
 /// Whether two rectangles [x, y, w, h] overlap.
 const overlap = (a, b) => a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+
+// Pictures: what a person sees, read from screenshots (device pixels), never from the app.
+const picture = async (page) => PNG.sync.read(await page.screenshot());
+/// The picture as a screen of `width` x `height` CSS pixels would show it: each pixel the mean
+/// of its footprint in the screenshot (any ratio, whole or not).
+const toCss = (img, width, height) => {
+  const out = new Float32Array(width * height * 3);
+  const kx = img.width / width, ky = img.height / height, taps = 3;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    let r = 0, g = 0, b = 0;
+    for (let j = 0; j < taps; j++) for (let i = 0; i < taps; i++) {
+      const sx = Math.min(img.width - 1, Math.floor((x + (i + 0.5) / taps) * kx));
+      const sy = Math.min(img.height - 1, Math.floor((y + (j + 0.5) / taps) * ky));
+      const o = 4 * (sy * img.width + sx);
+      r += img.data[o]; g += img.data[o + 1]; b += img.data[o + 2];
+    }
+    const o = 3 * (y * width + x), n = taps * taps;
+    out[o] = r / n; out[o + 1] = g / n; out[o + 2] = b / n;
+  }
+  return { width, height, data: out };
+};
+/// The share of pixels that two same-sized CSS-pixel pictures show differently: a channel
+/// apart by more than a quarter of its range (anti-aliasing at another ratio stays under it).
+const unlike = (a, b) => {
+  let off = 0;
+  for (let i = 0; i < a.width * a.height; i++) {
+    const d = Math.max(...[0, 1, 2].map((c) => Math.abs(a.data[3 * i + c] - b.data[3 * i + c])));
+    if (d > 64) off += 1;
+  }
+  return off / (a.width * a.height);
+};
+/// How much of one picture's text (its dark pixels) the other has within a pixel: labels drawn
+/// where they should be, and nothing drawn where there is none. A pixel of `b` counts if it is
+/// merely darkish: thin strokes come out lighter at a ratio that is not a whole number.
+const inkIn = (a, b) => {
+  const dark = (p, limit) => {
+    const m = new Uint8Array(p.width * p.height);
+    for (let i = 0; i < m.length; i++) m[i] = 0.2126 * p.data[3 * i] + 0.7152 * p.data[3 * i + 1] + 0.0722 * p.data[3 * i + 2] < limit ? 1 : 0;
+    return m;
+  };
+  const [da, db] = [dark(a, 100), dark(b, 160)];
+  const { width: w, height: h } = a;
+  let ink = 0, found = 0;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    if (!da[y * w + x]) continue;
+    ink += 1;
+    let near = false;
+    for (let dy = -1; dy <= 1 && !near; dy++) for (let dx = -1; dx <= 1 && !near; dx++) {
+      const X = x + dx, Y = y + dy;
+      near = X >= 0 && Y >= 0 && X < w && Y < h && db[Y * w + X] === 1;
+    }
+    if (near) found += 1;
+  }
+  return ink ? found / ink : 1;
+};
+/// Whether a picture looks as the 1× reference: few pixels differ, and the text is there. (The
+/// picture of the half-size layout this guards against: 8 % of pixels differ, 11 % of the text
+/// drawn, 1 % of it in place.)
+const lookAlike = (shot, reference) => {
+  const d = unlike(shot, reference), drawn = inkIn(reference, shot), placed = inkIn(shot, reference);
+  return { ok: d < 0.04 && drawn >= 0.85 && placed >= 0.85,
+    said: `${(100 * d).toFixed(2)} % of pixels differ; ${(100 * drawn).toFixed(0)} % of the 1× text is drawn, ${(100 * placed).toFixed(0)} % of the text is where 1× has text` };
+};
+/// Where the first paint draws each part (CSS pixels), from the SVG's own boxes, and whether
+/// it is a leaf (its label centred in it: the centre is the part itself, not a child).
+const drawnParts = (page) => page.evaluate(() => Object.fromEntries(
+  [...document.querySelectorAll("#first-paint g.component")].map((g) => {
+    const r = g.querySelector("rect").getBoundingClientRect();
+    const leaf = Boolean(g.querySelector('text[text-anchor="middle"]'));
+    return [g.id.replace(/^component-/, ""), { rect: [r.x, r.y, r.width, r.height], leaf }];
+  })));
+/// The canvas's drawing buffer against its CSS size times the ratio: sharp or not.
+const canvasPixels = (page) => page.evaluate(() => {
+  const c = document.getElementById("autochitect");
+  return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight, ratio: devicePixelRatio };
+});
+const sharp = (c) => Math.abs(c.w - c.cssW * c.ratio) <= 1 && Math.abs(c.h - c.cssH * c.ratio) <= 1;
 
 try {
   // 1. The diagram is on screen before the app: the page carries it as SVG.
@@ -160,7 +238,7 @@ try {
 
   // 5. A phone: 390 x 844, touch. The first view is readable; a tap selects; the summary is a
   // sheet at the bottom; the write-up is full screen and leads back; nothing overlaps.
-  const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
+  const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 3 });
   const phone = await phoneContext.newPage();
   watch(phone, "phone");
   await phone.goto(base, { waitUntil: "commit" });
@@ -307,6 +385,129 @@ try {
   check(href === "writeups/raft-protocol.html", `without WebGL2 a part opens its plain write-up (${href})`);
   await noGl.screenshot({ path: `${shots}/no-webgl.png` });
   await noGl.close();
+
+  // 10. The screens people have: device pixel ratios 1, 2 and 3 at 1280×800, 1440×900 and a
+  // 390×844 phone. On each the canvas is sharp (its pixels are its CSS size times the ratio),
+  // the page looks as the same screen at 1× shows it, and every click or tap selects the part
+  // drawn under it. Where a part is drawn comes from the picture (the first paint's own SVG
+  // boxes), never from the app's state probe, which shares the app's idea of its own layout.
+  const SCREENS = [[1280, 800, false], [1440, 900, false], [390, 844, true]];
+  const references = new Map();
+  // The parts to click: leaves wholly on screen, where no panel opened by a selection covers
+  // them (the summary on the right of a desktop), spread left to right; and on a desktop the
+  // rightmost, clicked last once Esc has closed the summary.
+  const targetsOf = (parts, w, h, phone) => {
+    const shown = Object.entries(parts).filter(([, p]) => p.leaf && p.rect[0] >= 0 && p.rect[1] >= 40 &&
+      p.rect[0] + p.rect[2] <= w && p.rect[1] + p.rect[3] <= h).sort((a, b) => a[1].rect[0] - b[1].rect[0] || a[1].rect[1] - b[1].rect[1]);
+    const free = phone ? shown : shown.filter(([, p]) => p.rect[0] + p.rect[2] < 0.55 * w);
+    const many = phone ? 4 : 5;
+    const step = Math.max(1, Math.floor(free.length / many));
+    const picked = free.filter((_, i) => i % step === 0).slice(0, many).map(([id]) => id);
+    const last = phone ? null : shown[shown.length - 1]?.[0];
+    return { picked, last: last && !picked.includes(last) ? last : null };
+  };
+  // A phone's sheet moves the view to keep the tapped part in sight, so each tap there is made
+  // on a fresh load, where the first paint has just drawn the parts.
+  const hitAll = async (page, name, parts, w, h, phone) => {
+    const { picked, last } = targetsOf(parts, w, h, phone);
+    let hits = 0;
+    const missed = [];
+    const press = async (id, where) => {
+      const [x, y] = centre(where[id].rect);
+      if (phone) await page.touchscreen.tap(x, y); else await page.mouse.click(x, y);
+      const ok = await page.waitForFunction((a) => JSON.parse(document.body.dataset.state || "{}").selected === a, id, { timeout: 10000 }).then(() => true, () => false);
+      if (ok) hits += 1; else missed.push(`${id} → ${(await stateOf(page)).selected}`);
+    };
+    for (const [i, id] of picked.entries()) {
+      let where = parts;
+      if (phone && i > 0) {
+        // A fresh load of the bare page (a reload would keep the last tap's deep link).
+        await page.goto("about:blank");
+        await page.goto(base, { waitUntil: "commit" });
+        await page.waitForSelector("#first-paint svg g.component", { timeout: 30000 });
+        where = await drawnParts(page);
+        await ready(page);
+        await page.waitForFunction(() => JSON.parse(document.body.dataset.state || "{}").components, null, { timeout: 30000 });
+      }
+      await press(id, where);
+    }
+    if (last) {
+      await page.keyboard.press("Escape");
+      await page.waitForFunction(() => { const s = JSON.parse(document.body.dataset.state || "{}"); return s.selected === null && s.ui && s.ui.right === 0; }, null, { timeout: 10000 }).catch(() => {});
+      await press(last, parts);
+    }
+    const total = picked.length + (last ? 1 : 0);
+    check(total >= (phone ? 3 : 5) && hits === total,
+      `${name}: ${phone ? "taps" : "clicks"} where parts are drawn select ${hits} of ${total}${missed.length ? " (missed: " + missed.join(", ") + ")" : ""}`);
+  };
+  for (const [w, h, phone] of SCREENS) {
+    for (const ratio of [1, 2, 3]) {
+      const name = `${w}×${h} at ${ratio}×`;
+      const context = await browser.newContext({ viewport: { width: w, height: h }, deviceScaleFactor: ratio, hasTouch: phone, isMobile: phone });
+      const screen = await context.newPage();
+      watch(screen, name);
+      await screen.goto(base, { waitUntil: "commit" });
+      await screen.waitForSelector("#first-paint svg g.component", { timeout: 30000 });
+      const parts = await drawnParts(screen);
+      await ready(screen);
+      await waitState(screen, (s) => s.components && Object.keys(s.components).length > 0, null, `${name}: the app shows the diagram`);
+      const px = await canvasPixels(screen);
+      check(sharp(px), `${name}: the canvas has ${px.w}×${px.h} pixels for ${px.cssW}×${px.cssH} CSS px`);
+      await screen.screenshot({ path: `${shots}/screen-${w}x${h}-${ratio}x.png` });
+      const shot = toCss(await picture(screen), w, h);
+      if (ratio === 1) {
+        references.set(`${w}x${h}`, { shot, parts });
+      } else {
+        const look = lookAlike(shot, references.get(`${w}x${h}`).shot);
+        check(look.ok, `${name}: the page looks as at 1× (${look.said})`);
+      }
+      await hitAll(screen, name, parts, w, h, phone);
+      await context.close();
+    }
+  }
+  // Moving a window to a 2× screen, resizing it, zooming the page: the canvas follows, and once
+  // the view is fitted again (Home) the page looks and hits as a fresh 1280×800 load at 1× does.
+  // Chromium's emulation fires no event when only the ratio changes (a real browser does), so
+  // each move changes the size too, as a window dragged to another screen usually is. The
+  // pictures come straight from the DevTools protocol: Playwright's own screenshot would put its
+  // emulated screen back first.
+  const reference = references.get("1280x800");
+  const moves = [
+    ["moved from a 1440×900 window at 1× to 1280×800 at 2×", [1440, 900, 1], [1280, 800, 2]],
+    ["resized from 1440×900 to 1280×800 at 2×", [1440, 900, 2], [1280, 800, 2]],
+    ["zoomed to 125 % (a 1600×1000 window at 1×)", [1600, 1000, 1], [1280, 800, 1.25]],
+  ];
+  for (const [what, [w0, h0, r0], [w, h, ratio]] of moves) {
+    const context = await browser.newContext({ viewport: { width: w0, height: h0 }, deviceScaleFactor: r0, reducedMotion: "reduce" });
+    const page = await context.newPage();
+    watch(page, what);
+    await page.goto(base);
+    await ready(page);
+    const cdp = await context.newCDPSession(page);
+    if (ratio === r0) await page.setViewportSize({ width: w, height: h });
+    else await cdp.send("Emulation.setDeviceMetricsOverride", { width: w, height: h, deviceScaleFactor: ratio, mobile: false });
+    // Until the app has taken the new size and ratio (a person sees its bar laid out anew).
+    await page.waitForFunction(([cw, ch, cr]) => {
+      const c = document.getElementById("autochitect");
+      const win = JSON.parse(document.body.dataset.state || "{}").window;
+      return innerWidth === cw && Math.abs(c.width - cw * cr) <= 1 && Math.abs(c.height - ch * cr) <= 1 &&
+        win && Math.abs(win.width - cw) < 1 && Math.abs(win.height - ch) < 1 && Math.abs(win.scale - cr) < 0.01;
+    }, [w, h, ratio], { timeout: 10000 }).catch(() => {});
+    const px = await canvasPixels(page);
+    const win = (await stateOf(page)).window || {};
+    check(sharp(px) && px.cssW === w && px.ratio === ratio && Math.abs(win.width - w) < 1 && Math.abs(win.scale - ratio) < 0.01,
+      `${what}: the canvas and the app follow (${px.w}×${px.h} pixels for ${px.cssW}×${px.cssH} CSS px at ${px.ratio}×; the app: ${win.width}×${win.height} at ${win.scale}×)`);
+    await page.locator("#autochitect").focus();
+    await page.keyboard.press("Home");
+    await page.waitForTimeout(300);
+    const { data } = await cdp.send("Page.captureScreenshot", { format: "png" });
+    const bytes = Buffer.from(data, "base64");
+    writeFileSync(`${shots}/screen-${what.split(" ")[0]}.png`, bytes);
+    const look = lookAlike(toCss(PNG.sync.read(bytes), w, h), reference.shot);
+    check(look.ok, `${what}: fitted again, the page looks as a fresh 1280×800 load (${look.said})`);
+    await hitAll(page, what, reference.parts, w, h, false);
+    await context.close();
+  }
 
   // 9. No uncaught errors in the console.
   check(errors.length === 0, `no uncaught errors or console errors${errors.length ? ":\n  " + errors.join("\n  ") : ""}`);

@@ -59,11 +59,13 @@ pub struct View<'a> {
     pub widgets: Option<&'a Widgets>,
     /// The user's preferences.
     pub prefs: &'a Preferences,
+    /// The window's size in logical pixels and its scale factor, as the app takes them.
+    pub window: Option<[f32; 3]>,
 }
 
 /// The resources a [`View`] is made of, for systems that publish the state.
 #[derive(bevy::ecs::system::SystemParam)]
-pub struct ViewParams<'w> {
+pub struct ViewParams<'w, 's> {
     model: Option<Res<'w, LoadedModel>>,
     problems: Res<'w, LoadProblems>,
     selection: Res<'w, Selection>,
@@ -74,9 +76,12 @@ pub struct ViewParams<'w> {
     insets: Res<'w, UiInsets>,
     widgets: Option<Res<'w, Widgets>>,
     prefs: Res<'w, Preferences>,
+    window: Query<'w, 's, &'static Window, With<bevy::window::PrimaryWindow>>,
+    resized: MessageReader<'w, 's, bevy::window::WindowResized>,
+    rescaled: MessageReader<'w, 's, bevy::window::WindowScaleFactorChanged>,
 }
 
-impl ViewParams<'_> {
+impl ViewParams<'_, '_> {
     /// The state as a [`View`].
     pub fn view(&self) -> View<'_> {
         View {
@@ -90,12 +95,20 @@ impl ViewParams<'_> {
             insets: &self.insets,
             widgets: self.widgets.as_deref(),
             prefs: &self.prefs,
+            window: self
+                .window
+                .single()
+                .ok()
+                .map(|w| [w.width(), w.height(), w.scale_factor()]),
         }
     }
 
     /// Whether anything a snapshot shows (besides the camera) changed this frame.
-    pub fn changed(&self) -> bool {
-        self.model.as_ref().is_some_and(|m| m.is_changed())
+    pub fn changed(&mut self) -> bool {
+        // Both readers are drained every frame, whatever else changed.
+        let resized = self.resized.read().count() + self.rescaled.read().count() > 0;
+        resized
+            || self.model.as_ref().is_some_and(|m| m.is_changed())
             || self.problems.is_changed()
             || self.selection.is_changed()
             || self.reader.is_changed()
@@ -121,6 +134,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         insets,
         widgets,
         prefs,
+        window,
     } = *view;
     let selected = selection.target.as_ref().map(|t| match t {
         Target::Component(id) => id.to_string(),
@@ -164,6 +178,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         "widgets": named_widgets(widgets),
         "focus": widgets.and_then(focused_label),
         "prefs": {"reduced_motion": prefs.reduced_motion, "text_scale": prefs.text_scale},
+        "window": window.map(|[width, height, scale]| serde_json::json!({"width": width, "height": height, "scale": scale})),
     })
 }
 
@@ -193,7 +208,7 @@ fn named_widgets(widgets: Option<&Widgets>) -> serde_json::Value {
 #[cfg(not(target_arch = "wasm32"))]
 fn write_state(
     file: Res<StateFile>,
-    state: ViewParams,
+    mut state: ViewParams,
     moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
     all_cameras: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
     mut last: Local<String>,

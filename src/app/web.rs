@@ -327,7 +327,7 @@ fn sync_title(model: Option<Res<LoadedModel>>, selection: Res<Selection>, reader
 }
 
 fn expose_state(
-    state: super::automation::ViewParams,
+    mut state: super::automation::ViewParams,
     moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
     camera: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
     mut last: Local<String>,
