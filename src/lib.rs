@@ -1,10 +1,14 @@
 //! autochitect: an interactive architecture-diagram explorer.
 //!
-//! Three parts, each in its own folder:
+//! Four parts, each in its own folder:
 //!
 //! - [`model`]: the pure core. Files in (RON, Markdown), a validated diagram, write-ups and
 //!   tours out, or diagnostics with `file:line:col`; layout, the figure's look, search,
 //!   navigation and deep links. No Bevy, and nothing from the rest of the crate.
+//! - [`lab`]: the network lab, a simulation core beside the model: two real TCP/IP stacks
+//!   (smoltcp) on a simulated cable, on a virtual clock, deterministic from a seed; stepped,
+//!   rewound, branched and broken on purpose. Pure Rust; it may use the model, never the
+//!   reverse.
 //! - [`tools`] (native): the command line and the tools (`check`, `export`, `generate`): files
 //!   in, text out, no window.
 //! - [`app`] (feature `app`): the explorer, everything Bevy. Feature plugins share state
@@ -27,6 +31,7 @@
 
 #[cfg(feature = "app")]
 pub mod app;
+pub mod lab;
 pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod tools;

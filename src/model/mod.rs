@@ -19,7 +19,7 @@ mod links;
 mod lint;
 pub mod markdown;
 pub mod navigate;
-mod outline;
+pub(crate) mod outline;
 pub mod paths;
 pub mod project;
 mod route;

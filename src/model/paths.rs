@@ -5,6 +5,7 @@
 //! diagrams/index.ron             the diagrams the picker offers
 //! diagrams/<file>.ron            a diagram
 //! diagrams/tours/<file>.ron      its tours (optional)
+//! diagrams/labs/<name>.ron       a network lab scenario
 //! assets/writeups/index.ron      the write-ups, in order
 //! assets/writeups/<slug>.ron|md  one write-up: metadata and body
 //! ```
@@ -15,6 +16,8 @@ pub const DIAGRAM_DIR: &str = "diagrams";
 pub const DEFAULT_DIAGRAM: &str = "two-computers.ron";
 /// The folder of tours, inside the diagram folder.
 pub const TOURS_DIR: &str = "tours";
+/// The folder of lab scenarios, inside the diagram folder.
+pub const LABS_DIR: &str = "labs";
 /// The asset root (write-ups and fonts), relative to the project root.
 pub const ASSET_DIR: &str = "assets";
 /// The write-up folder, inside the asset root.

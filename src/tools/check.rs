@@ -22,6 +22,8 @@ pub struct Report {
     pub diagrams: usize,
     /// How many write-ups were checked.
     pub writeups: usize,
+    /// How many lab scenarios were checked.
+    pub labs: usize,
 }
 
 /// Reads a file as UTF-8 text, or says why it cannot be read (with the position of a bad byte).
@@ -176,11 +178,21 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
         inputs.iter().map(PathBuf::from).collect()
     };
     let whole_catalog = inputs.iter().any(|p| is_writeup_dir(p));
+    let mut lab_files: Vec<PathBuf> = Vec::new();
+    let is_labs = |p: &Path| p.file_name().is_some_and(|n| n == paths::LABS_DIR);
     for p in inputs {
         if is_writeup_dir(&p) {
             writeup_dirs.push(p);
+        } else if p.is_dir() && is_labs(&p) {
+            lab_files.extend(super::lab::scenarios_in(&p));
         } else if p.is_dir() {
             diagram_files.extend(diagram_folder(&p, &mut report.diagnostics));
+            let labs = p.join(paths::LABS_DIR);
+            if labs.is_dir() {
+                lab_files.extend(super::lab::scenarios_in(&labs));
+            }
+        } else if p.is_file() && p.parent().is_some_and(is_labs) {
+            lab_files.push(p);
         } else if p.is_file() {
             diagram_files.push(p);
         } else {
@@ -222,6 +234,12 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
                 .diagnostics
                 .0
                 .extend(lint_diagram(&text.name, src, &diagram).0);
+        }
+    }
+    for file in lab_files {
+        report.labs += 1;
+        if let Err(d) = super::lab::load(root, &file) {
+            report.diagnostics.0.extend(d.0);
         }
     }
     part_links_exist(root, &bodies, &slugs, &mut report.diagnostics);
@@ -301,6 +319,7 @@ pub fn run(root: &Path, args: &CheckArgs) -> ExitCode {
                 "warnings": warnings,
                 "diagrams": report.diagrams,
                 "writeups": report.writeups,
+                "labs": report.labs,
             });
             println!("{out}");
         }
@@ -309,8 +328,8 @@ pub fn run(root: &Path, args: &CheckArgs) -> ExitCode {
                 eprintln!("{d}");
             }
             eprintln!(
-                "check: {} diagram(s), {} write-up(s): {errors} error(s), {warnings} warning(s)",
-                report.diagrams, report.writeups
+                "check: {} diagram(s), {} write-up(s), {} lab(s): {errors} error(s), {warnings} warning(s)",
+                report.diagrams, report.writeups, report.labs
             );
         }
     }

@@ -4,6 +4,7 @@
 //! autochitect [DIAGRAM.ron] [--select ID] [--writeup SLUG] [--tour NAME [--step N]] …
 //! autochitect check [--format text|json] [--deny-warnings] [PATH...]
 //! autochitect export DIAGRAM.ron --format svg|dot [-o FILE]
+//! autochitect lab SCENARIO [--pcap FILE] [--json] [--seed N] [--drop FRAME] [--corrupt FRAME] …
 //! autochitect generate …   (hidden: synthetic diagrams for benchmarks)
 //! ```
 
@@ -51,6 +52,13 @@ pub enum Command {
     /// Write a diagram as SVG (the app's figure, each component linking to its write-up) or
     /// Graphviz DOT.
     Export(ExportArgs),
+    /// Run a network lab scenario (diagrams/labs/) with no window: two real TCP/IP stacks on
+    /// a simulated cable. Prints one line per event with its virtual time.
+    ///
+    /// A FRAME is a frame number (5) or words such as "first SYN", "second data from A",
+    /// "HTTP request", "ARP reply", "ping request". Exit codes: 0 ran, 1 the scenario has
+    /// errors (printed as file:line:col), 2 bad command line.
+    Lab(LabArgs),
     /// Write the web site's static parts: the page with the diagram drawn into it, and every
     /// write-up as a plain HTML page (scripts/build-web runs it).
     Site(SiteArgs),
@@ -58,6 +66,35 @@ pub enum Command {
     /// passes `check`.
     #[command(hide = true)]
     Generate(GenerateArgs),
+}
+
+/// `lab`'s arguments.
+#[derive(Debug, Args, Default, PartialEq)]
+pub struct LabArgs {
+    /// A scenario's name in diagrams/labs/ (http-request) or a scenario file.
+    #[arg(value_name = "SCENARIO", required_unless_present = "list")]
+    pub scenario: Option<String>,
+    /// List the scenarios in diagrams/labs/ and exit.
+    #[arg(long, conflicts_with = "scenario")]
+    pub list: bool,
+    /// Also write the frames as a pcap capture (Wireshark, tshark) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Option<String>,
+    /// Print the events and decoded frames as one JSON object instead of lines.
+    #[arg(long)]
+    pub json: bool,
+    /// The random seed (default: the scenario's).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Lose a frame on the cable (repeatable).
+    #[arg(long, value_name = "FRAME")]
+    pub drop: Vec<String>,
+    /// Flip one bit of a frame on the cable (repeatable).
+    #[arg(long, value_name = "FRAME")]
+    pub corrupt: Vec<String>,
+    /// Unplug the cable at AT_MS for FOR_MS milliseconds, written AT_MS+FOR_MS (repeatable).
+    #[arg(long, value_name = "AT_MS+FOR_MS")]
+    pub cut: Vec<String>,
 }
 
 /// `site`'s arguments.
@@ -161,7 +198,7 @@ impl GenerateArgs {
 }
 
 /// The tool names, for "did you mean" when a word that is no file looks like one.
-const TOOLS: [&str; 3] = ["check", "export", "site"];
+const TOOLS: [&str; 4] = ["check", "export", "lab", "site"];
 
 /// A diagram argument: a `.ron` file. A bare word close to a tool's name is a typo for it.
 fn diagram_path(value: &str) -> Result<PathBuf, String> {

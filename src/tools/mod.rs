@@ -3,12 +3,14 @@
 //! - [`cli`]: the command line (`clap`), for the tools and for opening the explorer.
 //! - [`check`]: validate diagrams, tours and write-ups with `file:line:col` messages.
 //! - [`export`]: a diagram as SVG or Graphviz DOT.
+//! - [`lab`]: run a network lab scenario: events, a pcap capture, JSON.
 //! - [`site`]: the web site's static parts (the page's first paint, write-ups as plain pages).
 //! - `generate` (hidden): synthetic diagrams for benchmarks, from [`crate::model::synthetic`].
 
 pub mod check;
 pub mod cli;
 pub mod export;
+pub mod lab;
 pub mod site;
 
 use std::path::PathBuf;
@@ -22,6 +24,7 @@ pub fn run(command: &cli::Command) -> ExitCode {
     match command {
         cli::Command::Check(args) => check::run(&root, args),
         cli::Command::Export(args) => export::run(&root, args),
+        cli::Command::Lab(args) => lab::run(&root, args),
         cli::Command::Site(args) => site::run(&root, &args.out),
         cli::Command::Generate(args) => generate(args),
     }

@@ -2,7 +2,7 @@
 
 use autochitect::model::Launch;
 use autochitect::tools::cli::{
-    CheckArgs, CheckFormat, Cli, Command, ExportArgs, ExportFormat, Open, parse,
+    CheckArgs, CheckFormat, Cli, Command, ExportArgs, ExportFormat, LabArgs, Open, parse,
 };
 
 fn open(open: Open) -> Cli {
@@ -371,4 +371,200 @@ fn check_warns_about_a_figure_label_too_long_for_its_box() {
             && d.message.contains("too long for its box")
     });
     assert!(found, "{}", report.diagnostics);
+}
+
+#[test]
+fn lab_takes_a_scenario_a_capture_a_seed_and_faults() {
+    assert_eq!(
+        parse([
+            "lab",
+            "http-request",
+            "--pcap",
+            "out.pcap",
+            "--seed",
+            "3",
+            "--drop",
+            "first SYN",
+            "--drop",
+            "5",
+            "--corrupt",
+            "7",
+            "--cut",
+            "5+100",
+            "--json",
+        ])
+        .expect("parses")
+        .command,
+        Some(Command::Lab(LabArgs {
+            scenario: Some("http-request".into()),
+            list: false,
+            pcap: Some("out.pcap".into()),
+            json: true,
+            seed: Some(3),
+            drop: vec!["first SYN".into(), "5".into()],
+            corrupt: vec!["7".into()],
+            cut: vec!["5+100".into()],
+        }))
+    );
+    assert!(parse(["lab", "--list"]).is_ok());
+    assert!(parse(["lab"]).is_err(), "a scenario or --list");
+    assert!(parse(["lab", "x", "--seed", "many"]).is_err());
+    assert!(error(&["lba"]).contains("`lab`"));
+}
+
+fn lab(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_autochitect"))
+        .arg("lab")
+        .args(args)
+        .current_dir(crate::repo())
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn lab_prints_the_arp_exchange_handshake_request_response_and_close() {
+    let out = lab(&["http-request"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let wanted = [
+        "ARP Who has 192.0.2.2? Tell 192.0.2.1",
+        "ARP 192.0.2.2 is at 02:00:00:00:00:0b",
+        "[SYN] Seq=0 Win=",
+        "[SYN, ACK] Seq=0 Ack=1",
+        "HTTP GET /orders/42 HTTP/1.1",
+        "HTTP HTTP/1.1 200 OK",
+        "[FIN, ACK]",
+        "SYN-SENT → ESTABLISHED",
+        "── The three-way handshake ──",
+    ];
+    let mut last = 0;
+    for w in wanted {
+        let at = text
+            .find(w)
+            .unwrap_or_else(|| panic!("no {w:?} in\n{text}"));
+        if !w.starts_with("──") && !w.contains("→ ESTABLISHED") {
+            assert!(at >= last, "{w:?} out of order in\n{text}");
+            last = at;
+        }
+    }
+    // Every event line starts with its virtual time in seconds.
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains('#') || l.contains(" socket: "))
+        .collect();
+    assert!(lines.iter().all(|l| {
+        l.split_whitespace()
+            .next()
+            .is_some_and(|t| t.parse::<f64>().is_ok())
+    }));
+    assert!(text.contains("digest "));
+}
+
+#[test]
+fn lab_shows_the_retransmission_and_takes_faults_from_the_command_line() {
+    let lost = lab(&["lost-frame"]);
+    assert!(String::from_utf8_lossy(&lost.stdout).contains("TCP retransmits"));
+    let dropped = lab(&["http-request", "--drop", "first SYN"]);
+    assert!(dropped.status.success());
+    let text = String::from_utf8_lossy(&dropped.stdout);
+    assert!(
+        text.contains("dropped by a fault") && text.contains("TCP retransmits"),
+        "{text}"
+    );
+    let corrupt = lab(&["http-request", "--corrupt", "HTTP request"]);
+    assert!(String::from_utf8_lossy(&corrupt.stdout).contains("discards frame"));
+    for (args, needle) in [
+        (
+            &["http-request", "--drop", "first SYNN"][..],
+            "names no kind of frame",
+        ),
+        (&["http-request", "--cut", "soon"], "AT_MS+FOR_MS"),
+        (&["no-such-lab"], "no scenario `no-such-lab`"),
+    ] {
+        let out = lab(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(needle),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn lab_writes_a_pcap_and_json_and_lists_its_scenarios() {
+    let dir = std::env::temp_dir().join(format!("autochitect-lab-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let pcap = dir.join("run.pcap");
+    let out = lab(&[
+        "ping",
+        "--pcap",
+        &pcap.display().to_string(),
+        "--json",
+        "--seed",
+        "9",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&pcap).expect("the capture");
+    assert_eq!(&bytes[..4], &0xa1b2_c3d4u32.to_le_bytes());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["seed"], 9);
+    let events = json["events"].as_array().expect("events");
+    let frames = events
+        .iter()
+        .filter(|e| e["kind"]["Frame"].is_object())
+        .count();
+    // The capture holds every frame: 24-byte header, then a 16-byte header per frame.
+    let mut at = 24;
+    let mut records = 0;
+    while at + 16 <= bytes.len() {
+        let len = u32::from_le_bytes(bytes[at + 8..at + 12].try_into().expect("4")) as usize;
+        at += 16 + len;
+        records += 1;
+    }
+    assert_eq!((records, at), (frames, bytes.len()));
+    let icmp = events
+        .iter()
+        .find(|e| {
+            e["line"]
+                .as_str()
+                .is_some_and(|l| l.contains("Echo (ping) request"))
+        })
+        .expect("a ping");
+    let layers: Vec<&str> = icmp["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .filter_map(|l| l["name"].as_str())
+        .collect();
+    assert_eq!(layers, ["Ethernet II", "IPv4", "ICMP"]);
+    let text = lab(&["ping", "--seed", "9"]);
+    let digest = json["digest"].as_str().expect("digest");
+    assert!(String::from_utf8_lossy(&text.stdout).contains(&format!("digest {digest}")));
+    let list = lab(&["--list"]);
+    let listed = String::from_utf8_lossy(&list.stdout);
+    for name in ["http-request", "lost-frame", "slow-reader", "ping"] {
+        assert!(
+            listed.lines().any(|l| l.starts_with(name)),
+            "{name} in {listed}"
+        );
+    }
+    let broken = dir.join("broken.ron");
+    std::fs::write(&broken, "(title: \"x\", diagram: \"two-computers.ron\", hosts: [], link: (part: \"cable\", delay_us: 1, bandwidth_bps: 0), programs: [])\n").expect("write");
+    let out = lab(&[&broken.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}:1:", broken.display()))
+            && stderr.contains("bandwidth_bps is 0"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

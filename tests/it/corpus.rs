@@ -1,5 +1,5 @@
-//! The bad-input corpus: every broken file in `tests/fixtures/bad/` fails with the message and
-//! the position an author needs. Files that are odd but fine (a BOM, CRLF) are checked too.
+//! The bad-input corpus: every broken file in `tests/fixtures/bad/` (diagrams, tours,
+//! write-up metadata, lab scenarios) fails with the message and the position an author needs. Files that are odd but fine (a BOM, CRLF) are checked too.
 
 use std::collections::BTreeSet;
 
@@ -38,6 +38,24 @@ fn diagnostics(kind: &str, name: &str) -> Vec<Diagnostic> {
             let diagram =
                 parse_diagram("two-computers.ron", &diagram_text, &all_slugs).expect("valid");
             parse_tours(&file, &text, &diagram, &all_slugs).map(|_| ())
+        }
+        "labs" => {
+            let all_slugs = crate::support::catalog().slugs();
+            let diagram_text =
+                std::fs::read_to_string(crate::repo().join("diagrams/two-computers.ron"))
+                    .expect("diagram");
+            let diagram =
+                parse_diagram("two-computers.ron", &diagram_text, &all_slugs).expect("valid");
+            let stem = name.trim_end_matches(".ron");
+            // As `check` reads them: the diagram a scenario names is looked up beside it.
+            autochitect::lab::scenario::parse_scenario_in(&file, stem, &text, &mut |d| {
+                if d == "two-computers.ron" {
+                    Ok(Some(diagram.clone()))
+                } else {
+                    Err("no such file".to_owned())
+                }
+            })
+            .map(|_| ())
         }
         _ => parse_writeup_meta(&file, "topic", &text).map(|_| ()),
     };
@@ -212,6 +230,105 @@ const CORPUS: &[(&str, &str, usize, usize, &str)] = &[
         "a packet needs at least two waypoints",
     ),
     ("tours", "syntax.ron", 2, 28, "Expected comma"),
+    ("labs", "empty.ron", 1, 1, "the file is empty"),
+    ("labs", "syntax.ron", 11, 9, "Expected comma"),
+    (
+        "labs",
+        "unknown-program.ron",
+        10,
+        9,
+        "Unexpected variant named `Telnet` in a program",
+    ),
+    (
+        "labs",
+        "unknown-field.ron",
+        5,
+        121,
+        "unknown field `colour` in a host",
+    ),
+    (
+        "labs",
+        "bad-address.ron",
+        6,
+        25,
+        "`192.0.2.300` is not an IPv4 address",
+    ),
+    (
+        "labs",
+        "same-address.ron",
+        6,
+        25,
+        "two hosts have the address",
+    ),
+    (
+        "labs",
+        "other-network.ron",
+        6,
+        25,
+        "must be in one /24 network",
+    ),
+    ("labs", "bad-mac.ron", 6, 43, "is not a MAC address"),
+    (
+        "labs",
+        "group-mac.ron",
+        6,
+        43,
+        "is a group (multicast) address",
+    ),
+    (
+        "labs",
+        "unknown-component.ron",
+        6,
+        112,
+        "card `b-nick` is not a part of the diagram",
+    ),
+    (
+        "labs",
+        "unknown-link-part.ron",
+        8,
+        18,
+        "part `wifi` is not a part of the diagram",
+    ),
+    (
+        "labs",
+        "missing-diagram.ron",
+        3,
+        14,
+        "cannot read the diagram `three-computers.ron`",
+    ),
+    ("labs", "zero-bandwidth.ron", 8, 56, "bandwidth_bps is 0"),
+    (
+        "labs",
+        "certain-loss.ron",
+        8,
+        75,
+        "loss is 1; it is a chance",
+    ),
+    ("labs", "tiny-mtu.ron", 8, 74, "mtu is 100"),
+    ("labs", "one-host.ron", 4, 12, "exactly two hosts"),
+    ("labs", "unknown-host.ron", 10, 26, "there is no host `C`"),
+    (
+        "labs",
+        "two-listeners.ron",
+        11,
+        37,
+        "two programs on host `B` listen on port 80",
+    ),
+    (
+        "labs",
+        "bad-match.ron",
+        13,
+        26,
+        "`first SYNN` names no kind of frame",
+    ),
+    ("labs", "late-start.ron", 11, 81, "the run stops at 5000 ms"),
+    (
+        "labs",
+        "first-phase-later.ron",
+        14,
+        21,
+        "the first phase begins at the start",
+    ),
     (
         "writeups",
         "bad-date.ron",
@@ -246,7 +363,7 @@ const CORPUS: &[(&str, &str, usize, usize, &str)] = &[
 fn the_corpus_has_at_least_thirty_broken_files_and_all_are_listed() {
     assert!(CORPUS.len() >= 30);
     let mut on_disk = BTreeSet::new();
-    for kind in ["diagrams", "tours", "writeups"] {
+    for kind in ["diagrams", "tours", "writeups", "labs"] {
         for e in
             std::fs::read_dir(crate::repo().join("tests/fixtures/bad").join(kind)).expect("folder")
         {
@@ -294,6 +411,25 @@ fn every_broken_file_gets_its_message_at_its_position() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn check_reports_broken_lab_scenarios_with_exit_code_1_and_never_panics() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_autochitect"))
+        .arg("check")
+        .arg(crate::repo().join("tests/fixtures/bad/labs"))
+        .current_dir(crate::repo())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for (_, name, line, col, _) in CORPUS.iter().filter(|c| c.0 == "labs") {
+        let needle = format!("{name}:{line}:{col}: error:");
+        assert!(
+            stderr.contains(&needle),
+            "labs/{name}: no {needle:?} in\n{stderr}"
+        );
+    }
 }
 
 #[test]

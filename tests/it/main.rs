@@ -16,6 +16,7 @@ mod authoring;
 mod cli;
 mod content;
 mod corpus;
+mod lab;
 mod layout;
 mod model;
 mod site;
