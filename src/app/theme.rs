@@ -2,13 +2,14 @@
 //! ([`crate::model::style`]) turned into Bevy and egui colours, in one place.
 //!
 //! [`Look`] is a resource that follows the user's theme (and the system's, for "Auto"); the
-//! scene, the labels and the panels read it.
+//! scene and the labels read it, and the panels read it from their egui context
+//! ([`Look::apply`], [`Look::in_ui`]): no colour is written anywhere else.
 
 use bevy::prelude::*;
 use bevy_egui::egui;
 
 pub use crate::model::style::sizes::*;
-use crate::model::style::{Palette, Rgb, Theme};
+use crate::model::style::{Palette, Panels, Rgb, Theme};
 use crate::model::{ComponentKind, LinkKind};
 
 /// How far a dimmed part fades towards the background (0: not at all, 1: invisible).
@@ -101,43 +102,85 @@ impl Look {
         )
     }
 
-    /// egui's visuals for the panels in this theme.
+    /// egui's visuals for the panels in this theme: every colour egui draws text or a widget
+    /// with comes from the palette's [`Panels`].
     pub fn visuals(&self) -> egui::Visuals {
-        let p = self.palette;
-        match self.theme {
-            Theme::Light => egui::Visuals::light(),
-            Theme::Dark => {
-                let mut v = egui::Visuals::dark();
-                v.panel_fill = color32(p.fills[0]);
-                v.window_fill = color32(p.fills[0]);
-                v
-            }
-            Theme::HighContrast => {
-                let mut v = egui::Visuals::light();
-                let black = egui::Color32::BLACK;
-                v.override_text_color = Some(black);
-                v.hyperlink_color = egui::Color32::from_rgb(0, 50, 170);
-                v.panel_fill = egui::Color32::WHITE;
-                v.window_fill = egui::Color32::WHITE;
-                v.extreme_bg_color = egui::Color32::from_rgb(245, 245, 245);
-                v.code_bg_color = egui::Color32::from_rgb(235, 235, 235);
-                v.window_stroke = egui::Stroke::new(2.0, black);
-                for w in [
-                    &mut v.widgets.noninteractive,
-                    &mut v.widgets.inactive,
-                    &mut v.widgets.hovered,
-                    &mut v.widgets.active,
-                    &mut v.widgets.open,
-                ] {
-                    w.fg_stroke = egui::Stroke::new(w.fg_stroke.width.max(1.0), black);
-                    w.bg_stroke = egui::Stroke::new(w.bg_stroke.width.max(1.5), black);
-                }
-                v.selection.stroke = egui::Stroke::new(2.0, black);
-                v.selection.bg_fill = egui::Color32::from_rgb(255, 214, 10);
-                v
-            }
+        let p = &self.palette.panels;
+        let mut v = match self.theme {
+            Theme::Dark => egui::Visuals::dark(),
+            Theme::Light | Theme::HighContrast => egui::Visuals::light(),
+        };
+        v.override_text_color = None;
+        v.weak_text_color = Some(color32(p.muted));
+        v.hyperlink_color = color32(p.link);
+        v.warn_fg_color = color32(p.warning);
+        v.error_fg_color = color32(p.error);
+        v.panel_fill = color32(p.background);
+        v.window_fill = color32(p.background);
+        v.extreme_bg_color = color32(p.well);
+        v.code_bg_color = color32(p.code);
+        v.faint_bg_color = color32(p.stripe);
+        v.selection.bg_fill = color32(p.selected.background);
+        v.selection.stroke.color = color32(p.selected.text);
+        let w = &mut v.widgets;
+        for (state, text, ground) in [
+            (&mut w.noninteractive, p.text, p.background),
+            (&mut w.inactive, p.button.text, p.button.background),
+            (&mut w.hovered, p.hovered.text, p.hovered.background),
+            // egui's strong text is the pressed button's.
+            (&mut w.active, p.strong, p.pressed),
+        ] {
+            state.fg_stroke.color = color32(text);
+            state.weak_bg_fill = color32(ground);
+            state.bg_fill = color32(ground);
         }
+        // An open menu's button (its `bg_fill`, egui's panel colour, is not under any text).
+        w.open.fg_stroke.color = color32(p.open.text);
+        w.open.weak_bg_fill = color32(p.open.background);
+        if self.theme == Theme::HighContrast {
+            // Thicker strokes, in the figure's border colour.
+            let ink = color32(self.palette.border);
+            v.window_stroke = egui::Stroke::new(2.0, ink);
+            for w in [
+                &mut v.widgets.noninteractive,
+                &mut v.widgets.inactive,
+                &mut v.widgets.hovered,
+                &mut v.widgets.active,
+                &mut v.widgets.open,
+            ] {
+                w.fg_stroke.width = w.fg_stroke.width.max(1.0);
+                w.bg_stroke = egui::Stroke::new(w.bg_stroke.width.max(1.5), ink);
+            }
+            v.selection.stroke.width = 2.0;
+        }
+        v
     }
+
+    /// Gives an egui context this look: egui's visuals for its widgets, and the look itself
+    /// for what the panels paint on their own (tag chips, the find's marks, the reader's
+    /// figures), read back with [`Look::in_ui`].
+    pub fn apply(&self, ctx: &egui::Context) {
+        ctx.set_visuals_of(egui::Theme::Light, self.visuals());
+        ctx.set_visuals_of(egui::Theme::Dark, self.visuals());
+        ctx.data_mut(|d| d.insert_temp(look_id(), *self));
+    }
+
+    /// The look a panel is drawn in: the one last given to its context (the light one before).
+    pub fn in_ui(ui: &egui::Ui) -> Look {
+        ui.ctx()
+            .data(|d| d.get_temp::<Look>(look_id()))
+            .unwrap_or_default()
+    }
+
+    /// The panels' colours.
+    pub fn panels(&self) -> &'static Panels {
+        &self.palette.panels
+    }
+}
+
+/// Where a context keeps its [`Look`].
+fn look_id() -> egui::Id {
+    egui::Id::new("autochitect::theme::Look")
 }
 
 /// Space between a container's edge and its title.

@@ -1,5 +1,6 @@
 //! The figure's look as plain data, and the few decisions made from it: which colour each kind
-//! of part has, how big a label is, how it wraps, and where a link's label sits.
+//! of part has, how big a label is, how it wraps, and where a link's label sits. The panels'
+//! colours ([`Panels`]) live beside the figure's in each theme's [`Palette`].
 //!
 //! The canvas, the SVG export, the layout and the lint all ask here, so a label checked by
 //! `check` is the label the app draws. Colours are sRGB bytes; the app turns them into Bevy
@@ -33,6 +34,8 @@ pub const BORDER: Rgb = LIGHT.border;
 pub const HOVER: Rgb = LIGHT.hover;
 /// Border and halo of the selected box or line.
 pub const SELECTED: Rgb = LIGHT.selected;
+/// A presenter's blanked screen: black in every theme, as a projector's blank is.
+pub const BLANK: Rgb = Rgb(0, 0, 0);
 
 /// Fill colour of a component box (light theme).
 pub fn fill(kind: ComponentKind) -> Rgb {
@@ -53,7 +56,7 @@ pub fn link_width(kind: LinkKind) -> f32 {
     }
 }
 
-/// Every colour of the figure in one theme.
+/// Every colour of the figure, and of the panels around it, in one theme.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Palette {
     /// Canvas background.
@@ -74,6 +77,69 @@ pub struct Palette {
     pub fills: [Rgb; 7],
     /// Line colours by kind: Cable, Bus, Call, Dataflow, Logical.
     pub links: [Rgb; 5],
+    /// The panels around the figure (and the reader, whose figures use the colours above).
+    pub panels: Panels,
+}
+
+/// A text colour and the colour it sits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Swatch {
+    /// The text.
+    pub text: Rgb,
+    /// What it sits on.
+    pub background: Rgb,
+}
+
+/// The panels' colours in one theme: what egui's widgets, the reader, the chips and the find's
+/// marks draw with. The app turns them into egui's visuals in one place (`app::theme`); the
+/// themes test holds every text here to WCAG AA (4.5:1) against what it sits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Panels {
+    /// The panels' and windows' (and tooltips') background; the reader's figures sit on it.
+    pub background: Rgb,
+    /// Running text.
+    pub text: Rgb,
+    /// Headings, strong text, and the text of a button being pressed.
+    pub strong: Rgb,
+    /// Secondary text: dates, captions, hints, the presenter's clock.
+    pub muted: Rgb,
+    /// A link.
+    pub link: Rgb,
+    /// A warning (the talk running over its time).
+    pub warning: Rgb,
+    /// An error (a diagram's problems).
+    pub error: Rgb,
+    /// The ground of a code block and of a text field.
+    pub well: Rgb,
+    /// The ground of code in running text.
+    pub code: Rgb,
+    /// Every other row of a table.
+    pub stripe: Rgb,
+    /// A button at rest.
+    pub button: Swatch,
+    /// A button under the pointer.
+    pub hovered: Swatch,
+    /// The ground of a button being pressed (its text is [`Panels::strong`]).
+    pub pressed: Rgb,
+    /// A menu's button while its menu is open.
+    pub open: Swatch,
+    /// A chosen toggle, and selected text.
+    pub selected: Swatch,
+    /// A tag chip.
+    pub chip: Swatch,
+    /// A find's matches in the reader (the current one is outlined in [`Palette::selected`]).
+    pub mark: Swatch,
+}
+
+/// The find's mark: black on yellow in every theme, like a highlighter pen.
+const MARK: Swatch = Swatch {
+    text: Rgb(0, 0, 0),
+    background: Rgb(255, 214, 10),
+};
+
+/// egui's grey `n`, for the panels' values taken over from egui's own light and dark visuals.
+const fn grey(n: u8) -> Rgb {
+    Rgb(n, n, n)
 }
 
 impl Palette {
@@ -129,7 +195,45 @@ pub const LIGHT: Palette = Palette {
         Rgb(77, 140, 102),
         Rgb(133, 84, 184),
     ],
+    // egui's light visuals, with the muted text, links and warnings darkened to 4.5:1.
+    panels: Panels {
+        background: grey(248),
+        text: grey(80),
+        strong: grey(0),
+        muted: grey(108),
+        link: Rgb(0, 90, 190),
+        warning: Rgb(166, 72, 0),
+        error: Rgb(170, 30, 30),
+        well: grey(255),
+        code: grey(230),
+        stripe: grey(253),
+        button: Swatch {
+            text: grey(60),
+            background: grey(230),
+        },
+        hovered: Swatch {
+            text: grey(0),
+            background: grey(220),
+        },
+        pressed: grey(165),
+        open: Swatch {
+            text: grey(0),
+            background: grey(220),
+        },
+        selected: Swatch {
+            text: Rgb(0, 83, 125),
+            background: Rgb(144, 209, 255),
+        },
+        chip: Swatch {
+            text: grey(80),
+            background: Rgb(232, 236, 244),
+        },
+        mark: MARK,
+    },
 };
+
+/// The dark theme's panels sit on the colour of a computer's box.
+const DARK_GROUND: Rgb = Rgb(36, 41, 50);
 
 /// The dark theme.
 pub const DARK: Palette = Palette {
@@ -141,7 +245,7 @@ pub const DARK: Palette = Palette {
     hover: Rgb(110, 160, 255),
     selected: Rgb(255, 140, 60),
     fills: [
-        Rgb(36, 41, 50),
+        DARK_GROUND,
         Rgb(48, 54, 64),
         Rgb(30, 56, 42),
         Rgb(62, 52, 30),
@@ -156,6 +260,42 @@ pub const DARK: Palette = Palette {
         Rgb(100, 190, 135),
         Rgb(180, 135, 230),
     ],
+    // egui's dark visuals on a bluer ground, with brighter running, muted and error text, a
+    // darker ground for inline code and dark tag chips.
+    panels: Panels {
+        background: DARK_GROUND,
+        text: Rgb(200, 204, 212),
+        strong: grey(255),
+        muted: Rgb(160, 166, 178),
+        link: Rgb(90, 170, 255),
+        warning: Rgb(255, 143, 0),
+        error: Rgb(255, 130, 120),
+        well: grey(10),
+        code: Rgb(52, 58, 70),
+        stripe: Rgb(41, 46, 55),
+        button: Swatch {
+            text: grey(180),
+            background: grey(60),
+        },
+        hovered: Swatch {
+            text: grey(240),
+            background: grey(70),
+        },
+        pressed: grey(55),
+        open: Swatch {
+            text: grey(210),
+            background: grey(45),
+        },
+        selected: Swatch {
+            text: Rgb(192, 222, 255),
+            background: Rgb(0, 92, 128),
+        },
+        chip: Swatch {
+            text: Rgb(222, 227, 236),
+            background: Rgb(56, 64, 80),
+        },
+        mark: MARK,
+    },
 };
 
 /// The high-contrast theme: black text and borders on white and pale fills, dark lines, and a
@@ -185,6 +325,38 @@ pub const HIGH_CONTRAST: Palette = Palette {
         Rgb(0, 100, 40),
         Rgb(90, 30, 140),
     ],
+    // Black on white and pale greys; the selection is the find's yellow.
+    panels: Panels {
+        background: grey(255),
+        text: grey(0),
+        strong: grey(0),
+        muted: grey(70),
+        link: Rgb(0, 50, 170),
+        warning: Rgb(150, 60, 0),
+        error: Rgb(170, 0, 0),
+        well: grey(245),
+        code: grey(235),
+        stripe: grey(255),
+        button: Swatch {
+            text: grey(0),
+            background: grey(230),
+        },
+        hovered: Swatch {
+            text: grey(0),
+            background: grey(220),
+        },
+        pressed: grey(165),
+        open: Swatch {
+            text: grey(0),
+            background: grey(220),
+        },
+        selected: MARK,
+        chip: Swatch {
+            text: grey(0),
+            background: Rgb(232, 236, 244),
+        },
+        mark: MARK,
+    },
 };
 
 /// A theme by name.

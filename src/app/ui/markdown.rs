@@ -9,6 +9,7 @@ use std::sync::Arc;
 use bevy_egui::egui::{self, Color32, FontId, Sense, TextFormat, text::LayoutJob};
 
 use crate::app::state::Intent;
+use crate::app::theme::{Look, color32};
 use crate::model::markdown::{Block, Document, Inlines, Span, plain};
 use crate::model::style::{self, LabelRole, sizes};
 use crate::model::{Diagram, Target};
@@ -217,6 +218,7 @@ impl Render<'_> {
         heading: bool,
     ) -> (LayoutJob, Vec<CharRange>, Vec<std::ops::Range<usize>>) {
         let visuals = ui.visuals();
+        let mark = Look::in_ui(ui).panels().mark;
         let mut job = LayoutJob::default();
         job.wrap.max_width = width;
         let mut links: Vec<CharRange> = Vec::new();
@@ -227,8 +229,8 @@ impl Render<'_> {
             for (piece, matched) in split_matches(&span.text, self.find) {
                 let mut f = format.clone();
                 if matched {
-                    f.background = Color32::from_rgb(255, 214, 10);
-                    f.color = Color32::BLACK;
+                    f.background = color32(mark.background);
+                    f.color = color32(mark.text);
                 }
                 let n = piece.chars().count();
                 if let Some(url) = &span.link {
@@ -309,6 +311,7 @@ impl Render<'_> {
     /// A code block: never wrapped, scrolled sideways inside its frame, with a copy button.
     fn code_ui(&mut self, ui: &mut egui::Ui, lang: &str, text: &str, width: f32, index: usize) {
         let lines = text.lines().count().max(1);
+        let mark = Look::in_ui(ui).panels().mark;
         egui::Frame::new()
             .fill(ui.visuals().extreme_bg_color)
             .corner_radius(6.0)
@@ -345,8 +348,8 @@ impl Render<'_> {
                             );
                             let n = piece.chars().count();
                             if matched {
-                                f.background = Color32::from_rgb(255, 214, 10);
-                                f.color = Color32::BLACK;
+                                f.background = color32(mark.background);
+                                f.color = color32(mark.text);
                                 matches.push(chars..chars + n);
                             }
                             chars += n;
@@ -397,9 +400,14 @@ impl Render<'_> {
 
     fn cell_ui(&mut self, ui: &mut egui::Ui, cell: &Inlines, head: bool) {
         let natural = ui.fonts_mut(|f| {
-            f.layout_no_wrap(plain(cell), FontId::proportional(BODY), Color32::WHITE)
-                .size()
-                .x
+            // Only the width counts: any colour will do.
+            f.layout_no_wrap(
+                plain(cell),
+                FontId::proportional(BODY),
+                Color32::PLACEHOLDER,
+            )
+            .size()
+            .x
         });
         let w = natural.min(CELL_WIDTH) + 1.0;
         ui.vertical(|ui| {
@@ -427,6 +435,8 @@ impl Render<'_> {
         });
         let to_screen =
             |p: crate::model::Point| rect.min + egui::vec2((p.x - b.x) * k, (p.y - b.y) * k);
+        // The figure follows the theme, as the canvas does.
+        let palette = Look::in_ui(ui).palette;
         let painter = ui.painter_at(rect.expand(2.0));
         let mut depth_order: Vec<&crate::model::Component> = figure.components().iter().collect();
         depth_order.sort_by_key(|c| c.depth);
@@ -449,20 +459,16 @@ impl Render<'_> {
             painter.rect(
                 r,
                 sizes::CORNER_RADIUS * k,
-                rgb(style::fill(c.kind)),
+                color32(palette.fill(c.kind)),
                 egui::Stroke::new(
-                    if hover { 2.5 } else { sizes::BORDER_WIDTH },
-                    if hover {
-                        rgb(style::HOVER)
-                    } else {
-                        rgb(style::BORDER)
-                    },
+                    if hover { 2.5 } else { palette.border_width },
+                    color32(if hover { palette.hover } else { palette.border }),
                 ),
                 egui::StrokeKind::Inside,
             );
             let role = LabelRole::of_component(c);
             let font = FontId::proportional((role.font() * k).max(9.0));
-            let color = rgb(style::TEXT);
+            let color = color32(palette.text);
             match role {
                 LabelRole::Leaf => {
                     let galley = painter.layout(
@@ -486,18 +492,18 @@ impl Render<'_> {
             }
         }
         for l in figure.links() {
-            let (color, w) = style::link(l.kind);
+            let (color, w) = (palette.link(l.kind), style::link_width(l.kind));
             let points: Vec<egui::Pos2> = l.path.iter().map(|p| to_screen(*p)).collect();
             painter.add(egui::Shape::line(
                 points,
-                egui::Stroke::new((w * k).max(1.0), rgb(color)),
+                egui::Stroke::new((w * k).max(1.0), color32(color)),
             ));
             if l.directed
                 && let Some([tip, a, c]) = style::arrow_head(&l.path, w)
             {
                 painter.add(egui::Shape::convex_polygon(
                     vec![to_screen(tip), to_screen(a), to_screen(c)],
-                    rgb(color),
+                    color32(color),
                     egui::Stroke::NONE,
                 ));
             }
@@ -512,7 +518,7 @@ impl Render<'_> {
                     align,
                     &l.label,
                     FontId::proportional((sizes::LINK_FONT * k).max(9.0)),
-                    rgb(style::LINK_TEXT),
+                    color32(palette.link_text),
                 );
             }
         }
@@ -535,10 +541,6 @@ impl Render<'_> {
             }
         }
     }
-}
-
-fn rgb(c: style::Rgb) -> Color32 {
-    Color32::from_rgb(c.0, c.1, c.2)
 }
 
 /// The look of a span.

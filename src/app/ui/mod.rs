@@ -27,6 +27,7 @@ use super::state::{
     Notice, Preferences, Presenter, Reader, ReaderFind, ReaderLayout, SearchState, Selection,
     SpeakerNotes, TourState, UiInsets,
 };
+use super::theme::{self, Look};
 use crate::model::style::NARROW_SCREEN_PX;
 
 pub(super) fn plugin(app: &mut App) {
@@ -158,7 +159,7 @@ fn drop_unchanged_modifiers(
 /// one face for the canvas and the panels, a monospaced one for code.
 fn apply_style(
     mut contexts: Query<(Entity, &mut bevy_egui::EguiContext)>,
-    look: Res<super::theme::Look>,
+    look: Res<Look>,
     mut styled: Local<bevy::platform::collections::HashSet<Entity>>,
 ) {
     for (entity, mut ctx) in &mut contexts {
@@ -169,8 +170,7 @@ fn apply_style(
             continue;
         }
         // The panels follow the theme: light, dark or high contrast.
-        ctx.set_visuals_of(egui::Theme::Light, look.visuals());
-        ctx.set_visuals_of(egui::Theme::Dark, look.visuals());
+        look.apply(ctx);
     }
 }
 
@@ -492,8 +492,11 @@ fn presenter_overlay_ui(
             .order(egui::Order::Foreground)
             .fixed_pos(egui::Pos2::ZERO)
             .show(ctx, |ui| {
-                ui.painter()
-                    .rect_filled(ctx.viewport_rect(), 0.0, egui::Color32::BLACK);
+                ui.painter().rect_filled(
+                    ctx.viewport_rect(),
+                    0.0,
+                    theme::color32(crate::model::style::BLANK),
+                );
                 ui.allocate_rect(ctx.viewport_rect(), egui::Sense::click());
             });
         return;
@@ -741,7 +744,7 @@ fn problems_ui(ctx: &egui::Context, problems: &LoadProblems, showing_last_good: 
                         ui.label(
                             egui::RichText::new(d.to_string())
                                 .monospace()
-                                .color(egui::Color32::from_rgb(170, 30, 30)),
+                                .color(ui.visuals().error_fg_color),
                         );
                     }
                 });
@@ -771,13 +774,20 @@ fn region(ui: &egui::Ui, role: Role, name: &str) {
 
 /// Small rounded tag chips.
 pub(crate) fn tags_ui(ui: &mut egui::Ui, tags: &[String]) {
+    let chip = Look::in_ui(ui).panels().chip;
     ui.horizontal_wrapped(|ui| {
         for t in tags {
             egui::Frame::new()
-                .fill(egui::Color32::from_rgb(232, 236, 244))
+                .fill(theme::color32(chip.background))
                 .corner_radius(6.0)
                 .inner_margin(egui::Margin::symmetric(6, 2))
-                .show(ui, |ui| ui.label(egui::RichText::new(t).small()));
+                .show(ui, |ui| {
+                    ui.label(
+                        egui::RichText::new(t)
+                            .small()
+                            .color(theme::color32(chip.text)),
+                    )
+                });
         }
     });
 }

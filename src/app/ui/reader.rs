@@ -6,6 +6,7 @@ use bevy_egui::egui;
 
 use super::markdown::{Drawn, Render};
 use crate::app::state::{Intent, ReaderFind};
+use crate::app::theme::{self, Look};
 use crate::model::{Body, Writeup, WriteupCatalog};
 
 /// What the reader asks of its caller between frames: where to scroll.
@@ -130,7 +131,8 @@ pub(super) fn reader_ui(
                 ui.painter().rect_stroke(
                     rect.expand(1.5),
                     2.0,
-                    egui::Stroke::new(2.0, egui::Color32::from_rgb(230, 89, 13)),
+                    // The current match, outlined in the colour of a selection.
+                    egui::Stroke::new(2.0, theme::color32(Look::in_ui(ui).palette.selected)),
                     egui::StrokeKind::Outside,
                 );
             }
