@@ -2,7 +2,8 @@
 // Drives Debian's chromium (never a downloaded browser) with playwright-core; fails on any miss.
 // Clicks and taps are made as people make them: no hold, no pause between moving and clicking.
 import { chromium } from "playwright-core";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { PNG } from "pngjs";
 
 const [base, shots] = process.argv.slice(2);
@@ -508,6 +509,30 @@ try {
     await hitAll(page, what, reference.parts, w, h, false);
     await context.close();
   }
+
+  // 11. The lab runs the same on the web: every shipped scenario's run, computed by the module
+  // in the browser, has the digest the native tool prints (same frames, same times).
+  const repo = new URL("..", import.meta.url).pathname;
+  const tool = process.env.AUTOCHITECT_BIN;
+  const scenarios = readdirSync(`${repo}diagrams/labs`).filter((f) => f.endsWith(".ron")).map((f) => f.slice(0, -4)).sort();
+  const labPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  watch(labPage, "lab");
+  await labPage.goto(base);
+  await ready(labPage);
+  let same = 0;
+  const differ = [];
+  for (const name of scenarios) {
+    const native = JSON.parse(execFileSync(tool, ["lab", name, "--json"], { cwd: repo, encoding: "utf8" })).digest;
+    const web = await labPage.evaluate(async (n) => {
+      const text = await (await fetch(`diagrams/labs/${n}.ron`)).text();
+      const module = await import(new URL("autochitect.js", location.href).href);
+      return module.lab_digest(n, text);
+    }, name);
+    if (web === native) same += 1; else differ.push(`${name}: web ${web}, native ${native}`);
+  }
+  check(scenarios.length >= 4 && same === scenarios.length,
+    `the lab's runs in the browser match the native ones (${same} of ${scenarios.length} digests)${differ.length ? ": " + differ.join("; ") : ""}`);
+  await labPage.close();
 
   // 9. No uncaught errors in the console.
   check(errors.length === 0, `no uncaught errors or console errors${errors.length ? ":\n  " + errors.join("\n  ") : ""}`);

@@ -109,6 +109,23 @@ pub fn a11y_activate(id: &str) {
     }
 }
 
+/// The digest of a lab scenario's run with its own seed (see `lab::digest`), from the
+/// scenario's text; or why the text is not a scenario. The browser test compares it with the
+/// native tool's, to show the simulation is the same on the web.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn lab_digest(name: &str, text: &str) -> String {
+    let file = format!("diagrams/labs/{name}.ron");
+    match crate::lab::parse_scenario(&file, name, text, None) {
+        Ok(scenario) => {
+            let seed = scenario.seed;
+            let mut lab = crate::lab::Lab::new(std::sync::Arc::new(scenario), seed, Vec::new());
+            lab.run_to_end();
+            format!("{:016x}", lab.digest())
+        }
+        Err(problems) => problems.to_string(),
+    }
+}
+
 /// Calls a function the page defines, with one string.
 fn call_page(function: &str, arg: &str) {
     use wasm_bindgen::JsValue;
