@@ -2,11 +2,11 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    use clap::Parser;
-    let cli = autochitect::tools::cli::Cli::parse();
+    let cli = autochitect::tools::cli::from_env();
+    let project = cli.project.as_deref();
     match &cli.command {
-        Some(tool) => autochitect::tools::run(tool),
-        None => autochitect::app::run_from_command_line(cli.open),
+        Some(tool) => autochitect::tools::run(tool, project),
+        None => autochitect::app::run_from_command_line(cli.open, project),
     }
 }
 

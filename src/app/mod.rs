@@ -18,6 +18,7 @@
 //! | `ui` | the egui panels, which read state and return intents |
 //! | `access` | what egui tells assistive technology, as a list of widgets (tests, the web page) |
 //! | `automation`, `bench`, `web` | the state file for scripts, the frame benchmark, the web glue |
+//! | `startup` | a display and a graphics adapter looked for before Bevy starts; plain words if not |
 
 pub mod access;
 mod automation;
@@ -36,6 +37,8 @@ pub mod routes;
 mod scene;
 mod selection;
 pub mod speaker;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod startup;
 pub mod state;
 pub mod theme;
 mod tour;
@@ -95,42 +98,92 @@ pub fn register_sources(app: &mut App, options: &LaunchOptions) {
 }
 
 /// Opens the explorer from the command line's choices: the diagram file (default:
-/// `diagrams/two-computers.ron` in the project) and what to show first.
+/// `diagrams/two-computers.ron` in the project: `--project DIR`, the current folder's, or the
+/// one built into the binary) and what to show first. Without a display or a graphics adapter
+/// it says so in one line and returns exit code 1.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn run_from_command_line(open: crate::tools::cli::Open) -> std::process::ExitCode {
+pub fn run_from_command_line(
+    open: crate::tools::cli::Open,
+    project: Option<&std::path::Path>,
+) -> std::process::ExitCode {
     use crate::model::paths;
-    let root = crate::tools::project_root();
+    use std::process::ExitCode;
+    // A display first: without one nothing else matters (and nothing is unpacked).
+    if let Err(e) = startup::display() {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
+    let root = match crate::tools::Project::locate(project).and_then(|p| p.ready()) {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let diagram = match open.diagram {
         Some(p) => match std::env::current_dir() {
             Ok(cwd) => cwd.join(p),
             Err(e) => {
                 eprintln!("autochitect: cannot read the current directory: {e}");
-                return std::process::ExitCode::from(2);
+                return ExitCode::from(2);
             }
         },
         None => root.join(paths::DIAGRAM_DIR).join(paths::DEFAULT_DIAGRAM),
     };
     let (Some(dir), Some(file)) = (diagram.parent(), diagram.file_name()) else {
         eprintln!("autochitect: {} is not a file", diagram.display());
-        return std::process::ExitCode::from(2);
+        return ExitCode::from(2);
     };
     if !diagram.is_file() {
         eprintln!("autochitect: no diagram file at {}", diagram.display());
-        return std::process::ExitCode::from(2);
+        return ExitCode::from(2);
     }
-    run(LaunchOptions {
-        asset_root: root.join(paths::ASSET_DIR).to_string_lossy().into_owned(),
-        diagram_dir: dir.to_string_lossy().into_owned(),
-        diagram_file: file.to_string_lossy().into_owned(),
-        launch: open.launch,
-        embed_link: None,
-        remember_preferences: true,
-    });
+    // A display and an adapter are looked for before Bevy starts, so a machine without them
+    // gets one plain line rather than a panic.
+    let renderer = match startup::renderer() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    startup::plain_panics();
+    let first_words = match &renderer {
+        startup::Renderer::OpenGl(adapter) => Some(format!(
+            "no Vulkan adapter: drawing with OpenGL ({adapter})"
+        )),
+        startup::Renderer::Default => None,
+    };
+    let render = bevy::render::RenderPlugin {
+        render_creation: renderer.settings().into(),
+        ..default()
+    };
+    run_with(
+        LaunchOptions {
+            asset_root: root.join(paths::ASSET_DIR).to_string_lossy().into_owned(),
+            diagram_dir: dir.to_string_lossy().into_owned(),
+            diagram_file: file.to_string_lossy().into_owned(),
+            launch: open.launch,
+            embed_link: None,
+            remember_preferences: true,
+        },
+        render,
+        first_words,
+    );
     std::process::ExitCode::SUCCESS
 }
 
 /// Runs the desktop (or web) app with a window.
 pub fn run(options: LaunchOptions) -> AppExit {
+    run_with(options, bevy::render::RenderPlugin::default(), None)
+}
+
+/// Runs the app with these renderer settings, logging `first_words` once it has a log.
+fn run_with(
+    options: LaunchOptions,
+    render: bevy::render::RenderPlugin,
+    first_words: Option<String>,
+) -> AppExit {
     use bevy::winit::{UpdateMode, WinitSettings};
     let mut app = App::new();
     register_sources(&mut app, &options);
@@ -165,11 +218,15 @@ pub fn run(options: LaunchOptions) -> AppExit {
                     file_path: options.asset_root.clone(),
                     meta_check: bevy::asset::AssetMetaCheck::Never,
                     ..default()
-                }),
+                })
+                .set(render),
         )
         .add_plugins(bevy_egui::EguiPlugin::default())
         .add_plugins((AppPlugin, UiPlugin));
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web::plugin);
+    if let Some(words) = first_words {
+        info!("{words}");
+    }
     app.run()
 }

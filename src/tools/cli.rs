@@ -7,6 +7,9 @@
 //! autochitect lab SCENARIO [--pcap FILE] [--json] [--seed N] [--drop FRAME] [--corrupt FRAME] …
 //! autochitect generate …   (hidden: synthetic diagrams for benchmarks)
 //! ```
+//!
+//! `--project DIR` (with any of them) names the project folder; without it the current
+//! folder's project is used, else the one built into the binary (`tools::Project`).
 
 use std::path::PathBuf;
 
@@ -26,6 +29,10 @@ pub struct Cli {
     /// What to open.
     #[command(flatten)]
     pub open: Open,
+    /// The project folder (holding diagrams/ and assets/writeups/) to use instead of the one
+    /// found: the current folder's, else the one built into the binary.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub project: Option<PathBuf>,
 }
 
 /// What the explorer opens.
@@ -234,6 +241,55 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row.last().copied().unwrap_or(0)
+}
+
+/// Parses the process's arguments; `--version` and `--help` also say which project is in use.
+/// Exits (as clap does) on `--help`, `--version` and usage errors.
+pub fn from_env() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    // `--project DIR` is taken out first: clap would read a flag before a tool's name as the
+    // explorer's, and the tool's name as a diagram. It is also what `--help` describes.
+    let (flag, args) = take_project_flag(std::env::args_os().collect());
+    let project = match super::Project::locate(flag.as_deref()) {
+        Ok(p) => p.describe(),
+        Err(e) => e,
+    };
+    // clap takes `'static` text; these two strings live as long as the process anyway.
+    let version: &'static str =
+        Box::leak(format!("{} (project: {project})", env!("CARGO_PKG_VERSION")).into_boxed_str());
+    let after: &'static str = Box::leak(format!("Project: {project}").into_boxed_str());
+    let matches = Cli::command()
+        .version(version)
+        .after_help(after)
+        .mut_subcommands(|tool| tool.after_help(after))
+        .get_matches_from(args);
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.project = flag.or(cli.project);
+    cli
+}
+
+/// Splits `--project DIR` (or `--project=DIR`) from the other arguments.
+fn take_project_flag(args: Vec<std::ffi::OsString>) -> (Option<PathBuf>, Vec<std::ffi::OsString>) {
+    let mut flag = None;
+    let mut rest = Vec::with_capacity(args.len());
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        if a == "--" {
+            rest.push(a);
+            rest.extend(it.by_ref());
+            break;
+        }
+        if a == "--project"
+            && let Some(dir) = it.next()
+        {
+            flag = Some(PathBuf::from(dir));
+        } else if let Some(dir) = a.to_str().and_then(|a| a.strip_prefix("--project=")) {
+            flag = Some(PathBuf::from(dir));
+        } else {
+            rest.push(a);
+        }
+    }
+    (flag, rest)
 }
 
 /// Parses arguments (without the program name), as `clap` would from the process.
