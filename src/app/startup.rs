@@ -13,13 +13,15 @@ const INSTEAD: &str = "run it in a desktop session, or use `autochitect check`, 
                        `site` or `lab`, which need no window";
 
 /// What to install when no adapter is found, per platform.
+/// (The native build draws with Vulkan, Metal or DirectX 12 only: wgpu's OpenGL backend is not
+/// built in yet, so no OpenGL driver is offered as a remedy.)
 const DRIVERS: &str = if cfg!(target_os = "windows") {
-    "install or update the graphics driver (DirectX 12, Vulkan or OpenGL)"
+    "install or update the graphics driver (DirectX 12 or Vulkan)"
 } else if cfg!(target_os = "macos") {
     "every Mac since 2012 draws with Metal; check that macOS is up to date"
 } else {
-    "install a Vulkan or OpenGL driver (on Debian and Ubuntu: mesa-vulkan-drivers or \
-     libgl1-mesa-dri)"
+    "install a Vulkan driver (on Debian and Ubuntu: mesa-vulkan-drivers, which also draws \
+     without a graphics card, slowly)"
 };
 
 /// Why the explorer cannot start, as the one line printed.
