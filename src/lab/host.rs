@@ -501,19 +501,10 @@ impl Host {
                             continue;
                         }
                         *started = true;
-                        let local = EPHEMERAL + (self.rng.next_u64() % 16_384) as u16;
-                        let [a, b, c, d] = *server;
-                        if s.connect(
-                            self.iface.context(),
-                            (IpAddress::v4(a, b, c, d), *port),
-                            local,
-                        )
-                        .is_ok()
+                        if let Some((local, to)) =
+                            connect(s, &mut self.iface, &mut self.rng, *server, *port)
                         {
-                            events.push(ev(format!(
-                                "connects from port {local} to {}:{port}",
-                                Ipv4Address::new(a, b, c, d)
-                            )));
+                            events.push(ev(format!("connects from port {local} to {to}:{port}")));
                             acted = true;
                         }
                         continue;
@@ -730,18 +721,11 @@ impl Host {
                             continue;
                         }
                         *started = true;
-                        let local = EPHEMERAL + (self.rng.next_u64() % 16_384) as u16;
-                        let [a, b, c, d] = *to;
-                        if s.connect(
-                            self.iface.context(),
-                            (IpAddress::v4(a, b, c, d), *port),
-                            local,
-                        )
-                        .is_ok()
+                        if let Some((local, to)) =
+                            connect(s, &mut self.iface, &mut self.rng, *to, *port)
                         {
                             events.push(ev(format!(
-                                "connects from port {local} to {}:{port} to send {bytes} bytes",
-                                Ipv4Address::new(a, b, c, d)
+                                "connects from port {local} to {to}:{port} to send {bytes} bytes"
                             )));
                             acted = true;
                         }
@@ -897,4 +881,21 @@ mod tests {
             assert!(!is_pattern(offset + 1, &buf));
         }
     }
+}
+
+/// Opens a connection from a random ephemeral port (drawn from the run's seed) to `to:port`:
+/// the local port and the address, or `None` where the stack refuses.
+fn connect(
+    socket: &mut tcp::Socket,
+    iface: &mut Interface,
+    rng: &mut Rng,
+    to: [u8; 4],
+    port: u16,
+) -> Option<(u16, Ipv4Address)> {
+    let local = EPHEMERAL + (rng.next_u64() % 16_384) as u16;
+    let [a, b, c, d] = to;
+    socket
+        .connect(iface.context(), (IpAddress::v4(a, b, c, d), port), local)
+        .ok()?;
+    Some((local, Ipv4Address::new(a, b, c, d)))
 }
