@@ -865,6 +865,23 @@ fn complete_body(response: &[u8]) -> Option<&[u8]> {
     (body.len() >= len).then(|| body.get(..len)).flatten()
 }
 
+/// Opens a connection from a random ephemeral port (drawn from the run's seed) to `to:port`:
+/// the local port and the address, or `None` where the stack refuses.
+fn connect(
+    socket: &mut tcp::Socket,
+    iface: &mut Interface,
+    rng: &mut Rng,
+    to: [u8; 4],
+    port: u16,
+) -> Option<(u16, Ipv4Address)> {
+    let local = EPHEMERAL + (rng.next_u64() % 16_384) as u16;
+    let [a, b, c, d] = to;
+    socket
+        .connect(iface.context(), (IpAddress::v4(a, b, c, d), port), local)
+        .ok()?;
+    Some((local, Ipv4Address::new(a, b, c, d)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -881,21 +898,4 @@ mod tests {
             assert!(!is_pattern(offset + 1, &buf));
         }
     }
-}
-
-/// Opens a connection from a random ephemeral port (drawn from the run's seed) to `to:port`:
-/// the local port and the address, or `None` where the stack refuses.
-fn connect(
-    socket: &mut tcp::Socket,
-    iface: &mut Interface,
-    rng: &mut Rng,
-    to: [u8; 4],
-    port: u16,
-) -> Option<(u16, Ipv4Address)> {
-    let local = EPHEMERAL + (rng.next_u64() % 16_384) as u16;
-    let [a, b, c, d] = to;
-    socket
-        .connect(iface.context(), (IpAddress::v4(a, b, c, d), port), local)
-        .ok()?;
-    Some((local, Ipv4Address::new(a, b, c, d)))
 }
