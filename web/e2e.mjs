@@ -229,7 +229,13 @@ try {
   // A person clicks where the part is drawn, the moment it is drawn: no waiting for the page to
   // settle. Whatever is on top then (the first paint, or the app if it was just taking over)
   // must end on that part.
-  const drawn = await (await early.waitForSelector("#component-b-gc a", { timeout: 30000 })).boundingBox();
+  // Where it is drawn, read in the same breath as it is found: the app may take the first
+  // paint away a moment later, drawing the part in the same place.
+  const drawn = await (await early.waitForFunction(() => {
+    const a = document.querySelector("#component-b-gc a");
+    const r = a && a.getBoundingClientRect();
+    return r && { x: r.x, y: r.y, width: r.width, height: r.height };
+  }, null, { timeout: 30000 })).jsonValue();
   await early.mouse.click(drawn.x + drawn.width / 2, drawn.y + drawn.height / 2);
   const hitFirstPaint = await early.evaluate(() => location.hash === "#/component/b-gc");
   check(hitFirstPaint || (await early.evaluate(() => document.body.dataset.ready === "true")), `a click on the first paint sets its deep link (${hitFirstPaint ? "first paint" : "the app had taken over"})`);
