@@ -354,6 +354,11 @@ try {
   await ready(audience);
   await waitState(audience, (st) => st.tour && st.tour.step === 1 && st.widgets && st.widgets["Open speaker view ↗"], null, "the tour panel offers the speaker view");
   const open = (await stateOf(audience)).widgets["Open speaker view ↗"];
+  // A panel settles before it is shown: the button is drawn where it stays, so a quick click
+  // on what the learner saw lands (a clean-clone CI run missed it while the panel grew).
+  await audience.waitForTimeout(600);
+  const later = (await stateOf(audience)).widgets["Open speaker view ↗"];
+  check(JSON.stringify(later) === JSON.stringify(open), `the tour panel's buttons stay where they are first drawn (${JSON.stringify(open)} → ${JSON.stringify(later)})`);
   const [speaker] = await Promise.all([
     talk.waitForEvent("page", { timeout: 30000 }),
     audience.mouse.click(open[0] + open[2] / 2, open[1] + open[3] / 2),

@@ -63,6 +63,9 @@ fn root_ui(ctx: &egui::Context) -> egui::Ui {
     )
 }
 
+/// The most egui passes in one frame: one, and two more for panels to settle.
+const SETTLING_PASSES: std::num::NonZeroUsize = std::num::NonZeroUsize::MIN.saturating_add(2);
+
 /// Width of the summary panel; the reader is wider.
 const SUMMARY_WIDTH: f32 = 360.0;
 /// How much of a phone's height the summary sheet takes at first.
@@ -193,6 +196,8 @@ fn style(ctx: &egui::Context) {
         .families
         .insert(FontFamily::Monospace, vec!["mono".into(), "sans".into()]);
     ctx.set_fonts(fonts);
+    // Room for a panel to settle before a frame is shown (see `panels_ui`).
+    ctx.options_mut(|o| o.max_passes = SETTLING_PASSES);
     ctx.all_styles_mut(|s| {
         s.text_styles = [
             (TextStyle::Heading, FontId::proportional(22.0)),
@@ -264,6 +269,7 @@ fn panels_ui(
     mut intents: MessageWriter<Intent>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
     mut reader_memory: Local<reader::ReaderMemory>,
+    mut last_sizes: Local<[f32; 4]>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     // The user's text size, and presenter mode's scale for a projector on top of it.
@@ -463,6 +469,15 @@ fn panels_ui(
             });
     }
 
+    // A panel sizes itself from what it held in the pass before, so a panel whose content
+    // changed (a tour's next step, a summary opening) settles over a pass or two. Those passes
+    // are run now and thrown away rather than shown: a button is never drawn where it will not
+    // stay, so a quick click lands on what the learner saw.
+    let sizes = [left, right, top, bottom];
+    if sizes != *last_sizes {
+        *last_sizes = sizes;
+        ctx.request_discard("a panel changed size");
+    }
     // egui measures in points; the window (and the camera's viewport) in logical pixels.
     let k = ctx.zoom_factor();
     let moved = st.insets.set_if_neq(UiInsets {
