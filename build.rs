@@ -27,8 +27,12 @@ fn main() {
     let mut table = String::from("&[\n");
     for rel in &files {
         let path = rel.to_string_lossy().replace('\\', "/");
-        let full = root.join(rel);
-        let _ = writeln!(table, "    ({path:?}, include_bytes!({full:?})),");
+        // The checkout's own folder, read when the crate compiles: a build in another
+        // checkout that shares the target folder may have written this table last.
+        let _ = writeln!(
+            table,
+            "    ({path:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/{path}\"))),"
+        );
     }
     table.push_str("]\n");
     if let Err(e) = std::fs::write(out.join("bundled.rs"), table) {
