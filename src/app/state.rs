@@ -521,14 +521,8 @@ pub enum LabelPlace {
     Centered(Rect),
     /// A container's title, at its top-left corner.
     Title(Rect),
-    /// Beside a link: left-aligned to the right of the point when `vertical`, else centred
-    /// above it.
-    Beside {
-        /// The anchor point.
-        at: Vec2,
-        /// Whether the line there runs vertically.
-        vertical: bool,
-    },
+    /// A link's label, centred on the point the router placed it at (world units).
+    Beside(Vec2),
 }
 
 /// How many labels the last egui pass drew (for tests and benchmarks).

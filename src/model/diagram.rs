@@ -222,8 +222,12 @@ pub struct Link {
     pub kind: LinkKind,
     /// Whether an arrow head is drawn at `to`.
     pub directed: bool,
-    /// The polyline from the border of `from` to the border of `to`, through the bend points.
+    /// The polyline from the border of `from` to the border of `to`, through the bend points:
+    /// horizontal and vertical runs around the boxes in the way (see `routing`).
     pub path: Vec<Point>,
+    /// Where the label is set (diagram units, y down): beside the path, clear of boxes,
+    /// other labels and lines wherever the diagram leaves room.
+    pub label_rect: Rect,
     /// The write-up a click opens.
     pub writeup: Option<WriteupSlug>,
     /// A sentence about this link.
@@ -1129,6 +1133,7 @@ fn build(
         bounds = bounds.union(&c.rect);
     }
     let mut links = Vec::with_capacity(raw.links.len());
+    let mut bends = Vec::with_capacity(raw.links.len());
     for l in &raw.links {
         let (from_rect, to_rect) = (rect_of(&l.from)?, rect_of(&l.to)?);
         let via: Vec<Point> = l.via.iter().map(|&(x, y)| Point::new(x, y)).collect();
@@ -1137,8 +1142,11 @@ fn build(
         }
         let first_aim = via.first().copied().unwrap_or(to_rect.center());
         let last_aim = via.last().copied().unwrap_or(from_rect.center());
+        // Straight from border to border: what the router improves on, and what stays where
+        // it finds no way.
         let mut path = vec![from_rect.exit_point(first_aim)];
-        path.extend(via);
+        path.extend(via.iter().copied());
+        bends.push(via);
         path.push(to_rect.exit_point(last_aim));
         links.push(Link {
             id: LinkId::new(l.id.as_str()),
@@ -1148,9 +1156,19 @@ fn build(
             kind: l.kind,
             directed: l.directed,
             path,
+            label_rect: Rect::default(),
             writeup: l.writeup.as_deref().map(WriteupSlug::new),
             description: l.description.clone(),
         });
+    }
+    super::routing::lay_out_links(&components, &component_index, &mut links, &bends);
+    for l in &links {
+        for p in &l.path {
+            bounds = bounds.union(&Rect::new(p.x, p.y, 0.0, 0.0));
+        }
+        if !l.label.is_empty() {
+            bounds = bounds.union(&l.label_rect);
+        }
     }
     let link_index = links
         .iter()

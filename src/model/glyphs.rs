@@ -51,3 +51,38 @@ pub fn visible(text: &str) -> Cow<'_, str> {
         )
     }
 }
+
+/// The font's advance widths, in font units, and its units per em.
+fn metrics() -> Option<&'static (skrifa::metrics::GlyphMetrics<'static>, f32)> {
+    static METRICS: OnceLock<Option<(skrifa::metrics::GlyphMetrics<'static>, f32)>> =
+        OnceLock::new();
+    METRICS
+        .get_or_init(|| {
+            let font = skrifa::FontRef::new(FONT_BYTES).ok()?;
+            let (size, at) = (
+                skrifa::instance::Size::unscaled(),
+                skrifa::instance::LocationRef::default(),
+            );
+            let upem = f32::from(font.metrics(size, at).units_per_em);
+            let glyphs = font.glyph_metrics(size, at);
+            Some((glyphs, upem))
+        })
+        .as_ref()
+}
+
+/// How wide `text` is set in the canvas font at `size` (the sum of its characters' advances,
+/// as egui sets a line: no kerning). A character the font lacks counts as U+FFFD, as it is
+/// drawn.
+pub fn advance(text: &str, size: f32) -> f32 {
+    let (Some(map), Some((glyphs, upem))) = (charmap(), metrics()) else {
+        // Without the font's tables (never with the bundled font): half an em per character.
+        return text.chars().count() as f32 * size * 0.5;
+    };
+    let replacement = map.map(REPLACEMENT);
+    let units: f32 = text
+        .chars()
+        .filter_map(|c| map.map(c).or(replacement))
+        .map(|g| glyphs.advance_width(g).unwrap_or_default())
+        .sum();
+    units * size / upem
+}

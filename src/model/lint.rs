@@ -4,8 +4,10 @@
 
 use super::diagnostic::{Diagnostic, Diagnostics, Position, Severity};
 use super::diagram::{Diagram, DiagramFile};
+use super::geometry::Point;
 use super::glyphs;
 use super::outline::outline;
+use super::routing;
 use super::style::label_fits;
 
 /// Warnings for a valid diagram: components without a write-up, labels that do not fit their
@@ -76,6 +78,44 @@ pub fn lint_diagram(file: &str, src: &str, diagram: &Diagram) -> Diagnostics {
                     c.id, c.rect.w, c.rect.h
                 ),
             );
+        }
+    }
+    // Links: a run through a box, a label on something else.
+    let link_pos = |k: usize| -> Option<Position> {
+        Some(tree.field("links")?.value.items().get(k)?.value_pos("id"))
+    };
+    let bends: Vec<Vec<Point>> = raw
+        .as_ref()
+        .map(|r| {
+            r.links
+                .iter()
+                .map(|l| l.via.iter().map(|&(x, y)| Point::new(x, y)).collect())
+                .collect()
+        })
+        .unwrap_or_default();
+    let name = |k: usize| {
+        diagram
+            .links()
+            .get(k)
+            .map(|l| l.id.to_string())
+            .unwrap_or_default()
+    };
+    for clash in routing::clashes(diagram, &bends) {
+        match clash {
+            routing::Clash::Crosses { link, component } => warn(
+                link_pos(link),
+                format!(
+                    "link `{}` runs through `{component}`; give it bend points (`via`) around the box, or move the box",
+                    name(link)
+                ),
+            ),
+            routing::Clash::LabelOn { link, what } => warn(
+                link_pos(link),
+                format!(
+                    "the label of link `{}` covers {what}; shorten it, or make room beside the link",
+                    name(link)
+                ),
+            ),
         }
     }
     let comps = diagram.components();

@@ -23,6 +23,7 @@ pub(crate) mod outline;
 pub mod paths;
 pub mod project;
 mod route;
+pub mod routing;
 pub mod search;
 pub mod style;
 pub mod synthetic;

@@ -441,9 +441,6 @@ pub mod sizes {
     pub const TITLE_INSET: (f32, f32) = (12.0, 10.0);
     /// Horizontal padding inside a leaf box around its label.
     pub const LABEL_PADDING: f32 = 8.0;
-    /// Average glyph width as a fraction of the font size, for estimating label widths
-    /// without font metrics (DejaVu Sans averages a little over half an em).
-    pub const AVERAGE_GLYPH_WIDTH: f32 = 0.56;
     /// Line height as a multiple of the font size.
     pub const LINE_HEIGHT: f32 = 1.2;
 }
@@ -485,13 +482,15 @@ impl LabelRole {
     }
 }
 
-/// Estimated width of a line of text at `font` size, without font metrics.
+/// How wide a line of text is at `font` size: the bundled font's own advances, as the canvas
+/// sets it.
 pub fn text_width(text: &str, font: f32) -> f32 {
-    text.chars().count() as f32 * font * sizes::AVERAGE_GLYPH_WIDTH
+    super::glyphs::advance(&super::glyphs::visible(text), font)
 }
 
-/// Breaks `text` at spaces into lines no wider than `width` (estimated), as the canvas wraps a
-/// leaf's label. A word wider than `width` gets a line of its own.
+/// Breaks `text` at spaces into lines no wider than `width`, measured in the bundled font: the
+/// lines every view sets a leaf's label in (canvas, SVG, page, `check`). A word wider than
+/// `width` gets a line of its own.
 pub fn wrap(text: &str, font: f32, width: f32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
@@ -538,38 +537,6 @@ pub fn leaf_size_for(label: &str) -> (f32, f32) {
     let lines = (text / MAX_WIDTH).ceil().max(1.0);
     let h = (lines * font * sizes::LINE_HEIGHT + 2.0 * 14.0).max(MIN.1);
     (w.round(), h.round())
-}
-
-/// Where a link's label goes: beside the middle of its longest segment, to the right of a
-/// vertical one and above a horizontal one, so it never covers the line.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct LinkLabelAnchor {
-    /// The anchor point (diagram coordinates, y down).
-    pub at: Point,
-    /// Whether the segment runs vertically (the label starts at `at`); otherwise the label is
-    /// centred on `at` and sits above it.
-    pub vertical: bool,
-}
-
-/// The anchor of a link label, for a path drawn `width` units wide. `None` for a path with
-/// fewer than two points.
-pub fn link_label_anchor(path: &[Point], width: f32) -> Option<LinkLabelAnchor> {
-    let len = |(a, b): &(Point, Point)| (b.x - a.x).hypot(b.y - a.y);
-    let (a, b) = path
-        .windows(2)
-        .filter_map(|w| match w {
-            [a, b] => Some((*a, *b)),
-            _ => None,
-        })
-        .max_by(|x, y| len(x).total_cmp(&len(y)))?;
-    let mid = Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
-    let vertical = (b.y - a.y).abs() > (b.x - a.x).abs();
-    let at = if vertical {
-        Point::new(mid.x + width / 2.0 + 6.0, mid.y)
-    } else {
-        Point::new(mid.x, mid.y - width / 2.0 - 4.0)
-    };
-    Some(LinkLabelAnchor { at, vertical })
 }
 
 /// The arrow head at the end of a directed path drawn `width` units wide: tip and the two base

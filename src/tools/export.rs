@@ -225,18 +225,14 @@ fn link_svg(s: &mut String, l: &Link, links: PartLinks) {
             tip.x, tip.y, b.x, b.y, c.x, c.y
         );
     }
-    // The label beside the longest segment, as on the canvas.
-    if let Some(anchor) = style::link_label_anchor(&l.path, width) {
-        let (anchor_at, baseline) = if anchor.vertical {
-            ("start", "central")
-        } else {
-            ("middle", "auto")
-        };
+    // The label where the router placed it, as on the canvas.
+    if !l.label.is_empty() {
+        let at = l.label_rect.center();
         let _ = writeln!(
             s,
-            r#"<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="{anchor_at}" dominant-baseline="{baseline}">{}</text>"#,
-            anchor.at.x,
-            anchor.at.y,
+            r#"<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="middle" dominant-baseline="central">{}</text>"#,
+            at.x,
+            at.y,
             sizes::LINK_FONT,
             style::LINK_TEXT.hex(),
             xml_escape(&l.label)

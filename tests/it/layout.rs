@@ -158,3 +158,169 @@ fn links_make_a_stack_read_top_to_bottom_and_explicit_positions_win() {
     assert!(app.w > d.component("disk").expect("disk").rect.w);
     assert_well_laid_out(&d);
 }
+
+/// The shipped diagrams, parsed: (file name, text, diagram).
+fn shipped() -> Vec<(String, String, Diagram)> {
+    let dir = crate::repo().join("diagrams");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("diagrams/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "ron")
+            || path.file_name().is_some_and(|f| f == "index.ron")
+        {
+            continue;
+        }
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let d = parse_diagram(&name, &text, &all_writeups()).unwrap_or_else(|e| panic!("{e}"));
+        out.push((name, text, d));
+    }
+    out
+}
+
+/// As a careful person draws them: every link of every shipped diagram runs only
+/// horizontally and vertically, through no box it does not belong to, and no label covers a
+/// box, a title or another label (`check` would say so, at the link's line).
+#[test]
+fn shipped_diagrams_draw_their_links_clean() {
+    let mut links = 0;
+    for (name, text, d) in shipped() {
+        for l in d.links() {
+            assert!(
+                l.path
+                    .windows(2)
+                    .all(|s| s[0].x == s[1].x || s[0].y == s[1].y),
+                "{name}: link `{}` has a slanted run: {:?}",
+                l.id,
+                l.path
+            );
+            links += 1;
+        }
+        let lint = autochitect::model::lint_diagram(&name, &text, &d);
+        let clashes: Vec<String> = lint
+            .0
+            .iter()
+            .map(|w| w.to_string())
+            .filter(|w| w.contains("runs through") || w.contains("covers"))
+            .collect();
+        assert!(clashes.is_empty(), "{clashes:#?}");
+    }
+    let expected: usize = shipped().iter().map(|(_, _, d)| d.links().len()).sum();
+    assert_eq!(links, expected);
+    assert!(links > 30, "the shipped diagrams have {links} links");
+}
+
+/// `check` warns about a link drawn through a box, at the link's line, and about a label
+/// that covers another.
+#[test]
+fn check_names_a_link_through_a_box_and_a_covered_label() {
+    let src = r#"(
+    title: "Wall",
+    components: [
+        (id: "a", label: "A", kind: Application, at: (0, 0), size: (100, 50)),
+        (id: "wall", label: "Wall", kind: Hardware, at: (150, -200), size: (60, 500)),
+        (id: "b", label: "B", kind: Application, at: (300, 0), size: (100, 50)),
+    ],
+    links: [
+        (id: "through", from: "a", to: "b", label: "a label much too long to fit anywhere near", kind: Call, via: [(180, 25)]),
+        (id: "again", from: "a", to: "b", label: "a label much too long to fit anywhere near", kind: Call, via: [(180, 20)]),
+    ],
+)"#;
+    let d = parse_diagram("wall.ron", src, &no_writeups()).expect("valid");
+    // A bend point inside the wall sends the link through it on purpose: no warning.
+    let lint = autochitect::model::lint_diagram("wall.ron", src, &d);
+    let said: Vec<String> = lint.0.iter().map(|w| w.to_string()).collect();
+    assert!(
+        !said.iter().any(|w| w.contains("runs through")),
+        "{said:#?}"
+    );
+    assert!(
+        said.iter()
+            .any(|w| w.starts_with("wall.ron:10:") && w.contains("covers")),
+        "{said:#?}"
+    );
+    // Without the bend point the router goes around the wall.
+    let around = src
+        .replace(", via: [(180, 25)]", "")
+        .replace(", via: [(180, 20)]", "");
+    let d = parse_diagram("wall.ron", &around, &no_writeups()).expect("valid");
+    let wall = d.component("wall").expect("wall").rect;
+    for l in d.links() {
+        assert!(l.path.len() >= 4, "{:?}", l.path);
+        assert!(
+            l.path.iter().all(|p| !(p.x > wall.x
+                && p.x < wall.x + wall.w
+                && p.y > wall.y
+                && p.y < wall.y + wall.h)),
+            "{:?}",
+            l.path
+        );
+    }
+}
+
+/// The core measures text as the canvas sets it (egui, the same bundled font) closely enough
+/// that `check` is right about what fits, and every view sets a leaf's label in the core's
+/// lines: the SVG carries exactly those lines (the canvas and the reader's figures lay out
+/// the same lines, unwrapped).
+#[test]
+fn labels_break_at_the_same_places_in_every_view() {
+    use autochitect::model::style::{self, LabelRole, sizes};
+    use bevy_egui::egui;
+    let ctx = egui::Context::default();
+    let mut fonts = egui::FontDefinitions::empty();
+    fonts.font_data.insert(
+        "sans".into(),
+        std::sync::Arc::new(egui::FontData::from_static(
+            autochitect::model::glyphs::FONT_BYTES,
+        )),
+    );
+    fonts
+        .families
+        .insert(egui::FontFamily::Proportional, vec!["sans".into()]);
+    ctx.set_fonts(fonts);
+    let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+    let mut leaves = 0;
+    for (_, _, d) in shipped() {
+        let svg = autochitect::tools::export::svg(&d, None);
+        for c in d.components() {
+            let role = LabelRole::of_component(c);
+            let font = role.font();
+            let core = style::text_width(&c.label, font);
+            let egui_width = ctx.fonts_mut(|f| {
+                f.layout_no_wrap(
+                    c.label.clone(),
+                    egui::FontId::proportional(font),
+                    egui::Color32::WHITE,
+                )
+                .rect
+                .width()
+            });
+            // egui shapes the text (kerning pulls some pairs closer); the core adds plain
+            // advances. So the core never measures a label narrower than the canvas sets
+            // it (a label `check` passes never overflows), and never more than 4 % wider.
+            assert!(
+                core >= egui_width - 0.5 && core <= egui_width * 1.04 + 0.5,
+                "`{}`: the core measures {core}, egui sets {egui_width}",
+                c.label
+            );
+            if role != LabelRole::Leaf {
+                continue;
+            }
+            let lines = style::wrap(&c.label, font, c.rect.w - 2.0 * sizes::LABEL_PADDING);
+            let group = svg
+                .split(&format!(r#"id="component-{}""#, c.id))
+                .nth(1)
+                .and_then(|s| s.split("</g>").next())
+                .unwrap_or_default();
+            let spans: Vec<String> = group
+                .split("<tspan")
+                .skip(1)
+                .filter_map(|t| Some(t.split_once('>')?.1.split_once("</tspan")?.0.to_owned()))
+                .map(|t| t.replace("&amp;", "&"))
+                .collect();
+            assert_eq!(spans, lines, "`{}` in the SVG", c.id);
+            leaves += 1;
+        }
+    }
+    assert!(leaves > 40, "{leaves} leaves");
+}

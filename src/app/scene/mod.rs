@@ -23,7 +23,7 @@ use super::state::{
     SearchState, Selection, TourState,
 };
 use super::theme::{self, Look};
-use crate::model::style::{LabelRole, arrow_head, link_label_anchor};
+use crate::model::style::{LabelRole, arrow_head};
 use crate::model::{Component as DiagramComponent, Diagram, Link, Target};
 use batch::Batch;
 
@@ -231,13 +231,8 @@ fn component_part(c: &DiagramComponent) -> Part {
 }
 
 fn link_part(l: &Link) -> Part {
-    let width = crate::model::style::link_width(l.kind);
-    // Beside the longest segment, so it never covers the line (the same place as in the SVG).
-    let anchor = link_label_anchor(&l.path, width);
-    let place = LabelPlace::Beside {
-        at: anchor.map_or(Vec2::ZERO, |a| world(a.at)),
-        vertical: anchor.is_some_and(|a| a.vertical),
-    };
+    // Where the router placed it, clear of boxes and lines (the same place as in the SVG).
+    let place = LabelPlace::Beside(world(l.label_rect.center()));
     (
         DiagramPart,
         DiagramEntity {

@@ -11,6 +11,7 @@ use crate::app::state::{
     CameraView, CanvasLabel, LabelPlace, LabelsDrawn, MainCamera, PacketView, Preferences,
 };
 use crate::app::theme::{self, Look};
+use crate::model::style::{self, text_width};
 
 /// Where world points land on screen, in egui points.
 #[derive(Debug, Clone, Copy)]
@@ -133,24 +134,29 @@ fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> boo
                 LabelPlace::Centered(_) => egui::Align::Center,
                 _ => egui::Align::Min,
             };
-            (
-                proj.look.text(),
-                halign,
-                (on_screen.width() - 2.0 * proj.len(pad)).max(size),
-                Some(on_screen),
-            )
+            // Titles wrap where the box ends; a leaf's lines come broken (see `layout`).
+            let wrap = match label.place {
+                LabelPlace::Centered(_) => f32::INFINITY,
+                _ => (on_screen.width() - 2.0 * proj.len(pad)).max(size),
+            };
+            (proj.look.text(), halign, wrap, Some(on_screen))
         }
-        LabelPlace::Beside { at, .. } => {
-            // Cull before laying out: a generous estimate of the text's extent around `at`.
-            let estimate = size * theme::AVERAGE_GLYPH_WIDTH * label.text.chars().count() as f32;
+        LabelPlace::Beside(at) => {
+            // Cull before laying out: the text's extent around `at`, with room to spare.
+            let estimate = proj.len(text_width(&label.text, label.size * proj.text_scale));
             let reach = egui::Rect::from_center_size(
                 proj.point(at),
-                egui::vec2(2.0 * estimate + 4.0 * size, 4.0 * size),
+                egui::vec2(estimate + 4.0 * size, 4.0 * size),
             );
             if !reach.intersects(painter.clip_rect()) {
                 return false;
             }
-            (proj.look.link_text(), egui::Align::Min, f32::INFINITY, None)
+            (
+                proj.look.link_text(),
+                egui::Align::Center,
+                f32::INFINITY,
+                None,
+            )
         }
     };
     let color = if label.dimmed {
@@ -159,8 +165,19 @@ fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> boo
         text_color
     };
     let layout = |size: f32| {
+        // A leaf's label breaks where the core breaks it (the same lines as the SVG and
+        // `check`), measured in diagram units so every zoom gives the same lines.
+        let text = match label.place {
+            LabelPlace::Centered(rect) => style::wrap(
+                &label.text,
+                label.size * size / base.max(f32::EPSILON),
+                rect.width() - 2.0 * theme::LABEL_PADDING,
+            )
+            .join("\n"),
+            _ => label.text.clone(),
+        };
         let mut job = egui::text::LayoutJob::single_section(
-            label.text.clone(),
+            text,
             egui::TextFormat::simple(egui::FontId::proportional(size), color32(color)),
         );
         job.wrap.max_width = wrap;
@@ -193,14 +210,7 @@ fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> boo
                 text_size,
             )
         }
-        (LabelPlace::Beside { at, vertical }, _) => {
-            let p = proj.point(at);
-            if vertical {
-                egui::Rect::from_min_size(p - egui::vec2(0.0, text_size.y / 2.0), text_size)
-            } else {
-                egui::Rect::from_min_size(p - egui::vec2(text_size.x / 2.0, text_size.y), text_size)
-            }
-        }
+        (LabelPlace::Beside(at), _) => egui::Rect::from_center_size(proj.point(at), text_size),
         _ => return false,
     };
     if !target.intersects(painter.clip_rect()) {

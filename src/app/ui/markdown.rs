@@ -471,12 +471,10 @@ impl Render<'_> {
             let color = color32(palette.text);
             match role {
                 LabelRole::Leaf => {
-                    let galley = painter.layout(
-                        c.label.clone(),
-                        font,
-                        color,
-                        (r.width() - 2.0 * sizes::LABEL_PADDING * k).max(10.0),
-                    );
+                    // The core's lines, as on the canvas and in the SVG.
+                    let lines =
+                        style::wrap(&c.label, role.font(), c.rect.w - 2.0 * sizes::LABEL_PADDING);
+                    let galley = painter.layout_no_wrap(lines.join("\n"), font, color);
                     let pos = r.center() - galley.size() / 2.0;
                     painter.galley(pos, galley, color);
                 }
@@ -507,15 +505,10 @@ impl Render<'_> {
                     egui::Stroke::NONE,
                 ));
             }
-            if let Some(anchor) = style::link_label_anchor(&l.path, w) {
-                let align = if anchor.vertical {
-                    egui::Align2::LEFT_CENTER
-                } else {
-                    egui::Align2::CENTER_BOTTOM
-                };
+            if !l.label.is_empty() {
                 painter.text(
-                    to_screen(anchor.at),
-                    align,
+                    to_screen(l.label_rect.center()),
+                    egui::Align2::CENTER_CENTER,
                     &l.label,
                     FontId::proportional((sizes::LINK_FONT * k).max(9.0)),
                     color32(palette.link_text),
