@@ -65,4 +65,50 @@ fn main() {
             percentile(&times, 0.99).as_secs_f64() * 1e3,
         );
     }
+    if only.is_empty() {
+        shipped();
+    }
+}
+
+/// The shipped diagrams, as a learner opens them: their links are routed around boxes and
+/// their labels placed, which generated diagrams over 200 boxes skip.
+fn shipped() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let index = std::fs::read_to_string(root.join("assets/writeups/index.ron")).unwrap_or_default();
+    let slugs: BTreeSet<WriteupSlug> = autochitect::model::parse_writeup_index("index.ron", &index)
+        .map(|v| v.into_iter().collect())
+        .unwrap_or_default();
+    println!();
+    println!("| shipped diagram | components | links | runs | median | p99 |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for name in ["two-computers", "raft-cluster", "one-computer"] {
+        let file = format!("diagrams/{name}.ron");
+        let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
+            eprintln!("cannot read {file}");
+            std::process::exit(1);
+        };
+        let runs = 201;
+        let mut times = Vec::with_capacity(runs);
+        let mut sizes = (0, 0);
+        for _ in 0..runs {
+            let t = Instant::now();
+            let d = match parse_diagram(&file, &text, &slugs) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("{file} is invalid: {e}");
+                    std::process::exit(1);
+                }
+            };
+            times.push(t.elapsed());
+            sizes = (d.components().len(), d.links().len());
+        }
+        times.sort();
+        println!(
+            "| {file} | {} | {} | {runs} | {:.2} ms | {:.2} ms |",
+            sizes.0,
+            sizes.1,
+            percentile(&times, 0.5).as_secs_f64() * 1e3,
+            percentile(&times, 0.99).as_secs_f64() * 1e3,
+        );
+    }
 }

@@ -96,6 +96,12 @@ const lookAlike = (shot, reference) => {
 };
 /// Where the first paint draws each part (CSS pixels), from the SVG's own boxes, and whether
 /// it is a leaf (its label centred in it: the centre is the part itself, not a child).
+/// The first paint once the browser has read all of it: the page streams in, and a figure read
+/// half-parsed lacks the parts not yet read (a person sees them all a moment later).
+const firstPaint = async (page) => {
+  await page.waitForSelector("#first-paint svg g.component", { timeout: 30000 });
+  await page.waitForFunction(() => document.readyState !== "loading", null, { timeout: 30000 });
+};
 const drawnParts = (page) => page.evaluate(() => Object.fromEntries(
   [...document.querySelectorAll("#first-paint g.component")].map((g) => {
     const r = g.querySelector("rect").getBoundingClientRect();
@@ -428,6 +434,10 @@ try {
     let hits = 0;
     const missed = [];
     const press = async (id, where) => {
+      if (!where[id]) {
+        missed.push(`${id} is not in the first paint`);
+        return;
+      }
       const [x, y] = centre(where[id].rect);
       if (phone) await page.touchscreen.tap(x, y); else await page.mouse.click(x, y);
       const ok = await page.waitForFunction((a) => JSON.parse(document.body.dataset.state || "{}").selected === a, id, { timeout: 10000 }).then(() => true, () => false);
@@ -439,7 +449,7 @@ try {
         // A fresh load of the bare page (a reload would keep the last tap's deep link).
         await page.goto("about:blank");
         await page.goto(base, { waitUntil: "commit" });
-        await page.waitForSelector("#first-paint svg g.component", { timeout: 30000 });
+        await firstPaint(page);
         where = await drawnParts(page);
         await ready(page);
         await page.waitForFunction(() => JSON.parse(document.body.dataset.state || "{}").components, null, { timeout: 30000 });
@@ -462,7 +472,7 @@ try {
       const screen = await context.newPage();
       watch(screen, name);
       await screen.goto(base, { waitUntil: "commit" });
-      await screen.waitForSelector("#first-paint svg g.component", { timeout: 30000 });
+      await firstPaint(screen);
       const parts = await drawnParts(screen);
       await ready(screen);
       await waitState(screen, (s) => s.components && Object.keys(s.components).length > 0, null, `${name}: the app shows the diagram`);

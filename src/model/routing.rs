@@ -9,13 +9,14 @@
 //! search is A* over (grid point, heading); a run costs its length, a turn costs [`BEND`], and
 //! sharing a line with a link routed before costs its length again, so links keep apart.
 //!
-//! Big generated diagrams (more than [`MAX_ROUTED_COMPONENTS`] boxes) keep straight links: the
-//! search grows with the square of the boxes, and no author draws such a diagram by hand.
+//! Big generated diagrams (more than [`MAX_ROUTED_COMPONENTS`] boxes) keep straight links with
+//! their labels beside the longest run: the search grows with the square of the boxes, and no
+//! author draws such a diagram by hand.
 // Reached from files: no indexing that could panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use super::diagram::{Component, Diagram, Link};
 use super::geometry::{Point, Rect};
@@ -28,6 +29,10 @@ pub const MAX_ROUTED_COMPONENTS: usize = 200;
 /// How far outside (and inside) a box the grid's lines run: half the layout's gap, so a run
 /// between two siblings keeps to the middle.
 const MARGIN: f32 = 10.0;
+/// How far around a link's ends and bend points the router looks for a way.
+const ROOM: f32 = 120.0;
+/// How many grid states one leg's search may visit before it gives up.
+const MAX_STEPS: usize = 10_000;
 /// How close a run may pass along a box it is not allowed into.
 const CLEAR: f32 = 4.0;
 /// What a turn costs, in diagram units of length.
@@ -176,7 +181,7 @@ fn lines(mut v: Vec<f32>) -> Vec<f32> {
 /// Where runs of links routed so far lie: per line (horizontal or not, coordinate), the
 /// stretches taken.
 #[derive(Default)]
-pub struct Taken(HashMap<(bool, i32), Vec<(f32, f32)>>);
+pub struct Taken(foldhash::HashMap<(bool, i32), Vec<(f32, f32)>>);
 
 impl Taken {
     fn key(horizontal: bool, at: f32) -> (bool, i32) {
@@ -231,6 +236,8 @@ struct Grid {
     ys: Vec<f32>,
     /// Per node and heading: whether the step that way is open.
     open: Vec<[bool; 4]>,
+    /// Per node and heading: how much of the step that way lies on links routed before.
+    taken: Vec<[f32; 4]>,
 }
 
 impl Grid {
@@ -269,7 +276,54 @@ impl Grid {
                 }
             }
         }
-        Grid { xs, ys, open }
+        let taken = vec![[0.0; 4]; nx * ny];
+        Grid {
+            xs,
+            ys,
+            open,
+            taken,
+        }
+    }
+
+    /// Charges the steps that lie on runs of links routed before.
+    fn charge(&mut self, taken: &Taken) {
+        let nx = self.xs.len();
+        let mut set = |node: usize, h: Heading, cost: f32| {
+            if let Some(step) = self.taken.get_mut(node).and_then(|n| n.get_mut(h.index())) {
+                *step = cost;
+            }
+        };
+        for (j, &y) in self.ys.iter().enumerate() {
+            if !taken.0.contains_key(&Taken::key(true, y)) {
+                continue;
+            }
+            for (i, w) in self.xs.windows(2).enumerate() {
+                let [a, b] = w else { continue };
+                let cost = taken.shared(Point::new(*a, y), Point::new(*b, y));
+                set(j * nx + i, Heading::Right, cost);
+                set(j * nx + i + 1, Heading::Left, cost);
+            }
+        }
+        for (i, &x) in self.xs.iter().enumerate() {
+            if !taken.0.contains_key(&Taken::key(false, x)) {
+                continue;
+            }
+            for (j, w) in self.ys.windows(2).enumerate() {
+                let [a, b] = w else { continue };
+                let cost = taken.shared(Point::new(x, *a), Point::new(x, *b));
+                set(j * nx + i, Heading::Down, cost);
+                set((j + 1) * nx + i, Heading::Up, cost);
+            }
+        }
+    }
+
+    /// How much of the step from `node` heading `h` lies on links routed before.
+    fn shared(&self, (i, j): (usize, usize), h: Heading) -> f32 {
+        self.taken
+            .get(j * self.xs.len() + i)
+            .and_then(|n| n.get(h.index()))
+            .copied()
+            .unwrap_or_default()
     }
 
     fn find(&self, p: Point) -> Option<(usize, usize)> {
@@ -325,23 +379,40 @@ type Start = ((usize, usize), Heading, f32, bool);
 
 /// The cheapest run of grid steps from any start to any goal, as points, and the heading it
 /// arrives with.
-fn search(
-    grid: &Grid,
-    starts: &[Start],
-    goals: &[Goal],
-    taken: &Taken,
-) -> Option<(Vec<Point>, Heading)> {
+fn search(grid: &Grid, starts: &[Start], goals: &[Goal]) -> Option<(Vec<Point>, Heading)> {
     let goal_points: Vec<Point> = goals.iter().filter_map(|g| grid.point(g.0)).collect();
-    let guess = |p: Point| {
+    // Never more than the true cost: the distance, and the turns no path can avoid.
+    let guess = |p: Point, heading: Heading| {
         goal_points
             .iter()
-            .map(|g| (g.x - p.x).abs() + (g.y - p.y).abs())
+            .map(|g| (g.x - p.x).abs() + (g.y - p.y).abs() + BEND * turns_needed(heading, p, *g))
             .fold(f32::INFINITY, f32::min)
     };
     let nx = grid.xs.len();
     let state = |(i, j): (usize, usize), h: Heading| (j * nx + i) * 4 + h.index();
+    // Per node: the headings a goal may be reached with (bit 4: any).
+    let mut goal_at = vec![0u8; grid.xs.len() * grid.ys.len()];
+    for ((i, j), need, _) in goals {
+        if let Some(m) = goal_at.get_mut(j * nx + i) {
+            *m |= need.map_or(16, |h| 1 << h.index());
+        }
+    }
+    let is_goal = |(i, j): (usize, usize), h: Heading| {
+        goal_at
+            .get(j * nx + i)
+            .is_some_and(|m| m & (16 | 1 << h.index()) != 0)
+    };
     let mut best = vec![f32::INFINITY; grid.xs.len() * grid.ys.len() * 4];
-    let mut came: HashMap<usize, ((usize, usize), Heading)> = HashMap::new();
+    // The state each state was reached from (`NONE`: a start, or not reached).
+    const NONE: u32 = u32::MAX;
+    let mut came: Vec<u32> = vec![NONE; best.len()];
+    let unpack = |s: u32| {
+        let s = s as usize;
+        let node = s / 4;
+        let heading = *Heading::ALL.get(s % 4)?;
+        Some(((node % nx, node / nx), heading))
+    };
+    let mut budget = MAX_STEPS;
     let mut queue = BinaryHeap::new();
     let mut square: Vec<usize> = Vec::new();
     for &(node, heading, cost, straight) in starts {
@@ -354,7 +425,7 @@ fn search(
         {
             *b = cost;
             queue.push(Queued {
-                estimate: cost + guess(p),
+                estimate: cost + guess(p, heading),
                 cost,
                 node,
                 heading,
@@ -371,15 +442,19 @@ fn search(
         if best.get(state(node, heading)).is_some_and(|&b| cost > b) {
             continue;
         }
-        if let Some(&(_, _, extra)) = goals
-            .iter()
-            .find(|(n, need, _)| *n == node && need.is_none_or(|h| h == heading))
-        {
-            // Goal costs are small tie-breakers; the first goal popped is kept.
-            let _ = extra;
+        // A link with no way through gives up here and is drawn straight.
+        budget -= 1;
+        if budget == 0 {
+            return None;
+        }
+        if is_goal(node, heading) {
             let mut points = vec![grid.point(node)?];
             let mut at = (node, heading);
-            while let Some(&prev) = came.get(&state(at.0, at.1)) {
+            while let Some(prev) = came
+                .get(state(at.0, at.1))
+                .filter(|&&c| c != NONE)
+                .and_then(|&c| unpack(c))
+            {
                 points.push(grid.point(prev.0)?);
                 at = prev;
             }
@@ -387,8 +462,8 @@ fn search(
             return Some((simplify(points), heading));
         }
         let here = grid.point(node)?;
-        let leaving =
-            !came.contains_key(&state(node, heading)) && square.contains(&state(node, heading));
+        let leaving = came.get(state(node, heading)).is_some_and(|&c| c == NONE)
+            && square.contains(&state(node, heading));
         for h in Heading::ALL {
             if h == heading.reverse() || (leaving && h != heading) {
                 continue;
@@ -399,18 +474,26 @@ fn search(
             let there = grid.point(next)?;
             let length = (there.x - here.x).abs() + (there.y - here.y).abs();
             let turn = if h == heading { 0.0 } else { BEND };
-            let arrive = goals
-                .iter()
-                .find(|(n, need, _)| *n == next && need.is_none_or(|g| g == h))
-                .map_or(0.0, |g| g.2);
-            let c = cost + length + turn + taken.shared(here, there) + arrive;
+            // A goal's own small cost breaks ties between ports.
+            let arrive = if is_goal(next, h) {
+                goals
+                    .iter()
+                    .find(|(n, need, _)| *n == next && need.is_none_or(|g| g == h))
+                    .map_or(0.0, |g| g.2)
+            } else {
+                0.0
+            };
+            let shared = grid.shared(node, h);
+            let c = cost + length + turn + shared + arrive;
             if let Some(b) = best.get_mut(state(next, h))
                 && c < *b
             {
                 *b = c;
-                came.insert(state(next, h), (node, heading));
+                if let Some(c) = came.get_mut(state(next, h)) {
+                    *c = state(node, heading) as u32;
+                }
                 queue.push(Queued {
-                    estimate: c + guess(there),
+                    estimate: c + guess(there, h),
                     cost: c,
                     node: next,
                     heading: h,
@@ -419,6 +502,30 @@ fn search(
         }
     }
     None
+}
+
+/// The fewest turns from `p`, heading `heading`, to `g`: none when `g` lies straight ahead, one
+/// when it lies ahead or beside, two when it lies behind.
+fn turns_needed(heading: Heading, p: Point, g: Point) -> f32 {
+    const NEAR: f32 = 0.5;
+    let (dx, dy) = (g.x - p.x, g.y - p.y);
+    if dx.abs() < NEAR && dy.abs() < NEAR {
+        return 0.0;
+    }
+    // How far ahead the goal lies, and how far to the side.
+    let (ahead, side) = match heading {
+        Heading::Right => (dx, dy),
+        Heading::Left => (-dx, dy),
+        Heading::Down => (dy, dx),
+        Heading::Up => (-dy, dx),
+    };
+    if side.abs() < NEAR {
+        if ahead > 0.0 { 0.0 } else { 2.0 }
+    } else if ahead > -NEAR {
+        1.0
+    } else {
+        2.0
+    }
 }
 
 /// Drops the points in the middle of straight runs.
@@ -449,21 +556,18 @@ pub fn route(req: &Request, boxes: &[Rect], taken: &Taken) -> Option<Vec<Point>>
     let starts = ports(req.from, first_aim, alone.then_some(req.to));
     let ends = ports(req.to, last_aim, alone.then_some(req.from));
 
+    // Lines from the boxes near the link only: those meeting the room around its ends and
+    // bend points. A box's children give the lines inside it.
+    let mut room = req.from.union(&req.to);
+    for p in req.via {
+        room = room.union(&Rect::new(p.x, p.y, 0.0, 0.0));
+    }
+    let room = grown(&room, ROOM);
     let mut xs = Vec::new();
     let mut ys = Vec::new();
-    for r in boxes {
-        xs.extend([
-            r.x - MARGIN,
-            r.x + MARGIN,
-            r.x + r.w - MARGIN,
-            r.x + r.w + MARGIN,
-        ]);
-        ys.extend([
-            r.y - MARGIN,
-            r.y + MARGIN,
-            r.y + r.h - MARGIN,
-            r.y + r.h + MARGIN,
-        ]);
+    for r in boxes.iter().filter(|r| r.overlaps(&room)) {
+        xs.extend([r.x - MARGIN, r.x + r.w + MARGIN]);
+        ys.extend([r.y - MARGIN, r.y + r.h + MARGIN]);
     }
     for p in starts.iter().chain(&ends) {
         xs.push(p.at.x);
@@ -473,11 +577,23 @@ pub fn route(req: &Request, boxes: &[Rect], taken: &Taken) -> Option<Vec<Point>>
         xs.push(p.x);
         ys.push(p.y);
     }
+    let (xs, ys) = (lines(xs), lines(ys));
+    // Every box the grid reaches is a wall, whether or not it gave lines.
+    let reach = match (xs.first(), xs.last(), ys.first(), ys.last()) {
+        (Some(&x0), Some(&x1), Some(&y0), Some(&y1)) => Rect::new(x0, y0, x1 - x0, y1 - y0),
+        _ => room,
+    };
     // The ends are walls too, but only their insides: a port sits on the border.
-    let mut walls: Vec<Rect> = req.blockers.iter().map(|r| grown(r, CLEAR)).collect();
+    let mut walls: Vec<Rect> = req
+        .blockers
+        .iter()
+        .map(|r| grown(r, CLEAR))
+        .filter(|r| r.overlaps(&reach))
+        .collect();
     walls.push(req.from);
     walls.push(req.to);
-    let grid = Grid::new(lines(xs), lines(ys), &walls);
+    let mut grid = Grid::new(xs, ys, &walls);
+    grid.charge(taken);
 
     let mut path: Vec<Point> = Vec::new();
     let mut from: Vec<Start> = starts
@@ -486,7 +602,7 @@ pub fn route(req: &Request, boxes: &[Rect], taken: &Taken) -> Option<Vec<Point>>
         .collect();
     for (k, target) in req.via.iter().enumerate() {
         let node = grid.find(*target)?;
-        let (leg, heading) = search(&grid, &from, &[(node, None, 0.0)], taken)?;
+        let (leg, heading) = search(&grid, &from, &[(node, None, 0.0)])?;
         path.extend(leg.into_iter().skip(usize::from(k > 0)));
         from = vec![(node, heading, 0.0, false)];
     }
@@ -494,7 +610,7 @@ pub fn route(req: &Request, boxes: &[Rect], taken: &Taken) -> Option<Vec<Point>>
         .iter()
         .filter_map(|p| Some((grid.find(p.at)?, Some(p.out.reverse()), p.cost)))
         .collect();
-    let (leg, _) = search(&grid, &from, &goals, taken)?;
+    let (leg, _) = search(&grid, &from, &goals)?;
     path.extend(leg.into_iter().skip(usize::from(!req.via.is_empty())));
     Some(simplify(path))
 }
@@ -517,6 +633,33 @@ pub fn place_label(path: &[Point], size: (f32, f32), avoid: &[Rect], lines: &[&[
         .collect();
     let len = |(a, b): &(Point, Point)| (b.x - a.x).abs() + (b.y - a.y).abs();
     runs.sort_by(|x, y| len(y).total_cmp(&len(x)));
+    // Only what lies within a label's reach of the path can be covered.
+    let mut reach = match path.first() {
+        Some(p) => Rect::new(p.x, p.y, 0.0, 0.0),
+        None => return Rect::new(0.0, 0.0, w, h),
+    };
+    for p in path {
+        reach = reach.union(&Rect::new(p.x, p.y, 0.0, 0.0));
+    }
+    let reach = grown(&reach, w + h + SIDE_GAP);
+    let avoid: Vec<&Rect> = avoid.iter().filter(|r| r.overlaps(&reach)).collect();
+    let near = |a: &Point, b: &Point| {
+        let run = Rect::new(
+            a.x.min(b.x),
+            a.y.min(b.y),
+            (a.x - b.x).abs(),
+            (a.y - b.y).abs(),
+        );
+        grown(&run, 1.0).overlaps(&reach)
+    };
+    let segments: Vec<(Point, Point)> = lines
+        .iter()
+        .flat_map(|l| l.windows(2))
+        .filter_map(|s| match s {
+            [a, b] if near(a, b) => Some((*a, *b)),
+            _ => None,
+        })
+        .collect();
     let mut best: Option<(f32, Rect)> = None;
     let mut order = 0.0;
     for (a, b) in &runs {
@@ -536,10 +679,9 @@ pub fn place_label(path: &[Point], size: (f32, f32), avoid: &[Rect], lines: &[&[
             };
             for r in sides {
                 let covered: f32 = avoid.iter().map(|o| overlap_area(&r, o)).sum();
-                let crossed = lines
+                let crossed = segments
                     .iter()
-                    .flat_map(|l| l.windows(2))
-                    .filter(|s| matches!(s, [a, b] if run_enters(*a, *b, &r)))
+                    .filter(|(a, b)| run_enters(*a, *b, &r))
                     .count() as f32;
                 let score = covered + crossed * w * h * 0.5 + order;
                 order += 1.0;
@@ -550,6 +692,28 @@ pub fn place_label(path: &[Point], size: (f32, f32), avoid: &[Rect], lines: &[&[
         }
     }
     best.map_or(Rect::new(0.0, 0.0, w, h), |(_, r)| r)
+}
+
+/// A label beside the middle of the path's longest run, above a horizontal one and right of a
+/// vertical one: the place for diagrams too big to search (see [`MAX_ROUTED_COMPONENTS`]).
+fn beside_longest_run(path: &[Point], (w, h): (f32, f32)) -> Rect {
+    let len = |a: &Point, b: &Point| (b.x - a.x).abs() + (b.y - a.y).abs();
+    let longest = path
+        .windows(2)
+        .filter_map(|s| match s {
+            [a, b] => Some((*a, *b)),
+            _ => None,
+        })
+        .max_by(|x, y| len(&x.0, &x.1).total_cmp(&len(&y.0, &y.1)));
+    let Some((a, b)) = longest else {
+        return Rect::new(0.0, 0.0, w, h);
+    };
+    let mid = Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+    if (b.y - a.y).abs() > (b.x - a.x).abs() {
+        Rect::new(mid.x + 6.0, mid.y - h / 2.0, w, h)
+    } else {
+        Rect::new(mid.x - w / 2.0, mid.y - 4.0 - h, w, h)
+    }
 }
 
 /// The area two rectangles share.
@@ -569,8 +733,13 @@ pub(crate) fn lay_out_links(
 ) {
     let rect_of = |id: &ComponentId| index.get(id).and_then(|&i| components.get(i));
     let chain = |id: &ComponentId| ancestry(id, rect_of);
+    if components.len() > MAX_ROUTED_COMPONENTS {
+        for l in links.iter_mut() {
+            l.label_rect = beside_longest_run(&l.path, link_label_size(&l.label));
+        }
+        return;
+    }
     let boxes: Vec<Rect> = components.iter().map(|c| c.rect).collect();
-    let route_them = components.len() <= MAX_ROUTED_COMPONENTS;
     let mut taken = Taken::default();
     for (k, l) in links.iter_mut().enumerate() {
         let (Some(from), Some(to)) = (rect_of(&l.from), rect_of(&l.to)) else {
@@ -590,10 +759,7 @@ pub(crate) fn lay_out_links(
             via: bends,
             blockers: &blockers,
         };
-        if let Some(path) = route_them
-            .then(|| route(&request, &boxes, &taken))
-            .flatten()
-        {
+        if let Some(path) = route(&request, &boxes, &taken) {
             taken.take(&path);
             l.path = path;
         }
