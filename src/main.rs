@@ -12,5 +12,5 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    autochitect::app::web::start();
+    let _ = autochitect::app::run(autochitect::app::web::launch_options());
 }

@@ -10,7 +10,7 @@
 //! - Desktop: bevy_egui hands the tree to Bevy's AccessKit adapter (AT-SPI on Linux), and the
 //!   adapter's action requests come back as `bevy::a11y::ActionRequest`s.
 //! - Web: AccessKit has no web back-end; `web` mirrors the tree into the page's DOM and sends
-//!   activations back through [`request_action`].
+//!   activations back as [`AccessAction`]s.
 //! - Tests read the tree as [`Widgets`], to find and click panels by their names.
 //!
 //! All of it runs only while something asks for the tree (`AccessibilityRequested`): a screen
@@ -18,76 +18,14 @@
 //! the tests. Otherwise a frame costs nothing extra, whatever the diagram's size.
 
 use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
 
 use bevy::prelude::*;
-use bevy_egui::egui::accesskit::{self, Action, ActionRequest, Node, NodeId, Role, Toggled};
+use bevy_egui::egui::accesskit::{self, Action, Node, NodeId, Role, Toggled};
 
-use super::state::{CameraView, Intent, LoadedModel, MainCamera, Selection, UiInsets};
+use super::state::{
+    AccessAction, CameraView, Intent, LoadedModel, MainCamera, Selection, UiInsets, Widget, Widgets,
+};
 use crate::model::{Diagram, Target};
-
-/// A widget (or a part of the diagram) in the accessibility tree of the last frame: what a
-/// screen reader finds, and where it is (logical window pixels).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Widget {
-    /// Its AccessKit id.
-    pub id: u64,
-    /// The node holding it, if any.
-    pub parent: Option<u64>,
-    /// Its role, as AccessKit names it (`Button`, `CheckBox`, `TextInput`, `Label`, `TreeItem`…).
-    pub role: String,
-    /// Its accessible name (a button's text, a label's text, a part's label).
-    pub label: String,
-    /// Its description, if any (a part's description and place in the diagram).
-    pub description: Option<String>,
-    /// Where it is on screen.
-    pub rect: Rect,
-    /// Whether it is toggled on (selectable labels, checkboxes).
-    pub toggled: bool,
-    /// Whether it is selected (a part of the diagram).
-    pub selected: bool,
-    /// A heading's level.
-    pub level: Option<usize>,
-    /// Whether it can be seen: inside the visible part of every region holding it (a widget
-    /// scrolled out of its panel is in the tree but not on screen).
-    pub visible: bool,
-    /// The name of the innermost region (panel) holding it, if any.
-    pub region: Option<String>,
-    /// Whether activating it does something (a click action).
-    pub clickable: bool,
-}
-
-/// The accessibility tree of the last frame, top to bottom, left to right.
-#[derive(Resource, Debug, Default, Clone, PartialEq)]
-pub struct Widgets {
-    /// Every node with a place on screen.
-    pub nodes: Vec<Widget>,
-    /// The node that has the screen reader's focus.
-    pub focus: Option<u64>,
-}
-
-impl Widgets {
-    /// The first widget (top to bottom, left to right) whose name is `label`.
-    pub fn named(&self, label: &str) -> Option<&Widget> {
-        self.nodes.iter().find(|w| w.label == label)
-    }
-}
-
-/// Actions a screen reader asked for, waiting for the next frame.
-static PENDING: Mutex<Vec<ActionRequest>> = Mutex::new(Vec::new());
-
-/// Asks for an action on a node (the web page's mirror calls this when an element is
-/// activated).
-pub fn request_action(target: u64, action: Action) {
-    if let Ok(mut q) = PENDING.lock() {
-        q.push(ActionRequest {
-            action,
-            target_tree: accesskit::TreeId::ROOT,
-            target_node: NodeId(target),
-            data: None,
-        });
-    }
-}
 
 pub(super) fn plugin(app: &mut App) {
     use bevy_egui::{EguiPostUpdateSet, EguiPreUpdateSet};
@@ -141,14 +79,13 @@ fn enable_accesskit(
 fn take_adapter_actions(
     mut requests: MessageReader<bevy::a11y::ActionRequest>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+    mut actions: MessageWriter<AccessAction>,
 ) {
-    let actions: Vec<ActionRequest> = requests.read().map(|r| r.0.clone()).collect();
-    if actions.is_empty() {
+    let asked: Vec<AccessAction> = requests.read().map(|r| AccessAction(r.0.clone())).collect();
+    if asked.is_empty() {
         return;
     }
-    if let Ok(mut q) = PENDING.lock() {
-        q.extend(actions);
-    }
+    actions.write_batch(asked);
     // They are acted on at the start of the next frame: ask for one, or an idle window would
     // sleep on them.
     redraw.write(bevy::window::RequestRedraw);
@@ -177,11 +114,9 @@ fn route_actions(
     model: Option<Res<LoadedModel>>,
     mut inputs: Query<&mut bevy_egui::EguiInput>,
     mut intents: MessageWriter<Intent>,
+    mut asked: MessageReader<AccessAction>,
 ) {
-    let pending: Vec<ActionRequest> = PENDING
-        .lock()
-        .map(|mut q| q.drain(..).collect())
-        .unwrap_or_default();
+    let pending: Vec<accesskit::ActionRequest> = asked.read().map(|a| a.0.clone()).collect();
     if pending.is_empty() {
         return;
     }

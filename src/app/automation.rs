@@ -6,16 +6,17 @@
 
 use bevy::prelude::*;
 
-use super::access::Widgets;
 #[cfg(not(target_arch = "wasm32"))]
-use super::state::MainCamera;
+use super::state::ask_for_the_tree;
 use super::state::{
-    LoadProblems, LoadedModel, Notice, Preferences, Presenter, Reader, Selection, TourState,
-    UiInsets,
+    LoadProblems, LoadedModel, MainCamera, Notice, Preferences, Presenter, Reader, Selection,
+    TourState, UiInsets, Widgets,
 };
 use crate::model::Target;
 
 pub(super) fn plugin(app: &mut App) {
+    #[cfg(target_arch = "wasm32")]
+    app.add_systems(Last, expose_state);
     #[cfg(not(target_arch = "wasm32"))]
     if let Ok(path) = std::env::var("AUTOCHITECT_STATE_FILE") {
         // The scripts find widgets by name: the accessibility tree must be built.
@@ -29,13 +30,6 @@ pub(super) fn plugin(app: &mut App) {
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Resource)]
 struct StateFile(std::path::PathBuf);
-
-/// Asks for the accessibility tree (see `access`), as a screen reader would.
-pub fn ask_for_the_tree(requested: Option<Res<bevy::a11y::AccessibilityRequested>>) {
-    if let Some(requested) = requested {
-        requested.set(true);
-    }
-}
 
 /// What a snapshot reads: the app's state as the user sees it.
 pub struct View<'a> {
@@ -229,4 +223,36 @@ fn write_state(
     {
         *last = json;
     }
+}
+
+/// On the web, `<body data-state="…">` carries the state as JSON (and `data-ready` once the
+/// model is in), for the browser test.
+#[cfg(target_arch = "wasm32")]
+fn expose_state(
+    mut state: ViewParams,
+    moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
+    camera: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
+    mut last: Local<String>,
+) {
+    // Only when something shown changed: no JSON built on frames where nothing did.
+    if !state.changed() && moved.is_empty() {
+        return;
+    }
+    let view = state.view();
+    let ready = view.model.is_some();
+    let json = snapshot(&view, camera.single().ok()).to_string();
+    if *last == json {
+        return;
+    }
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let data = body.dataset();
+        let _ = data.set("state", &json);
+        if ready {
+            let _ = data.set("ready", "true");
+        }
+    }
+    *last = json;
 }

@@ -186,7 +186,7 @@ pub fn click(app: &mut App, pos: Vec2) {
     app.update();
 }
 
-pub use super::access::{Widget, Widgets};
+pub use super::state::{Widget, Widgets};
 
 /// The first widget with this role (`Heading`, `Button`, …) and name.
 pub fn widget_with_role(app: &App, role: &str, label: &str) -> Option<Widget> {

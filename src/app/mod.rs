@@ -84,7 +84,7 @@ pub struct UiPlugin;
 
 impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
-        app.add_plugins(ui::plugin);
+        app.add_plugins((ui::plugin, access::plugin));
     }
 }
 

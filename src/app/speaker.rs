@@ -10,7 +10,7 @@
 
 use bevy::prelude::*;
 
-use super::state::{AppSystems, Intent, LaunchOptions, Notice, SpeakerNotes};
+use super::state::{AppSystems, Intent, LaunchOptions, Notice, SpeakerNotes, SpeakerViewOpener};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, start)
@@ -25,17 +25,7 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// Marks the speaker's notes window.
-#[derive(Component, Debug)]
-pub struct NotesWindow;
-
-/// Marks the camera that draws the notes window; its egui pass runs in [`NotesPass`].
-#[derive(Component, Debug)]
-pub struct NotesCamera;
-
-/// The schedule in which the notes window's egui pass runs.
-#[derive(bevy::ecs::schedule::ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct NotesPass;
+pub use super::state::{NotesCamera, NotesPass, NotesWindow};
 
 /// The notes window's title.
 pub const NOTES_TITLE: &str = "autochitect — speaker notes";
@@ -55,6 +45,9 @@ fn apply_intents(
     mut notes: ResMut<SpeakerNotes>,
     #[cfg_attr(not(target_arch = "wasm32"), allow(unused_mut, unused_variables))]
     mut notice: ResMut<Notice>,
+    #[cfg_attr(not(target_arch = "wasm32"), allow(unused_variables))] opener: Option<
+        Res<SpeakerViewOpener>,
+    >,
     time: Res<Time<Real>>,
 ) {
     for intent in intents.read() {
@@ -62,7 +55,7 @@ fn apply_intents(
             Intent::ToggleSpeakerNotes if notes.page => {}
             Intent::ToggleSpeakerNotes => {
                 #[cfg(target_arch = "wasm32")]
-                if let Err(why) = super::web::open_speaker_view() {
+                if let Some(Err(why)) = opener.as_ref().map(|open| (open.0)()) {
                     notice.say(why);
                 }
                 #[cfg(not(target_arch = "wasm32"))]

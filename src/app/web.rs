@@ -17,12 +17,12 @@ use bevy::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-use super::routes::{Address, current_route};
 use super::state::{
-    AppSystems, Intent, LaunchOptions, LoadedModel, MainCamera, Notice, Reader, Selection,
-    SpeakerNotes, TourState,
+    AccessAction, AppSystems, Intent, LaunchOptions, LoadedModel, Notice, Reader, Selection,
+    SpeakerNotes, SpeakerViewOpener, TourState, Widgets, address_intents, ask_for_the_tree,
+    current_route,
 };
-use crate::model::{Launch, Route, Target};
+use crate::model::{Address, Launch, Route, Target};
 
 /// Hashes the browser navigated to (Back, Forward, a typed link), waiting to be applied.
 static NAVIGATIONS: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -39,8 +39,9 @@ thread_local! {
 /// The name of that channel: every page of this site on this browser hears it.
 const TALK_CHANNEL: &str = "autochitect-talk";
 
-/// Starts the app from the page's URL.
-pub fn start() {
+/// The launch options the page's URL asks for; starts listening for the browser's navigations.
+/// `main` runs the app with them.
+pub fn launch_options() -> LaunchOptions {
     let mut options = LaunchOptions {
         embed_link: embed_link(),
         remember_preferences: true,
@@ -55,23 +56,25 @@ pub fn start() {
     // `?speaker`: this page is the presenter's speaker view (see `speaker`).
     options.launch.notes = in_query("speaker");
     listen_for_navigation();
-    super::run(options);
+    options
 }
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<TalkShared>()
+        .insert_resource(SpeakerViewOpener(Box::new(open_speaker_view)))
         // The page's mirror of the accessibility tree is always there.
-        .add_systems(Startup, (keep_waker, super::automation::ask_for_the_tree))
+        .add_systems(Startup, (keep_waker, ask_for_the_tree))
         .add_systems(PostStartup, join_talk)
         .add_systems(
             Update,
             (apply_navigation, follow_talk).in_set(AppSystems::Input),
         )
-        .add_systems(Last, tell_talk)
         .add_systems(
-            Last,
-            (sync_hash, sync_title, expose_state, mirror_tree, announce),
-        );
+            PreUpdate,
+            pass_activations.before(bevy_egui::EguiPreUpdateSet::BeginPass),
+        )
+        .add_systems(Last, tell_talk)
+        .add_systems(Last, (sync_hash, sync_title, mirror_tree, announce));
 }
 
 thread_local! {
@@ -99,14 +102,25 @@ pub(super) fn wake() {
     });
 }
 
+thread_local! {
+    /// Nodes the page's mirror activated, waiting for the next frame.
+    static ACTIVATED: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A screen reader (or the page's mirror) activated the element of node `id`: act on it in the
 /// next frame as AccessKit's "click".
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn a11y_activate(id: &str) {
     if let Ok(id) = id.parse::<u64>() {
-        super::access::request_action(id, bevy_egui::egui::accesskit::Action::Click);
+        ACTIVATED.with(|a| a.borrow_mut().push(id));
         wake();
     }
+}
+
+/// Hands the page's activations to the app.
+fn pass_activations(mut actions: MessageWriter<AccessAction>) {
+    let ids: Vec<u64> = ACTIVATED.with(|a| a.borrow_mut().drain(..).collect());
+    actions.write_batch(ids.into_iter().map(AccessAction::click));
 }
 
 /// The digest of a lab scenario's run with its own seed (see `lab::digest`), from the
@@ -139,7 +153,7 @@ fn call_page(function: &str, arg: &str) {
 }
 
 /// Hands the accessibility tree to the page's mirror when it changes.
-fn mirror_tree(widgets: Option<Res<super::access::Widgets>>) {
+fn mirror_tree(widgets: Option<Res<Widgets>>) {
     let Some(widgets) = widgets.filter(|w| w.is_changed()) else {
         return;
     };
@@ -277,7 +291,7 @@ fn apply_navigation(
                 "The link {hash} does not point anywhere this app knows."
             ));
         }
-        intents.write_batch(address.intents());
+        intents.write_batch(address_intents(&address));
     }
 }
 
@@ -343,35 +357,9 @@ fn sync_title(model: Option<Res<LoadedModel>>, selection: Res<Selection>, reader
     }
 }
 
-fn expose_state(
-    mut state: super::automation::ViewParams,
-    moved: Query<(), (With<MainCamera>, Changed<GlobalTransform>)>,
-    camera: Query<(&Camera, &GlobalTransform), With<MainCamera>>,
-    mut last: Local<String>,
-) {
-    // Only when something shown changed: no JSON built on frames where nothing did.
-    if !state.changed() && moved.is_empty() {
-        return;
-    }
-    let view = state.view();
-    let ready = view.model.is_some();
-    let json = super::automation::snapshot(&view, camera.single().ok()).to_string();
-    if *last == json {
-        return;
-    }
-    if let Some(body) = window().and_then(|w| w.document()).and_then(|d| d.body()) {
-        let data = body.dataset();
-        let _ = data.set("state", &json);
-        if ready {
-            let _ = data.set("ready", "true");
-        }
-    }
-    *last = json;
-}
-
 /// Opens the speaker view: this page again, with `?speaker`, in a window of its own. Says so
 /// when the browser blocks it.
-pub(super) fn open_speaker_view() -> Result<(), String> {
+fn open_speaker_view() -> Result<(), String> {
     let Some(w) = window() else {
         return Err("no browser window".into());
     };

@@ -79,10 +79,24 @@ pub fn advance(text: &str, size: f32) -> f32 {
         return text.chars().count() as f32 * size * 0.5;
     };
     let replacement = map.map(REPLACEMENT);
+    let of = |c: char| {
+        map.map(c)
+            .or(replacement)
+            .and_then(|g| glyphs.advance_width(g))
+            .unwrap_or_default()
+    };
+    // Printable ASCII, most of every label, from a table read once.
+    static ASCII: OnceLock<[f32; 128]> = OnceLock::new();
+    let ascii = ASCII.get_or_init(|| {
+        let mut t = [0.0; 128];
+        for (i, w) in t.iter_mut().enumerate() {
+            *w = char::from_u32(i as u32).map_or(0.0, of);
+        }
+        t
+    });
     let units: f32 = text
         .chars()
-        .filter_map(|c| map.map(c).or(replacement))
-        .map(|g| glyphs.advance_width(g).unwrap_or_default())
+        .map(|c| ascii.get(c as usize).copied().unwrap_or_else(|| of(c)))
         .sum();
     units * size / upem
 }

@@ -41,7 +41,7 @@ pub use launch::Launch;
 pub use links::{LinkAction, classify_link, part_links, writeup_href};
 pub use lint::lint_diagram;
 pub use navigate::narrow_frame;
-pub use route::Route;
+pub use route::{Address, Route};
 pub use tour::{
     HopDef, MIN_FOCUS_SHARE, Step, StepDef, Tour, TourDef, focus_bounds, packet_at, packet_route,
     parse_tours, route_length, step_frame,

@@ -3,6 +3,27 @@
 //! The same forms serve the web build's hash (`#/component/a-raft`) and the desktop's flags
 //! (`--select a-raft`), so a presenter's link lands everyone in the same place.
 
+/// What an address (URL hash) asks for: a route, the plain view, or nothing this app knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Address {
+    /// `#/`, `#` or nothing: the diagram with nothing open.
+    Home,
+    /// A place in the app.
+    Place(Route),
+    /// Something else: ignored with a note.
+    Unknown,
+}
+
+impl Address {
+    /// Reads a URL hash.
+    pub fn parse(hash: &str) -> Address {
+        if matches!(hash, "" | "#" | "#/") {
+            return Address::Home;
+        }
+        Route::parse(hash).map_or(Address::Unknown, Address::Place)
+    }
+}
+
 /// A place in the app.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {

@@ -2,8 +2,8 @@
 //! tree AT-SPI reads on Linux and the web page mirrors): the diagram's parts nested as they are
 //! drawn, named, described and selectable, with the reader's focus following the selection.
 
-use autochitect::app::access::{Widgets, request_action};
 use autochitect::app::headless::widget_with_role;
+use autochitect::app::state::{AccessAction, Widgets};
 use bevy::prelude::*;
 
 use crate::support::*;
@@ -114,7 +114,7 @@ fn the_screen_readers_focus_follows_the_keyboard_and_activation_selects() {
         .find(|n| n.role == "TreeItem" && n.label == "Sockets")
         .expect("Sockets")
         .id;
-    request_action(sockets, bevy_egui::egui::accesskit::Action::Click);
+    app.world_mut().write_message(AccessAction::click(sockets));
     run_frames(&mut app, 2);
     assert!(
         matches!(selected(&app), Some(autochitect::model::Target::Component(id)) if id.as_str().ends_with("-sockets"))

@@ -1,8 +1,9 @@
 //! Links and deep links: links in write-ups, launch options, and the address a web page shows,
 //! all applied by the same routes.
 
-use autochitect::app::routes::{Address, current_route};
 use autochitect::app::state::{Intent, LaunchOptions, Notice, Reader, Selection, TourState};
+use autochitect::app::state::{address_intents, current_route};
+use autochitect::model::Address;
 use autochitect::model::{Launch, Route, WriteupSlug};
 
 use crate::support::*;
@@ -149,10 +150,10 @@ fn an_address_and_the_state_it_stands_for_agree() {
             continue; // another diagram loads asynchronously; the picker test covers it
         }
         app.world_mut()
-            .write_message_batch(Address::parse("#/").intents());
+            .write_message_batch(address_intents(&Address::parse("#/")));
         app.update();
         app.world_mut()
-            .write_message_batch(Address::parse(hash).intents());
+            .write_message_batch(address_intents(&Address::parse(hash)));
         app.update();
         let m = model(&app);
         let now = current_route(
@@ -164,7 +165,7 @@ fn an_address_and_the_state_it_stands_for_agree() {
         assert_eq!(now.map(|r| r.to_hash()).as_deref(), Some(hash));
     }
     app.world_mut()
-        .write_message_batch(Address::parse("#/").intents());
+        .write_message_batch(address_intents(&Address::parse("#/")));
     app.update();
     let m = model(&app);
     assert_eq!(
@@ -177,5 +178,5 @@ fn an_address_and_the_state_it_stands_for_agree() {
         None
     );
     assert_eq!(Address::parse("#/garbage"), Address::Unknown);
-    assert!(Address::parse("#/garbage").intents().is_empty());
+    assert!(address_intents(&Address::parse("#/garbage")).is_empty());
 }

@@ -152,7 +152,7 @@ fn the_speaker_view_shows_the_steps_notes_the_next_step_and_the_time() {
     // The talk's clock (m:ss) and the time of day (HH:MM).
     let labels: Vec<String> = app
         .world()
-        .resource::<autochitect::app::access::Widgets>()
+        .resource::<autochitect::app::state::Widgets>()
         .nodes
         .iter()
         .map(|w| w.label.clone())
@@ -185,7 +185,7 @@ fn the_speaker_view_shows_the_steps_notes_the_next_step_and_the_time() {
         .join(" ");
     let tree = app
         .world()
-        .resource::<autochitect::app::access::Widgets>()
+        .resource::<autochitect::app::state::Widgets>()
         .clone();
     assert!(
         tree.nodes.iter().any(|w| w.label.contains(&words)),
@@ -211,7 +211,7 @@ fn every_label_the_panels_show_is_drawn_by_the_bundled_font() {
     let mut check = |app: &App, state: &str| {
         for w in &app
             .world()
-            .resource::<autochitect::app::access::Widgets>()
+            .resource::<autochitect::app::state::Widgets>()
             .nodes
         {
             let missing = uncovered(&w.label);

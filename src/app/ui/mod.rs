@@ -32,7 +32,7 @@ use crate::model::style::NARROW_SCREEN_PX;
 
 pub(super) fn plugin(app: &mut App) {
     // What a screen reader finds: the panels (egui's tree) and the diagram.
-    app.add_plugins((super::access::plugin, keyboard::plugin));
+    app.add_plugins(keyboard::plugin);
     app.add_systems(Startup, spawn_ui_camera)
         .add_systems(
             PreUpdate,
@@ -49,7 +49,7 @@ pub(super) fn plugin(app: &mut App) {
             (panels_ui, labels::paint_labels).chain(),
         );
     #[cfg(not(target_arch = "wasm32"))]
-    app.add_systems(super::speaker::NotesPass, notes::notes_window_ui);
+    app.add_systems(crate::app::state::NotesPass, notes::notes_window_ui);
 }
 
 /// A context's whole screen as a `Ui`, for the panels to divide.

@@ -7,7 +7,7 @@ use bevy_egui::egui;
 use bevy_egui::egui::accesskit::Role;
 
 #[cfg(not(target_arch = "wasm32"))]
-use crate::app::speaker::NotesCamera;
+use crate::app::state::NotesCamera;
 use crate::app::state::{Intent, LoadedModel, TourState};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::app::state::{Preferences, Presenter, SpeakerNotes};

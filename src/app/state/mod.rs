@@ -16,6 +16,12 @@
 //! | [`SearchState`], [`IndexPanel`], [`ReaderFind`], [`ReaderLayout`], [`UiInsets`], [`LabelsDrawn`] | `ui` |
 //! | [`Emphasis`] | `scene` (from the tour and the search) |
 //! | [`Notice`] | whichever consumer has something to tell the user |
+//! | [`Widgets`] | `access` (what assistive technology is told); [`AccessAction`]s come from a screen reader, the web page's mirror or a test |
+//! | [`SpeakerViewOpener`] | the web glue (the speaker view is a page of its own there) |
+//!
+//! By concern: `view` (what the canvas shows and where), `talk` (tours, presenter mode, the
+//! speaker's notes), `prefs`, `panels` (the panels' own shared state), `access` (the
+//! accessibility tree), `route` (the deep link what is on screen stands for); the rest here.
 //!
 //! Every change a user asks for arrives as an [`Intent`]; each intent has one consumer, named
 //! on its variant.
@@ -25,7 +31,21 @@ use std::sync::Arc;
 use bevy::prelude::*;
 
 use crate::model::navigate::Direction;
-use crate::model::{Diagnostics, Diagram, Launch, Route, Step, Target, Tour, WriteupCatalog};
+use crate::model::{Diagnostics, Diagram, Launch, Route, Target, Tour, WriteupCatalog};
+
+mod access;
+mod panels;
+mod prefs;
+mod route;
+mod talk;
+mod view;
+
+pub use access::{AccessAction, Widget, Widgets, ask_for_the_tree};
+pub use panels::*;
+pub use prefs::*;
+pub use route::{address_intents, current_route};
+pub use talk::*;
+pub use view::*;
 
 /// The order of all `Update` work, so a frame reads input, applies it, then updates visuals.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -242,293 +262,6 @@ pub enum Intent {
     CloseFind,
 }
 
-/// Marks the camera that draws the diagram.
-#[derive(Component, Debug)]
-pub struct MainCamera;
-
-/// Where the camera looks: the world point at the viewport centre, and world units per pixel.
-#[derive(Resource, Debug, Clone, Copy, PartialEq)]
-pub struct CameraView {
-    /// World point at the centre of the viewport.
-    pub center: Vec2,
-    /// World units per logical pixel (bigger is farther away).
-    pub scale: f32,
-}
-
-/// Frame these components and links (a tour step): ease the camera to show them all.
-#[derive(Message, Debug, Clone, PartialEq)]
-pub struct FrameTargets(pub Vec<Target>);
-
-/// Pan just enough to bring this component or link into view (keyboard navigation).
-#[derive(Message, Debug, Clone, PartialEq)]
-pub struct RevealTarget(pub Target);
-
-/// Logical pixels of the window covered by panels on each side.
-#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
-pub struct UiInsets {
-    /// Covered on the left.
-    pub left: f32,
-    /// Covered on the right.
-    pub right: f32,
-    /// Covered at the top.
-    pub top: f32,
-    /// Covered at the bottom.
-    pub bottom: f32,
-}
-
-impl UiInsets {
-    /// Whether a window position (logical pixels) is on the diagram canvas of a window this
-    /// size, not under a panel. Asked of the panels as they were last drawn, so a panel that
-    /// has just opened takes its clicks at once.
-    pub fn on_canvas(&self, window: Vec2, pos: Vec2) -> bool {
-        pos.x >= self.left
-            && pos.y >= self.top
-            && pos.x <= window.x - self.right
-            && pos.y <= window.y - self.bottom
-    }
-}
-
-/// The tour being played, if any.
-#[derive(Resource, Debug, Default, Clone, PartialEq)]
-pub struct TourState {
-    /// The tour's name.
-    pub tour: Option<String>,
-    /// The current step, from 0.
-    pub step: usize,
-    /// Real time (seconds since start) when the step was last played; the packet starts then.
-    pub played_at: f64,
-}
-
-impl TourState {
-    /// The current tour and step in `model`.
-    pub fn current<'a>(&self, model: &'a LoadedModel) -> Option<(&'a Tour, &'a Step)> {
-        let tour = model.tour(self.tour.as_deref()?)?;
-        Some((tour, tour.steps.get(self.step)?))
-    }
-}
-
-/// The tour's travelling packet: where it is (world coordinates) and what it carries.
-#[derive(Resource, Debug, Default, Clone, PartialEq)]
-pub struct PacketView(pub Option<(Vec2, String)>);
-
-/// The presenter's state.
-#[derive(Resource, Debug, Clone, PartialEq)]
-pub struct Presenter {
-    /// Presenter mode is on.
-    pub on: bool,
-    /// The screen is blanked.
-    pub blank: bool,
-    /// Text scale for a projector.
-    pub scale: f32,
-    /// Real time (seconds) when presenting started, for the clock.
-    pub since: f64,
-}
-
-impl Presenter {
-    /// Smallest and largest text scale.
-    pub const SCALE_RANGE: (f32, f32) = (1.0, 2.5);
-    /// Text scale when presenter mode starts.
-    pub const DEFAULT_SCALE: f32 = 1.5;
-    /// How much one step of `+`/`-` changes the scale.
-    pub const SCALE_STEP: f32 = 0.1;
-}
-
-impl Default for Presenter {
-    fn default() -> Self {
-        Self {
-            on: false,
-            blank: false,
-            scale: Self::DEFAULT_SCALE,
-            since: 0.0,
-        }
-    }
-}
-
-/// The speaker's notes: the current step's notes, the next step, the step counter and the
-/// time, for the presenter's eyes only.
-#[derive(Resource, Debug, Clone, Default, PartialEq)]
-pub struct SpeakerNotes {
-    /// The notes window is open (desktop).
-    pub open: bool,
-    /// This page is the speaker view (web: the page was opened with `?speaker`); it shows the
-    /// notes instead of the diagram and stays in step with the audience's page.
-    pub page: bool,
-    /// Real time (seconds since start) the speaker's clock counts from.
-    pub clock_from: f64,
-}
-
-/// How the user wants the app to look and behave. Remembered between sessions.
-#[derive(Resource, Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Preferences {
-    /// Reduced motion: camera moves are instant and packets do not travel.
-    pub reduced_motion: bool,
-    /// The theme, or the system's choice.
-    pub theme: ThemeChoice,
-    /// Text size, as a multiple of the normal size: the panels and the canvas labels together.
-    pub text_scale: f32,
-}
-
-impl Default for Preferences {
-    fn default() -> Self {
-        Self {
-            reduced_motion: false,
-            theme: ThemeChoice::Auto,
-            text_scale: 1.0,
-        }
-    }
-}
-
-impl Preferences {
-    /// Smallest and largest text size.
-    pub const TEXT_SCALE_RANGE: (f32, f32) = (0.8, 2.0);
-    /// One step of Ctrl+`+` / Ctrl+`-`.
-    pub const TEXT_SCALE_STEP: f32 = 0.1;
-
-    /// The theme in force, given what the system prefers.
-    pub fn theme(&self, system: &SystemLook) -> crate::model::style::Theme {
-        use crate::model::style::Theme;
-        match self.theme {
-            ThemeChoice::Auto if system.high_contrast => Theme::HighContrast,
-            ThemeChoice::Auto if system.dark => Theme::Dark,
-            ThemeChoice::Auto => Theme::Light,
-            ThemeChoice::Fixed(t) => t,
-        }
-    }
-}
-
-/// The theme a user picked.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum ThemeChoice {
-    /// Follow the system (or the browser): dark, high contrast, or light.
-    #[default]
-    Auto,
-    /// This theme, whatever the system says.
-    Fixed(crate::model::style::Theme),
-}
-
-/// What the system (or the browser) says the user prefers.
-#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
-pub struct SystemLook {
-    /// A dark colour scheme.
-    pub dark: bool,
-    /// More contrast.
-    pub high_contrast: bool,
-}
-
-/// The quick search box.
-#[derive(Resource, Debug, Default, Clone, PartialEq)]
-pub struct SearchState {
-    /// The box is open.
-    pub open: bool,
-    /// What was typed.
-    pub query: String,
-    /// The highlighted result.
-    pub cursor: usize,
-    /// The box was just opened: give it keyboard focus.
-    pub focus: bool,
-}
-
-/// The reader's find box.
-#[derive(Resource, Debug, Default, Clone, PartialEq)]
-pub struct ReaderFind {
-    /// The box is open (and its matches highlighted).
-    pub open: bool,
-    /// What to find.
-    pub query: String,
-    /// The current match, from 0.
-    pub current: usize,
-    /// How many matches the last frame drew.
-    pub total: usize,
-    /// The box was just opened: give it keyboard focus.
-    pub focus: bool,
-}
-
-/// How the open write-up was laid out in the last frame: what a test (or a curious author)
-/// needs to know that nothing is cut off.
-#[derive(Resource, Debug, Default, Clone, PartialEq)]
-pub struct ReaderLayout {
-    /// The write-up drawn.
-    pub slug: Option<crate::model::WriteupSlug>,
-    /// The reader panel's right edge (logical pixels).
-    pub panel_right: f32,
-    /// The text column's left and right edges.
-    pub column: (f32, f32),
-    /// The farthest right running text reached (code and tables scroll in their own frames).
-    pub text_right: f32,
-    /// For each code block: its lines, and the rows it was drawn in.
-    pub code: Vec<(usize, usize)>,
-    /// How many headings were drawn.
-    pub headings: usize,
-    /// The links in running text: text, where it goes, and where it is (min x, min y, max x,
-    /// max y).
-    pub links: Vec<(String, String, [f32; 4])>,
-}
-
-/// The "All write-ups" panel.
-#[derive(Resource, Debug, Default, Clone, PartialEq)]
-pub struct IndexPanel {
-    /// Whether it is shown.
-    pub open: bool,
-    /// Only write-ups with this tag are listed.
-    pub tag: Option<String>,
-}
-
-/// What stays bright while the rest of the diagram fades: a tour step's focus, or the parts
-/// matching a search. `None` everywhere: nothing fades. Derived from [`TourState`] and
-/// [`SearchState`].
-#[derive(Resource, Debug, Default, Clone, PartialEq)]
-pub struct Emphasis {
-    /// The current tour step's focus.
-    pub tour: Option<Vec<Target>>,
-    /// Matches of the quick search while it is open (wins over the tour).
-    pub search: Option<Vec<Target>>,
-}
-
-impl Emphasis {
-    /// The set in force.
-    pub fn active(&self) -> Option<&Vec<Target>> {
-        self.search.as_ref().or(self.tour.as_ref())
-    }
-}
-
-/// Marks the entity of one component or link, and says which.
-#[derive(Component, Debug, Clone, PartialEq)]
-pub struct DiagramEntity {
-    /// The component or link this entity stands for.
-    pub target: Target,
-}
-
-/// Text drawn on the canvas, in world coordinates (y up).
-#[derive(Component, Debug, Clone, PartialEq)]
-pub struct CanvasLabel {
-    /// The text as shown: characters the canvas font lacks are already U+FFFD.
-    pub text: String,
-    /// Font size in world units (pixels at zoom 1).
-    pub size: f32,
-    /// Where the text goes.
-    pub place: LabelPlace,
-    /// Link labels get a backdrop so lines never cross the text.
-    pub backdrop: bool,
-    /// Faded with its part while a tour step or a search emphasises something else.
-    pub dimmed: bool,
-}
-
-/// Where a [`CanvasLabel`] sits.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum LabelPlace {
-    /// Centred in a leaf box, wrapped to its width.
-    Centered(Rect),
-    /// A container's title, at its top-left corner.
-    Title(Rect),
-    /// A link's label, centred on the point the router placed it at (world units).
-    Beside(Vec2),
-}
-
-/// How many labels the last egui pass drew (for tests and benchmarks).
-#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct LabelsDrawn(pub usize);
-
 /// A file on disk changed (absolute path): the file watcher's report.
 #[derive(Message, Debug, Clone, PartialEq, Eq)]
 pub struct FileChanged(pub std::path::PathBuf);
@@ -550,6 +283,7 @@ pub(super) fn plugin(app: &mut App) {
     .add_message::<FrameTargets>()
     .add_message::<RevealTarget>()
     .add_message::<FileChanged>()
+    .add_message::<AccessAction>()
     .init_resource::<LoadProblems>()
     .init_resource::<DiagramChoices>()
     .init_resource::<Selection>()

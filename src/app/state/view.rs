@@ -1,0 +1,107 @@
+//! What the canvas shows and where: the camera and its room beside the panels, the parts'
+//! entities and labels, and the emphasis a tour or a search puts on them.
+
+use bevy::prelude::*;
+
+use crate::model::Target;
+
+/// Marks the camera that draws the diagram.
+#[derive(Component, Debug)]
+pub struct MainCamera;
+
+/// Where the camera looks: the world point at the viewport centre, and world units per pixel.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct CameraView {
+    /// World point at the centre of the viewport.
+    pub center: Vec2,
+    /// World units per logical pixel (bigger is farther away).
+    pub scale: f32,
+}
+
+/// Frame these components and links (a tour step): ease the camera to show them all.
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct FrameTargets(pub Vec<Target>);
+
+/// Pan just enough to bring this component or link into view (keyboard navigation).
+#[derive(Message, Debug, Clone, PartialEq)]
+pub struct RevealTarget(pub Target);
+
+/// Logical pixels of the window covered by panels on each side.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct UiInsets {
+    /// Covered on the left.
+    pub left: f32,
+    /// Covered on the right.
+    pub right: f32,
+    /// Covered at the top.
+    pub top: f32,
+    /// Covered at the bottom.
+    pub bottom: f32,
+}
+
+impl UiInsets {
+    /// Whether a window position (logical pixels) is on the diagram canvas of a window this
+    /// size, not under a panel. Asked of the panels as they were last drawn, so a panel that
+    /// has just opened takes its clicks at once.
+    pub fn on_canvas(&self, window: Vec2, pos: Vec2) -> bool {
+        pos.x >= self.left
+            && pos.y >= self.top
+            && pos.x <= window.x - self.right
+            && pos.y <= window.y - self.bottom
+    }
+}
+
+/// What stays bright while the rest of the diagram fades: a tour step's focus, or the parts
+/// matching a search. `None` everywhere: nothing fades. Derived from [`TourState`] and
+/// [`SearchState`].
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct Emphasis {
+    /// The current tour step's focus.
+    pub tour: Option<Vec<Target>>,
+    /// Matches of the quick search while it is open (wins over the tour).
+    pub search: Option<Vec<Target>>,
+}
+
+impl Emphasis {
+    /// The set in force.
+    pub fn active(&self) -> Option<&Vec<Target>> {
+        self.search.as_ref().or(self.tour.as_ref())
+    }
+}
+
+/// Marks the entity of one component or link, and says which.
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct DiagramEntity {
+    /// The component or link this entity stands for.
+    pub target: Target,
+}
+
+/// Text drawn on the canvas, in world coordinates (y up).
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct CanvasLabel {
+    /// The text as shown: characters the canvas font lacks are already U+FFFD.
+    pub text: String,
+    /// Font size in world units (pixels at zoom 1).
+    pub size: f32,
+    /// Where the text goes.
+    pub place: LabelPlace,
+    /// Link labels get a backdrop so lines never cross the text.
+    pub backdrop: bool,
+    /// Faded with its part while a tour step or a search emphasises something else.
+    pub dimmed: bool,
+}
+
+/// Where a [`CanvasLabel`] sits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LabelPlace {
+    /// Centred in a leaf box, wrapped to its width.
+    Centered(Rect),
+    /// A container's title, at its top-left corner.
+    Title(Rect),
+    /// A link's label, centred on the point the router placed it at (world units).
+    Beside(Vec2),
+}
+
+/// How many labels the last egui pass drew (for tests and benchmarks).
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LabelsDrawn(pub usize);
