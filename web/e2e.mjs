@@ -101,6 +101,8 @@ const lookAlike = (shot, reference) => {
 const firstPaint = async (page) => {
   await page.waitForSelector("#first-paint svg g.component", { timeout: 30000 });
   await page.waitForFunction(() => document.readyState !== "loading", null, { timeout: 30000 });
+  // Two frames: what the browser has laid out is what a person sees (no one clicks faster).
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 };
 const drawnParts = (page) => page.evaluate(() => Object.fromEntries(
   [...document.querySelectorAll("#first-paint g.component")].map((g) => {
@@ -465,6 +467,10 @@ try {
       await press(last, parts);
     }
     const total = picked.length + (last ? 1 : 0);
+    if (total === 0) {
+      const seen = await page.evaluate(() => ({ first: Boolean(document.getElementById("first-paint")), width: innerWidth, height: innerHeight, ready: document.body.dataset.ready }));
+      missed.push(`none to pick among ${Object.keys(parts).length} drawn parts: ${JSON.stringify(Object.entries(parts).slice(0, 4))} ${JSON.stringify(seen)}`);
+    }
     check(total >= (phone ? 3 : 5) && hits === total,
       `${name}: ${phone ? "taps" : "clicks"} where parts are drawn select ${hits} of ${total}${missed.length ? " (missed: " + missed.join(", ") + ")" : ""}`);
   };
