@@ -12,7 +12,7 @@ use bevy::window::PrimaryWindow;
 use crate::model::style::{FIT_MARGIN_PX, NARROW_SCREEN_PX};
 
 use super::state::{
-    AppSystems, CameraView, FrameTargets, Intent, LoadedModel, MainCamera, Preferences,
+    AppSystems, CameraView, Consumer, FrameTargets, Intent, LoadedModel, MainCamera, Preferences,
     RevealTarget, Selection, UiInsets,
 };
 
@@ -183,7 +183,7 @@ fn pan_and_zoom(
         .and_then(|w| w.cursor_position())
         .filter(|c| insets.on_canvas(size_of_window(window.as_deref().copied()), *c));
     let mut moved = false;
-    for intent in intents.read() {
+    for intent in intents.read().filter(Intent::for_(Consumer::Camera)) {
         let (steps, around) = match intent {
             Intent::PanBy(delta) => {
                 let scale = view.scale;

@@ -17,7 +17,8 @@ use bevy::asset::{AssetLoader, AssetPath, LoadContext, LoadState};
 use bevy::prelude::*;
 
 use super::state::{
-    DIAGRAM_SOURCE, DiagramChoices, Intent, LaunchOptions, LoadProblems, LoadedModel, Notice,
+    Consumer, DIAGRAM_SOURCE, DiagramChoices, Intent, LaunchOptions, LoadProblems, LoadedModel,
+    Notice,
 };
 use crate::model::project::{self, NamedText, ProjectTexts, Unreadable, WriteupFiles};
 use crate::model::{Diagnostics, Severity, WriteupSlug, paths};
@@ -237,7 +238,7 @@ fn switch_diagram(
     options: Res<LaunchOptions>,
     server: Res<AssetServer>,
 ) {
-    for intent in intents.read() {
+    for intent in intents.read().filter(Intent::for_(Consumer::Loading)) {
         if let Intent::OpenDiagram(file) = intent
             && *file != sources.diagram_file
             && crate::model::is_valid_slug(file)

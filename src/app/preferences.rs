@@ -9,7 +9,7 @@
 
 use bevy::prelude::*;
 
-use super::state::{AppSystems, Intent, LaunchOptions, Preferences, SystemLook};
+use super::state::{AppSystems, Consumer, Intent, LaunchOptions, Preferences, SystemLook};
 use super::theme::Look;
 
 pub(super) fn plugin(app: &mut App) {
@@ -54,7 +54,7 @@ fn clamp_text(scale: f32) -> f32 {
 }
 
 fn apply_intents(mut intents: MessageReader<Intent>, mut prefs: ResMut<Preferences>) {
-    for intent in intents.read() {
+    for intent in intents.read().filter(Intent::for_(Consumer::Preferences)) {
         let mut next = *prefs;
         match intent {
             Intent::SetReducedMotion(on) => next.reduced_motion = *on,

@@ -4,7 +4,7 @@
 use bevy::prelude::*;
 use bevy::window::{MonitorSelection, PrimaryWindow, WindowMode};
 
-use super::state::{AppSystems, Intent, LaunchOptions, Presenter};
+use super::state::{AppSystems, Consumer, Intent, LaunchOptions, Presenter};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, start_presenting).add_systems(
@@ -27,7 +27,7 @@ fn apply_intents(
     mut presenter: ResMut<Presenter>,
     time: Res<Time<Real>>,
 ) {
-    for intent in intents.read() {
+    for intent in intents.read().filter(Intent::for_(Consumer::Presenter)) {
         match intent {
             Intent::SetPresenting(on) if *on != presenter.on => {
                 presenter.on = *on;

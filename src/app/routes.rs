@@ -8,7 +8,7 @@
 use bevy::prelude::*;
 
 use super::state::{
-    AppSystems, Intent, LaunchOptions, LinkOpener, LoadedModel, Notice, RevealTarget,
+    AppSystems, Consumer, Intent, LaunchOptions, LinkOpener, LoadedModel, Notice, RevealTarget,
 };
 use crate::model::{LinkAction, Route, classify_link};
 
@@ -144,7 +144,12 @@ fn follow(
     mut notice: ResMut<Notice>,
     mut reveal: MessageWriter<RevealTarget>,
 ) {
-    let incoming: Vec<Intent> = intents.p0().read().cloned().collect();
+    let incoming: Vec<Intent> = intents
+        .p0()
+        .read()
+        .filter(Intent::for_(Consumer::Routes))
+        .cloned()
+        .collect();
     let Some(model) = model else {
         return;
     };

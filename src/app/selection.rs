@@ -6,7 +6,9 @@
 
 use bevy::prelude::*;
 
-use super::state::{AppSystems, Intent, LoadedModel, Notice, Reader, RevealTarget, Selection};
+use super::state::{
+    AppSystems, Consumer, Intent, LoadedModel, Notice, Reader, RevealTarget, Selection,
+};
 use crate::model::navigate::neighbour_in_direction;
 use crate::model::{ComponentId, Target};
 
@@ -75,7 +77,7 @@ fn apply_intents(
     let select = |selection: &mut ResMut<Selection>, target: Option<Target>| {
         selection.set_if_neq(Selection { target });
     };
-    for intent in intents.read() {
+    for intent in intents.read().filter(Intent::for_(Consumer::Selection)) {
         match intent {
             Intent::Select(t) if model.diagram.contains(t) => {
                 select(&mut selection, Some(t.clone()))

@@ -10,7 +10,9 @@
 
 use bevy::prelude::*;
 
-use super::state::{AppSystems, Intent, LaunchOptions, Notice, SpeakerNotes, SpeakerViewOpener};
+use super::state::{
+    AppSystems, Consumer, Intent, LaunchOptions, Notice, SpeakerNotes, SpeakerViewOpener,
+};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Startup, start)
@@ -50,7 +52,7 @@ fn apply_intents(
     >,
     time: Res<Time<Real>>,
 ) {
-    for intent in intents.read() {
+    for intent in intents.read().filter(Intent::for_(Consumer::Speaker)) {
         match intent {
             Intent::ToggleSpeakerNotes if notes.page => {}
             Intent::ToggleSpeakerNotes => {

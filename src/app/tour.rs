@@ -8,7 +8,7 @@
 use bevy::prelude::*;
 
 use super::state::{
-    AppSystems, FrameTargets, Intent, LoadedModel, PacketView, Preferences, TourState,
+    AppSystems, Consumer, FrameTargets, Intent, LoadedModel, PacketView, Preferences, TourState,
 };
 use crate::model::{packet_at, packet_route, route_length};
 
@@ -51,7 +51,12 @@ fn apply_intents(
     mut frame: MessageWriter<FrameTargets>,
     time: Res<Time<Real>>,
 ) {
-    let incoming: Vec<Intent> = intents.p0().read().cloned().collect();
+    let incoming: Vec<Intent> = intents
+        .p0()
+        .read()
+        .filter(Intent::for_(Consumer::Tour))
+        .cloned()
+        .collect();
     let Some(model) = model else { return };
     let mut out = Vec::new();
     for intent in &incoming {

@@ -175,7 +175,8 @@ pub struct LinkOpener(pub Box<OpenUrl>);
 /// A function that opens a URL, or says why it could not.
 pub type OpenUrl = dyn Fn(&str) -> Result<(), String> + Send + Sync;
 
-/// Something the user asked for. Each variant names its one consumer.
+/// Something the user asked for. Each variant names its one consumer, and
+/// [`Intent::consumer`] says the same in a match the compiler checks.
 #[derive(Message, Debug, Clone, PartialEq)]
 pub enum Intent {
     /// Select a component or link. (`selection`)
@@ -260,6 +261,78 @@ pub enum Intent {
     OpenFind,
     /// Close it. (`ui`)
     CloseFind,
+}
+
+/// The feature that carries out an intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Consumer {
+    /// `selection`: the selection, the reader, keyboard navigation, the notice.
+    Selection,
+    /// `routes`: deep links and links in write-ups.
+    Routes,
+    /// `camera`: pan, zoom, fit.
+    Camera,
+    /// `loading`: another diagram.
+    Loading,
+    /// `tour`: guided tours.
+    Tour,
+    /// `presenter`: presenter mode.
+    Presenter,
+    /// `speaker`: the speaker's notes.
+    Speaker,
+    /// `preferences`: theme, text size, reduced motion.
+    Preferences,
+    /// `ui`: the panels' own state (search, index, find).
+    Ui,
+}
+
+impl Intent {
+    /// The one feature that carries this intent out. An exhaustive match: a new intent does
+    /// not compile until it names its consumer, and each feature reads only its own intents
+    /// (`Intent::for_`), so no second feature can act on one by accident.
+    pub fn consumer(&self) -> Consumer {
+        match self {
+            Intent::Select(_)
+            | Intent::ClearSelection
+            | Intent::ShowTopic(_)
+            | Intent::OpenWriteup(_)
+            | Intent::CloseWriteup
+            | Intent::Back
+            | Intent::OpenSelected
+            | Intent::Navigate(_)
+            | Intent::TabNext { .. }
+            | Intent::DismissNotice => Consumer::Selection,
+            Intent::FollowLink(_) | Intent::GoTo(_) => Consumer::Routes,
+            Intent::FitView | Intent::ZoomBy(_) | Intent::ZoomAt(..) | Intent::PanBy(_) => {
+                Consumer::Camera
+            }
+            Intent::OpenDiagram(_) => Consumer::Loading,
+            Intent::StartTour(..)
+            | Intent::NextStep
+            | Intent::PrevStep
+            | Intent::RestartTour
+            | Intent::ReplayStep
+            | Intent::EndTour => Consumer::Tour,
+            Intent::SetPresenting(_) | Intent::ToggleBlank | Intent::ScaleText(_) => {
+                Consumer::Presenter
+            }
+            Intent::ToggleSpeakerNotes | Intent::ResetSpeakerClock => Consumer::Speaker,
+            Intent::SetReducedMotion(_) | Intent::SetTheme(_) | Intent::TextSize(_) => {
+                Consumer::Preferences
+            }
+            Intent::OpenSearch
+            | Intent::CloseSearch
+            | Intent::ToggleIndex
+            | Intent::FilterIndex(_)
+            | Intent::OpenFind
+            | Intent::CloseFind => Consumer::Ui,
+        }
+    }
+
+    /// A filter for a reader of every intent: only those `consumer` carries out.
+    pub fn for_(consumer: Consumer) -> impl Fn(&&Intent) -> bool {
+        move |intent| intent.consumer() == consumer
+    }
 }
 
 /// A file on disk changed (absolute path): the file watcher's report.

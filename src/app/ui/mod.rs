@@ -23,9 +23,9 @@ use bevy_egui::{
 };
 
 use super::state::{
-    AppSystems, DiagramChoices, IndexPanel, Intent, LaunchOptions, LoadProblems, LoadedModel,
-    Notice, Preferences, Presenter, Reader, ReaderFind, ReaderLayout, SearchState, Selection,
-    SpeakerNotes, TourState, UiInsets,
+    AppSystems, Consumer, DiagramChoices, IndexPanel, Intent, LaunchOptions, LoadProblems,
+    LoadedModel, Notice, Preferences, Presenter, Reader, ReaderFind, ReaderLayout, SearchState,
+    Selection, SpeakerNotes, TourState, UiInsets,
 };
 use super::theme::{self, Look};
 use crate::model::style::NARROW_SCREEN_PX;
@@ -219,7 +219,7 @@ fn apply_intents(
     mut find: ResMut<ReaderFind>,
     reader: Res<Reader>,
 ) {
-    for intent in intents.read() {
+    for intent in intents.read().filter(Intent::for_(Consumer::Ui)) {
         match intent {
             Intent::OpenSearch => {
                 *search = SearchState {
