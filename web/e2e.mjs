@@ -96,20 +96,18 @@ const lookAlike = (shot, reference) => {
 };
 /// Where the first paint draws each part (CSS pixels), from the SVG's own boxes, and whether
 /// it is a leaf (its label centred in it: the centre is the part itself, not a child).
-/// The first paint once the browser has read all of it: the page streams in, and a figure read
-/// half-parsed lacks the parts not yet read (a person sees them all a moment later).
-const firstPaint = async (page) => {
-  await page.waitForSelector("#first-paint svg g.component", { timeout: 30000 });
-  await page.waitForFunction(() => document.readyState !== "loading", null, { timeout: 30000 });
-  // Two frames: what the browser has laid out is what a person sees (no one clicks faster).
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-};
-const drawnParts = (page) => page.evaluate(() => Object.fromEntries(
-  [...document.querySelectorAll("#first-paint g.component")].map((g) => {
+/// Where the first paint draws each part, read in the same turn that finds it (the app removes
+/// the first paint once it is ready, which on a warm cache is soon; a half-read page gives the
+/// parts read so far, each where it is drawn).
+const firstPaint = (page) => page.waitForFunction(() => {
+  const gs = [...document.querySelectorAll("#first-paint g.component")];
+  if (!gs.length) return document.body.dataset.ready === "true" ? {} : null;
+  return Object.fromEntries(gs.map((g) => {
     const r = g.querySelector("rect").getBoundingClientRect();
     const leaf = Boolean(g.querySelector('text[text-anchor="middle"]'));
     return [g.id.replace(/^component-/, ""), { rect: [r.x, r.y, r.width, r.height], leaf }];
-  })));
+  }));
+}, null, { timeout: 30000, polling: 10 }).then((h) => h.jsonValue());
 /// The canvas's drawing buffer against its CSS size times the ratio: sharp or not.
 const canvasPixels = (page) => page.evaluate(() => {
   const c = document.getElementById("autochitect");
@@ -451,10 +449,9 @@ try {
         // A fresh load of the bare page (a reload would keep the last tap's deep link).
         await page.goto("about:blank");
         await page.goto(base, { waitUntil: "commit" });
-        await firstPaint(page);
         // The same page at the same size draws the same first paint; when the app has already
         // taken over (a warm cache), its canvas shows the parts where the first load's did.
-        const fresh = await drawnParts(page);
+        const fresh = await firstPaint(page);
         where = fresh[id] ? fresh : parts;
         await ready(page);
         await page.waitForFunction(() => JSON.parse(document.body.dataset.state || "{}").components, null, { timeout: 30000 });
@@ -481,8 +478,7 @@ try {
       const screen = await context.newPage();
       watch(screen, name);
       await screen.goto(base, { waitUntil: "commit" });
-      await firstPaint(screen);
-      const parts = await drawnParts(screen);
+      const parts = await firstPaint(screen);
       await ready(screen);
       await waitState(screen, (s) => s.components && Object.keys(s.components).length > 0, null, `${name}: the app shows the diagram`);
       const px = await canvasPixels(screen);

@@ -100,7 +100,14 @@ pub fn lint_diagram(file: &str, src: &str, diagram: &Diagram) -> Diagnostics {
             .map(|l| l.id.to_string())
             .unwrap_or_default()
     };
-    for clash in routing::clashes(diagram, &bends) {
+    // Diagrams too big to route keep straight links by design: nothing to warn about there.
+    let routed = diagram.components().len() <= routing::MAX_ROUTED_COMPONENTS;
+    let clashes = if routed {
+        routing::clashes(diagram, &bends)
+    } else {
+        Vec::new()
+    };
+    for clash in clashes {
         match clash {
             routing::Clash::Crosses { link, component } => warn(
                 link_pos(link),

@@ -2,12 +2,15 @@
 //! box a link does not belong to, through the bend points an author gave on purpose; and each
 //! link's label put where nothing else is.
 //!
-//! The router searches a grid made of lines just outside and just inside every box, plus lines
-//! through the ports (where a link may leave or enter a box) and the author's bend points. A run
+//! The router searches a grid made of lines just outside every box near the link (a box's
+//! children give the lines inside it), plus lines through the ports (where a link may leave or
+//! enter a box) and the author's bend points. A run
 //! may not pass through a box it is not allowed into: allowed are the link's own ends (only at
 //! a port), the boxes holding either end, and the boxes holding one of its bend points. The
 //! search is A* over (grid point, heading); a run costs its length, a turn costs [`BEND`], and
-//! sharing a line with a link routed before costs its length again, so links keep apart.
+//! sharing a line with a link routed before costs its length again, so links keep apart. A
+//! search that finds no way within [`MAX_STEPS`] states leaves the link straight, and `check`
+//! then names the box it crosses.
 //!
 //! Big generated diagrams (more than [`MAX_ROUTED_COMPONENTS`] boxes) keep straight links with
 //! their labels beside the longest run: the search grows with the square of the boxes, and no
@@ -26,13 +29,13 @@ use super::style::{LabelRole, arrow_head, link_width, sizes};
 
 /// Above this many boxes, links are drawn straight (see the module's note).
 pub const MAX_ROUTED_COMPONENTS: usize = 200;
-/// How far outside (and inside) a box the grid's lines run: half the layout's gap, so a run
-/// between two siblings keeps to the middle.
+/// How far outside a box the grid's lines run: half the layout's gap, so a run between two
+/// siblings keeps to the middle.
 const MARGIN: f32 = 10.0;
 /// How far around a link's ends and bend points the router looks for a way.
 const ROOM: f32 = 120.0;
 /// How many grid states one leg's search may visit before it gives up.
-const MAX_STEPS: usize = 10_000;
+pub const MAX_STEPS: usize = 10_000;
 /// How close a run may pass along a box it is not allowed into.
 const CLEAR: f32 = 4.0;
 /// What a turn costs, in diagram units of length.

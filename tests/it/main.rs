@@ -12,6 +12,7 @@ mod app_speaker;
 mod app_touch;
 mod app_tours;
 mod app_view;
+mod architecture;
 mod authoring;
 mod cli;
 mod content;
