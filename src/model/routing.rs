@@ -782,6 +782,8 @@ pub(crate) fn lay_out_links(
             Rect::new(x0, y0, x1 - x0, y1 - y0)
         })
         .collect();
+    // Each title measured once, not once per label.
+    let titles: Vec<Rect> = components.iter().map(title_rect).collect();
     let mut placed: Vec<Rect> = Vec::new();
     for l in links.iter_mut() {
         if l.label.is_empty() {
@@ -790,10 +792,10 @@ pub(crate) fn lay_out_links(
         let size = link_label_size(&l.label);
         let (up_from, up_to) = (chain(&l.from), chain(&l.to));
         let mut avoid: Vec<Rect> = Vec::new();
-        for c in components {
+        for (c, title) in components.iter().zip(&titles) {
             // The boxes around either end may hold the label, but not on their titles.
             if up_from.contains(&c.id) || up_to.contains(&c.id) {
-                avoid.push(title_rect(c));
+                avoid.push(*title);
             } else {
                 avoid.push(c.rect);
             }
@@ -848,6 +850,7 @@ pub fn clashes(diagram: &Diagram, via: &[Vec<Point>]) -> Vec<Clash> {
     let get = |id: &ComponentId| diagram.component(id.as_str());
     let mut out = Vec::new();
     let links = diagram.links();
+    let titles: Vec<Rect> = diagram.components().iter().map(title_rect).collect();
     for (k, l) in links.iter().enumerate() {
         let (up_from, up_to) = (ancestry(&l.from, get), ancestry(&l.to, get));
         let bends = via.get(k).map(Vec::as_slice).unwrap_or_default();
@@ -874,9 +877,9 @@ pub fn clashes(diagram: &Diagram, via: &[Vec<Point>]) -> Vec<Clash> {
             continue;
         }
         let covers = |r: &Rect| overlap_area(&l.label_rect, r) > 1.0;
-        for c in diagram.components() {
+        for (c, title) in diagram.components().iter().zip(&titles) {
             let around = up_from.contains(&c.id) || up_to.contains(&c.id);
-            if around && covers(&title_rect(c)) {
+            if around && covers(title) {
                 let what = if c.children.is_empty() {
                     format!("`{}`", c.id)
                 } else {
