@@ -22,9 +22,12 @@ use std::hash::{Hash, Hasher};
 use bevy::prelude::*;
 use bevy_egui::egui::accesskit::{self, Action, Node, NodeId, Role, Toggled};
 
+use super::state::space::Screen;
 use super::state::{
-    AccessAction, CameraView, Intent, LoadedModel, MainCamera, Selection, UiInsets, Widget, Widgets,
+    AccessAction, CameraView, CanvasFigure, Intent, LoadedModel, MainCamera, Selection, UiInsets,
+    Widget, Widgets,
 };
+use crate::model::figure::Figure;
 use crate::model::{Diagram, Target};
 
 pub(super) fn plugin(app: &mut App) {
@@ -162,8 +165,9 @@ struct DiagramCache {
 }
 
 /// What the diagram's nodes depend on: the model's load, the selection, the camera (centre and
-/// scale), the viewport and egui's zoom, as bits so they compare exactly.
-type CacheKey = (u64, Option<Target>, [u32; 3], [u32; 4], u32);
+/// scale), the viewport, egui's zoom and the figure's text size, as bits so they compare
+/// exactly.
+type CacheKey = (u64, Option<Target>, [u32; 3], [u32; 4], u32, u32);
 
 /// Adds the diagram to the tree egui built this frame (when egui builds one).
 #[allow(clippy::too_many_arguments)]
@@ -173,6 +177,7 @@ fn add_diagram(
         With<bevy_egui::PrimaryEguiContext>,
     >,
     model: Option<Res<LoadedModel>>,
+    figure: Option<Res<CanvasFigure>>,
     selection: Res<Selection>,
     view: Option<Res<CameraView>>,
     camera: Query<&Camera, With<MainCamera>>,
@@ -180,7 +185,9 @@ fn add_diagram(
     requested: Option<Res<bevy::a11y::AccessibilityRequested>>,
     mut cache: Local<DiagramCache>,
 ) {
-    let (Some(model), Some(view), true) = (model, view, wanted(requested.as_deref())) else {
+    let (Some(model), Some(figure), Some(view), true) =
+        (model, figure, view, wanted(requested.as_deref()))
+    else {
         return;
     };
     let viewport = camera.iter().find_map(Camera::logical_viewport_rect);
@@ -218,9 +225,10 @@ fn add_diagram(
                 r.max.y.to_bits(),
             ],
             zoom.to_bits(),
+            figure.0.text_scale.to_bits(),
         );
         if cache.key.as_ref() != Some(&key) {
-            cache.nodes = diagram_nodes(&model.diagram, &selection, &screen);
+            cache.nodes = diagram_nodes(&model.diagram, &figure.0, &selection, &screen);
             cache.key = Some(key);
         }
         let mut nodes = cache.nodes.clone();
@@ -236,42 +244,32 @@ fn add_diagram(
     }
 }
 
-/// Where the diagram is on screen.
-struct Screen {
-    view: CameraView,
-    viewport: Rect,
-    zoom: f32,
-}
-
-impl Screen {
-    /// A diagram rectangle on screen, in egui points.
-    fn rect(&self, r: crate::model::Rect) -> accesskit::Rect {
-        let c = self.viewport.center();
-        let to = |x: f32, y: f32| {
-            // The world's y points up: a diagram point (x, y) is at (x, -y).
-            let p = c + Vec2::new(x - self.view.center.x, y + self.view.center.y) / self.view.scale;
-            p / self.zoom
-        };
-        let (a, b) = (to(r.x, r.y), to(r.x + r.w, r.y + r.h));
-        accesskit::Rect {
-            x0: f64::from(a.x.min(b.x)),
-            y0: f64::from(a.y.min(b.y)),
-            x1: f64::from(a.x.max(b.x)),
-            y1: f64::from(a.y.max(b.y)),
-        }
+/// A diagram rectangle on screen, in egui points, as AccessKit takes it.
+fn bounds(screen: &Screen, r: crate::model::Rect) -> accesskit::Rect {
+    let r = screen.diagram_rect_to_egui(r);
+    accesskit::Rect {
+        x0: f64::from(r.min.x),
+        y0: f64::from(r.min.y),
+        x1: f64::from(r.max.x),
+        y1: f64::from(r.max.y),
     }
 }
 
 /// The diagram as tree nodes: the tree, a tree item per component (children nested), and the
 /// links after them.
-fn diagram_nodes(diagram: &Diagram, selection: &Selection, screen: &Screen) -> Vec<(NodeId, Node)> {
+fn diagram_nodes(
+    diagram: &Diagram,
+    figure: &Figure,
+    selection: &Selection,
+    screen: &Screen,
+) -> Vec<(NodeId, Node)> {
     let mut out = Vec::new();
     let mut tree = Node::new(Role::Tree);
     tree.set_label(format!("Diagram: {}", diagram.title));
     if !diagram.description.is_empty() {
         tree.set_description(diagram.description.clone());
     }
-    tree.set_bounds(screen.rect(diagram.bounds()));
+    tree.set_bounds(bounds(screen, figure.bounds));
     for c in diagram.components().iter().filter(|c| c.parent.is_none()) {
         tree.push_child(part_node(&Target::Component(c.id.clone())));
     }
@@ -290,7 +288,9 @@ fn diagram_nodes(diagram: &Diagram, selection: &Selection, screen: &Screen) -> V
             description.push_str(d);
         }
         node.set_description(description);
-        node.set_bounds(screen.rect(c.rect));
+        if let Some(b) = figure.box_of(&c.id) {
+            node.set_bounds(bounds(screen, b.rect));
+        }
         if selection.target.as_ref() == Some(&target) {
             node.set_selected(true);
         } else {
@@ -328,7 +328,7 @@ fn diagram_nodes(diagram: &Diagram, selection: &Selection, screen: &Screen) -> V
         }
         node.set_description(description);
         if let Some(b) = crate::model::focus_bounds(diagram, std::slice::from_ref(&target)) {
-            node.set_bounds(screen.rect(b));
+            node.set_bounds(bounds(screen, b));
         }
         node.set_selected(selection.target.as_ref() == Some(&target));
         node.add_action(Action::Click);

@@ -8,9 +8,10 @@ use bevy::prelude::*;
 
 #[cfg(not(target_arch = "wasm32"))]
 use super::state::ask_for_the_tree;
+use super::state::space::world_rect;
 use super::state::{
-    LoadProblems, LoadedModel, MainCamera, Notice, Preferences, Presenter, Reader, Selection,
-    TourState, UiInsets, Widgets,
+    CanvasFigure, LoadProblems, LoadedModel, MainCamera, Notice, Preferences, Presenter, Reader,
+    Selection, TourState, UiInsets, Widgets,
 };
 use crate::model::Target;
 
@@ -35,6 +36,8 @@ struct StateFile(std::path::PathBuf);
 pub struct View<'a> {
     /// The loaded model, if any.
     pub model: Option<&'a LoadedModel>,
+    /// The figure on the canvas, if any.
+    pub figure: Option<&'a CanvasFigure>,
     /// Load errors.
     pub problems: &'a LoadProblems,
     /// The selection.
@@ -61,6 +64,7 @@ pub struct View<'a> {
 #[derive(bevy::ecs::system::SystemParam)]
 pub struct ViewParams<'w, 's> {
     model: Option<Res<'w, LoadedModel>>,
+    figure: Option<Res<'w, CanvasFigure>>,
     problems: Res<'w, LoadProblems>,
     selection: Res<'w, Selection>,
     reader: Res<'w, Reader>,
@@ -80,6 +84,7 @@ impl ViewParams<'_, '_> {
     pub fn view(&self) -> View<'_> {
         View {
             model: self.model.as_deref(),
+            figure: self.figure.as_deref(),
             problems: &self.problems,
             selection: &self.selection,
             reader: &self.reader,
@@ -103,6 +108,7 @@ impl ViewParams<'_, '_> {
         let resized = self.resized.read().count() + self.rescaled.read().count() > 0;
         resized
             || self.model.as_ref().is_some_and(|m| m.is_changed())
+            || self.figure.as_ref().is_some_and(|f| f.is_changed())
             || self.problems.is_changed()
             || self.selection.is_changed()
             || self.reader.is_changed()
@@ -119,6 +125,7 @@ impl ViewParams<'_, '_> {
 pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> serde_json::Value {
     let View {
         model,
+        figure,
         problems,
         selection,
         reader,
@@ -130,10 +137,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         prefs,
         window,
     } = *view;
-    let selected = selection.target.as_ref().map(|t| match t {
-        Target::Component(id) => id.to_string(),
-        Target::Link(id) => id.to_string(),
-    });
+    let selected = selection.target.as_ref().map(target_name);
     let mut components = serde_json::Map::new();
     // Logical pixels per diagram unit: how big the figure is drawn.
     let px_per_unit = camera.and_then(|(camera, transform)| {
@@ -141,18 +145,25 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         let b = camera.world_to_viewport(transform, Vec3::X).ok()?;
         Some(a.distance(b))
     });
-    if let (Some(model), Some((camera, transform))) = (model, camera) {
-        for c in model.diagram.components() {
-            let r = c.rect;
-            let corners = [Vec2::new(r.x, -r.y), Vec2::new(r.x + r.w, -(r.y + r.h))];
-            let screen: Vec<Vec2> = corners
-                .iter()
-                .filter_map(|p| camera.world_to_viewport(transform, p.extend(0.0)).ok())
-                .collect();
-            if let [a, b] = screen.as_slice() {
-                components.insert(
-                    c.id.to_string(),
-                    serde_json::json!([a.x, a.y, b.x - a.x, b.y - a.y]),
+    let mut labels = Vec::new();
+    if let (Some(figure), Some((camera, transform))) = (figure, camera) {
+        // Through Bevy's own camera, not `state::space`: the probe checks the conversion.
+        let on_screen = |r: crate::model::Rect| {
+            let w = world_rect(r);
+            let a = camera.world_to_viewport(transform, Vec2::new(w.min.x, w.max.y).extend(0.0));
+            let b = camera.world_to_viewport(transform, Vec2::new(w.max.x, w.min.y).extend(0.0));
+            let (a, b) = (a.ok()?, b.ok()?);
+            Some(serde_json::json!([a.x, a.y, b.x - a.x, b.y - a.y]))
+        };
+        for b in &figure.0.boxes {
+            if let Some(r) = on_screen(b.rect) {
+                components.insert(b.id.to_string(), r);
+            }
+        }
+        for l in &figure.0.labels {
+            if let Some(r) = on_screen(l.block) {
+                labels.push(
+                    serde_json::json!({"of": target_name(&l.target), "text": l.text(), "rect": r}),
                 );
             }
         }
@@ -167,6 +178,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         "notice": notice.text.clone(),
         "blank": presenter.blank,
         "components": components,
+        "labels": labels,
         "px_per_unit": px_per_unit,
         "ui": {"left": insets.left, "right": insets.right, "top": insets.top, "bottom": insets.bottom},
         "widgets": named_widgets(widgets),
@@ -174,6 +186,14 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         "prefs": {"reduced_motion": prefs.reduced_motion, "text_scale": prefs.text_scale},
         "window": window.map(|[width, height, scale]| serde_json::json!({"width": width, "height": height, "scale": scale})),
     })
+}
+
+/// A part's id, as the probe names it.
+fn target_name(t: &Target) -> String {
+    match t {
+        Target::Component(id) => id.to_string(),
+        Target::Link(id) => id.to_string(),
+    }
 }
 
 /// The name of the widget a screen reader has in focus.

@@ -11,6 +11,7 @@ use bevy::window::PrimaryWindow;
 
 use crate::model::style::{FIT_MARGIN_PX, NARROW_SCREEN_PX};
 
+use super::state::space::{Screen, world_rect as to_world};
 use super::state::{
     AppSystems, CameraView, Consumer, FrameTargets, Intent, LoadedModel, MainCamera, Preferences,
     RevealTarget, Selection, UiInsets,
@@ -152,9 +153,12 @@ fn size_of_window(window: Option<&Window>) -> Vec2 {
 
 /// The world point under a window position, for a view of a viewport.
 fn world_at(view: &CameraView, viewport: bevy::math::Rect, pos: Vec2) -> Vec2 {
-    let d = pos - viewport.center();
-    // Screen y grows downwards, world y upwards.
-    view.center + Vec2::new(d.x, -d.y) * view.scale
+    let screen = Screen {
+        view: *view,
+        viewport,
+        zoom: 1.0,
+    };
+    screen.to_world(pos)
 }
 
 /// Pans and zooms: drags, the wheel, pinches, double taps and the `+`/`-` keys. Zooming keeps
@@ -277,11 +281,6 @@ fn update_viewport(
             }
         }
     }
-}
-
-/// A diagram rectangle (y down) in world coordinates (y up).
-fn to_world(r: crate::model::Rect) -> bevy::math::Rect {
-    bevy::math::Rect::new(r.x, -(r.y + r.h), r.x + r.w, -r.y)
 }
 
 /// The smallest move of `view` that brings `rect` inside it (centred if it cannot fit).

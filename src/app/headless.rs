@@ -8,6 +8,7 @@ use bevy::input::InputPlugin;
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
+use super::state::space::world;
 use super::state::{LaunchOptions, LoadProblems, LoadedModel, MainCamera};
 
 /// A windowless app with the explorer's plugins (and egui's panels when `with_ui`), not yet
@@ -123,7 +124,7 @@ pub fn component_pos(app: &mut App, id: &str) -> Option<Vec2> {
         .component(id)?
         .rect
         .center();
-    screen_pos(app, Vec2::new(c.x, -c.y))
+    screen_pos(app, world(c))
 }
 
 /// Moves the cursor to a window position as a real window reports it (no frame is run).

@@ -17,8 +17,8 @@ use bevy::input::touch::TouchPhase;
 use bevy::prelude::*;
 use bevy::window::{PrimaryWindow, WindowEvent};
 
+use super::state::space::diagram_point;
 use super::state::{AppSystems, Hovered, Intent, LoadedModel, MainCamera, UiInsets};
-use crate::model::Point;
 use crate::model::hit::target_at;
 
 pub(super) fn plugin(app: &mut App) {
@@ -96,7 +96,7 @@ impl Canvas<'_> {
     /// The part under a window position.
     fn target(&self, pos: Vec2) -> Option<crate::model::Target> {
         let world = self.camera.viewport_to_world_2d(self.transform, pos).ok()?;
-        target_at(&self.model?.diagram, Point::new(world.x, -world.y))
+        target_at(&self.model?.diagram, diagram_point(world))
     }
 
     /// A click or tap at `pos`.

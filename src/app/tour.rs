@@ -7,6 +7,7 @@
 
 use bevy::prelude::*;
 
+use super::state::space::world;
 use super::state::{
     AppSystems, Consumer, FrameTargets, Intent, LoadedModel, PacketView, Preferences, TourState,
 };
@@ -127,6 +128,6 @@ fn move_packet(
     if travelled < total {
         redraw.write(bevy::window::RequestRedraw);
     }
-    let view = packet_at(&route, travelled).map(|(p, label)| (Vec2::new(p.x, -p.y), label));
+    let view = packet_at(&route, travelled).map(|(p, label)| (world(p), label));
     packet.set_if_neq(PacketView(view));
 }

@@ -8,6 +8,7 @@
 
 mod diagnostic;
 mod diagram;
+pub mod figure;
 mod geometry;
 pub mod glyphs;
 pub mod hit;

@@ -3,8 +3,11 @@
 
 use std::fmt::Write as _;
 
-use crate::model::style::{self, LabelRole, sizes};
-use crate::model::{Component, Diagram, Link, WriteupCatalog, writeup_href};
+use std::collections::HashMap;
+
+use crate::model::figure::{Align, Figure, FigureBox, FigureLabel, FigureLine};
+use crate::model::style::{self, sizes};
+use crate::model::{Component, Diagram, Link, Target, WriteupCatalog, writeup_href};
 
 use super::cli::{ExportArgs, ExportFormat};
 
@@ -68,13 +71,15 @@ pub fn svg(diagram: &Diagram, writeups: Option<&WriteupCatalog>) -> String {
     svg_with(diagram, writeups, &SvgOptions::STANDALONE)
 }
 
-/// The diagram as SVG, written as `options` say.
+/// The diagram as SVG, written as `options` say: the core's figure in the light theme (the
+/// same boxes, lines and label lines the canvas draws).
 pub fn svg_with(
     diagram: &Diagram,
     writeups: Option<&WriteupCatalog>,
     options: &SvgOptions,
 ) -> String {
-    let b = diagram.bounds();
+    let figure = Figure::build(diagram, &style::LIGHT, 1.0);
+    let b = figure.bounds;
     let m = options.margin;
     let (x0, y0, w, h) = (b.x - m, b.y - m, b.w + 2.0 * m, b.h + 2.0 * m);
     let mut s = String::new();
@@ -94,13 +99,31 @@ pub fn svg_with(
     let _ = writeln!(
         s,
         r#"<rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="{}"/>"#,
-        style::BACKGROUND.hex()
+        figure.background.hex()
     );
-    for c in diagram.components() {
-        component_svg(&mut s, c, writeups, options.links);
+    let labels: HashMap<&Target, &FigureLabel> =
+        figure.labels.iter().map(|l| (&l.target, l)).collect();
+    for b in &figure.boxes {
+        if let Some(c) = diagram.component(b.id.as_str()) {
+            let label = labels.get(&Target::Component(b.id.clone())).copied();
+            component_svg(
+                &mut s,
+                c,
+                b,
+                label,
+                figure.background,
+                writeups,
+                options.links,
+            );
+        }
     }
-    for l in diagram.links() {
-        link_svg(&mut s, l, options.links);
+    for line in &figure.lines {
+        if let Target::Link(id) = &line.target
+            && let Some(l) = diagram.link(id.as_str())
+        {
+            let label = labels.get(&line.target).copied();
+            link_svg(&mut s, l, line, label, figure.background, options.links);
+        }
     }
     s.push_str("</svg>\n");
     s
@@ -137,10 +160,13 @@ fn open_link(
 fn component_svg(
     s: &mut String,
     c: &Component,
+    b: &FigureBox,
+    label: Option<&FigureLabel>,
+    ground: style::Rgb,
     writeups: Option<&WriteupCatalog>,
     links: PartLinks,
 ) {
-    let r = c.rect;
+    let r = b.rect;
     let id = xml_escape(c.id.as_str());
     let _ = writeln!(s, r#"<g class="component" id="component-{id}">"#);
     let tooltip = match c
@@ -161,40 +187,12 @@ fn component_svg(
         r.w,
         r.h,
         sizes::CORNER_RADIUS,
-        style::fill(c.kind).hex(),
-        style::BORDER.hex(),
+        b.fill.hex(),
+        b.border.hex(),
         sizes::BORDER_WIDTH
     );
-    let text = style::TEXT.hex();
-    let role = LabelRole::of_component(c);
-    let font = role.font();
-    if role == LabelRole::Leaf {
-        let lines = style::wrap(&c.label, font, r.w - 2.0 * sizes::LABEL_PADDING);
-        let line_h = font * sizes::LINE_HEIGHT;
-        let top = r.y + r.h / 2.0 - line_h * (lines.len() as f32 - 1.0) / 2.0;
-        let _ = write!(
-            s,
-            r#"<text x="{}" y="{top}" font-size="{font}" fill="{text}" text-anchor="middle" dominant-baseline="central">"#,
-            r.x + r.w / 2.0
-        );
-        for (i, line) in lines.iter().enumerate() {
-            let dy = if i == 0 { 0.0 } else { line_h };
-            let _ = write!(
-                s,
-                r#"<tspan x="{}" dy="{dy}">{}</tspan>"#,
-                r.x + r.w / 2.0,
-                xml_escape(line)
-            );
-        }
-        s.push_str("</text>\n");
-    } else {
-        let _ = writeln!(
-            s,
-            r#"<text x="{}" y="{}" font-size="{font}" fill="{text}" dominant-baseline="hanging">{}</text>"#,
-            r.x + sizes::TITLE_INSET.0,
-            r.y + sizes::TITLE_INSET.1,
-            xml_escape(&c.label)
-        );
+    if let Some(label) = label {
+        text_svg(s, label, ground);
     }
     if linked {
         s.push_str("</a>\n");
@@ -202,10 +200,59 @@ fn component_svg(
     s.push_str("</g>\n");
 }
 
-fn link_svg(s: &mut String, l: &Link, links: PartLinks) {
-    let (color, width) = style::link(l.kind);
-    let color = color.hex();
-    let points: Vec<String> = l.path.iter().map(|p| format!("{},{}", p.x, p.y)).collect();
+/// A label's lines, each centred on the line the figure gives it.
+fn text_svg(s: &mut String, label: &FigureLabel, ground: style::Rgb) {
+    if label.backdrop {
+        let pad = label.font * 0.15;
+        let b = label.block;
+        let _ = writeln!(
+            s,
+            r#"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="{}"/>"#,
+            b.x - pad,
+            b.y - pad,
+            b.w + 2.0 * pad,
+            b.h + 2.0 * pad,
+            label.font * 0.2,
+            ground.hex()
+        );
+    }
+    let anchor = match label.align {
+        Align::Center => "middle",
+        Align::Left => "start",
+    };
+    let _ = write!(
+        s,
+        r#"<text font-size="{}" fill="{}" text-anchor="{anchor}" dominant-baseline="central">"#,
+        label.font,
+        label.color.hex(),
+    );
+    for (i, line) in label.lines.iter().enumerate() {
+        let at = label.line_center(i);
+        let _ = write!(
+            s,
+            r#"<tspan x="{}" y="{}">{}</tspan>"#,
+            at.x,
+            at.y,
+            xml_escape(line)
+        );
+    }
+    s.push_str("</text>\n");
+}
+
+fn link_svg(
+    s: &mut String,
+    l: &Link,
+    line: &FigureLine,
+    label: Option<&FigureLabel>,
+    ground: style::Rgb,
+    links: PartLinks,
+) {
+    let color = line.color.hex();
+    let points: Vec<String> = line
+        .points
+        .iter()
+        .map(|p| format!("{},{}", p.x, p.y))
+        .collect();
     let _ = writeln!(
         s,
         r#"<g class="link" id="link-{}">"#,
@@ -215,28 +262,19 @@ fn link_svg(s: &mut String, l: &Link, links: PartLinks) {
     let _ = writeln!(s, "<title>{}</title>", xml_escape(&l.label));
     let _ = writeln!(
         s,
-        r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="{width}" stroke-linejoin="round"/>"#,
-        points.join(" ")
+        r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="{}" stroke-linejoin="round"/>"#,
+        points.join(" "),
+        line.width
     );
-    if let (true, Some([tip, b, c])) = (l.directed, style::arrow_head(&l.path, width)) {
+    if let Some([tip, b, c]) = line.head {
         let _ = writeln!(
             s,
             r#"<polygon points="{},{} {},{} {},{}" fill="{color}"/>"#,
             tip.x, tip.y, b.x, b.y, c.x, c.y
         );
     }
-    // The label where the router placed it, as on the canvas.
-    if !l.label.is_empty() {
-        let at = l.label_rect.center();
-        let _ = writeln!(
-            s,
-            r#"<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="middle" dominant-baseline="central">{}</text>"#,
-            at.x,
-            at.y,
-            sizes::LINK_FONT,
-            style::LINK_TEXT.hex(),
-            xml_escape(&l.label)
-        );
+    if let Some(label) = label {
+        text_svg(s, label, ground);
     }
     if linked {
         s.push_str("</a>\n");

@@ -2,7 +2,7 @@
 //! watcher too), the diagram picker, and write-ups that go missing.
 
 use autochitect::app::state::{
-    CameraView, CanvasLabel, DiagramChoices, DiagramEntity, FileChanged, Intent, LaunchOptions,
+    CameraView, CanvasFigure, DiagramChoices, DiagramEntity, FileChanged, Intent, LaunchOptions,
     LoadProblems, LoadedModel, Notice, Reader, TourState,
 };
 use autochitect::model::WriteupSlug;
@@ -55,8 +55,8 @@ fn reloading_a_changed_diagram_keeps_the_selection_and_the_camera() {
     assert_eq!(selected(&app), comp("b-raft"));
     assert_eq!(*app.world().resource::<CameraView>(), view);
     // The scene was rebuilt from the new model.
-    let mut labels = app.world_mut().query::<&CanvasLabel>();
-    assert!(labels.iter(app.world()).any(|t| t.text == "Raft (edited)"));
+    let figure = &app.world().resource::<CanvasFigure>().0;
+    assert!(figure.labels.iter().any(|l| l.text() == "Raft (edited)"));
 }
 
 #[test]

@@ -2,8 +2,10 @@
 
 use std::collections::BTreeSet;
 
+use autochitect::model::figure::Figure;
+use autochitect::model::style::{self, LabelRole};
 use autochitect::model::synthetic::{Shape, generate};
-use autochitect::model::{Diagram, WriteupSlug, parse_diagram};
+use autochitect::model::{Diagram, Target, WriteupSlug, parse_diagram};
 
 fn no_writeups() -> BTreeSet<WriteupSlug> {
     BTreeSet::new()
@@ -259,12 +261,12 @@ fn check_names_a_link_through_a_box_and_a_covered_label() {
 }
 
 /// The core measures text as the canvas sets it (egui, the same bundled font) closely enough
-/// that `check` is right about what fits, and every view sets a leaf's label in the core's
-/// lines: the SVG carries exactly those lines (the canvas and the reader's figures lay out
-/// the same lines, unwrapped).
+/// that `check` is right about what fits, and every view sets each label in the figure's
+/// lines: the SVG carries exactly those lines (the canvas and the reader's figures draw the
+/// same figure, and lay its lines out unwrapped), and a leaf's are the lines `check` measures.
 #[test]
 fn labels_break_at_the_same_places_in_every_view() {
-    use autochitect::model::style::{self, LabelRole, sizes};
+    use autochitect::model::style::sizes;
     use bevy_egui::egui;
     let ctx = egui::Context::default();
     let mut fonts = egui::FontDefinitions::empty();
@@ -303,12 +305,19 @@ fn labels_break_at_the_same_places_in_every_view() {
                 "`{}`: the core measures {core}, egui sets {egui_width}",
                 c.label
             );
-            if role != LabelRole::Leaf {
-                continue;
+            if role == LabelRole::Leaf {
+                leaves += 1;
             }
-            let lines = style::wrap(&c.label, font, c.rect.w - 2.0 * sizes::LABEL_PADDING);
+        }
+        // Every view draws the core's figure: the SVG sets each label in exactly its lines.
+        let figure = Figure::build(&d, &style::LIGHT, 1.0);
+        for label in &figure.labels {
+            let id = match &label.target {
+                Target::Component(id) => format!("component-{id}"),
+                Target::Link(id) => format!("link-{id}"),
+            };
             let group = svg
-                .split(&format!(r#"id="component-{}""#, c.id))
+                .split(&format!(r#"id="{id}""#))
                 .nth(1)
                 .and_then(|s| s.split("</g>").next())
                 .unwrap_or_default();
@@ -318,9 +327,193 @@ fn labels_break_at_the_same_places_in_every_view() {
                 .filter_map(|t| Some(t.split_once('>')?.1.split_once("</tspan")?.0.to_owned()))
                 .map(|t| t.replace("&amp;", "&"))
                 .collect();
-            assert_eq!(spans, lines, "`{}` in the SVG", c.id);
-            leaves += 1;
+            assert_eq!(spans, label.lines, "`{id}` in the SVG");
+            // A leaf's lines are the ones `check` measures.
+            if let Target::Component(c) = &label.target
+                && let Some(c) = d.component(c.as_str())
+                && LabelRole::of_component(c) == LabelRole::Leaf
+            {
+                let font = LabelRole::Leaf.font();
+                let lines = style::wrap(&c.label, font, c.rect.w - 2.0 * sizes::LABEL_PADDING);
+                assert_eq!(label.lines, lines, "`{}`", c.id);
+            }
         }
     }
     assert!(leaves > 40, "{leaves} leaves");
+}
+
+/// Every shipped diagram and a generated one, parsed.
+fn figures_to_check() -> Vec<(String, Diagram)> {
+    let mut out: Vec<(String, Diagram)> = shipped().into_iter().map(|(n, _, d)| (n, d)).collect();
+    let text = generate(Shape {
+        seed: 7,
+        computers: 3,
+        per_computer: 12,
+        depth: 3,
+        links: 10,
+    });
+    out.push((
+        "generated".into(),
+        parse_diagram("gen.ron", &text, &no_writeups()).unwrap_or_else(|e| panic!("{e}")),
+    ));
+    out
+}
+
+/// The figure holds every box, line and label once, in the order they are drawn: parents
+/// before children, each box in its top-level ancestor's tile.
+#[test]
+fn the_figure_holds_every_part_once_in_drawing_order() {
+    for (name, d) in figures_to_check() {
+        let f = Figure::build(&d, &style::LIGHT, 1.0);
+        assert_eq!(f.boxes.len(), d.components().len(), "{name}");
+        assert_eq!(f.lines.len(), d.links().len(), "{name}");
+        let named = d
+            .components()
+            .iter()
+            .filter(|c| !c.label.trim().is_empty())
+            .count()
+            + d.links()
+                .iter()
+                .filter(|l| !l.label.trim().is_empty())
+                .count();
+        assert_eq!(f.labels.len(), named, "{name}");
+        let at: std::collections::HashMap<_, _> = f
+            .boxes
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.id.clone(), i))
+            .collect();
+        for (i, b) in f.boxes.iter().enumerate() {
+            let c = d.component(b.id.as_str()).expect("a component");
+            if let Some(p) = &c.parent {
+                assert!(at[p] < i, "{name}: {} drawn before its parent", b.id);
+            }
+            let top = &f.boxes[b.top];
+            assert_eq!(top.depth, 0, "{name}: {}", b.id);
+            let mut up = c.parent.clone();
+            while let Some(p) = up.clone().filter(|p| p != &top.id) {
+                up = d.component(p.as_str()).and_then(|c| c.parent.clone());
+            }
+            assert!(
+                b.top == i || up.as_ref() == Some(&top.id),
+                "{name}: {}",
+                b.id
+            );
+        }
+        for l in &f.lines {
+            let Target::Link(id) = &l.target else {
+                panic!()
+            };
+            let link = d.link(id.as_str()).expect("a link");
+            assert_eq!(l.points, link.path);
+            assert_eq!(l.head.is_some(), link.directed, "{name}: {id}");
+        }
+    }
+}
+
+/// A box's label stays inside its box at every text size the app offers (set smaller again
+/// where a box has no more room, never smaller than authored), and grows where there is room.
+#[test]
+fn every_label_sits_inside_its_box_at_every_text_size() {
+    for (name, d) in figures_to_check() {
+        for scale in [1.0, 1.25, 1.5, 2.0] {
+            let f = Figure::build(&d, &style::LIGHT, scale);
+            let mut grown = 0;
+            for l in &f.labels {
+                let Some(r) = l.within else { continue };
+                let Target::Component(id) = &l.target else {
+                    panic!()
+                };
+                let base = LabelRole::of_component(d.component(id.as_str()).expect("a box")).font();
+                assert!(
+                    l.font >= base - 1e-3 && l.font <= base * scale + 1e-3,
+                    "{name} ×{scale}: `{id}` at {}",
+                    l.font
+                );
+                grown += usize::from(l.font > base + 1e-3);
+                let b = l.block;
+                let inside = b.x >= r.x - 0.5
+                    && b.y >= r.y - 0.5
+                    && b.x + b.w <= r.x + r.w + 0.5
+                    && b.y + b.h <= r.y + r.h + 0.5;
+                assert!(inside, "{name} ×{scale}: `{id}` {b:?} outside {r:?}");
+            }
+            if scale > 1.0 {
+                assert!(grown > 0, "{name} ×{scale}: no label grew");
+            }
+        }
+    }
+}
+
+/// Emphasis fades every part it does not keep bright: the named part, what holds it and what
+/// it holds stay; everything else fades, counted from the diagram.
+#[test]
+fn emphasis_fades_all_but_the_named_part_and_its_family() {
+    let (_, _, d) = shipped()
+        .into_iter()
+        .find(|(n, _, _)| n.ends_with("two-computers.ron"))
+        .expect("the default diagram");
+    let mut f = Figure::build(&d, &style::LIGHT, 1.0);
+    let named = d
+        .components()
+        .iter()
+        .find(|c| c.depth == 1 && !c.children.is_empty())
+        .expect("a container inside a computer");
+    f.emphasise(&d, Some(&[Target::Component(named.id.clone())]));
+    let family = |id: &autochitect::model::ComponentId| {
+        let mut up = Some(id.clone());
+        let mut in_line = false;
+        while let Some(p) = up {
+            in_line |= p == named.id;
+            up = d.component(p.as_str()).and_then(|c| c.parent.clone());
+        }
+        // Inside the named part (or it), or holding it.
+        in_line || named.parent.as_ref() == Some(id)
+    };
+    let bright = f.boxes.iter().filter(|b| !b.faded).count();
+    let expected = d.components().iter().filter(|c| family(&c.id)).count();
+    assert_eq!(bright, expected);
+    assert!(bright < f.boxes.len());
+    assert!(f.lines.iter().all(|l| l.faded), "no link was named");
+    assert_eq!(
+        f.labels.iter().filter(|l| !l.faded).count(),
+        d.components()
+            .iter()
+            .filter(|c| family(&c.id) && !c.label.trim().is_empty())
+            .count()
+    );
+    let faded = f.boxes.iter().find(|b| b.faded).expect("a faded box");
+    assert_ne!(f.shown(faded.fill, true), faded.fill);
+    f.emphasise(&d, None);
+    assert!(f.boxes.iter().all(|b| !b.faded) && f.labels.iter().all(|l| !l.faded));
+}
+
+/// Every label of every figure, in every theme, reads at 4.5:1 (WCAG AA) against what it
+/// sits on: a box's fill, or the background behind a link's label.
+#[test]
+fn every_figure_label_is_readable_in_every_theme() {
+    let mut checked = 0;
+    for theme in style::Theme::ALL {
+        for (name, d) in figures_to_check() {
+            let f = Figure::build(&d, theme.palette(), 1.0);
+            for l in &f.labels {
+                let ground = match &l.target {
+                    Target::Component(id) => f.box_of(id).expect("its box").fill,
+                    Target::Link(_) => {
+                        assert!(l.backdrop, "{name}: a link label without a backdrop");
+                        f.background
+                    }
+                };
+                let ratio = style::contrast(l.color, ground);
+                assert!(
+                    ratio >= 4.5,
+                    "{} {name}: `{}` at {ratio:.2}:1",
+                    theme.name(),
+                    l.text()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
 }

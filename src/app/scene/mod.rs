@@ -1,30 +1,34 @@
 //! The diagram on the canvas, rebuilt when the model loads.
 //!
-//! - One entity per component and per link carries its label ([`DiagramEntity`],
-//!   [`CanvasLabel`]) and draws nothing itself. (What is under the pointer is the core's
-//!   `model::hit`, asked by `pointer`.)
+//! - The figure is the core's display list ([`CanvasFigure`], `model::figure`), built when the
+//!   model, the theme or the text size changes and faded in place when the emphasis does; the
+//!   meshes here and the labels (`ui::labels`) draw it as it is.
+//! - One entity per component and per link ([`DiagramEntity`]) stands for the part and draws
+//!   nothing itself. (What is under the pointer is the core's `model::hit`, asked by
+//!   `pointer`.)
 //! - The boxes of each top-level component are one mesh (a tile, culled as a whole when off
 //!   screen) and all lines another (see [`batch`]): a diagram of 10,000 components in 50
 //!   computers is about 50 draw calls. They are rebuilt when the model or the emphasis changes.
 //! - Hover and selection are a small overlay mesh on top, rebuilt when they change, so
 //!   pointing at things never touches the big meshes.
-//! - Labels are drawn by egui (`ui::labels`) from the [`CanvasLabel`]s: crisp at any zoom,
+//! - Labels are drawn by egui (`ui::labels`) from the figure's labels: crisp at any zoom,
 //!   hidden when too small to read, and only those on screen.
 //!
-//! World coordinates are diagram coordinates with y flipped (y up), so `(x, y)` in a file is
-//! `(x, -y)` on screen.
+//! Diagram points become world points in `state::space`.
 
 pub mod batch;
 
 use bevy::prelude::*;
 
+use super::state::space::{world, world_rect};
 use super::state::{
-    AppSystems, CameraView, CanvasLabel, DiagramEntity, Emphasis, Hovered, LabelPlace, LoadedModel,
-    SearchState, Selection, TourState,
+    AppSystems, CameraView, CanvasFigure, DiagramEntity, Emphasis, Hovered, LoadedModel,
+    Preferences, SearchState, Selection, TourState,
 };
 use super::theme::{self, Look};
-use crate::model::style::{LabelRole, arrow_head};
-use crate::model::{Component as DiagramComponent, Diagram, Link, Target};
+use crate::model::Target;
+use crate::model::figure::{Figure, FigureBox, FigureLine};
+use crate::model::style::Rgb;
 use batch::Batch;
 
 pub(super) fn plugin(app: &mut App) {
@@ -34,6 +38,7 @@ pub(super) fn plugin(app: &mut App) {
             emphasise.in_set(AppSystems::Follow),
             (
                 rebuild.run_if(resource_exists_and_changed::<LoadedModel>),
+                build_figure,
                 draw_diagram,
                 draw_highlights,
                 pick_detail,
@@ -71,41 +76,6 @@ fn emphasise(
         tour: focus,
         search: matches,
     });
-}
-
-/// Whether `target` stays bright under `emphasis`: it is emphasised, or it contains or sits
-/// inside an emphasised component (so containers and their contents stay readable).
-fn bright(target: &Target, emphasis: &[Target], diagram: &Diagram) -> bool {
-    if emphasis.contains(target) {
-        return true;
-    }
-    let Target::Component(id) = target else {
-        return false;
-    };
-    emphasis.iter().any(|e| match e {
-        Target::Component(other) => {
-            is_ancestor(diagram, id, other) || is_ancestor(diagram, other, id)
-        }
-        Target::Link(_) => false,
-    })
-}
-
-fn is_ancestor(
-    diagram: &Diagram,
-    ancestor: &crate::model::ComponentId,
-    of: &crate::model::ComponentId,
-) -> bool {
-    let mut cur = diagram
-        .component(of.as_str())
-        .and_then(|c| c.parent.clone());
-    for _ in 0..=diagram.components().len() {
-        match cur {
-            Some(p) if &p == ancestor => return true,
-            Some(p) => cur = diagram.component(p.as_str()).and_then(|c| c.parent.clone()),
-            None => return false,
-        }
-    }
-    false
 }
 
 /// One entity per component and link, despawned when the model is replaced.
@@ -177,75 +147,50 @@ fn spawn_layers(
     commands.insert_resource(layers);
 }
 
-/// World position of a diagram point.
-fn world(p: crate::model::Point) -> Vec2 {
-    Vec2::new(p.x, -p.y)
-}
-
-fn world_rect(c: &DiagramComponent) -> Rect {
-    Rect::from_center_size(world(c.rect.center()), Vec2::new(c.rect.w, c.rect.h))
-}
-
-fn link_points(l: &Link) -> Vec<Vec2> {
-    l.path.iter().map(|p| world(*p)).collect()
-}
-
-/// Spawns the entities that labels (and tests) read.
+/// Spawns one entity per part (tests and tools find the parts by them).
 fn rebuild(mut commands: Commands, model: Res<LoadedModel>, old: Query<Entity, With<DiagramPart>>) {
     for e in &old {
         commands.entity(e).despawn();
     }
-    let mut batch: Vec<_> = Vec::with_capacity(model.diagram.components().len());
-    for c in model.diagram.components() {
-        batch.push(component_part(c));
-    }
-    commands.spawn_batch(batch);
-    let links: Vec<_> = model.diagram.links().iter().map(link_part).collect();
-    commands.spawn_batch(links);
+    let d = &model.diagram;
+    let parts: Vec<_> = d
+        .components()
+        .iter()
+        .map(|c| Target::Component(c.id.clone()))
+        .chain(d.links().iter().map(|l| Target::Link(l.id.clone())))
+        .map(|target| (DiagramPart, DiagramEntity { target }))
+        .collect();
+    commands.spawn_batch(parts);
 }
 
-/// What one component or link spawns.
-type Part = (DiagramPart, DiagramEntity, CanvasLabel);
-
-fn component_part(c: &DiagramComponent) -> Part {
-    let rect = world_rect(c);
-    let role = LabelRole::of_component(c);
-    let place = match role {
-        LabelRole::Leaf => LabelPlace::Centered(rect),
-        LabelRole::Container | LabelRole::Computer => LabelPlace::Title(rect),
+/// Builds the figure when the model, the theme or the text size changes, and fades it in place
+/// when only the emphasis does.
+fn build_figure(
+    mut commands: Commands,
+    model: Option<Res<LoadedModel>>,
+    emphasis: Res<Emphasis>,
+    look: Res<Look>,
+    prefs: Res<Preferences>,
+    figure: Option<ResMut<CanvasFigure>>,
+) {
+    let Some(model) = model else { return };
+    let stale = |f: &Figure| {
+        model.is_changed() || look.is_changed() || f.text_scale != prefs.text_scale.max(1.0)
     };
-    (
-        DiagramPart,
-        DiagramEntity {
-            target: Target::Component(c.id.clone()),
-        },
-        CanvasLabel {
-            // Characters the font lacks show as U+FFFD, never as nothing.
-            text: crate::model::glyphs::visible(&c.label).into_owned(),
-            size: role.font(),
-            place,
-            backdrop: false,
-            dimmed: false,
-        },
-    )
-}
-
-fn link_part(l: &Link) -> Part {
-    // Where the router placed it, clear of boxes and lines (the same place as in the SVG).
-    let place = LabelPlace::Beside(world(l.label_rect.center()));
-    (
-        DiagramPart,
-        DiagramEntity {
-            target: Target::Link(l.id.clone()),
-        },
-        CanvasLabel {
-            text: crate::model::glyphs::visible(&l.label).into_owned(),
-            size: theme::LINK_FONT,
-            place,
-            backdrop: true,
-            dimmed: false,
-        },
-    )
+    match figure {
+        Some(mut figure) if !stale(&figure.0) => {
+            if emphasis.is_changed() {
+                figure
+                    .0
+                    .emphasise(&model.diagram, emphasis.active().map(Vec::as_slice));
+            }
+        }
+        _ => {
+            let mut f = Figure::build(&model.diagram, look.palette, prefs.text_scale);
+            f.emphasise(&model.diagram, emphasis.active().map(Vec::as_slice));
+            commands.insert_resource(CanvasFigure(f));
+        }
+    }
 }
 
 /// Puts a rebuilt batch in place of a layer's mesh.
@@ -255,55 +200,52 @@ fn replace(meshes: &mut Assets<Mesh>, layer: &Handle<Mesh>, batch: Batch) {
     }
 }
 
-fn fade(look: &Look, c: Color, dim: bool) -> Color {
-    if dim {
-        c.mix(&look.background(), theme::DIM)
-    } else {
-        c
-    }
+/// A colour of the figure as shown (faded with its part).
+fn shown(figure: &Figure, c: Rgb, faded: bool) -> Color {
+    theme::color(figure.shown(c, faded))
 }
 
 /// Draws a component's box: a border ring around a fill, each pixel covered once (software
 /// renderers pay for every covered pixel, so nothing is drawn twice where it can be avoided).
-fn draw_box(b: &mut Batch, look: &Look, c: &DiagramComponent, dim: bool) {
-    let rect = world_rect(c);
-    let z = box_z(c.depth);
-    let bw = look.palette.border_width;
+fn draw_box(b: &mut Batch, figure: &Figure, fb: &FigureBox) {
+    let rect = world_rect(fb.rect);
+    let z = box_z(fb.depth);
+    let bw = figure.palette.border_width;
     b.ring(
         rect.center(),
         rect.size(),
         theme::CORNER_RADIUS,
         bw,
         z,
-        fade(look, look.border(), dim),
+        shown(figure, fb.border, fb.faded),
     );
     b.rounded_rect(
         rect.center(),
         rect.size() - Vec2::splat(2.0 * bw),
         (theme::CORNER_RADIUS - bw).max(0.0),
         z + 0.5,
-        fade(look, look.fill(c.kind), dim),
+        shown(figure, fb.fill, fb.faded),
     );
 }
 
 /// Draws a component's box as two plain rectangles (border colour, fill inside it), for when
 /// corners are too small to see: four triangles instead of fifty. Far away, triangle count
 /// costs a software renderer more than the pixels drawn twice.
-fn draw_coarse_box(b: &mut Batch, look: &Look, c: &DiagramComponent, dim: bool) {
-    let rect = world_rect(c);
-    let z = box_z(c.depth);
-    let bw = look.palette.border_width;
+fn draw_coarse_box(b: &mut Batch, figure: &Figure, fb: &FigureBox) {
+    let rect = world_rect(fb.rect);
+    let z = box_z(fb.depth);
+    let bw = figure.palette.border_width;
     b.rect(
         rect.center(),
         rect.size(),
         z,
-        fade(look, look.border(), dim),
+        shown(figure, fb.border, fb.faded),
     );
     b.rect(
         rect.center(),
         rect.size() - Vec2::splat(2.0 * bw),
         z + 0.5,
-        fade(look, look.fill(c.kind), dim),
+        shown(figure, fb.fill, fb.faded),
     );
 }
 
@@ -337,63 +279,46 @@ fn pick_detail(
     }
 }
 
-/// Draws a link's line and, when directed, its arrow head.
-fn draw_link(b: &mut Batch, l: &Link, color: Color, width: f32, z: f32) {
-    let points = link_points(l);
-    for pair in points.windows(2) {
+/// Draws a line of the figure and its arrow head.
+fn draw_line(b: &mut Batch, line: &FigureLine, color: Color, width: f32, z: f32) {
+    for pair in line.points.windows(2) {
         if let [a, p] = pair {
-            b.segment(*a, *p, width, z, color);
+            b.segment(world(*a), world(*p), width, z, color);
         }
     }
-    if l.directed
-        && let Some([tip, left, right]) = arrow_head(&l.path, width)
-    {
+    if let Some([tip, left, right]) = line.head {
         // y flips on the way to the world, which mirrors the triangle: swap its base corners
         // to keep the winding.
         b.triangle([world(tip), world(right), world(left)], z + 0.05, color);
     }
 }
 
-/// Rebuilds the box tiles and the line mesh when the model or the emphasis changes, and fades
-/// labels with their parts.
-#[allow(clippy::too_many_arguments)]
+/// Rebuilds the box tiles and the line mesh when the figure changes.
 fn draw_diagram(
     mut commands: Commands,
-    model: Option<Res<LoadedModel>>,
-    emphasis: Res<Emphasis>,
-    look: Res<Look>,
+    figure: Option<Res<CanvasFigure>>,
     layers: Option<Res<Layers>>,
     mut meshes: ResMut<Assets<Mesh>>,
     old_tiles: Query<Entity, With<BoxTile>>,
-    mut labels: Query<(&DiagramEntity, &mut CanvasLabel)>,
-    added: Query<(), Added<DiagramPart>>,
 ) {
-    let (Some(model), Some(layers)) = (model, layers) else {
+    let (Some(figure), Some(layers)) = (figure, layers) else {
         return;
     };
-    if !(model.is_changed() || emphasis.is_changed() || look.is_changed() || !added.is_empty()) {
+    if !(figure.is_changed() || layers.is_added()) {
         return;
     }
-    let diagram = &model.diagram;
-    let dim = |t: &Target| emphasis.active().is_some_and(|e| !bright(t, e, diagram));
-    // Parents before children, so each component finds its top-level ancestor's tile.
-    let mut order: Vec<&DiagramComponent> = diagram.components().iter().collect();
-    order.sort_by_key(|c| c.depth);
-    let mut tile_of: foldhash::HashMap<&str, usize> = foldhash::HashMap::default();
+    let figure = &figure.0;
+    // One tile per top-level box; boxes come parents first.
+    let mut tile_of: foldhash::HashMap<usize, usize> = foldhash::HashMap::default();
     let mut tiles: Vec<(Batch, Batch)> = Vec::new();
-    for c in order {
-        let tile = match c.parent.as_ref().and_then(|p| tile_of.get(p.as_str())) {
-            Some(&t) => t,
-            None => {
-                tiles.push((Batch::default(), Batch::default()));
-                tiles.len() - 1
-            }
-        };
-        tile_of.insert(c.id.as_str(), tile);
+    for fb in &figure.boxes {
+        let tile = *tile_of.entry(fb.top).or_insert_with(|| {
+            tiles.push((Batch::default(), Batch::default()));
+            tiles.len() - 1
+        });
         if let Some((fine, coarse)) = tiles.get_mut(tile) {
-            let d = dim(&Target::Component(c.id.clone()));
-            draw_box(fine, &look, c, d);
-            draw_coarse_box(coarse, &look, c, d);
+            draw_box(fine, figure, fb);
+            draw_coarse_box(coarse, figure, fb);
         }
     }
     for e in &old_tiles {
@@ -416,30 +341,23 @@ fn draw_diagram(
             ));
         }
     }
-    let mut lines = Batch::with_capacity(diagram.links().len());
-    for l in diagram.links() {
-        let (color, width) = look.link_style(l.kind);
-        let d = dim(&Target::Link(l.id.clone()));
-        draw_link(&mut lines, l, fade(&look, color, d), width, LINK_Z);
+    let mut lines = Batch::with_capacity(figure.lines.len());
+    for line in &figure.lines {
+        let color = shown(figure, line.color, line.faded);
+        draw_line(&mut lines, line, color, line.width, LINK_Z);
     }
     replace(&mut meshes, &layers.lines, lines);
-    for (entity, mut label) in &mut labels {
-        let d = dim(&entity.target);
-        if label.dimmed != d {
-            label.dimmed = d;
-        }
-    }
 }
 
 /// The selection's halo (a ring outside a box, a wide stroke under a line) or the hover's
 /// mark (a ring inside a box's edge, the line redrawn in the hover colour).
-fn draw_highlight(b: &mut Batch, look: &Look, diagram: &Diagram, target: &Target, selected: bool) {
+fn draw_highlight(b: &mut Batch, look: &Look, figure: &Figure, target: &Target, selected: bool) {
     match target {
         Target::Component(id) => {
-            let Some(c) = diagram.component(id.as_str()) else {
+            let Some(fb) = figure.box_of(id) else {
                 return;
             };
-            let rect = world_rect(c);
+            let rect = world_rect(fb.rect);
             let (grow, width, z, color) = if selected {
                 let s = theme::SELECTED_BORDER_WIDTH;
                 (s, s, HIGHLIGHT_Z, look.selected())
@@ -455,16 +373,16 @@ fn draw_highlight(b: &mut Batch, look: &Look, diagram: &Diagram, target: &Target
                 color,
             );
         }
-        Target::Link(id) => {
-            let Some(l) = diagram.link(id.as_str()) else {
+        Target::Link(_) => {
+            let Some(line) = figure.lines.iter().find(|l| &l.target == target) else {
                 return;
             };
-            let (color, width) = look.link_style(l.kind);
+            let (color, width) = (theme::color(line.color), line.width);
             if selected {
-                draw_link(b, l, look.selected(), width + 6.0, HIGHLIGHT_Z);
-                draw_link(b, l, color, width, HIGHLIGHT_Z + 0.1);
+                draw_line(b, line, look.selected(), width + 6.0, HIGHLIGHT_Z);
+                draw_line(b, line, color, width, HIGHLIGHT_Z + 0.1);
             } else {
-                draw_link(b, l, look.hover(), width, HIGHLIGHT_Z + 0.2);
+                draw_line(b, line, look.hover(), width, HIGHLIGHT_Z + 0.2);
             }
         }
     }
@@ -472,28 +390,28 @@ fn draw_highlight(b: &mut Batch, look: &Look, diagram: &Diagram, target: &Target
 
 /// Rebuilds the small overlay for the hovered and the selected part.
 fn draw_highlights(
-    model: Option<Res<LoadedModel>>,
+    figure: Option<Res<CanvasFigure>>,
     selection: Res<Selection>,
     hovered: Res<Hovered>,
     look: Res<Look>,
     layers: Option<Res<Layers>>,
     mut meshes: ResMut<Assets<Mesh>>,
 ) {
-    let (Some(model), Some(layers)) = (model, layers) else {
+    let (Some(figure), Some(layers)) = (figure, layers) else {
         return;
     };
-    if !(model.is_changed() || selection.is_changed() || hovered.is_changed() || look.is_changed())
+    if !(figure.is_changed() || selection.is_changed() || hovered.is_changed() || look.is_changed())
     {
         return;
     }
     let mut b = Batch::with_capacity(2);
     if let Some(target) = &selection.target {
-        draw_highlight(&mut b, &look, &model.diagram, target, true);
+        draw_highlight(&mut b, &look, &figure.0, target, true);
     }
     if let Some(target) = &hovered.target
         && hovered.target != selection.target
     {
-        draw_highlight(&mut b, &look, &model.diagram, target, false);
+        draw_highlight(&mut b, &look, &figure.0, target, false);
     }
     replace(&mut meshes, &layers.highlights, b);
 }

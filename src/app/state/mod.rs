@@ -14,14 +14,15 @@
 //! | [`SpeakerNotes`] | `speaker` (and the web page, for `page`) |
 //! | [`Preferences`], [`SystemLook`], `theme::Look` | `preferences` (and the platform, for [`SystemLook`]) |
 //! | [`SearchState`], [`IndexPanel`], [`ReaderFind`], [`ReaderLayout`], [`UiInsets`], [`LabelsDrawn`] | `ui` |
-//! | [`Emphasis`] | `scene` (from the tour and the search) |
+//! | [`Emphasis`], [`CanvasFigure`] | `scene` (from the tour and the search; the figure from the model, the theme and the text size) |
 //! | [`Notice`] | whichever consumer has something to tell the user |
 //! | [`Widgets`] | `access` (what assistive technology is told); [`AccessAction`]s come from a screen reader, the web page's mirror or a test |
 //! | [`SpeakerViewOpener`] | the web glue (the speaker view is a page of its own there) |
 //!
 //! By concern: `view` (what the canvas shows and where), `talk` (tours, presenter mode, the
 //! speaker's notes), `prefs`, `panels` (the panels' own shared state), `access` (the
-//! accessibility tree), `route` (the deep link what is on screen stands for); the rest here.
+//! accessibility tree), `route` (the deep link what is on screen stands for), `space` (the
+//! coordinate spaces and every conversion between them); the rest here.
 //!
 //! Every change a user asks for arrives as an [`Intent`]; each intent has one consumer, named
 //! on its variant.
@@ -37,6 +38,7 @@ mod access;
 mod panels;
 mod prefs;
 mod route;
+pub mod space;
 mod talk;
 mod view;
 

@@ -76,31 +76,11 @@ pub struct DiagramEntity {
     pub target: Target,
 }
 
-/// Text drawn on the canvas, in world coordinates (y up).
-#[derive(Component, Debug, Clone, PartialEq)]
-pub struct CanvasLabel {
-    /// The text as shown: characters the canvas font lacks are already U+FFFD.
-    pub text: String,
-    /// Font size in world units (pixels at zoom 1).
-    pub size: f32,
-    /// Where the text goes.
-    pub place: LabelPlace,
-    /// Link labels get a backdrop so lines never cross the text.
-    pub backdrop: bool,
-    /// Faded with its part while a tour step or a search emphasises something else.
-    pub dimmed: bool,
-}
-
-/// Where a [`CanvasLabel`] sits.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum LabelPlace {
-    /// Centred in a leaf box, wrapped to its width.
-    Centered(Rect),
-    /// A container's title, at its top-left corner.
-    Title(Rect),
-    /// A link's label, centred on the point the router placed it at (world units).
-    Beside(Vec2),
-}
+/// The figure on the canvas: the core's display list for the loaded diagram in the current
+/// theme and text size, faded by the [`Emphasis`]. The scene's meshes, the canvas labels, the
+/// accessibility tree and the state probe all draw from it.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct CanvasFigure(pub crate::model::figure::Figure);
 
 /// How many labels the last egui pass drew (for tests and benchmarks).
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]

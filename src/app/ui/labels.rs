@@ -1,4 +1,5 @@
-//! Canvas labels, drawn by egui under the panels from each part's [`CanvasLabel`].
+//! Canvas labels, drawn by egui under the panels from the figure's labels ([`CanvasFigure`]),
+//! in the lines the core broke them into.
 //!
 //! egui lays text out at the size it appears on screen, so labels stay crisp at any zoom and
 //! the app needs no second text engine. Only labels on the canvas and big enough to read are
@@ -7,39 +8,33 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
-use crate::app::state::{
-    CameraView, CanvasLabel, LabelPlace, LabelsDrawn, MainCamera, PacketView, Preferences,
-};
+use crate::app::state::space::Screen;
+use crate::app::state::{CameraView, CanvasFigure, LabelsDrawn, MainCamera, PacketView};
 use crate::app::theme::{self, Look};
-use crate::model::style::{self, text_width};
+use crate::model::figure::{Align, Figure, FigureLabel};
 
-/// Where world points land on screen, in egui points.
+/// Where world points land on screen, in egui points, and the colours.
 #[derive(Debug, Clone, Copy)]
 struct Projection {
-    /// The canvas (the diagram camera's viewport), in egui points.
-    canvas: egui::Rect,
-    view: CameraView,
-    /// Logical pixels per egui point (presenter mode and the text size zoom egui).
-    zoom: f32,
+    screen: Screen,
     /// The colours.
     look: Look,
-    /// The user's text size, which the labels follow as far as their boxes allow.
-    text_scale: f32,
 }
 
 impl Projection {
     fn point(&self, world: Vec2) -> egui::Pos2 {
-        let d = (world - self.view.center) / self.view.scale / self.zoom;
-        self.canvas.center() + egui::vec2(d.x, -d.y)
+        let p = self.screen.to_egui(world);
+        egui::pos2(p.x, p.y)
     }
 
-    fn rect(&self, world: Rect) -> egui::Rect {
-        egui::Rect::from_two_pos(self.point(world.min), self.point(world.max))
+    fn rect(&self, r: crate::model::Rect) -> egui::Rect {
+        let r = self.screen.diagram_rect_to_egui(r);
+        egui::Rect::from_min_max(egui::pos2(r.min.x, r.min.y), egui::pos2(r.max.x, r.max.y))
     }
 
     /// A length in world units, in egui points.
     fn len(&self, world: f32) -> f32 {
-        world / self.view.scale / self.zoom
+        self.screen.len_to_egui(world)
     }
 }
 
@@ -48,17 +43,15 @@ fn color32(c: Color) -> egui::Color32 {
     egui::Color32::from_rgba_unmultiplied(r, g, b, a)
 }
 
-/// Paints every visible label. Runs after the panels, on the background layer, clipped to the
-/// canvas so it never draws over a panel.
-#[allow(clippy::too_many_arguments)]
+/// Paints every visible label of the figure. Runs after the panels, on the background layer,
+/// clipped to the canvas so it never draws over a panel.
 pub(super) fn paint_labels(
     mut contexts: EguiContexts,
     camera: Single<&Camera, With<MainCamera>>,
     view: Option<Res<CameraView>>,
-    labels: Query<&CanvasLabel>,
+    figure: Option<Res<CanvasFigure>>,
     packet: Res<PacketView>,
     look: Res<Look>,
-    prefs: Res<Preferences>,
     mut drawn: ResMut<LabelsDrawn>,
 ) -> Result {
     let Some(view) = view.as_deref().copied() else {
@@ -66,26 +59,34 @@ pub(super) fn paint_labels(
     };
     let ctx = contexts.ctx_mut()?;
     let zoom = ctx.zoom_factor();
-    let canvas = match camera.logical_viewport_rect() {
-        Some(r) => egui::Rect::from_min_max(
-            egui::pos2(r.min.x / zoom, r.min.y / zoom),
-            egui::pos2(r.max.x / zoom, r.max.y / zoom),
-        ),
-        None => ctx.viewport_rect(),
-    };
+    let viewport = camera.logical_viewport_rect().unwrap_or_else(|| {
+        let r = ctx.viewport_rect();
+        Rect::new(
+            r.min.x * zoom,
+            r.min.y * zoom,
+            r.max.x * zoom,
+            r.max.y * zoom,
+        )
+    });
     let proj = Projection {
-        canvas,
-        view,
-        zoom,
+        screen: Screen {
+            view,
+            viewport,
+            zoom,
+        },
         look: *look,
-        text_scale: prefs.text_scale,
     };
+    let c = proj.screen.viewport_in_egui();
+    let canvas =
+        egui::Rect::from_min_max(egui::pos2(c.min.x, c.min.y), egui::pos2(c.max.x, c.max.y));
     let painter = ctx
         .layer_painter(egui::LayerId::background())
         .with_clip_rect(canvas);
     let mut count = 0;
-    for label in &labels {
-        count += usize::from(paint(&painter, &proj, label));
+    if let Some(figure) = &figure {
+        for label in &figure.0.labels {
+            count += usize::from(paint(&painter, &proj, &figure.0, label));
+        }
     }
     // The packet last, so no other label covers it.
     if let Some((at, text)) = &packet.0 {
@@ -110,108 +111,38 @@ fn paint_packet(painter: &egui::Painter, proj: &Projection, at: Vec2) {
     painter.rect_filled(rect, size.y * 0.25, color32(proj.look.packet()));
 }
 
-/// Lays out and paints one label; whether it was on screen and big enough to draw.
-fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> bool {
+/// Paints one label in the figure's lines; whether it was on screen and big enough to draw.
+fn paint(painter: &egui::Painter, proj: &Projection, figure: &Figure, label: &FigureLabel) -> bool {
     // Level of detail: text too small to read is not drawn at all.
-    if label.size / proj.view.scale < theme::MIN_LABEL_PX || label.text.is_empty() {
+    if label.font / proj.screen.view.scale < theme::MIN_LABEL_PX {
+        return false;
+    }
+    // Cull before laying out: the block (and the box it belongs to) on screen.
+    let block = proj.rect(label.block);
+    if !block
+        .expand(proj.len(label.font))
+        .intersects(painter.clip_rect())
+    {
         return false;
     }
     // Quarter-point steps, so a zoom animation re-uses layouts instead of making new ones.
-    let quarter = |s: f32| (s * 4.0).round() / 4.0;
-    let base = quarter(proj.len(label.size));
-    let size = quarter(proj.len(label.size * proj.text_scale));
-    let (text_color, halign, wrap, bounds) = match label.place {
-        LabelPlace::Centered(rect) | LabelPlace::Title(rect) => {
-            let on_screen = proj.rect(rect);
-            if !on_screen.intersects(painter.clip_rect()) {
-                return false;
-            }
-            let pad = match label.place {
-                LabelPlace::Centered(_) => theme::LABEL_PADDING,
-                _ => theme::title_inset().x,
-            };
-            let halign = match label.place {
-                LabelPlace::Centered(_) => egui::Align::Center,
-                _ => egui::Align::Min,
-            };
-            // Titles wrap where the box ends; a leaf's lines come broken (see `layout`).
-            let wrap = match label.place {
-                LabelPlace::Centered(_) => f32::INFINITY,
-                _ => (on_screen.width() - 2.0 * proj.len(pad)).max(size),
-            };
-            (proj.look.text(), halign, wrap, Some(on_screen))
-        }
-        LabelPlace::Beside(at) => {
-            // Cull before laying out: the text's extent around `at`, with room to spare.
-            let estimate = proj.len(text_width(&label.text, label.size * proj.text_scale));
-            let reach = egui::Rect::from_center_size(
-                proj.point(at),
-                egui::vec2(estimate + 4.0 * size, 4.0 * size),
-            );
-            if !reach.intersects(painter.clip_rect()) {
-                return false;
-            }
-            (
-                proj.look.link_text(),
-                egui::Align::Center,
-                f32::INFINITY,
-                None,
-            )
-        }
+    let size = (proj.len(label.font) * 4.0).round() / 4.0;
+    let color = theme::color(figure.shown(label.color, label.faded));
+    let halign = match label.align {
+        Align::Center => egui::Align::Center,
+        Align::Left => egui::Align::Min,
     };
-    let color = if label.dimmed {
-        text_color.mix(&proj.look.background(), theme::DIM)
-    } else {
-        text_color
-    };
-    let layout = |size: f32| {
-        // A leaf's label breaks where the core breaks it (the same lines as the SVG and
-        // `check`), measured in diagram units so every zoom gives the same lines.
-        let text = match label.place {
-            LabelPlace::Centered(rect) => style::wrap(
-                &label.text,
-                label.size * size / base.max(f32::EPSILON),
-                rect.width() - 2.0 * theme::LABEL_PADDING,
-            )
-            .join("\n"),
-            _ => label.text.clone(),
-        };
-        let mut job = egui::text::LayoutJob::single_section(
-            text,
-            egui::TextFormat::simple(egui::FontId::proportional(size), color32(color)),
-        );
-        job.wrap.max_width = wrap;
-        job.halign = halign;
-        painter.layout_job(job)
-    };
-    let mut galley = layout(size);
-    // Larger text (the user's text size) grows as far as the box allows: a label that no
-    // longer fits is set smaller again, never smaller than normal.
-    if size > base
-        && let Some(b) = bounds
-    {
-        let room = match label.place {
-            LabelPlace::Centered(_) => b.height() - proj.len(theme::LABEL_PADDING),
-            _ => b.height() * 0.5,
-        };
-        let over = galley.rect.height() / room.max(1.0);
-        if over > 1.0 {
-            galley = layout(quarter((size / over).max(base)));
-        }
-    }
+    // The core's lines, never wrapped again: the same lines as the SVG and `check`.
+    let mut job = egui::text::LayoutJob::single_section(
+        label.text(),
+        egui::TextFormat::simple(egui::FontId::proportional(size), color32(color)),
+    );
+    job.halign = halign;
+    let galley = painter.layout_job(job);
     let text_size = galley.rect.size();
-    // Where the galley's own rectangle should go.
-    let target = match (label.place, bounds) {
-        (LabelPlace::Centered(_), Some(b)) => egui::Rect::from_center_size(b.center(), text_size),
-        (LabelPlace::Title(_), Some(b)) => {
-            let inset = theme::title_inset();
-            egui::Rect::from_min_size(
-                b.min + egui::vec2(proj.len(inset.x), proj.len(inset.y)),
-                text_size,
-            )
-        }
-        (LabelPlace::Beside(at), _) => egui::Rect::from_center_size(proj.point(at), text_size),
-        _ => return false,
+    let target = match label.align {
+        Align::Center => egui::Rect::from_center_size(block.center(), text_size),
+        Align::Left => egui::Rect::from_min_size(block.min, text_size),
     };
     if !target.intersects(painter.clip_rect()) {
         return false;
@@ -220,7 +151,7 @@ fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> boo
         painter.rect_filled(
             target.expand(size * 0.15),
             size * 0.2,
-            color32(proj.look.background()),
+            color32(theme::color(figure.background)),
         );
     }
     let origin = target.min - galley.rect.min.to_vec2();
@@ -230,7 +161,7 @@ fn paint(painter: &egui::Painter, proj: &Projection, label: &CanvasLabel) -> boo
 
 /// The packet's label, centred above it with a backdrop.
 fn paint_packet_label(painter: &egui::Painter, proj: &Projection, at: Vec2, text: &str) -> bool {
-    if PACKET_FONT / proj.view.scale < theme::MIN_LABEL_PX || text.is_empty() {
+    if PACKET_FONT / proj.screen.view.scale < theme::MIN_LABEL_PX || text.is_empty() {
         return false;
     }
     let size = (proj.len(PACKET_FONT) * 4.0).round() / 4.0;

@@ -10,8 +10,9 @@ use bevy_egui::egui::{self, Color32, FontId, Sense, TextFormat, text::LayoutJob}
 
 use crate::app::state::Intent;
 use crate::app::theme::{Look, color32};
+use crate::model::figure::{Align, Figure};
 use crate::model::markdown::{Block, Document, Inlines, Span, plain};
-use crate::model::style::{self, LabelRole, sizes};
+use crate::model::style::sizes;
 use crate::model::{Diagram, Target};
 
 /// The longest line of running text, in characters of the body font: a comfortable measure.
@@ -435,11 +436,10 @@ impl Render<'_> {
         });
         let to_screen =
             |p: crate::model::Point| rect.min + egui::vec2((p.x - b.x) * k, (p.y - b.y) * k);
-        // The figure follows the theme, as the canvas does.
-        let palette = Look::in_ui(ui).palette;
+        // The core's figure in the current theme: the canvas's boxes, lines and label lines.
+        let drawn = Figure::build(figure, Look::in_ui(ui).palette, 1.0);
+        let palette = &drawn.palette;
         let painter = ui.painter_at(rect.expand(2.0));
-        let mut depth_order: Vec<&crate::model::Component> = figure.components().iter().collect();
-        depth_order.sort_by_key(|c| c.depth);
         let hovered = response.hover_pos().and_then(|p| {
             let at = crate::model::Point::new(
                 (p.x - rect.min.x) / k + b.x,
@@ -447,73 +447,57 @@ impl Render<'_> {
             );
             crate::model::hit::target_at(figure, at)
         });
-        for c in depth_order {
-            let r = egui::Rect::from_min_max(
-                to_screen(crate::model::Point::new(c.rect.x, c.rect.y)),
-                to_screen(crate::model::Point::new(
-                    c.rect.x + c.rect.w,
-                    c.rect.y + c.rect.h,
-                )),
-            );
-            let hover = hovered == Some(Target::Component(c.id.clone()));
+        let to_rect = |r: crate::model::Rect| {
+            egui::Rect::from_min_max(
+                to_screen(crate::model::Point::new(r.x, r.y)),
+                to_screen(crate::model::Point::new(r.x + r.w, r.y + r.h)),
+            )
+        };
+        for bx in &drawn.boxes {
+            let hover = hovered.as_ref() == Some(&Target::Component(bx.id.clone()));
             painter.rect(
-                r,
+                to_rect(bx.rect),
                 sizes::CORNER_RADIUS * k,
-                color32(palette.fill(c.kind)),
+                color32(bx.fill),
                 egui::Stroke::new(
                     if hover { 2.5 } else { palette.border_width },
-                    color32(if hover { palette.hover } else { palette.border }),
+                    color32(if hover { palette.hover } else { bx.border }),
                 ),
                 egui::StrokeKind::Inside,
             );
-            let role = LabelRole::of_component(c);
-            let font = FontId::proportional((role.font() * k).max(9.0));
-            let color = color32(palette.text);
-            match role {
-                LabelRole::Leaf => {
-                    // The core's lines, as on the canvas and in the SVG.
-                    let lines =
-                        style::wrap(&c.label, role.font(), c.rect.w - 2.0 * sizes::LABEL_PADDING);
-                    let galley = painter.layout_no_wrap(lines.join("\n"), font, color);
-                    let pos = r.center() - galley.size() / 2.0;
-                    painter.galley(pos, galley, color);
-                }
-                LabelRole::Container | LabelRole::Computer => {
-                    painter.text(
-                        r.min + egui::vec2(sizes::TITLE_INSET.0 * k, sizes::TITLE_INSET.1 * k),
-                        egui::Align2::LEFT_TOP,
-                        &c.label,
-                        font,
-                        color,
-                    );
-                }
-            }
         }
-        for l in figure.links() {
-            let (color, w) = (palette.link(l.kind), style::link_width(l.kind));
-            let points: Vec<egui::Pos2> = l.path.iter().map(|p| to_screen(*p)).collect();
+        for line in &drawn.lines {
+            let points: Vec<egui::Pos2> = line.points.iter().map(|p| to_screen(*p)).collect();
             painter.add(egui::Shape::line(
                 points,
-                egui::Stroke::new((w * k).max(1.0), color32(color)),
+                egui::Stroke::new((line.width * k).max(1.0), color32(line.color)),
             ));
-            if l.directed
-                && let Some([tip, a, c]) = style::arrow_head(&l.path, w)
-            {
+            if let Some([tip, a, c]) = line.head {
                 painter.add(egui::Shape::convex_polygon(
                     vec![to_screen(tip), to_screen(a), to_screen(c)],
-                    color32(color),
+                    color32(line.color),
                     egui::Stroke::NONE,
                 ));
             }
-            if !l.label.is_empty() {
-                painter.text(
-                    to_screen(l.label_rect.center()),
-                    egui::Align2::CENTER_CENTER,
-                    &l.label,
-                    FontId::proportional((sizes::LINK_FONT * k).max(9.0)),
-                    color32(palette.link_text),
+        }
+        for label in &drawn.labels {
+            // Never smaller than a caption can be read; the lines stay the core's.
+            let font = FontId::proportional((label.font * k).max(9.0));
+            let color = color32(label.color);
+            let galley = painter.layout_no_wrap(label.text(), font, color);
+            let block = to_rect(label.block);
+            let pos = match label.align {
+                Align::Center => block.center() - galley.size() / 2.0,
+                Align::Left => block.min,
+            };
+            if label.backdrop {
+                painter.rect_filled(
+                    egui::Rect::from_min_size(pos, galley.size()).expand(2.0),
+                    2.0,
+                    color32(palette.panels.background),
                 );
             }
+            painter.galley(pos, galley, color);
         }
         // A part of the figure with a write-up opens it.
         let slug_of = |t: &Target| figure.writeup_of(t).cloned();
