@@ -16,9 +16,7 @@ const LAP_SECONDS: f32 = 4.0;
 
 pub(super) fn plugin(app: &mut App) {
     let options = app.world().get_resource::<LaunchOptions>();
-    let seconds = options.and_then(|o| o.launch.bench_pan);
-    let zoom = options.and_then(|o| o.launch.bench_zoom).unwrap_or(1);
-    if let Some(seconds) = seconds {
+    if let Some((seconds, zoom)) = options.and_then(|o| o.bench_pan) {
         app.insert_resource(PanBench {
             seconds,
             zoom,

@@ -163,9 +163,11 @@ pub fn run_from_command_line(
             asset_root: root.join(paths::ASSET_DIR).to_string_lossy().into_owned(),
             diagram_dir: dir.to_string_lossy().into_owned(),
             diagram_file: file.to_string_lossy().into_owned(),
-            launch: open.launch,
+            launch: open.launch.launch(),
+            bench_pan: open.launch.bench_pan(),
             embed_link: None,
             remember_preferences: true,
+            preferences_file: None,
         },
         render,
         first_words,
@@ -204,7 +206,7 @@ fn run_with(
                         resolution: bevy::window::WindowResolution::new(1280, 800),
                         fit_canvas_to_parent: true,
                         // The frame benchmark measures drawing, not the display's refresh rate.
-                        present_mode: if options.launch.bench_pan.is_some() {
+                        present_mode: if options.bench_pan.is_some() {
                             bevy::window::PresentMode::AutoNoVsync
                         } else {
                             bevy::window::PresentMode::AutoVsync

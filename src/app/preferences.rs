@@ -32,7 +32,7 @@ fn start(
     mut system: ResMut<SystemLook>,
 ) {
     if options.remember_preferences
-        && let Some(saved) = store::load()
+        && let Some(saved) = store::load(&options)
     {
         *prefs = saved;
     }
@@ -108,16 +108,19 @@ fn update_look(
 /// Saves the preferences when they change (not the ones the command line forced).
 fn remember(options: Res<LaunchOptions>, prefs: Res<Preferences>) {
     if options.remember_preferences && prefs.is_changed() && !prefs.is_added() {
-        store::save(&prefs);
+        store::save(&options, &prefs);
     }
 }
 
 /// Where preferences are kept, and what the system prefers.
 #[cfg(not(target_arch = "wasm32"))]
 mod store {
-    use super::{Preferences, SystemLook};
+    use super::{LaunchOptions, Preferences, SystemLook};
 
-    fn file() -> Option<std::path::PathBuf> {
+    fn file(options: &LaunchOptions) -> Option<std::path::PathBuf> {
+        if let Some(file) = &options.preferences_file {
+            return Some(file.into());
+        }
         let base = std::env::var_os("XDG_CONFIG_HOME")
             .map(std::path::PathBuf::from)
             .or_else(|| {
@@ -126,14 +129,14 @@ mod store {
         Some(base.join("autochitect").join("preferences.ron"))
     }
 
-    pub(super) fn load() -> Option<Preferences> {
-        let text = std::fs::read_to_string(file()?).ok()?;
+    pub(super) fn load(options: &LaunchOptions) -> Option<Preferences> {
+        let text = std::fs::read_to_string(file(options)?).ok()?;
         // A file that does not parse is ignored: the defaults are a fine start.
         crate::model::ron_options().from_str(&text).ok()
     }
 
-    pub(super) fn save(prefs: &Preferences) {
-        let Some(path) = file() else { return };
+    pub(super) fn save(options: &LaunchOptions, prefs: &Preferences) {
+        let Some(path) = file(options) else { return };
         let Ok(text) = ron::ser::to_string_pretty(prefs, ron::ser::PrettyConfig::default()) else {
             return;
         };
@@ -153,7 +156,7 @@ mod store {
 
 #[cfg(target_arch = "wasm32")]
 mod store {
-    use super::{Preferences, SystemLook};
+    use super::{LaunchOptions, Preferences, SystemLook};
 
     const KEY: &str = "autochitect.preferences";
 
@@ -161,12 +164,12 @@ mod store {
         web_sys::window()?.local_storage().ok()?
     }
 
-    pub(super) fn load() -> Option<Preferences> {
+    pub(super) fn load(_: &LaunchOptions) -> Option<Preferences> {
         let text = storage()?.get_item(KEY).ok()??;
         crate::model::ron_options().from_str(&text).ok()
     }
 
-    pub(super) fn save(prefs: &Preferences) {
+    pub(super) fn save(_: &LaunchOptions, prefs: &Preferences) {
         if let (Some(s), Ok(text)) = (storage(), ron::to_string(prefs)) {
             let _ = s.set_item(KEY, &text);
         }

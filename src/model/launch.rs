@@ -4,48 +4,25 @@
 
 use super::route::Route;
 
-/// The start of a session. Empty (the default) opens the diagram with nothing selected.
+/// The start of a session. Empty (the default) opens the diagram with nothing selected. The
+/// command line's flags for it are `tools::cli::LaunchArgs`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(clap::Args))]
 pub struct Launch {
     /// Select a component or link once loaded.
-    #[cfg_attr(not(target_arch = "wasm32"), arg(long, value_name = "ID"))]
     pub select: Option<String>,
     /// Open a write-up once loaded.
-    #[cfg_attr(not(target_arch = "wasm32"), arg(long, value_name = "SLUG"))]
     pub writeup: Option<String>,
-    /// Play a guided tour (from diagrams/tours/<diagram file>).
-    #[cfg_attr(not(target_arch = "wasm32"), arg(long, value_name = "NAME"))]
+    /// Play a guided tour.
     pub tour: Option<String>,
     /// Start the tour at step N (from 1).
-    #[cfg_attr(
-        not(target_arch = "wasm32"),
-        arg(long, value_name = "N", requires = "tour", value_parser = clap::value_parser!(u32).range(1..))
-    )]
     pub step: Option<u32>,
     /// Presenter mode: fullscreen, big text, clicker keys.
-    #[cfg_attr(not(target_arch = "wasm32"), arg(long))]
     pub present: bool,
     /// The speaker's notes: on the desktop a second window beside the audience's (with
-    /// `--present`); on the web (`?speaker`) the page becomes the speaker view.
-    #[cfg_attr(not(target_arch = "wasm32"), arg(long))]
+    /// presenter mode); on the web (`?speaker`) the page becomes the speaker view.
     pub notes: bool,
     /// Instant camera moves, no travelling packets.
-    #[cfg_attr(not(target_arch = "wasm32"), arg(long))]
     pub reduced_motion: bool,
-    /// Benchmark: circle the camera every frame for SECONDS once the diagram shows, print
-    /// frame-time statistics as one JSON line, and exit (desktop only).
-    #[cfg_attr(
-        not(target_arch = "wasm32"),
-        arg(long, value_name = "SECONDS", hide = true, value_parser = clap::value_parser!(u32).range(1..))
-    )]
-    pub bench_pan: Option<u32>,
-    /// Benchmark: circle N times closer than the fitted zoom.
-    #[cfg_attr(
-        not(target_arch = "wasm32"),
-        arg(long, value_name = "N", hide = true, requires = "bench_pan", value_parser = clap::value_parser!(u32).range(1..))
-    )]
-    pub bench_zoom: Option<u32>,
 }
 
 impl Launch {

@@ -43,7 +43,62 @@ pub struct Open {
     pub diagram: Option<PathBuf>,
     /// What to show first.
     #[command(flatten)]
-    pub launch: Launch,
+    pub launch: LaunchArgs,
+}
+
+/// What the explorer shows first and how (the core's [`Launch`], which a deep link fills in
+/// too), and the frame benchmark's knobs.
+#[derive(Debug, Args, Default, Clone, PartialEq, Eq)]
+pub struct LaunchArgs {
+    /// Select a component or link once loaded.
+    #[arg(long, value_name = "ID")]
+    pub select: Option<String>,
+    /// Open a write-up once loaded.
+    #[arg(long, value_name = "SLUG")]
+    pub writeup: Option<String>,
+    /// Play a guided tour (from diagrams/tours/<diagram file>).
+    #[arg(long, value_name = "NAME")]
+    pub tour: Option<String>,
+    /// Start the tour at step N (from 1).
+    #[arg(long, value_name = "N", requires = "tour", value_parser = clap::value_parser!(u32).range(1..))]
+    pub step: Option<u32>,
+    /// Presenter mode: fullscreen, big text, clicker keys.
+    #[arg(long)]
+    pub present: bool,
+    /// The speaker's notes: on the desktop a second window beside the audience's (with
+    /// `--present`); on the web (`?speaker`) the page becomes the speaker view.
+    #[arg(long)]
+    pub notes: bool,
+    /// Instant camera moves, no travelling packets.
+    #[arg(long)]
+    pub reduced_motion: bool,
+    /// Benchmark: circle the camera every frame for SECONDS once the diagram shows, print
+    /// frame-time statistics as one JSON line, and exit (desktop only).
+    #[arg(long, value_name = "SECONDS", hide = true, value_parser = clap::value_parser!(u32).range(1..))]
+    pub bench_pan: Option<u32>,
+    /// Benchmark: circle N times closer than the fitted zoom.
+    #[arg(long, value_name = "N", hide = true, requires = "bench_pan", value_parser = clap::value_parser!(u32).range(1..))]
+    pub bench_zoom: Option<u32>,
+}
+
+impl LaunchArgs {
+    /// The start the flags ask for.
+    pub fn launch(&self) -> Launch {
+        Launch {
+            select: self.select.clone(),
+            writeup: self.writeup.clone(),
+            tour: self.tour.clone(),
+            step: self.step,
+            present: self.present,
+            notes: self.notes,
+            reduced_motion: self.reduced_motion,
+        }
+    }
+
+    /// The frame benchmark asked for: seconds, and how many times closer than the fit.
+    pub fn bench_pan(&self) -> Option<(u32, u32)> {
+        self.bench_pan.map(|s| (s, self.bench_zoom.unwrap_or(1)))
+    }
 }
 
 /// The tools.

@@ -82,11 +82,9 @@ fn ctrl_plus_and_minus_scale_the_text_of_panels_and_labels() {
 #[test]
 fn preferences_are_remembered_between_sessions() {
     let dir = TempDir::new("prefs");
-    // SAFETY: no other test reads or writes this variable (only apps that remember their
-    // preferences do, and this is the only one).
-    unsafe { std::env::set_var("XDG_CONFIG_HOME", &dir.0) };
     let remembering = || LaunchOptions {
         remember_preferences: true,
+        preferences_file: Some(dir.join("preferences.ron").to_string_lossy().into_owned()),
         ..options()
     };
     let mut app = app_with(remembering(), false);
@@ -96,7 +94,7 @@ fn preferences_are_remembered_between_sessions() {
     app.world_mut()
         .write_message(Intent::SetReducedMotion(true));
     run_frames(&mut app, 2);
-    assert!(dir.join("autochitect/preferences.ron").is_file());
+    assert!(dir.join("preferences.ron").is_file());
     let again = app_with(remembering(), false);
     let p = *again.world().resource::<Preferences>();
     assert_eq!(p.theme, ThemeChoice::Fixed(Theme::HighContrast));

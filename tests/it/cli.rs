@@ -1,8 +1,8 @@
 //! The command line (parsed by clap) and `check` on files.
 
-use autochitect::model::Launch;
 use autochitect::tools::cli::{
-    CheckArgs, CheckFormat, Cli, Command, ExportArgs, ExportFormat, LabArgs, Open, parse,
+    CheckArgs, CheckFormat, Cli, Command, ExportArgs, ExportFormat, LabArgs, LaunchArgs, Open,
+    parse,
 };
 
 fn open(open: Open) -> Cli {
@@ -28,10 +28,10 @@ fn diagram_and_targets() {
         parse(["x.ron", "--select", "a-raft", "--writeup", "raft-protocol"]).expect("parses"),
         open(Open {
             diagram: Some("x.ron".into()),
-            launch: Launch {
+            launch: LaunchArgs {
                 select: Some("a-raft".into()),
                 writeup: Some("raft-protocol".into()),
-                ..Launch::default()
+                ..LaunchArgs::default()
             },
         })
     );
@@ -51,12 +51,12 @@ fn tour_and_presenter_flags() {
         .expect("parses"),
         open(Open {
             diagram: None,
-            launch: Launch {
+            launch: LaunchArgs {
                 tour: Some("http-request".into()),
                 step: Some(3),
                 present: true,
                 reduced_motion: true,
-                ..Launch::default()
+                ..LaunchArgs::default()
             },
         })
     );

@@ -82,12 +82,18 @@ pub struct LaunchOptions {
     pub diagram_file: String,
     /// What to show first, and how.
     pub launch: Launch,
+    /// The frame benchmark (`--bench-pan SECONDS --bench-zoom N`): seconds, and how many
+    /// times closer than the fitted zoom.
+    pub bench_pan: Option<(u32, u32)>,
     /// When the app is embedded in another page (`?embed` on the web): the address of the full
     /// app, linked instead of the top bar.
     pub embed_link: Option<String>,
     /// Load the user's preferences at start and save them when they change (the desktop app
     /// and the web page do; tests and benchmarks do not).
     pub remember_preferences: bool,
+    /// Where the desktop keeps them, instead of `$XDG_CONFIG_HOME/autochitect/preferences.ron`
+    /// (tests give each app its own file; the web keeps them in the browser's storage).
+    pub preferences_file: Option<String>,
 }
 
 impl Default for LaunchOptions {
@@ -98,8 +104,10 @@ impl Default for LaunchOptions {
             diagram_dir: paths::DIAGRAM_DIR.into(),
             diagram_file: paths::DEFAULT_DIAGRAM.into(),
             launch: Launch::default(),
+            bench_pan: None,
             embed_link: None,
             remember_preferences: false,
+            preferences_file: None,
         }
     }
 }
