@@ -1,11 +1,14 @@
-//! Model benchmark: parse + validate (and lay out) generated diagrams of growing size.
-//! Prints a Markdown table of median and p99 over repeated runs. Not a test: no thresholds.
+//! Model benchmark: parse + validate (and lay out) generated diagrams of growing size, then
+//! build their figure (the display list every view draws, `model::figure`). Prints a
+//! Markdown table of median and p99 over repeated runs. Not a test: no thresholds.
 //!
 //!     cargo bench --bench model
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+use autochitect::model::figure::Figure;
+use autochitect::model::style::LIGHT;
 use autochitect::model::synthetic::{Shape, generate};
 use autochitect::model::{WriteupSlug, parse_diagram};
 
@@ -21,8 +24,10 @@ fn main() {
         .filter_map(|a| a.parse().ok())
         .collect();
     let slugs: BTreeSet<WriteupSlug> = BTreeSet::new();
-    println!("| components | links | file size | runs | median | p99 |");
-    println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| components | links | file size | runs | median | p99 | figure median | figure p99 |"
+    );
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (computers, per_computer) in [(2, 49), (10, 99), (20, 499), (50, 1_999)] {
         let shape = Shape {
             seed: 7,
@@ -43,6 +48,7 @@ fn main() {
             101
         };
         let mut times = Vec::with_capacity(runs);
+        let mut figure_times = Vec::with_capacity(runs);
         let mut components = 0;
         for _ in 0..runs {
             let t = Instant::now();
@@ -54,15 +60,23 @@ fn main() {
                 }
             };
             times.push(t.elapsed());
+            let t = Instant::now();
+            let figure = Figure::build(&d, &LIGHT, 1.0);
+            figure_times.push(t.elapsed());
+            std::hint::black_box(figure);
             components = d.components().len();
         }
         times.sort();
+        figure_times.sort();
+        let ms = |v: &[Duration], p| percentile(v, p).as_secs_f64() * 1e3;
         println!(
-            "| {components} | {} | {:.1} MB | {runs} | {:.2} ms | {:.2} ms |",
+            "| {components} | {} | {:.1} MB | {runs} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
             shape.links,
             text.len() as f64 / 1_048_576.0,
-            percentile(&times, 0.5).as_secs_f64() * 1e3,
-            percentile(&times, 0.99).as_secs_f64() * 1e3,
+            ms(&times, 0.5),
+            ms(&times, 0.99),
+            ms(&figure_times, 0.5),
+            ms(&figure_times, 0.99),
         );
     }
     if only.is_empty() {
