@@ -397,8 +397,63 @@ try {
   check(await waitState(audience, (st) => st.tour && st.tour.step === 3, null, "the audience follows the speaker view"), "PageDown in the speaker view moves the audience's page to step 3");
   const [, shown] = (await speakerStep()) || [];
   check(shown === "3", `the speaker view's counter reads step 3 (${shown})`);
+  // No part of the diagram leaks into the speaker view (issue 28), at a step whose packet is
+  // travelling on the audience's screen: no label drawn, no part for a screen reader, none of
+  // the boxes' colours in the picture.
+  const sv3 = await stateOf(speaker);
+  const au3 = await stateOf(audience);
+  check(au3.drawn && au3.drawn.parts.length > 10, `the audience's page draws the diagram's labels (${au3.drawn && au3.drawn.parts.length})`);
+  check(sv3.drawn && sv3.drawn.parts.length === 0 && !sv3.drawn.packet, `the speaker view draws no label of the diagram (${JSON.stringify(sv3.drawn)})`);
+  check(await speaker.locator('[role="treeitem"]').count() === 0, "the speaker view offers a screen reader no part of the diagram");
+  {
+    const pic = await picture(speaker);
+    const fills = [[219, 237, 224], [242, 232, 209], [217, 232, 250], [235, 224, 247]];
+    let boxes = 0;
+    for (let i = 0; i < pic.data.length; i += 4) {
+      const [r, g, b] = [pic.data[i], pic.data[i + 1], pic.data[i + 2]];
+      if (fills.some(([fr, fg, fb]) => Math.abs(r - fr) <= 2 && Math.abs(g - fg) <= 2 && Math.abs(b - fb) <= 2)) boxes += 1;
+    }
+    check(boxes < pic.data.length / 4 / 1000, `the speaker view's picture shows no box of the diagram (${boxes} pixels in the boxes' colours)`);
+  }
   await speaker.screenshot({ path: `${shots}/speaker-view.png` });
   await talk.close();
+
+  // 7c. Presenter mode gives the diagram the room (issue 28): at 1280×720 every step of the HTTP
+  // tour is framed on a canvas of at least 80 % of the height, the step's selected part whole on
+  // it, and the picture shows that part's box where the probe says it is.
+  const room = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  watch(room, "presenter");
+  await room.goto(`${base}#/tour/http-request/1`);
+  await ready(room);
+  await waitState(room, (st) => st.tour && st.tour.step === 1 && st.widgets && Object.keys(st.widgets).some((n) => /^Step 1 of \d+$/.test(n)), null, "the tour starts");
+  const stepCount = Number(Object.keys((await stateOf(room)).widgets).map((n) => n.match(/^Step 1 of (\d+)$/)).find(Boolean)[1]);
+  await room.locator("#autochitect").focus();
+  await room.keyboard.press("p");
+  check(await waitState(room, (st) => st.presenter, null, "presenter mode"), "P starts presenter mode on the web");
+  for (let stepNo = 1; stepNo <= stepCount; stepNo++) {
+    const st = await waitState(room, (s) => s.tour && s.tour.step === stepNo && s.selected, null, `presenter step ${stepNo}`, 10000);
+    if (!st) break;
+    await room.waitForTimeout(800);
+    const now = await stateOf(room);
+    const canvas = { top: now.ui.top, bottom: 720 - now.ui.bottom, left: now.ui.left, right: 1280 - now.ui.right };
+    check(canvas.bottom - canvas.top >= 0.8 * 720, `presenter step ${stepNo}: the diagram has ${(canvas.bottom - canvas.top).toFixed(0)} of 720 px`);
+    const r = now.components[now.selected];
+    if (r) {
+      const inside = r[0] >= canvas.left - 1 && r[1] >= canvas.top - 1 && r[0] + r[2] <= canvas.right + 1 && r[1] + r[3] <= canvas.bottom + 1;
+      check(inside, `presenter step ${stepNo}: ${now.selected} is on the canvas whole (${r.map((v) => v.toFixed(0))})`);
+      const pic = await picture(room);
+      const ratio = pic.width / 1280;
+      const x = Math.round((r[0] + r[2] / 2) * ratio), y = Math.round((r[1] + 5) * ratio);
+      const i = (y * pic.width + x) * 4;
+      const px = [pic.data[i], pic.data[i + 1], pic.data[i + 2]];
+      const fills = [[237, 240, 245], [222, 227, 235], [219, 237, 224], [242, 232, 209], [217, 232, 250], [235, 224, 247], [250, 250, 252]];
+      check(fills.some((f) => f.every((c, k) => Math.abs(c - px[k]) <= 6)), `presenter step ${stepNo}: the picture shows ${now.selected}'s box where the probe puts it (${px})`);
+    }
+    if (stepNo === 5) await room.screenshot({ path: `${shots}/presenter-step-5.png` });
+    if (stepNo === stepCount) break;
+    await room.keyboard.press("PageDown");
+  }
+  await room.close();
 
   // 8. Without WebGL2 the diagram stays, its parts opening the plain pages.
   const noGl = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -24,8 +24,8 @@ use bevy_egui::egui::accesskit::{self, Action, Node, NodeId, Role, Toggled};
 
 use super::state::space::Screen;
 use super::state::{
-    AccessAction, CameraView, CanvasFigure, Intent, LoadedModel, MainCamera, Selection, UiInsets,
-    Widget, Widgets,
+    AccessAction, CameraView, CanvasFigure, Intent, LoadedModel, MainCamera, Selection,
+    SpeakerNotes, UiInsets, Widget, Widgets,
 };
 use crate::model::figure::Figure;
 use crate::model::{Diagram, Target};
@@ -183,11 +183,17 @@ fn add_diagram(
     camera: Query<&Camera, With<MainCamera>>,
     insets: Res<UiInsets>,
     requested: Option<Res<bevy::a11y::AccessibilityRequested>>,
+    speaker: Res<SpeakerNotes>,
     mut cache: Local<DiagramCache>,
 ) {
-    let (Some(model), Some(figure), Some(view), true) =
-        (model, figure, view, wanted(requested.as_deref()))
-    else {
+    // The speaker view (web) shows the notes alone: no diagram to tell about.
+    let (Some(model), Some(figure), Some(view), true, false) = (
+        model,
+        figure,
+        view,
+        wanted(requested.as_deref()),
+        speaker.page,
+    ) else {
         return;
     };
     let viewport = camera.iter().find_map(Camera::logical_viewport_rect);

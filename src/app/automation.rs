@@ -10,8 +10,8 @@ use bevy::prelude::*;
 use super::state::ask_for_the_tree;
 use super::state::space::world_rect;
 use super::state::{
-    CanvasFigure, LoadProblems, LoadedModel, MainCamera, Notice, Preferences, Presenter, Reader,
-    Selection, TourState, UiInsets, Widgets,
+    CanvasFigure, LabelsDrawn, LoadProblems, LoadedModel, MainCamera, Notice, Preferences,
+    Presenter, Reader, Selection, TourState, UiInsets, Widgets,
 };
 use crate::model::Target;
 
@@ -38,6 +38,8 @@ pub struct View<'a> {
     pub model: Option<&'a LoadedModel>,
     /// The figure on the canvas, if any.
     pub figure: Option<&'a CanvasFigure>,
+    /// The labels drawn on the canvas.
+    pub drawn: &'a LabelsDrawn,
     /// Load errors.
     pub problems: &'a LoadProblems,
     /// The selection.
@@ -65,6 +67,7 @@ pub struct View<'a> {
 pub struct ViewParams<'w, 's> {
     model: Option<Res<'w, LoadedModel>>,
     figure: Option<Res<'w, CanvasFigure>>,
+    drawn: Res<'w, LabelsDrawn>,
     problems: Res<'w, LoadProblems>,
     selection: Res<'w, Selection>,
     reader: Res<'w, Reader>,
@@ -85,6 +88,7 @@ impl ViewParams<'_, '_> {
         View {
             model: self.model.as_deref(),
             figure: self.figure.as_deref(),
+            drawn: &self.drawn,
             problems: &self.problems,
             selection: &self.selection,
             reader: &self.reader,
@@ -109,6 +113,7 @@ impl ViewParams<'_, '_> {
         resized
             || self.model.as_ref().is_some_and(|m| m.is_changed())
             || self.figure.as_ref().is_some_and(|f| f.is_changed())
+            || self.drawn.is_changed()
             || self.problems.is_changed()
             || self.selection.is_changed()
             || self.reader.is_changed()
@@ -126,6 +131,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
     let View {
         model,
         figure,
+        drawn,
         problems,
         selection,
         reader,
@@ -179,6 +185,12 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         "blank": presenter.blank,
         "components": components,
         "labels": labels,
+        // What egui drew on the canvas (egui points; the probe's other rectangles are logical
+        // pixels): each part's label, and the packet's.
+        "drawn": {
+            "parts": drawn.parts.iter().map(|(t, r)| serde_json::json!({"of": target_name(t), "rect": [r.min.x, r.min.y, r.width(), r.height()]})).collect::<Vec<_>>(),
+            "packet": drawn.packet.map(|r| [r.min.x, r.min.y, r.width(), r.height()]),
+        },
         "px_per_unit": px_per_unit,
         "ui": {"left": insets.left, "right": insets.right, "top": insets.top, "bottom": insets.bottom},
         "widgets": named_widgets(widgets),

@@ -14,7 +14,7 @@ use crate::model::style::{FIT_MARGIN_PX, NARROW_SCREEN_PX};
 use super::state::space::{Screen, world_rect as to_world};
 use super::state::{
     AppSystems, CameraView, Consumer, FrameTargets, Intent, LoadedModel, MainCamera, Preferences,
-    RevealTarget, Selection, UiInsets,
+    RevealTarget, Selection, SpeakerNotes, UiInsets,
 };
 
 /// Closest zoom: one diagram unit is this many pixels at most.
@@ -225,8 +225,13 @@ fn update_viewport(
     selection: Res<Selection>,
     model: Option<Res<LoadedModel>>,
     mut framing: ResMut<Framing>,
+    speaker: Res<SpeakerNotes>,
     mut last: Local<Option<UiInsets>>,
 ) {
+    // The speaker view (web) is the notes alone: the diagram is not drawn under them.
+    if camera.is_active == speaker.page {
+        camera.is_active = !speaker.page;
+    }
     let (Some(insets), Some(window)) = (insets, window) else {
         return;
     };

@@ -110,6 +110,7 @@ pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
         Mode::Presenting { blank } => match key {
             KeyCode::KeyN => Some(ToggleSpeakerNotes),
             KeyCode::KeyB | KeyCode::Period => Some(ToggleBlank),
+            KeyCode::KeyT => Some(ToggleNarration),
             KeyCode::Escape if blank => Some(ToggleBlank),
             KeyCode::Escape | KeyCode::KeyP => Some(SetPresenting(false)),
             KeyCode::Equal | KeyCode::NumpadAdd => Some(ScaleText(1)),

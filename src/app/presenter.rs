@@ -1,5 +1,6 @@
-//! Presenter mode: fullscreen, chrome hidden, bigger text, and a blank screen. The consumer of
-//! `SetPresenting`, `ToggleBlank` and `ScaleText`; the keymap maps a clicker's keys to them.
+//! Presenter mode: fullscreen, chrome hidden, bigger text, a blank screen, and the step's caption
+//! (or, on request, its whole narration) for the audience. The consumer of `SetPresenting`,
+//! `ToggleBlank`, `ScaleText` and `ToggleNarration`; the keymap maps a clicker's keys to them.
 
 use bevy::prelude::*;
 use bevy::window::{MonitorSelection, PrimaryWindow, WindowMode};
@@ -35,6 +36,7 @@ fn apply_intents(
                 presenter.since = time.elapsed_secs_f64();
             }
             Intent::ToggleBlank if presenter.on => presenter.blank = !presenter.blank,
+            Intent::ToggleNarration if presenter.on => presenter.narration = !presenter.narration,
             Intent::ScaleText(steps) if presenter.on => {
                 let (lo, hi) = Presenter::SCALE_RANGE;
                 presenter.scale =

@@ -17,7 +17,18 @@ use super::ids::{ComponentId, WriteupSlug, is_valid_id};
 use super::outline::{Node, outline};
 
 const TOUR_FIELDS: &[&str] = &["name", "title", "steps"];
-const STEP_FIELDS: &[&str] = &["title", "focus", "narration", "notes", "writeup", "packet"];
+const STEP_FIELDS: &[&str] = &[
+    "title",
+    "focus",
+    "caption",
+    "narration",
+    "notes",
+    "writeup",
+    "packet",
+];
+
+/// The longest a step's caption may be: a line or two on a projected screen.
+pub const MAX_CAPTION_CHARS: usize = 160;
 const HOP_FIELDS: &[&str] = &["at", "label"];
 
 /// A tour as written.
@@ -38,6 +49,10 @@ pub struct StepDef {
     pub title: String,
     /// Component or link ids to frame and highlight.
     pub focus: Vec<String>,
+    /// One short line for the audience's screen in presenter mode (plain text); without it,
+    /// the narration's first sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
     /// What the audience reads, in Markdown.
     pub narration: String,
     /// Speaker notes, in Markdown: for the presenter's eyes only.
@@ -79,6 +94,9 @@ pub struct Step {
     pub title: String,
     /// What to frame and highlight.
     pub focus: Vec<Target>,
+    /// What the audience's screen shows in presenter mode: the caption as written, or the
+    /// narration's first sentence.
+    pub caption: String,
     /// Markdown narration.
     pub narration: String,
     /// The narration, parsed into blocks once.
@@ -215,6 +233,30 @@ pub fn parse_tours(
             if s.narration.trim().is_empty() {
                 diags.error(file, spos("narration"), format!("{here} has no narration"));
             }
+            if let Some(caption) = &s.caption {
+                if caption.trim().is_empty() {
+                    diags.error(
+                        file,
+                        spos("caption"),
+                        format!("{here} has an empty caption"),
+                    );
+                } else if caption.contains('\n') {
+                    diags.error(
+                        file,
+                        spos("caption"),
+                        format!("{here}: a caption is one line"),
+                    );
+                } else if caption.chars().count() > MAX_CAPTION_CHARS {
+                    diags.error(
+                        file,
+                        spos("caption"),
+                        format!(
+                            "{here}: the caption is longer than {MAX_CAPTION_CHARS} characters \
+                             (it is one line on the audience's screen)"
+                        ),
+                    );
+                }
+            }
             if s.narration.chars().count() > super::limits::MAX_TEXT_CHARS {
                 diags.error(
                     file,
@@ -307,13 +349,17 @@ pub fn parse_tours(
                     format!("{here}: a packet needs at least two waypoints"),
                 );
             }
+            let document = super::markdown::parse_document(file, &s.narration, writeups).0;
+            let caption = match &s.caption {
+                Some(c) => c.trim().to_owned(),
+                None => first_sentence(&super::markdown::plain_text(&document)),
+            };
             steps.push(Step {
                 title: s.title.clone(),
                 focus,
+                caption,
                 narration: s.narration.clone(),
-                document: std::sync::Arc::new(
-                    super::markdown::parse_document(file, &s.narration, writeups).0,
-                ),
+                document: std::sync::Arc::new(document),
                 notes: s.notes.as_ref().map(|n| {
                     std::sync::Arc::new(super::markdown::parse_document(file, n, writeups).0)
                 }),
@@ -419,6 +465,36 @@ pub fn packet_at(route: &[(Point, String)], distance: f32) -> Option<(Point, Str
     route.last().cloned()
 }
 
+/// The first sentence of `text`: up to the first `.`, `!` or `?` followed by a space or the
+/// end, or all of it (no longer than [`MAX_CAPTION_CHARS`], cut at a word with `…`).
+pub fn first_sentence(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut end = text.len();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '.' | '!' | '?') && chars.peek().is_none_or(|(_, n)| *n == ' ') {
+            end = i + c.len_utf8();
+            break;
+        }
+    }
+    let sentence = text.get(..end).unwrap_or(&text);
+    if sentence.chars().count() <= MAX_CAPTION_CHARS {
+        return sentence.to_owned();
+    }
+    let mut out = String::new();
+    for word in sentence.split(' ') {
+        if out.chars().count() + word.chars().count() + 2 > MAX_CAPTION_CHARS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
+}
+
 /// The least share of a step's frame its parts take (their longer side against the frame's):
 /// a step about one small part zooms in no closer than keeps the part this big, and no further
 /// out either.
@@ -428,8 +504,22 @@ pub const MIN_FOCUS_SHARE: f32 = 0.25;
 /// diagram the story is. The context of a component is the outermost component holding it (its
 /// computer); of a link, both of its ends. When the context would leave the parts smaller than
 /// [`MIN_FOCUS_SHARE`] of the frame, the frame is the largest that keeps them that big, inside
-/// the context and as centred on the parts as the context allows. `None` when no target exists.
+/// the context and as centred on the parts as the context allows. A link label the frame cuts
+/// is taken in whole, so no label is clipped at the screen's edge. `None` when no target
+/// exists.
 pub fn step_frame(diagram: &Diagram, focus: &[Target]) -> Option<Rect> {
+    let frame = parts_in_context(diagram, focus)?;
+    Some(
+        diagram
+            .links()
+            .iter()
+            .filter(|l| !l.label.trim().is_empty() && l.label_rect.overlaps(&frame))
+            .fold(frame, |f, l| f.union(&l.label_rect)),
+    )
+}
+
+/// The step's parts in their context (see [`step_frame`]).
+fn parts_in_context(diagram: &Diagram, focus: &[Target]) -> Option<Rect> {
     let parts = focus_bounds(diagram, focus)?;
     let context = focus
         .iter()

@@ -149,7 +149,7 @@ fn labels_are_drawn_only_when_on_screen_and_big_enough_to_read() {
         let m = model(&app);
         m.diagram.components().len() + m.diagram.links().len()
     };
-    let drawn = |app: &App| app.world().resource::<LabelsDrawn>().0;
+    let drawn = |app: &App| app.world().resource::<LabelsDrawn>().count();
     // Fitted, every component and link is readable and on screen.
     assert_eq!(drawn(&app), parts);
 

@@ -236,3 +236,77 @@ fn every_label_the_panels_show_is_drawn_by_the_bundled_font() {
     check(&app, "the speaker view");
     assert!(seen.len() > 40, "{} labels checked", seen.len());
 }
+
+/// The speaker view is the notes alone: at a step whose packet is travelling, no label of the
+/// diagram is drawn, no part is in the accessibility tree, and the diagram's camera draws nothing.
+#[test]
+fn the_speaker_view_shows_no_part_of_the_diagram() {
+    let mut app = speaker_view();
+    let tour = model(&app).tour("http-request").expect("tour").clone();
+    let index = tour
+        .steps
+        .iter()
+        .position(|s| s.packet.len() >= 2)
+        .expect("a step with a packet");
+    app.world_mut()
+        .write_message(autochitect::app::state::Intent::StartTour(
+            tour.name.clone(),
+            index,
+        ));
+    run_frames(&mut app, 3);
+    assert!(
+        app.world()
+            .resource::<autochitect::app::state::PacketView>()
+            .0
+            .is_some(),
+        "the packet travels on the audience's screen"
+    );
+    let drawn = app
+        .world()
+        .resource::<autochitect::app::state::LabelsDrawn>()
+        .clone();
+    assert_eq!(
+        drawn.count(),
+        0,
+        "labels drawn in the speaker view: {drawn:?}"
+    );
+    let widgets = app
+        .world()
+        .resource::<autochitect::app::state::Widgets>()
+        .clone();
+    let parts: Vec<&str> = widgets
+        .nodes
+        .iter()
+        .filter(|w| w.role == "TreeItem" || w.role == "Tree")
+        .map(|w| w.label.as_str())
+        .collect();
+    assert!(
+        parts.is_empty(),
+        "parts in the speaker view's tree: {parts:?}"
+    );
+    // Every part's label is a name that must not appear anywhere in the speaker view's tree.
+    let names: Vec<String> = model(&app)
+        .diagram
+        .components()
+        .iter()
+        .map(|c| c.label.clone())
+        .collect();
+    let leaked: Vec<&str> = widgets
+        .nodes
+        .iter()
+        .map(|w| w.label.as_str())
+        .filter(|l| names.iter().any(|n| n == l))
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "diagram labels in the speaker view: {leaked:?}"
+    );
+    let mut cameras = app
+        .world_mut()
+        .query_filtered::<&Camera, With<autochitect::app::state::MainCamera>>();
+    assert!(
+        cameras.iter(app.world()).all(|c| !c.is_active),
+        "the diagram's camera still draws"
+    );
+    widget(&app, &format!("Step {} of {}", index + 1, tour.steps.len()));
+}

@@ -176,3 +176,168 @@ fn a_slide_about_one_part_shows_the_computer_it_is_in() {
         b.x - a.x
     );
 }
+
+/// Presenter mode gives the diagram the room: at 1920×1080 and 1280×720, for every step of
+/// every shipped tour, the canvas is at least 80 % of the screen's height, and the step's frame
+/// (its parts with their context, and the labels in it) is on the canvas whole, every label in
+/// it drawn.
+#[test]
+fn presenter_mode_frames_every_step_in_most_of_the_screen() {
+    use autochitect::app::state::{CanvasFigure, LabelsDrawn, LaunchOptions, UiInsets};
+    use autochitect::model::{Launch, Target};
+    let mut checked = 0;
+    for (width, height) in [(1920.0, 1080.0), (1280.0, 720.0)] {
+        let mut app = app_with(
+            LaunchOptions {
+                launch: Launch {
+                    present: true,
+                    reduced_motion: true,
+                    ..Launch::default()
+                },
+                ..options()
+            },
+            true,
+        );
+        resize_window(&mut app, width, height);
+        let m = model(&app);
+        for tour in m.tours.iter() {
+            for (i, step) in tour.steps.iter().enumerate() {
+                app.world_mut()
+                    .write_message(Intent::StartTour(tour.name.clone(), i));
+                run_frames(&mut app, 4);
+                let here = format!("{width}×{height}, {} step {}", tour.name, i + 1);
+                let insets = *app.world().resource::<UiInsets>();
+                let canvas = Rect::new(
+                    insets.left,
+                    insets.top,
+                    width - insets.right,
+                    height - insets.bottom,
+                );
+                assert!(
+                    canvas.height() >= 0.8 * height,
+                    "{here}: the diagram has {:.0} of {height} px",
+                    canvas.height()
+                );
+                let frame = step_frame(&m.diagram, &step.focus).expect("a frame");
+                let inside = |r: Rect| {
+                    r.min.x >= canvas.min.x - 1.0
+                        && r.min.y >= canvas.min.y - 1.0
+                        && r.max.x <= canvas.max.x + 1.0
+                        && r.max.y <= canvas.max.y + 1.0
+                };
+                let corners = [
+                    screen_pos(&mut app, Vec2::new(frame.x, -frame.y)),
+                    screen_pos(&mut app, Vec2::new(frame.x + frame.w, -(frame.y + frame.h))),
+                ];
+                let on_screen = Rect::from_corners(corners[0], corners[1]);
+                assert!(
+                    inside(on_screen),
+                    "{here}: the frame {on_screen:?} leaves {canvas:?}"
+                );
+                // Every label inside the frame is drawn, whole, on the canvas.
+                let figure = app.world().resource::<CanvasFigure>().0.clone();
+                let drawn = app.world().resource::<LabelsDrawn>().clone();
+                let zoom = app
+                    .world()
+                    .resource::<autochitect::app::state::Presenter>()
+                    .scale
+                    * app
+                        .world()
+                        .resource::<autochitect::app::state::Preferences>()
+                        .text_scale;
+                let in_frame = |b: &autochitect::model::Rect| {
+                    b.x >= frame.x
+                        && b.y >= frame.y
+                        && b.x + b.w <= frame.x + frame.w
+                        && b.y + b.h <= frame.y + frame.h
+                };
+                for label in figure.labels.iter().filter(|l| in_frame(&l.block)) {
+                    let Some((_, r)) = drawn.parts.iter().find(|(t, _)| t == &label.target) else {
+                        // Hidden only while the packet's label passes over it.
+                        assert!(
+                            drawn.packet.is_some(),
+                            "{here}: `{}` not drawn",
+                            label.text()
+                        );
+                        continue;
+                    };
+                    let logical = Rect::from_corners(r.min * zoom, r.max * zoom);
+                    assert!(
+                        inside(logical),
+                        "{here}: `{}` at {logical:?} leaves the canvas",
+                        label.text()
+                    );
+                }
+                let _: Option<&Target> = step.focus.first();
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "{checked} steps");
+}
+
+/// The packet's label never covers a part's label: it goes beside the packet where there is
+/// room, and a label it must pass over is hidden while it does. Checked all along every packet's
+/// path in the HTTP tour.
+#[test]
+fn the_packets_label_never_sits_on_a_parts_label() {
+    use autochitect::app::state::LabelsDrawn;
+    use autochitect::model::route_length;
+    let mut app = app_with_ui();
+    let tour = model(&app).tour("http-request").expect("tour").clone();
+    let mut positions = 0;
+    let mut beside = 0;
+    for (i, step) in tour.steps.iter().enumerate() {
+        let route = packet_route(&model(&app).diagram, &step.packet);
+        if route.len() < 2 {
+            continue;
+        }
+        app.world_mut()
+            .write_message(Intent::StartTour(tour.name.clone(), i));
+        run_frames(&mut app, 30);
+        let total = route_length(&route);
+        let mut d = 0.0;
+        while d <= total {
+            // Put the packet `d` along its path, as if it had travelled that far.
+            let now = app.world().resource::<Time<Real>>().elapsed_secs_f64();
+            app.world_mut().resource_mut::<TourState>().played_at = now - f64::from(d) / 420.0;
+            app.update();
+            let drawn = app.world().resource::<LabelsDrawn>().clone();
+            let at = app
+                .world()
+                .resource::<autochitect::app::state::PacketView>()
+                .0
+                .clone()
+                .expect("a packet")
+                .0;
+            let insets = *app.world().resource::<autochitect::app::state::UiInsets>();
+            let size = window_size(&mut app);
+            let p = screen_pos(&mut app, at);
+            let on_canvas = p.x > insets.left + 40.0
+                && p.x < size.x - insets.right - 40.0
+                && p.y > insets.top + 40.0
+                && p.y < size.y - insets.bottom - 40.0;
+            let Some(packet) = drawn.packet else {
+                assert!(!on_canvas, "step {}: no label for the packet at {p}", i + 1);
+                d += 30.0;
+                continue;
+            };
+            for (t, r) in &drawn.parts {
+                assert!(
+                    !r.intersect(packet).size().cmpgt(Vec2::ZERO).all(),
+                    "step {}: the packet's label {packet:?} covers {t:?} at {r:?}",
+                    i + 1
+                );
+            }
+            positions += 1;
+            beside += usize::from(drawn.hidden == 0);
+            d += 30.0;
+        }
+    }
+    assert!(positions > 50, "{positions} positions");
+    // Mostly the label finds room beside the packet and hides nothing.
+    assert!(
+        beside * 10 >= positions * 8,
+        "{beside} of {positions} hid nothing"
+    );
+}

@@ -219,11 +219,23 @@ fn a_step_frames_its_parts_with_their_context_within_the_zoom_limit() {
                 && r.y + r.h <= frame.y + frame.h + 0.01
         };
         assert!(inside(&parts), "{}: the parts are in the frame", step.title);
+        // Link labels the frame would cut are taken in whole: they may add their own size.
+        let labels = d
+            .links()
+            .iter()
+            .filter(|l| l.label_rect.overlaps(&frame))
+            .map(|l| l.label_rect.w.max(l.label_rect.h))
+            .fold(0.0, f32::max);
         assert!(
-            parts.w.max(parts.h) >= MIN_FOCUS_SHARE * frame.w.max(frame.h) - 0.01,
+            parts.w.max(parts.h) / MIN_FOCUS_SHARE + labels >= frame.w.max(frame.h) - 0.01,
             "{}: the parts keep their share of the frame",
             step.title
         );
+        for l in d.links().iter().filter(|l| !l.label.trim().is_empty()) {
+            if l.label_rect.overlaps(&frame) {
+                assert!(inside(&l.label_rect), "{}: `{}` is cut", step.title, l.label);
+            }
+        }
         // A step about parts of one computer shows that whole computer (here, they all fit).
         let computers: BTreeSet<&str> = step
             .focus
@@ -250,10 +262,13 @@ fn a_step_frames_its_parts_with_their_context_within_the_zoom_limit() {
         .flat_map(|t| t.steps.iter())
         .find(|s| s.title == "A goes quiet; B's timer runs out")
         .expect("step");
-    assert_eq!(
-        step_frame(&d, &step.focus),
-        Some(d.component("computer-b").expect("B").rect)
-    );
+    let b = d.component("computer-b").expect("B").rect;
+    let with_labels = d
+        .links()
+        .iter()
+        .filter(|l| !l.label.trim().is_empty() && l.label_rect.overlaps(&b))
+        .fold(b, |f, l| f.union(&l.label_rect));
+    assert_eq!(step_frame(&d, &step.focus), Some(with_labels));
 }
 
 #[test]
@@ -273,4 +288,46 @@ fn a_tiny_part_in_a_huge_computer_is_framed_at_the_limit_inside_it() {
     let side = 40.0 / MIN_FOCUS_SHARE;
     // As large as the limit allows, pushed inside the computer (the part is near its corner).
     assert_eq!(frame, Rect::new(0.0, 3000.0 - side, side, side));
+}
+
+/// A step's caption (the one line the audience's screen shows while presenting) is the one
+/// written, or the narration's first sentence; a written one must be one short line.
+#[test]
+fn a_caption_is_one_short_line_or_the_narrations_first_sentence() {
+    let ok = r#"(name: "a", title: "A", steps: [(title: "S", focus: ["a-raft"], narration: "Raft keeps a log. It has a leader.", ), (title: "T", focus: ["a-raft"], caption: "Written by hand.", narration: "Not this. Nor this.")])"#;
+    let tours = parse_tours("t.ron", &tours_file(&[ok]), &default_diagram(), &slugs())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(tours[0].steps[0].caption, "Raft keeps a log.");
+    assert_eq!(tours[0].steps[1].caption, "Written by hand.");
+
+    let long = "word ".repeat(40);
+    for (caption, says) in [
+        ("   ", "has an empty caption"),
+        ("two\\nlines", "a caption is one line"),
+        (long.trim(), "the caption is longer than 160 characters"),
+    ] {
+        let line = format!(
+            r#"(name: "b", title: "B", steps: [(title: "S", focus: ["a-raft"], caption: "{caption}", narration: "N")])"#
+        );
+        let e = errors(&tours_file(&[&line]));
+        assert_eq!(e.len(), 1, "{e:#?}");
+        assert_eq!(
+            (e[0].0, e[0].1),
+            (2, col(&line, &format!("\"{}", &caption[..1])))
+        );
+        assert!(e[0].2.contains(says), "{}", e[0].2);
+    }
+    // Every shipped step has a caption the audience can read in one go.
+    let text = std::fs::read_to_string(crate::repo().join("diagrams/tours/two-computers.ron"))
+        .expect("tours");
+    let shipped = parse_tours("tours.ron", &text, &default_diagram(), &slugs())
+        .unwrap_or_else(|d| panic!("{d}"));
+    for step in shipped.iter().flat_map(|t| t.steps.iter()) {
+        let n = step.caption.chars().count();
+        assert!(
+            (10..=160).contains(&n),
+            "`{}`: {n} characters",
+            step.caption
+        );
+    }
 }

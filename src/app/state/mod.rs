@@ -247,6 +247,9 @@ pub enum Intent {
     ToggleBlank,
     /// Presenter text one step larger (positive) or smaller. (`presenter`)
     ScaleText(i8),
+    /// Show the step's whole narration on the audience's screen, or only its caption.
+    /// (`presenter`)
+    ToggleNarration,
     /// Open or close the speaker's notes: a second window on the desktop, a second browser
     /// window on the web. (`speaker`)
     ToggleSpeakerNotes,
@@ -323,9 +326,10 @@ impl Intent {
             | Intent::RestartTour
             | Intent::ReplayStep
             | Intent::EndTour => Consumer::Tour,
-            Intent::SetPresenting(_) | Intent::ToggleBlank | Intent::ScaleText(_) => {
-                Consumer::Presenter
-            }
+            Intent::SetPresenting(_)
+            | Intent::ToggleBlank
+            | Intent::ScaleText(_)
+            | Intent::ToggleNarration => Consumer::Presenter,
             Intent::ToggleSpeakerNotes | Intent::ResetSpeakerClock => Consumer::Speaker,
             Intent::SetReducedMotion(_) | Intent::SetTheme(_) | Intent::TextSize(_) => {
                 Consumer::Preferences

@@ -41,6 +41,9 @@ pub struct Presenter {
     pub scale: f32,
     /// Real time (seconds) when presenting started, for the clock.
     pub since: f64,
+    /// The audience's screen shows the step's whole narration, not only its caption (for
+    /// those who present without a second screen; `T` while presenting).
+    pub narration: bool,
 }
 
 impl Presenter {
@@ -59,6 +62,7 @@ impl Default for Presenter {
             blank: false,
             scale: Self::DEFAULT_SCALE,
             since: 0.0,
+            narration: false,
         }
     }
 }

@@ -82,6 +82,21 @@ pub struct DiagramEntity {
 #[derive(Resource, Debug, Clone, PartialEq)]
 pub struct CanvasFigure(pub crate::model::figure::Figure);
 
-/// How many labels the last egui pass drew (for tests and benchmarks).
-#[derive(Resource, Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct LabelsDrawn(pub usize);
+/// The labels the last egui pass drew on the canvas, where (egui points): for tests, the
+/// state probe and benchmarks.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct LabelsDrawn {
+    /// Each part's label drawn, with its rectangle.
+    pub parts: Vec<(Target, Rect)>,
+    /// The travelling packet's label, if drawn.
+    pub packet: Option<Rect>,
+    /// Part labels left out because the packet's label passes over them.
+    pub hidden: usize,
+}
+
+impl LabelsDrawn {
+    /// How many labels were drawn.
+    pub fn count(&self) -> usize {
+        self.parts.len() + usize::from(self.packet.is_some())
+    }
+}

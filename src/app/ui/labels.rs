@@ -9,8 +9,11 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 
 use crate::app::state::space::Screen;
-use crate::app::state::{CameraView, CanvasFigure, LabelsDrawn, MainCamera, PacketView};
+use crate::app::state::{
+    CameraView, CanvasFigure, LabelsDrawn, MainCamera, PacketView, SpeakerNotes,
+};
 use crate::app::theme::{self, Look};
+use crate::model::Target;
 use crate::model::figure::{Align, Figure, FigureLabel};
 
 /// Where world points land on screen, in egui points, and the colours.
@@ -43,8 +46,11 @@ fn color32(c: Color) -> egui::Color32 {
     egui::Color32::from_rgba_unmultiplied(r, g, b, a)
 }
 
-/// Paints every visible label of the figure. Runs after the panels, on the background layer,
-/// clipped to the canvas so it never draws over a panel.
+/// Paints every visible label of the figure, and the travelling packet with its label placed
+/// where it covers no part's label (or, where the packet leaves no such place, the labels it
+/// covers fade out while it passes). Runs after the panels, on the background layer, clipped to
+/// the canvas so it never draws over a panel. The speaker view (web) shows no canvas at all.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn paint_labels(
     mut contexts: EguiContexts,
     camera: Single<&Camera, With<MainCamera>>,
@@ -52,9 +58,11 @@ pub(super) fn paint_labels(
     figure: Option<Res<CanvasFigure>>,
     packet: Res<PacketView>,
     look: Res<Look>,
+    speaker: Res<SpeakerNotes>,
     mut drawn: ResMut<LabelsDrawn>,
 ) -> Result {
-    let Some(view) = view.as_deref().copied() else {
+    let (Some(view), false) = (view.as_deref().copied(), speaker.page) else {
+        drawn.set_if_neq(LabelsDrawn::default());
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?;
@@ -82,19 +90,75 @@ pub(super) fn paint_labels(
     let painter = ctx
         .layer_painter(egui::LayerId::background())
         .with_clip_rect(canvas);
-    let mut count = 0;
+    // First lay every label out, then place the packet's among them, then paint.
+    let mut laid: Vec<Laid> = Vec::new();
     if let Some(figure) = &figure {
-        for label in &figure.0.labels {
-            count += usize::from(paint(&painter, &proj, &figure.0, label));
+        laid.extend(
+            figure
+                .0
+                .labels
+                .iter()
+                .filter_map(|label| lay_out(&painter, &proj, &figure.0, label)),
+        );
+    }
+    let mut now = LabelsDrawn::default();
+    let packet_label = packet
+        .0
+        .as_ref()
+        .and_then(|(at, text)| lay_out_packet_label(&painter, &proj, *at, text, &laid));
+    for l in &laid {
+        let covered = packet_label
+            .as_ref()
+            .is_some_and(|p| p.backdrop.intersects(l.backdrop));
+        if covered {
+            now.hidden += 1;
+            continue;
+        }
+        l.paint(&painter);
+        if let Some(target) = &l.target {
+            now.parts.push((target.clone(), to_rect(l.rect)));
         }
     }
     // The packet last, so no other label covers it.
-    if let Some((at, text)) = &packet.0 {
+    if let Some((at, _)) = &packet.0 {
         paint_packet(&painter, &proj, *at);
-        count += usize::from(paint_packet_label(&painter, &proj, *at, text));
     }
-    drawn.set_if_neq(LabelsDrawn(count));
+    if let Some(p) = packet_label {
+        p.paint(&painter);
+        now.packet = Some(to_rect(p.rect));
+    }
+    drawn.set_if_neq(now);
     Ok(())
+}
+
+/// An egui rectangle as Bevy's.
+fn to_rect(r: egui::Rect) -> Rect {
+    Rect::new(r.min.x, r.min.y, r.max.x, r.max.y)
+}
+
+/// A label laid out, where it goes, ready to paint.
+struct Laid {
+    /// The part it names (the packet's label names none).
+    target: Option<Target>,
+    galley: std::sync::Arc<egui::Galley>,
+    /// Where the text goes.
+    rect: egui::Rect,
+    /// The text with its backdrop's margin.
+    backdrop: egui::Rect,
+    /// The backdrop's colour, when it has one.
+    ground: Option<egui::Color32>,
+    corner: f32,
+    color: egui::Color32,
+}
+
+impl Laid {
+    fn paint(&self, painter: &egui::Painter) {
+        if let Some(ground) = self.ground {
+            painter.rect_filled(self.backdrop, self.corner, ground);
+        }
+        let origin = self.rect.min - self.galley.rect.min.to_vec2();
+        painter.galley(origin, self.galley.clone(), self.color);
+    }
 }
 
 /// The packet's size in world units.
@@ -111,23 +175,28 @@ fn paint_packet(painter: &egui::Painter, proj: &Projection, at: Vec2) {
     painter.rect_filled(rect, size.y * 0.25, color32(proj.look.packet()));
 }
 
-/// Paints one label in the figure's lines; whether it was on screen and big enough to draw.
-fn paint(painter: &egui::Painter, proj: &Projection, figure: &Figure, label: &FigureLabel) -> bool {
+/// Lays out one label in the figure's lines; `None` when it is off screen or too small to read.
+fn lay_out(
+    painter: &egui::Painter,
+    proj: &Projection,
+    figure: &Figure,
+    label: &FigureLabel,
+) -> Option<Laid> {
     // Level of detail: text too small to read is not drawn at all.
     if label.font / proj.screen.view.scale < theme::MIN_LABEL_PX {
-        return false;
+        return None;
     }
-    // Cull before laying out: the block (and the box it belongs to) on screen.
+    // Cull before laying out: the block on screen.
     let block = proj.rect(label.block);
     if !block
         .expand(proj.len(label.font))
         .intersects(painter.clip_rect())
     {
-        return false;
+        return None;
     }
     // Quarter-point steps, so a zoom animation re-uses layouts instead of making new ones.
     let size = (proj.len(label.font) * 4.0).round() / 4.0;
-    let color = theme::color(figure.shown(label.color, label.faded));
+    let color = color32(theme::color(figure.shown(label.color, label.faded)));
     let halign = match label.align {
         Align::Center => egui::Align::Center,
         Align::Left => egui::Align::Min,
@@ -135,54 +204,78 @@ fn paint(painter: &egui::Painter, proj: &Projection, figure: &Figure, label: &Fi
     // The core's lines, never wrapped again: the same lines as the SVG and `check`.
     let mut job = egui::text::LayoutJob::single_section(
         label.text(),
-        egui::TextFormat::simple(egui::FontId::proportional(size), color32(color)),
+        egui::TextFormat::simple(egui::FontId::proportional(size), color),
     );
     job.halign = halign;
     let galley = painter.layout_job(job);
     let text_size = galley.rect.size();
-    let target = match label.align {
+    let rect = match label.align {
         Align::Center => egui::Rect::from_center_size(block.center(), text_size),
         Align::Left => egui::Rect::from_min_size(block.min, text_size),
     };
-    if !target.intersects(painter.clip_rect()) {
-        return false;
+    if !rect.intersects(painter.clip_rect()) {
+        return None;
     }
-    if label.backdrop {
-        painter.rect_filled(
-            target.expand(size * 0.15),
-            size * 0.2,
-            color32(theme::color(figure.background)),
-        );
-    }
-    let origin = target.min - galley.rect.min.to_vec2();
-    painter.galley(origin, galley, color32(color));
-    true
+    Some(Laid {
+        target: Some(label.target.clone()),
+        galley,
+        rect,
+        backdrop: rect.expand(size * 0.15),
+        ground: label
+            .backdrop
+            .then(|| color32(theme::color(figure.background))),
+        corner: size * 0.2,
+        color,
+    })
 }
 
-/// The packet's label, centred above it with a backdrop.
-fn paint_packet_label(painter: &egui::Painter, proj: &Projection, at: Vec2, text: &str) -> bool {
+/// Lays out the packet's label beside the packet: above it, else below, right or left of it,
+/// the first place that covers no part's label (above when none is free).
+fn lay_out_packet_label(
+    painter: &egui::Painter,
+    proj: &Projection,
+    at: Vec2,
+    text: &str,
+    parts: &[Laid],
+) -> Option<Laid> {
     if PACKET_FONT / proj.screen.view.scale < theme::MIN_LABEL_PX || text.is_empty() {
-        return false;
+        return None;
     }
     let size = (proj.len(PACKET_FONT) * 4.0).round() / 4.0;
-    let galley = painter.layout_no_wrap(
-        text.to_owned(),
-        egui::FontId::proportional(size),
-        color32(proj.look.link_text()),
+    let color = color32(proj.look.link_text());
+    let galley = painter.layout_no_wrap(text.to_owned(), egui::FontId::proportional(size), color);
+    let t = galley.rect.size();
+    let p = proj.point(at);
+    let gap = egui::vec2(
+        proj.len(PACKET_SIZE.x / 2.0 + 4.0),
+        proj.len(PACKET_SIZE.y / 2.0 + 4.0),
     );
-    let text_size = galley.rect.size();
-    let p = proj.point(at) - egui::vec2(0.0, proj.len(PACKET_SIZE.y / 2.0 + 4.0));
-    let target =
-        egui::Rect::from_min_size(p - egui::vec2(text_size.x / 2.0, text_size.y), text_size);
-    if !target.intersects(painter.clip_rect()) {
-        return false;
+    let candidates = [
+        egui::Rect::from_min_size(p - egui::vec2(t.x / 2.0, gap.y + t.y), t),
+        egui::Rect::from_min_size(p + egui::vec2(-t.x / 2.0, gap.y), t),
+        egui::Rect::from_min_size(p + egui::vec2(gap.x, -t.y / 2.0), t),
+        egui::Rect::from_min_size(p - egui::vec2(gap.x + t.x, t.y / 2.0), t),
+    ];
+    let margin = size * 0.15;
+    let clip = painter.clip_rect();
+    let free = |r: &egui::Rect| {
+        clip.contains_rect(*r)
+            && !parts
+                .iter()
+                .any(|l| l.backdrop.intersects(r.expand(margin)))
+    };
+    let [above, ..] = candidates;
+    let rect = candidates.into_iter().find(free).unwrap_or(above);
+    if !rect.intersects(clip) {
+        return None;
     }
-    painter.rect_filled(
-        target.expand(size * 0.15),
-        size * 0.2,
-        color32(proj.look.background()),
-    );
-    let origin = target.min - galley.rect.min.to_vec2();
-    painter.galley(origin, galley, color32(proj.look.link_text()));
-    true
+    Some(Laid {
+        target: None,
+        galley,
+        rect,
+        backdrop: rect.expand(margin),
+        ground: Some(color32(proj.look.background())),
+        corner: size * 0.2,
+        color,
+    })
 }

@@ -362,10 +362,15 @@ fn panels_ui(
     {
         let index = st.tour.step;
         let reduced_motion = st.prefs.reduced_motion;
+        let narration = st.presenter.narration;
         bottom += egui::Panel::bottom("tour")
             .show(&mut root, |ui| {
                 region(ui, Role::Region, "Tour");
-                tour_panel::tour_ui(ui, model, tour, index, step, reduced_motion, &mut out)
+                if presenting {
+                    tour_panel::presenting_ui(ui, tour, index, step, narration, &mut out)
+                } else {
+                    tour_panel::tour_ui(ui, model, tour, index, step, reduced_motion, &mut out)
+                }
             })
             .response
             .rect

@@ -1,9 +1,47 @@
 //! The tour panel: the step's narration, "step 3 of 8", and the controls to move through it.
+//! While presenting, the audience's screen gets a slim band instead (the step's title and its
+//! caption; the whole narration on request), so the diagram has the room.
 
 use bevy_egui::egui;
 
 use crate::app::state::{Intent, LoadedModel};
 use crate::model::{Step, Tour};
+
+/// The audience's band while presenting: the step's title and caption, and its whole narration
+/// when `narration` is on (`T`). No buttons: a clicker or the keys drive the talk.
+pub(super) fn presenting_ui(
+    ui: &mut egui::Ui,
+    tour: &Tour,
+    index: usize,
+    step: &Step,
+    narration: bool,
+    out: &mut Vec<Intent>,
+) {
+    ui.add_space(4.0);
+    ui.add(
+        egui::ProgressBar::new((index + 1) as f32 / tour.steps.len().max(1) as f32)
+            .desired_height(3.0),
+    );
+    ui.add_space(2.0);
+    ui.label(egui::RichText::new(&step.title).heading());
+    if narration {
+        egui::ScrollArea::vertical()
+            .max_height(ui.ctx().viewport_rect().height() * 0.3)
+            .id_salt("narration")
+            .show(ui, |ui| {
+                let mut render = super::markdown::Render {
+                    find: None,
+                    out,
+                    drawn: Default::default(),
+                    salt: "narration",
+                };
+                render.document_ui(ui, &step.document);
+            });
+    } else {
+        ui.label(&step.caption);
+    }
+    ui.add_space(4.0);
+}
 
 /// Draws the panel for `tour` at `step`.
 #[allow(clippy::too_many_arguments)]
