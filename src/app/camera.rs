@@ -260,8 +260,9 @@ fn update_viewport(
         return;
     };
     let before = last.replace(*insets).filter(|b| b != &*insets);
-    if before.is_some() && framing.targets.is_some() {
-        // A framed step: frame it again in the room the panels leave now.
+    if (before.is_some() || changed) && framing.targets.is_some() {
+        // A framed step: frame it again in the room the panels (or the resized window, such
+        // as presenter mode's fullscreen) leave now.
         framing.refit = true;
     } else if let Some(before) = before {
         // The viewport centre moved by half the change on each side; follow it.
@@ -372,6 +373,11 @@ fn move_camera(
         framing.targets = None;
     }
     let (Some(model), Some(view)) = (model, view) else {
+        // Too early (a tour started from a link, before the first view): frame it once there
+        // is one, instead of dropping the request.
+        if frame.is_some() {
+            framing.refit = true;
+        }
         return;
     };
     let size = viewport_size(&camera, window.as_deref().copied());

@@ -341,3 +341,48 @@ fn the_packets_label_never_sits_on_a_parts_label() {
         "{beside} of {positions} hid nothing"
     );
 }
+
+/// A tour opened from the command line (or a link) frames its step even though the camera has
+/// no view yet when the step starts, and frames it again when the window changes size (presenter
+/// mode's fullscreen).
+#[test]
+fn a_tour_started_at_launch_frames_its_step_and_follows_the_window() {
+    use autochitect::app::state::{LaunchOptions, UiInsets};
+    use autochitect::model::Launch;
+    let mut app = app_with(
+        LaunchOptions {
+            launch: Launch {
+                present: true,
+                reduced_motion: true,
+                tour: Some("http-request".into()),
+                step: Some(2),
+                ..Launch::default()
+            },
+            ..options()
+        },
+        true,
+    );
+    let m = model(&app);
+    let step = &m.tour("http-request").expect("tour").steps[1];
+    let frame = step_frame(&m.diagram, &step.focus).expect("frame");
+    for (width, height) in [(1280.0, 720.0), (1920.0, 1080.0)] {
+        resize_window(&mut app, width, height);
+        run_frames(&mut app, 2);
+        let insets = *app.world().resource::<UiInsets>();
+        let view = *app.world().resource::<CameraView>();
+        // Centred on the frame, and as large as the canvas allows in one direction.
+        let centre = Vec2::new(frame.x + frame.w / 2.0, -(frame.y + frame.h / 2.0));
+        assert!(
+            view.center.distance(centre) < 1.0,
+            "{width}×{height}: {view:?}"
+        );
+        let room = Vec2::new(width, height - insets.top - insets.bottom);
+        let shown = Vec2::new(frame.w, frame.h) / view.scale;
+        assert!(
+            shown.x <= room.x
+                && shown.y <= room.y
+                && (shown.x > 0.7 * room.x || shown.y > 0.7 * room.y),
+            "{width}×{height}: the frame is {shown} px in {room}"
+        );
+    }
+}

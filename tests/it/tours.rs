@@ -233,7 +233,12 @@ fn a_step_frames_its_parts_with_their_context_within_the_zoom_limit() {
         );
         for l in d.links().iter().filter(|l| !l.label.trim().is_empty()) {
             if l.label_rect.overlaps(&frame) {
-                assert!(inside(&l.label_rect), "{}: `{}` is cut", step.title, l.label);
+                assert!(
+                    inside(&l.label_rect),
+                    "{}: `{}` is cut",
+                    step.title,
+                    l.label
+                );
             }
         }
         // A step about parts of one computer shows that whole computer (here, they all fit).
