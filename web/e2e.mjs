@@ -431,7 +431,7 @@ try {
   await room.keyboard.press("p");
   check(await waitState(room, (st) => st.presenter, null, "presenter mode"), "P starts presenter mode on the web");
   for (let stepNo = 1; stepNo <= stepCount; stepNo++) {
-    const st = await waitState(room, (s) => s.tour && s.tour.step === stepNo && s.selected, null, `presenter step ${stepNo}`, 10000);
+    const st = await waitState(room, (s, n) => s.tour && s.tour.step === n && s.selected, stepNo, `presenter step ${stepNo}`, 10000);
     if (!st) break;
     await room.waitForTimeout(800);
     const now = await stateOf(room);

@@ -367,7 +367,8 @@ fn panels_ui(
             .show(&mut root, |ui| {
                 region(ui, Role::Region, "Tour");
                 if presenting {
-                    tour_panel::presenting_ui(ui, tour, index, step, narration, &mut out)
+                    let status = presenter_status(&st.presenter, None, st.time.elapsed_secs_f64());
+                    tour_panel::presenting_ui(ui, tour, index, step, narration, &status, &mut out)
                 } else {
                     tour_panel::tour_ui(ui, model, tour, index, step, reduced_motion, &mut out)
                 }
@@ -521,12 +522,11 @@ fn presenter_overlay_ui(
             });
         return;
     }
-    let elapsed = (now - presenter.since).max(0.0) as u64;
-    let clock = format!("{:02}:{:02}", elapsed / 60, elapsed % 60);
-    let text = match step {
-        Some((i, n)) => format!("{} / {n}   {clock}", i + 1),
-        None => clock,
-    };
+    // During a tour the band shows the counter and the clock (see `tour_panel`), off the diagram.
+    if step.is_some() {
+        return;
+    }
+    let text = presenter_status(presenter, step, now);
     egui::Area::new("presenter_status".into())
         .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-12.0, 8.0))
         .order(egui::Order::Foreground)
@@ -534,6 +534,16 @@ fn presenter_overlay_ui(
         .show(ctx, |ui| {
             ui.add(egui::Label::new(egui::RichText::new(text).monospace().weak()).extend());
         });
+}
+
+/// The presenter's counter and clock: "5 / 15   03:20", or only the clock.
+fn presenter_status(presenter: &Presenter, step: Option<(usize, usize)>, now: f64) -> String {
+    let elapsed = (now - presenter.since).max(0.0) as u64;
+    let clock = format!("{:02}:{:02}", elapsed / 60, elapsed % 60);
+    match step {
+        Some((i, n)) => format!("{} / {n}   {clock}", i + 1),
+        None => clock,
+    }
 }
 
 /// An embedded diagram (`?embed`) has no top bar, only a way to the full app.

@@ -8,13 +8,15 @@ use crate::app::state::{Intent, LoadedModel};
 use crate::model::{Step, Tour};
 
 /// The audience's band while presenting: the step's title and caption, and its whole narration
-/// when `narration` is on (`T`). No buttons: a clicker or the keys drive the talk.
+/// when `narration` is on (`T`), with the step counter and `clock` at the end of the title
+/// line. No buttons: a clicker or the keys drive the talk.
 pub(super) fn presenting_ui(
     ui: &mut egui::Ui,
     tour: &Tour,
     index: usize,
     step: &Step,
     narration: bool,
+    clock: &str,
     out: &mut Vec<Intent>,
 ) {
     ui.add_space(4.0);
@@ -23,7 +25,14 @@ pub(super) fn presenting_ui(
             .desired_height(3.0),
     );
     ui.add_space(2.0);
-    ui.label(egui::RichText::new(&step.title).heading());
+    // The title on one line, a little larger than the caption, and the counter and clock at
+    // its end: the band stays slim, so the diagram keeps the screen.
+    let counter = format!("{} / {}   {clock}", index + 1, tour.steps.len());
+    egui::Sides::new().shrink_left().truncate().show(
+        ui,
+        |ui| ui.label(egui::RichText::new(&step.title).strong().size(18.0)),
+        |ui| ui.label(egui::RichText::new(counter).monospace().weak()),
+    );
     if narration {
         egui::ScrollArea::vertical()
             .max_height(ui.ctx().viewport_rect().height() * 0.3)
