@@ -284,8 +284,10 @@ pub fn body_html(markdown: &str, slugs: &BTreeSet<WriteupSlug>) -> String {
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
+    // A corner cell with no words is a data cell, not a header (a header names its column).
     html.replace("<table>", r#"<div class="table"><table>"#)
         .replace("</table>", "</table></div>")
+        .replace("<th></th>", "<td></td>")
 }
 
 /// A figure as it appears in a plain page: an SVG with its title as a caption.
@@ -300,8 +302,8 @@ fn figure_html(figure: &Diagram) -> String {
         },
     );
     format!(
-        r#"<figure role="img" aria-label="{}">{svg}<figcaption>{}</figcaption></figure>"#,
-        xml_escape(&figure.title),
+        // A figure, not an image: its parts are links a reader reaches one by one.
+        r#"<figure>{svg}<figcaption>{}</figcaption></figure>"#,
         xml_escape(&figure.title)
     )
 }
@@ -316,7 +318,8 @@ pub fn writeup_page(w: &Writeup, catalog: &WriteupCatalog, part: Option<&Target>
     };
     let _ = writeln!(
         s,
-        r#"<nav><a href="../index.html{}">Open in the explorer</a><a href="index.html">All write-ups</a></nav>"#,
+        r#"<header><nav aria-label="Site"><a href="../index.html{}">Open in the explorer</a><a href="index.html">All write-ups</a></nav></header>
+<main>"#,
         Route::Writeup(w.slug.to_string()).to_hash()
     );
     let _ = writeln!(
@@ -361,7 +364,7 @@ pub fn writeup_page(w: &Writeup, catalog: &WriteupCatalog, part: Option<&Target>
         }
         s.push_str("</ul>\n");
     }
-    s.push_str("</body>\n</html>\n");
+    s.push_str("</main>\n</body>\n</html>\n");
     s
 }
 
@@ -371,8 +374,10 @@ pub fn writeup_index_page(catalog: &WriteupCatalog) -> String {
         "All write-ups",
         "How computers and distributed systems work, one part at a time.",
     );
-    s.push_str(r#"<nav><a href="../index.html">Open the explorer</a></nav>"#);
-    s.push_str("\n<h1>All write-ups</h1>\n");
+    s.push_str(
+        r#"<header><nav aria-label="Site"><a href="../index.html">Open the explorer</a></nav></header>"#,
+    );
+    s.push_str("\n<main>\n<h1>All write-ups</h1>\n");
     for w in catalog.newest_first() {
         let _ = writeln!(
             s,
@@ -383,6 +388,6 @@ pub fn writeup_index_page(catalog: &WriteupCatalog) -> String {
             xml_escape(&w.summary)
         );
     }
-    s.push_str("</body>\n</html>\n");
+    s.push_str("</main>\n</body>\n</html>\n");
     s
 }
