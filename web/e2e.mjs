@@ -433,15 +433,22 @@ try {
   for (let stepNo = 1; stepNo <= stepCount; stepNo++) {
     const st = await waitState(room, (s, n) => s.tour && s.tour.step === n && s.selected, stepNo, `presenter step ${stepNo}`, 10000);
     if (!st) break;
-    await room.waitForTimeout(800);
-    const now = await stateOf(room);
+    // The picture and the probe at the same moment: read the probe on both sides of the
+    // screenshot, and take another while the camera is still easing to the step.
+    let now, pic;
+    for (let tries = 0; tries < 20; tries++) {
+      const before = await stateOf(room);
+      pic = await picture(room);
+      now = await stateOf(room);
+      if (JSON.stringify(before.components[before.selected]) === JSON.stringify(now.components[now.selected])) break;
+      await room.waitForTimeout(100);
+    }
     const canvas = { top: now.ui.top, bottom: 720 - now.ui.bottom, left: now.ui.left, right: 1280 - now.ui.right };
     check(canvas.bottom - canvas.top >= 0.8 * 720, `presenter step ${stepNo}: the diagram has ${(canvas.bottom - canvas.top).toFixed(0)} of 720 px`);
     const r = now.components[now.selected];
     if (r) {
       const inside = r[0] >= canvas.left - 1 && r[1] >= canvas.top - 1 && r[0] + r[2] <= canvas.right + 1 && r[1] + r[3] <= canvas.bottom + 1;
       check(inside, `presenter step ${stepNo}: ${now.selected} is on the canvas whole (${r.map((v) => v.toFixed(0))})`);
-      const pic = await picture(room);
       const ratio = pic.width / 1280;
       const x = Math.round((r[0] + r[2] / 2) * ratio), y = Math.round((r[1] + 5) * ratio);
       const i = (y * pic.width + x) * 4;

@@ -34,18 +34,8 @@ pub(super) fn presenting_ui(
         |ui| ui.label(egui::RichText::new(counter).monospace().weak()),
     );
     if narration {
-        egui::ScrollArea::vertical()
-            .max_height(ui.ctx().viewport_rect().height() * 0.3)
-            .id_salt("narration")
-            .show(ui, |ui| {
-                let mut render = super::markdown::Render {
-                    find: None,
-                    out,
-                    drawn: Default::default(),
-                    salt: "narration",
-                };
-                render.document_ui(ui, &step.document);
-            });
+        let most = ui.ctx().viewport_rect().height() * 0.3;
+        narration_ui(ui, step, most, out);
     } else {
         ui.label(&step.caption);
     }
@@ -96,18 +86,7 @@ pub(super) fn tour_ui(
     );
     ui.add_space(4.0);
     ui.label(egui::RichText::new(&step.title).heading());
-    egui::ScrollArea::vertical()
-        .max_height(160.0)
-        .id_salt("narration")
-        .show(ui, |ui| {
-            let mut render = super::markdown::Render {
-                find: None,
-                out,
-                drawn: Default::default(),
-                salt: "narration",
-            };
-            render.document_ui(ui, &step.document);
-        });
+    narration_ui(ui, step, 160.0, out);
     ui.horizontal(|ui| {
         if ui
             .add_enabled(index > 0, egui::Button::new("⇤ Restart"))
@@ -144,4 +123,20 @@ pub(super) fn tour_ui(
         }
     });
     ui.add_space(4.0);
+}
+
+/// The step's narration, scrolling past `max_height`.
+fn narration_ui(ui: &mut egui::Ui, step: &Step, max_height: f32, out: &mut Vec<Intent>) {
+    egui::ScrollArea::vertical()
+        .max_height(max_height)
+        .id_salt("narration")
+        .show(ui, |ui| {
+            let mut render = super::markdown::Render {
+                find: None,
+                out,
+                drawn: Default::default(),
+                salt: "narration",
+            };
+            render.document_ui(ui, &step.document);
+        });
 }
