@@ -12,8 +12,6 @@ pub use crate::model::style::sizes::*;
 use crate::model::style::{Palette, Panels, Rgb, Theme};
 use crate::model::{ComponentKind, LinkKind};
 
-/// How far a dimmed part fades towards the background (0: not at all, 1: invisible).
-pub const DIM: f32 = 0.7;
 /// Border width of the selected box: a thick outer ring, so the selection never rests on its
 /// colour alone (the hover mark is a thin ring inside the box).
 pub const SELECTED_BORDER_WIDTH: f32 = 4.0;

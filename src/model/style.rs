@@ -26,21 +26,12 @@ impl Rgb {
 pub const BACKGROUND: Rgb = LIGHT.background;
 /// Box text.
 pub const TEXT: Rgb = LIGHT.text;
-/// Link label text.
-pub const LINK_TEXT: Rgb = LIGHT.link_text;
-/// Border of a box nobody points at.
-pub const BORDER: Rgb = LIGHT.border;
 /// Border of the hovered box.
 pub const HOVER: Rgb = LIGHT.hover;
 /// Border and halo of the selected box or line.
 pub const SELECTED: Rgb = LIGHT.selected;
 /// A presenter's blanked screen: black in every theme, as a projector's blank is.
 pub const BLANK: Rgb = Rgb(0, 0, 0);
-
-/// Fill colour of a component box (light theme).
-pub fn fill(kind: ComponentKind) -> Rgb {
-    LIGHT.fill(kind)
-}
 
 /// Line colour (light theme) and width (diagram units) of a link.
 pub fn link(kind: LinkKind) -> (Rgb, f32) {
