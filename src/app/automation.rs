@@ -10,8 +10,8 @@ use bevy::prelude::*;
 use super::state::ask_for_the_tree;
 use super::state::space::world_rect;
 use super::state::{
-    CanvasFigure, LabelsDrawn, LoadProblems, LoadedModel, MainCamera, Notice, Preferences,
-    Presenter, Reader, Selection, TourState, UiInsets, Widgets,
+    CanvasFigure, LabDrawn, LabState, LabelsDrawn, LoadProblems, LoadedModel, MainCamera, Notice,
+    Preferences, Presenter, Reader, Selection, TourState, UiInsets, Widgets,
 };
 use crate::model::Target;
 
@@ -60,6 +60,8 @@ pub struct View<'a> {
     pub prefs: &'a Preferences,
     /// The window's size in logical pixels and its scale factor, as the app takes them.
     pub window: Option<[f32; 3]>,
+    /// The lab, and what its inspector marked.
+    pub lab: (&'a LabState, &'a LabDrawn),
 }
 
 /// The resources a [`View`] is made of, for systems that publish the state.
@@ -77,6 +79,7 @@ pub struct ViewParams<'w, 's> {
     insets: Res<'w, UiInsets>,
     widgets: Option<Res<'w, Widgets>>,
     prefs: Res<'w, Preferences>,
+    lab: (Res<'w, LabState>, Res<'w, LabDrawn>),
     window: Query<'w, 's, &'static Window, With<bevy::window::PrimaryWindow>>,
     resized: MessageReader<'w, 's, bevy::window::WindowResized>,
     rescaled: MessageReader<'w, 's, bevy::window::WindowScaleFactorChanged>,
@@ -103,6 +106,7 @@ impl ViewParams<'_, '_> {
                 .single()
                 .ok()
                 .map(|w| [w.width(), w.height(), w.scale_factor()]),
+            lab: (&self.lab.0, &self.lab.1),
         }
     }
 
@@ -123,6 +127,8 @@ impl ViewParams<'_, '_> {
             || self.insets.is_changed()
             || self.widgets.as_ref().is_some_and(|w| w.is_changed())
             || self.prefs.is_changed()
+            || self.lab.0.is_changed()
+            || self.lab.1.is_changed()
     }
 }
 
@@ -142,6 +148,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         widgets,
         prefs,
         window,
+        lab: (lab_state, lab_drawn),
     } = *view;
     let selected = selection.target.as_ref().map(target_name);
     let mut components = serde_json::Map::new();
@@ -190,7 +197,15 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         "drawn": {
             "parts": drawn.parts.iter().map(|(t, r)| serde_json::json!({"of": target_name(t), "rect": [r.min.x, r.min.y, r.width(), r.height()]})).collect::<Vec<_>>(),
             "packet": drawn.packet.map(|r| [r.min.x, r.min.y, r.width(), r.height()]),
+            "frames": drawn.frames.iter().map(|(n, r)| serde_json::json!({"number": n, "rect": [r.min.x, r.min.y, r.width(), r.height()]})).collect::<Vec<_>>(),
         },
+        "lab": lab_state.scenario.as_ref().map(|name| serde_json::json!({
+            "scenario": name,
+            "event": lab_state.current + 1,
+            "events": lab_state.run.as_ref().map_or(0, |r| r.len()),
+            "playing": lab_state.playing,
+            "marked": lab_drawn.marked,
+        })),
         "px_per_unit": px_per_unit,
         "ui": {"left": insets.left, "right": insets.right, "top": insets.top, "bottom": insets.bottom},
         "widgets": named_widgets(widgets),

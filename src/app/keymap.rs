@@ -17,11 +17,22 @@
 //! | PageDown, Space / PageUp, Backspace | — | next / previous tour step | same |
 //! | B, `.` | — | blank the screen | — |
 //! | N | — | open or close the speaker's notes | — |
+//!
+//! With a lab open, these come first (in exploring and presenting alike; the rest as above):
+//!
+//! | key | lab |
+//! | --- | --- |
+//! | →, PageDown (and ↓, Space while presenting: a clicker) | the next event |
+//! | ←, PageUp (and ↑, Backspace while presenting) | the previous event |
+//! | Space (exploring), K | play or pause |
+//! | Home / End | the first / last event |
+//! | Esc (exploring, nothing open or selected) | close the lab |
 
 use bevy::prelude::*;
 
 use super::state::{
-    AppSystems, HeldModifiers, Intent, Presenter, Reader, ReaderFind, SpeakerNotes,
+    AppSystems, HeldModifiers, Intent, LabMove, LabState, Presenter, Reader, ReaderFind, Selection,
+    SpeakerNotes,
 };
 use crate::model::navigate::Direction;
 
@@ -121,6 +132,28 @@ pub fn intent_for(key: KeyCode, mods: Modifiers, mode: Mode) -> Option<Intent> {
     }
 }
 
+/// The intent a key press stands for while a lab is open, before [`intent_for`]'s: `back`
+/// says whether Esc has something else to close first (the reader, the selection).
+pub fn lab_intent_for(key: KeyCode, mods: Modifiers, mode: Mode, back: bool) -> Option<Intent> {
+    use Intent::{CloseLab, LabGo, LabPlay};
+    if mods.command || mods.shift {
+        return None;
+    }
+    let presenting = matches!(mode, Mode::Presenting { blank: false });
+    match (key, mode) {
+        (_, Mode::Speaker | Mode::Presenting { blank: true }) => None,
+        (KeyCode::ArrowRight | KeyCode::PageDown, _) => Some(LabGo(LabMove::Next)),
+        (KeyCode::ArrowDown | KeyCode::Space, _) if presenting => Some(LabGo(LabMove::Next)),
+        (KeyCode::ArrowLeft | KeyCode::PageUp, _) => Some(LabGo(LabMove::Prev)),
+        (KeyCode::ArrowUp | KeyCode::Backspace, _) if presenting => Some(LabGo(LabMove::Prev)),
+        (KeyCode::Space | KeyCode::KeyK, _) => Some(LabPlay(None)),
+        (KeyCode::Home, _) => Some(LabGo(LabMove::First)),
+        (KeyCode::End, _) => Some(LabGo(LabMove::Last)),
+        (KeyCode::Escape, Mode::Exploring) if !back => Some(CloseLab),
+        _ => None,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn read_keys(
     mut keys: MessageReader<bevy::input::keyboard::KeyboardInput>,
@@ -130,6 +163,8 @@ fn read_keys(
     speaker: Res<SpeakerNotes>,
     find: Res<ReaderFind>,
     reader: Res<Reader>,
+    lab: Res<LabState>,
+    selection: Res<Selection>,
     mut held: Local<HeldModifiers>,
     mut intents: MessageWriter<Intent>,
 ) {
@@ -160,7 +195,12 @@ fn read_keys(
             shift: held.shift(),
             command: held.ctrl() || held.super_key(),
         };
-        if let Some(intent) = intent_for(key.key_code, mods, mode) {
+        let back = reader.open.is_some() || selection.target.is_some();
+        let in_lab = lab
+            .is_open()
+            .then(|| lab_intent_for(key.key_code, mods, mode, back))
+            .flatten();
+        if let Some(intent) = in_lab.or_else(|| intent_for(key.key_code, mods, mode)) {
             intents.write(intent);
         }
     }

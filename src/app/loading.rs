@@ -17,8 +17,8 @@ use bevy::asset::{AssetLoader, AssetPath, LoadContext, LoadState};
 use bevy::prelude::*;
 
 use super::state::{
-    Consumer, DIAGRAM_SOURCE, DiagramChoices, Intent, LaunchOptions, LoadProblems, LoadedModel,
-    Notice,
+    Consumer, DIAGRAM_SOURCE, DiagramChoices, Intent, LabFile, LabFiles, LaunchOptions,
+    LoadProblems, LoadedModel, Notice,
 };
 use crate::model::project::{self, NamedText, ProjectTexts, Unreadable, WriteupFiles};
 use crate::model::{Diagnostics, Severity, WriteupSlug, paths};
@@ -35,9 +35,90 @@ pub(super) fn plugin(app: &mut App) {
                 assemble,
                 fill_bodies,
                 list_diagrams.run_if(|s: Res<Sources>| s.choices_dirty),
+                list_labs,
             )
                 .chain(),
-        );
+        )
+        .init_resource::<LabSources>();
+}
+
+/// The lab scenarios' files: `labs/index.ron` and each scenario it lists, requested once the
+/// first model is on screen (the diagram comes first).
+#[derive(Resource, Debug, Default)]
+struct LabSources {
+    index: Option<Handle<TextFile>>,
+    listed: Vec<(String, Handle<TextFile>)>,
+}
+
+/// Keeps [`LabFiles`] in step with the files: the index's list, each file's title and diagram.
+fn list_labs(
+    mut sources: ResMut<LabSources>,
+    mut events: MessageReader<AssetEvent<TextFile>>,
+    mut failures: MessageReader<bevy::asset::AssetLoadFailedEvent<TextFile>>,
+    model: Option<Res<LoadedModel>>,
+    texts: Res<Assets<TextFile>>,
+    server: Res<AssetServer>,
+    mut files: ResMut<LabFiles>,
+) {
+    let changed = events.read().count() + failures.read().count() > 0;
+    let Some(index) = sources.index.clone() else {
+        if model.is_some() {
+            sources.index =
+                Some(server.load(AssetPath::from(paths::labs_index()).with_source(DIAGRAM_SOURCE)));
+        }
+        return;
+    };
+    if !changed {
+        return;
+    }
+    let index_name = format!("{}/{}", paths::LABS_DIR, paths::INDEX_FILE);
+    let names: Vec<String> = texts
+        .get(&index)
+        .and_then(|t| crate::model::parse_diagram_index(&index_name, &t.text).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| f.trim_end_matches(".ron").to_owned())
+        .collect();
+    if names.iter().ne(sources.listed.iter().map(|(n, _)| n)) {
+        sources.listed = names
+            .into_iter()
+            .map(|n| {
+                let h =
+                    server.load(AssetPath::from(paths::lab_file(&n)).with_source(DIAGRAM_SOURCE));
+                (n, h)
+            })
+            .collect();
+    }
+    let next: Vec<LabFile> = sources
+        .listed
+        .iter()
+        .map(|(name, h)| {
+            let text = match (texts.get(h), server.load_state(h)) {
+                (Some(t), _) => Some(Ok(Arc::<str>::from(t.text.as_str()))),
+                (None, LoadState::Failed(e)) => Some(Err(e.to_string())),
+                _ => None,
+            };
+            // The title and diagram without checking the parts (the lab does, on opening).
+            let head = match &text {
+                Some(Ok(t)) => {
+                    crate::lab::parse_scenario(&paths::lab_file(name), name, t, None).ok()
+                }
+                _ => None,
+            };
+            LabFile {
+                name: name.clone(),
+                title: head.as_ref().map(|s| s.title.clone()),
+                diagram: head.map(|s| s.diagram),
+                text,
+            }
+        })
+        .collect();
+    let listed =
+        texts.get(&index).is_some() || matches!(server.load_state(&index), LoadState::Failed(_));
+    files.set_if_neq(LabFiles {
+        listed,
+        files: next,
+    });
 }
 
 /// A text file (RON or Markdown), read as UTF-8.

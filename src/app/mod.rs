@@ -12,6 +12,7 @@
 //! | `selection` | selection, the reader, keyboard navigation |
 //! | `routes` | deep links and links in write-ups |
 //! | `tour` | guided tours and their travelling packet |
+//! | `lab` | the network lab on the diagram: a scenario's run, stepped, played, its frames walking |
 //! | `presenter` | presenter mode: fullscreen, bigger text, the blank screen |
 //! | `speaker` | the speaker's notes: a second window (desktop) or page (web) |
 //! | `preferences` | theme, text size, reduced motion; remembered |
@@ -28,6 +29,7 @@ mod camera;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod headless;
 pub mod keymap;
+mod lab;
 mod loading;
 mod pointer;
 mod preferences;
@@ -69,6 +71,7 @@ impl Plugin for AppPlugin {
             selection::plugin,
             routes::plugin,
             tour::plugin,
+            lab::plugin,
             presenter::plugin,
             speaker::plugin,
             preferences::plugin,

@@ -1,6 +1,6 @@
 //! Deep links and links in write-ups: the consumer of [`Intent::GoTo`] and
 //! [`Intent::FollowLink`], and of the launch options (`--select`, `--writeup`, `--tour`, or the
-//! web page's URL hash) once the model has loaded.
+//! web page's URL hash, `--lab`) once the model has loaded.
 //!
 //! A route becomes the intents it stands for (select a part, open a write-up, start a tour,
 //! open a diagram), so a link in a write-up, a deep link and a command-line flag do the same.
@@ -89,6 +89,8 @@ pub fn intents_for(
             let step = (*step).clamp(1, tour.steps.len().max(1)) - 1;
             Ok(vec![Intent::StartTour(name.clone(), step)])
         }
+        // Whether the scenario exists is known once its files are in (`lab` says so).
+        Route::Lab(name, event) => Ok(vec![Intent::OpenLab(name.clone(), event.saturating_sub(1))]),
     }
 }
 
@@ -124,6 +126,12 @@ fn apply_launch(
         routes.push(Route::Tour(
             name.clone(),
             launch.step.map_or(1, |s| s as usize),
+        ));
+    }
+    if let Some(name) = &launch.lab {
+        routes.push(Route::Lab(
+            name.clone(),
+            launch.event.map_or(1, |s| s as usize),
         ));
     }
     for route in &routes {

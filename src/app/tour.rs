@@ -68,6 +68,10 @@ fn apply_intents(
         let Some((tour, step)) = next_step(intent, &state, &model) else {
             continue;
         };
+        if state.tour.is_none() {
+            // A tour and a lab both move things on the diagram: one at a time.
+            out.push(Intent::CloseLab);
+        }
         let len = model.tour(&tour).map_or(1, |t| t.steps.len().max(1));
         *state = TourState {
             tour: Some(tour),

@@ -18,9 +18,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::state::{
-    AccessAction, AppSystems, Intent, LaunchOptions, LoadedModel, Notice, Reader, Selection,
-    SpeakerNotes, SpeakerViewOpener, TourState, Widgets, address_intents, ask_for_the_tree,
-    current_route,
+    AccessAction, AppSystems, Intent, LabState, LaunchOptions, LoadedModel, Notice, Reader,
+    Selection, SpeakerNotes, SpeakerViewOpener, TourState, Widgets, address_intents,
+    ask_for_the_tree, current_route,
 };
 use crate::model::{Address, Launch, Route, Target};
 
@@ -302,6 +302,7 @@ fn sync_hash(
     selection: Res<Selection>,
     reader: Res<Reader>,
     tour: Res<TourState>,
+    lab: Res<LabState>,
     mut options: ResMut<LaunchOptions>,
     mut settled_frames: Local<u32>,
 ) {
@@ -310,16 +311,37 @@ fn sync_hash(
         *settled_frames += 1;
         return;
     }
-    if !(selection.is_changed() || reader.is_changed() || tour.is_changed() || model.is_changed()) {
+    if !(selection.is_changed()
+        || reader.is_changed()
+        || tour.is_changed()
+        || lab.is_changed()
+        || model.is_changed())
+    {
         return;
     }
-    let hash = current_route(&model, &selection, &reader, &tour)
+    let route = current_route(&model, &selection, &reader, &tour, &lab);
+    let hash = route
+        .as_ref()
         .map_or_else(|| "#/".to_owned(), |r| r.to_hash());
-    if current_hash().is_some_and(|h| h == hash || (h.is_empty() && hash == "#/")) {
+    let now = current_hash();
+    if now
+        .as_deref()
+        .is_some_and(|h| h == hash || (h.is_empty() && hash == "#/"))
+    {
         return;
     }
+    // Stepping through a lab's run keeps one history entry: the address follows the event,
+    // and Back leaves the lab rather than walking through every event played.
+    let same_lab = match (&route, now.as_deref().map(Route::parse)) {
+        (Some(Route::Lab(a, _)), Some(Some(Route::Lab(b, _)))) => *a == b,
+        _ => false,
+    };
     if let Some(history) = window().and_then(|w| w.history().ok()) {
-        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+        let _ = if same_lab {
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash))
+        } else {
+            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash))
+        };
     }
     // An embedded diagram's link to the full app follows what is on screen.
     if options.embed_link.is_some() {

@@ -13,6 +13,8 @@
 //! - [`decode`]: frames into layers and fields with byte ranges, and one-line summaries.
 //! - [`timeline`]: run, step, go back, branch ([`Lab`]).
 //! - [`pcap`]: a run as a capture file.
+//! - [`view`]: a run as the explorer shows it: the event list's rows, each frame's walk
+//!   through the diagram's parts, layer by layer.
 //!
 //! What the stacks do not show, the events stand in for: smoltcp keeps its timers
 //! (retransmission, delayed ACK, TIME-WAIT) private, so a retransmission is recognised from
@@ -30,6 +32,7 @@ mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod timeline;
+pub mod view;
 
 use std::sync::Arc;
 

@@ -16,6 +16,10 @@ pub struct Launch {
     pub tour: Option<String>,
     /// Start the tour at step N (from 1).
     pub step: Option<u32>,
+    /// Open a lab scenario (`diagrams/labs/<name>.ron`).
+    pub lab: Option<String>,
+    /// At event N (from 1).
+    pub event: Option<u32>,
     /// Presenter mode: fullscreen, big text, clicker keys.
     pub present: bool,
     /// The speaker's notes: on the desktop a second window beside the audience's (with
@@ -40,6 +44,11 @@ impl Launch {
             Route::Tour(name, step) => Launch {
                 tour: Some(name.clone()),
                 step: Some(u32::try_from(*step).unwrap_or(u32::MAX)),
+                ..Launch::default()
+            },
+            Route::Lab(name, event) => Launch {
+                lab: Some(name.clone()),
+                event: Some(u32::try_from(*event).unwrap_or(u32::MAX)),
                 ..Launch::default()
             },
             Route::Diagram(_) => Launch::default(),

@@ -5,6 +5,7 @@
 //! diagrams/index.ron             the diagrams the picker offers
 //! diagrams/<file>.ron            a diagram
 //! diagrams/tours/<file>.ron      its tours (optional)
+//! diagrams/labs/index.ron        the lab scenarios the explorer offers
 //! diagrams/labs/<name>.ron       a network lab scenario
 //! assets/writeups/index.ron      the write-ups, in order
 //! assets/writeups/<slug>.ron|md  one write-up: metadata and body
@@ -33,6 +34,16 @@ pub fn writeup_dir() -> String {
 /// A diagram's tours file, relative to the diagram folder: `tours/<diagram file>`.
 pub fn tours_file(diagram_file: &str) -> String {
     format!("{TOURS_DIR}/{diagram_file}")
+}
+
+/// The lab scenarios' index, relative to the diagram folder: `labs/index.ron`.
+pub fn labs_index() -> String {
+    format!("{LABS_DIR}/{INDEX_FILE}")
+}
+
+/// A lab scenario's file, relative to the diagram folder: `labs/<name>.ron`.
+pub fn lab_file(name: &str) -> String {
+    format!("{LABS_DIR}/{name}.ron")
 }
 
 /// A write-up's metadata file, relative to the write-up folder.

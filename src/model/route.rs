@@ -35,6 +35,9 @@ pub enum Route {
     Diagram(String),
     /// `#/tour/<name>/<step>`: play a tour from a step (1-based).
     Tour(String, usize),
+    /// `#/lab/<scenario>/<event>`: open a lab scenario at an event (1-based; `#/lab/<scenario>`
+    /// opens it at its start).
+    Lab(String, usize),
 }
 
 impl Route {
@@ -61,6 +64,12 @@ impl Route {
                 .ok()
                 .filter(|&n: &usize| n >= 1)
                 .map(|n| Route::Tour(name, n)),
+            ("lab", None) => Some(Route::Lab(name, 1)),
+            ("lab", Some(n)) => n
+                .parse()
+                .ok()
+                .filter(|&n: &usize| n >= 1)
+                .map(|n| Route::Lab(name, n)),
             _ => None,
         }
     }
@@ -72,6 +81,7 @@ impl Route {
             Route::Writeup(slug) => format!("#/writeup/{slug}"),
             Route::Diagram(file) => format!("#/diagram/{file}"),
             Route::Tour(name, step) => format!("#/tour/{name}/{step}"),
+            Route::Lab(name, event) => format!("#/lab/{name}/{event}"),
         }
     }
 }

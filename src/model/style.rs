@@ -33,6 +33,22 @@ pub const SELECTED: Rgb = LIGHT.selected;
 /// A presenter's blanked screen: black in every theme, as a projector's blank is.
 pub const BLANK: Rgb = Rgb(0, 0, 0);
 
+/// The colour of a frame's layer, by the name the lab's decoder gives it: the same on the
+/// canvas (the frame's stripes) and in the lab's inspector (each layer's mark), in every
+/// theme. Okabe and Ito's colour-blind-safe set, so neighbouring layers stay apart for most
+/// kinds of colour blindness; never the only cue (the layers are named beside it).
+pub fn layer_color(layer: &str) -> Rgb {
+    match layer {
+        "Ethernet II" => Rgb(0xE6, 0x9F, 0x00),
+        "IPv4" => Rgb(0x56, 0xB4, 0xE9),
+        "TCP" => Rgb(0x00, 0x9E, 0x73),
+        "HTTP" | "Data" => Rgb(0xCC, 0x79, 0xA7),
+        "ARP" => Rgb(0xD5, 0x5E, 0x00),
+        "ICMP" => Rgb(0x00, 0x72, 0xB2),
+        _ => Rgb(0x99, 0x99, 0x99),
+    }
+}
+
 /// Line colour (light theme) and width (diagram units) of a link.
 pub fn link(kind: LinkKind) -> (Rgb, f32) {
     (LIGHT.link(kind), link_width(kind))

@@ -122,37 +122,57 @@ fn diagram_folder(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
         }
     };
     files.sort();
+    listed_in_index(
+        dir,
+        &files,
+        "this diagram is not listed in index.ron, so the picker does not offer it",
+        diags,
+    );
+    files
+}
+
+/// Checks a folder's `index.ron` (when there is one) against its files: every listed file
+/// exists (an error), every file is listed (a warning: `unlisted`).
+fn listed_in_index(dir: &Path, files: &[PathBuf], unlisted: &str, diags: &mut Diagnostics) {
     let index = dir.join(paths::INDEX_FILE);
-    if let Ok(text) = std::fs::read_to_string(&index) {
-        let name = index.display().to_string();
-        match crate::model::parse_diagram_index(&name, &text) {
-            Ok(listed) => {
-                for f in &listed {
-                    if !dir.join(f).is_file() {
-                        diags.error(
-                            &name,
-                            None,
-                            format!("`{f}` is listed but there is no such file"),
-                        );
-                    }
-                }
-                for f in &files {
-                    let n = f
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    if !listed.contains(&n) {
-                        diags.warning(
-                            &f.display().to_string(),
-                            None,
-                            "this diagram is not listed in index.ron, so the picker does not offer it",
-                        );
-                    }
+    let Ok(text) = std::fs::read_to_string(&index) else {
+        return;
+    };
+    let name = index.display().to_string();
+    match crate::model::parse_diagram_index(&name, &text) {
+        Ok(listed) => {
+            for f in &listed {
+                if !dir.join(f).is_file() {
+                    diags.error(
+                        &name,
+                        None,
+                        format!("`{f}` is listed but there is no such file"),
+                    );
                 }
             }
-            Err(d) => diags.0.extend(d.0),
+            for f in files {
+                let n = f
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if !listed.contains(&n) {
+                    diags.warning(&f.display().to_string(), None, unlisted);
+                }
+            }
         }
+        Err(d) => diags.0.extend(d.0),
     }
+}
+
+/// The scenarios in a lab folder, checking its `index.ron` (the Lab menu's list).
+fn lab_folder(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let files = super::lab::scenarios_in(dir);
+    listed_in_index(
+        dir,
+        &files,
+        "this scenario is not listed in labs/index.ron, so the Lab menu does not offer it",
+        diags,
+    );
     files
 }
 
@@ -184,12 +204,12 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
         if is_writeup_dir(&p) {
             writeup_dirs.push(p);
         } else if p.is_dir() && is_labs(&p) {
-            lab_files.extend(super::lab::scenarios_in(&p));
+            lab_files.extend(lab_folder(&p, &mut report.diagnostics));
         } else if p.is_dir() {
             diagram_files.extend(diagram_folder(&p, &mut report.diagnostics));
             let labs = p.join(paths::LABS_DIR);
             if labs.is_dir() {
-                lab_files.extend(super::lab::scenarios_in(&labs));
+                lab_files.extend(lab_folder(&labs, &mut report.diagnostics));
             }
         } else if p.is_file() && p.parent().is_some_and(is_labs) {
             lab_files.push(p);

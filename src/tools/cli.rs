@@ -1,7 +1,8 @@
 //! The command line, parsed by `clap`: open a diagram (the default), or run a tool.
 //!
 //! ```text
-//! autochitect [DIAGRAM.ron] [--select ID] [--writeup SLUG] [--tour NAME [--step N]] …
+//! autochitect [DIAGRAM.ron] [--select ID] [--writeup SLUG] [--tour NAME [--step N]]
+//!             [--lab SCENARIO [--event N]] …
 //! autochitect check [--format text|json] [--deny-warnings] [PATH...]
 //! autochitect export DIAGRAM.ron --format svg|dot [-o FILE]
 //! autochitect lab SCENARIO [--pcap FILE] [--json] [--seed N] [--drop FRAME] [--corrupt FRAME] …
@@ -62,6 +63,12 @@ pub struct LaunchArgs {
     /// Start the tour at step N (from 1).
     #[arg(long, value_name = "N", requires = "tour", value_parser = clap::value_parser!(u32).range(1..))]
     pub step: Option<u32>,
+    /// Open a network lab scenario on its diagram (from diagrams/labs/<name>.ron).
+    #[arg(long, value_name = "SCENARIO")]
+    pub lab: Option<String>,
+    /// Start the lab at event N (from 1).
+    #[arg(long, value_name = "N", requires = "lab", value_parser = clap::value_parser!(u32).range(1..))]
+    pub event: Option<u32>,
     /// Presenter mode: fullscreen, big text, clicker keys.
     #[arg(long)]
     pub present: bool,
@@ -89,6 +96,8 @@ impl LaunchArgs {
             writeup: self.writeup.clone(),
             tour: self.tour.clone(),
             step: self.step,
+            lab: self.lab.clone(),
+            event: self.event,
             present: self.present,
             notes: self.notes,
             reduced_motion: self.reduced_motion,

@@ -24,7 +24,10 @@ pub fn scenarios_in(dir: &Path) -> Vec<PathBuf> {
             entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+                .filter(|p| {
+                    p.extension().is_some_and(|e| e == "ron")
+                        && p.file_name().is_some_and(|n| n != paths::INDEX_FILE)
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -1,7 +1,9 @@
 //! Links and deep links: links in write-ups, launch options, and the address a web page shows,
 //! all applied by the same routes.
 
-use autochitect::app::state::{Intent, LaunchOptions, Notice, Reader, Selection, TourState};
+use autochitect::app::state::{
+    Intent, LabState, LaunchOptions, Notice, Reader, Selection, TourState,
+};
 use autochitect::app::state::{address_intents, current_route};
 use autochitect::model::Address;
 use autochitect::model::{Launch, Route, WriteupSlug};
@@ -161,6 +163,7 @@ fn an_address_and_the_state_it_stands_for_agree() {
             app.world().resource::<Selection>(),
             app.world().resource::<Reader>(),
             app.world().resource::<TourState>(),
+            app.world().resource::<LabState>(),
         );
         assert_eq!(now.map(|r| r.to_hash()).as_deref(), Some(hash));
     }
@@ -174,6 +177,7 @@ fn an_address_and_the_state_it_stands_for_agree() {
             app.world().resource::<Selection>(),
             app.world().resource::<Reader>(),
             app.world().resource::<TourState>(),
+            app.world().resource::<LabState>(),
         ),
         None
     );

@@ -69,6 +69,58 @@ fn tour_and_presenter_flags() {
 }
 
 #[test]
+fn lab_flags_open_a_scenario_at_an_event() {
+    assert_eq!(
+        parse(["--lab", "http-request", "--event", "7"]).expect("parses"),
+        open(Open {
+            diagram: None,
+            launch: LaunchArgs {
+                lab: Some("http-request".into()),
+                event: Some(7),
+                ..LaunchArgs::default()
+            },
+        })
+    );
+    assert!(error(&["--lab", "x", "--event", "0"]).contains("--event"));
+    assert!(
+        error(&["--event", "2"]).contains("--lab"),
+        "an event needs a lab"
+    );
+}
+
+#[test]
+fn check_warns_about_a_scenario_the_lab_menu_does_not_list_and_a_listed_one_missing() {
+    let (dir, _) = crate::support::editable_diagrams("lab-index");
+    let labs = dir.join("labs");
+    std::fs::copy(labs.join("ping.ron"), labs.join("ping-again.ron")).expect("copy");
+    let index = std::fs::read_to_string(labs.join("index.ron")).expect("index");
+    std::fs::write(
+        labs.join("index.ron"),
+        index.replace("\"ping.ron\",", "\"ping.ron\", \"gone.ron\","),
+    )
+    .expect("write");
+    let report =
+        autochitect::tools::check::check_paths(&crate::repo(), &[dir.0.display().to_string()]);
+    let d = &report.diagnostics.0;
+    assert!(
+        d.iter()
+            .any(|d| d.severity == autochitect::model::Severity::Warning
+                && d.file.ends_with("ping-again.ron")
+                && d.message.contains("Lab menu")),
+        "{}",
+        report.diagnostics
+    );
+    assert!(
+        d.iter()
+            .any(|d| d.severity == autochitect::model::Severity::Error
+                && d.message
+                    .contains("`gone.ron` is listed but there is no such file")),
+        "{}",
+        report.diagnostics
+    );
+}
+
+#[test]
 fn routes_parse_and_print_the_same_forms() {
     use autochitect::model::Route;
     for (hash, route) in [
@@ -85,6 +137,7 @@ fn routes_parse_and_print_the_same_forms() {
             "#/tour/http-request/3",
             Route::Tour("http-request".into(), 3),
         ),
+        ("#/lab/http-request/7", Route::Lab("http-request".into(), 7)),
     ] {
         assert_eq!(Route::parse(hash), Some(route.clone()));
         assert_eq!(route.to_hash(), hash);
@@ -101,6 +154,8 @@ fn routes_parse_and_print_the_same_forms() {
         "#/component/<script>",
         "#/writeup/a/b",
         "#/tour/a/1/2",
+        "#/lab/x/0",
+        "#/lab/x/y",
     ] {
         assert_eq!(Route::parse(bad), None, "{bad}");
     }

@@ -83,11 +83,32 @@ fn every_shipped_scenario_passes_check_and_is_listed_here() {
                 .trim_end_matches(".ron")
                 .to_owned()
         })
+        .filter(|n| n != "index")
         .collect();
     on_disk.sort();
     let mut listed: Vec<String> = SHIPPED.iter().map(|s| (*s).to_owned()).collect();
     listed.sort();
     assert_eq!(on_disk, listed);
+    // The explorer's Lab menu offers what `labs/index.ron` lists: every scenario, and check
+    // has nothing to warn about it.
+    let index =
+        std::fs::read_to_string(crate::repo().join("diagrams/labs/index.ron")).expect("labs index");
+    let mut menu: Vec<String> = autochitect::model::parse_diagram_index("labs/index.ron", &index)
+        .expect("a list of files")
+        .iter()
+        .map(|f| f.trim_end_matches(".ron").to_owned())
+        .collect();
+    menu.sort();
+    assert_eq!(menu, listed);
+    assert!(
+        !report
+            .diagnostics
+            .0
+            .iter()
+            .any(|d| d.message.contains("labs/index.ron")),
+        "{}",
+        report.diagnostics
+    );
     assert_eq!(report.labs, SHIPPED.len());
     for name in SHIPPED {
         let s = scenario(name);

@@ -4,6 +4,7 @@
 mod app_a11y;
 mod app_files;
 mod app_keys;
+mod app_lab;
 mod app_links;
 mod app_panels;
 mod app_pointer;

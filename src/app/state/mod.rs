@@ -10,17 +10,19 @@
 //! | [`Hovered`] | `pointer` |
 //! | [`CameraView`] | `camera` |
 //! | [`TourState`], [`PacketView`] | `tour` |
+//! | [`LabFiles`] | `loading` |
+//! | [`LabState`], [`LabFrames`] | `lab` |
 //! | [`Presenter`] | `presenter` |
 //! | [`SpeakerNotes`] | `speaker` (and the web page, for `page`) |
 //! | [`Preferences`], [`SystemLook`], `theme::Look` | `preferences` (and the platform, for [`SystemLook`]) |
-//! | [`SearchState`], [`IndexPanel`], [`ReaderFind`], [`ReaderLayout`], [`UiInsets`], [`LabelsDrawn`] | `ui` |
+//! | [`SearchState`], [`IndexPanel`], [`ReaderFind`], [`ReaderLayout`], [`UiInsets`], [`LabelsDrawn`], [`LabDrawn`] | `ui` |
 //! | [`Emphasis`], [`CanvasFigure`] | `scene` (from the tour and the search; the figure from the model, the theme and the text size) |
 //! | [`Notice`] | whichever consumer has something to tell the user |
 //! | [`Widgets`] | `access` (what assistive technology is told); [`AccessAction`]s come from a screen reader, the web page's mirror or a test |
 //! | [`SpeakerViewOpener`] | the web glue (the speaker view is a page of its own there) |
 //!
 //! By concern: `view` (what the canvas shows and where), `talk` (tours, presenter mode, the
-//! speaker's notes), `prefs`, `panels` (the panels' own shared state), `access` (the
+//! speaker's notes), `lab` (the network lab's run on the diagram), `prefs`, `panels` (the panels' own shared state), `access` (the
 //! accessibility tree), `route` (the deep link what is on screen stands for), `space` (the
 //! coordinate spaces and every conversion between them); the rest here.
 //!
@@ -35,6 +37,7 @@ use crate::model::navigate::Direction;
 use crate::model::{Diagnostics, Diagram, Launch, Route, Target, Tour, WriteupCatalog};
 
 mod access;
+mod lab;
 mod panels;
 mod prefs;
 mod route;
@@ -43,6 +46,7 @@ mod talk;
 mod view;
 
 pub use access::{AccessAction, Widget, Widgets, ask_for_the_tree};
+pub use lab::*;
 pub use panels::*;
 pub use prefs::*;
 pub use route::{address_intents, current_route};
@@ -241,6 +245,18 @@ pub enum Intent {
     ReplayStep,
     /// Stop the tour. (`tour`)
     EndTour,
+    /// Open a lab scenario at an event (from 0), on the diagram it names. (`lab`)
+    OpenLab(String, usize),
+    /// Close the lab. (`lab`)
+    CloseLab,
+    /// Move to another event of the lab's run. (`lab`)
+    LabGo(LabMove),
+    /// Play (`Some(true)`), pause, or toggle (`None`) the lab's run. (`lab`)
+    LabPlay(Option<bool>),
+    /// Play the lab at this speed (1 is normal). (`lab`)
+    LabSpeed(f32),
+    /// Choose a field of the current frame in the inspector (layer, field), or none. (`lab`)
+    LabField(Option<(usize, usize)>),
     /// Start or stop presenter mode. (`presenter`)
     SetPresenting(bool),
     /// Blank or un-blank the screen while presenting. (`presenter`)
@@ -289,6 +305,8 @@ pub enum Consumer {
     Loading,
     /// `tour`: guided tours.
     Tour,
+    /// `lab`: the network lab on the diagram.
+    Lab,
     /// `presenter`: presenter mode.
     Presenter,
     /// `speaker`: the speaker's notes.
@@ -326,6 +344,12 @@ impl Intent {
             | Intent::RestartTour
             | Intent::ReplayStep
             | Intent::EndTour => Consumer::Tour,
+            Intent::OpenLab(..)
+            | Intent::CloseLab
+            | Intent::LabGo(_)
+            | Intent::LabPlay(_)
+            | Intent::LabSpeed(_)
+            | Intent::LabField(_) => Consumer::Lab,
             Intent::SetPresenting(_)
             | Intent::ToggleBlank
             | Intent::ScaleText(_)
@@ -380,6 +404,10 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<UiInsets>()
     .init_resource::<TourState>()
     .init_resource::<PacketView>()
+    .init_resource::<LabFiles>()
+    .init_resource::<LabState>()
+    .init_resource::<LabFrames>()
+    .init_resource::<LabDrawn>()
     .init_resource::<Presenter>()
     .init_resource::<SpeakerNotes>()
     .init_resource::<Preferences>()

@@ -3,19 +3,23 @@
 
 use crate::model::{Address, Route, Target, paths};
 
-use super::{Intent, LoadedModel, Reader, Selection, TourState};
+use super::{Intent, LabState, LoadedModel, Reader, Selection, TourState};
 
 /// The route that says what is on screen now, for the address bar: the open write-up, else the
-/// tour step, else the selection, else another diagram than the default. `None`: the plain
-/// default view (`#/`).
+/// lab's event, else the tour step, else the selection, else another diagram than the default.
+/// `None`: the plain default view (`#/`).
 pub fn current_route(
     model: &LoadedModel,
     selection: &Selection,
     reader: &Reader,
     tour: &TourState,
+    lab: &LabState,
 ) -> Option<Route> {
     if let Some(slug) = &reader.open {
         return Some(Route::Writeup(slug.to_string()));
+    }
+    if let Some(name) = &lab.scenario {
+        return Some(Route::Lab(name.clone(), lab.current + 1));
     }
     if let Some(name) = &tour.tour {
         return Some(Route::Tour(name.clone(), tour.step + 1));
@@ -37,6 +41,7 @@ pub fn address_intents(address: &Address) -> Vec<Intent> {
             Intent::CloseWriteup,
             Intent::ClearSelection,
             Intent::EndTour,
+            Intent::CloseLab,
         ],
         Address::Place(route) => vec![Intent::GoTo(route.clone())],
         Address::Unknown => Vec::new(),

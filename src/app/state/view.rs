@@ -92,6 +92,8 @@ pub struct LabelsDrawn {
     pub packet: Option<Rect>,
     /// Part labels left out because the packet's label passes over them.
     pub hidden: usize,
+    /// The lab's frames drawn: each frame's number and its rectangle (egui points).
+    pub frames: Vec<(u32, Rect)>,
 }
 
 impl LabelsDrawn {

@@ -10,7 +10,7 @@ use bevy_egui::{EguiContexts, egui};
 
 use crate::app::state::space::Screen;
 use crate::app::state::{
-    CameraView, CanvasFigure, LabelsDrawn, MainCamera, PacketView, SpeakerNotes,
+    CameraView, CanvasFigure, LabFrames, LabelsDrawn, MainCamera, PacketView, SpeakerNotes,
 };
 use crate::app::theme::{self, Look};
 use crate::model::Target;
@@ -57,6 +57,7 @@ pub(super) fn paint_labels(
     view: Option<Res<CameraView>>,
     figure: Option<Res<CanvasFigure>>,
     packet: Res<PacketView>,
+    lab: Res<LabFrames>,
     look: Res<Look>,
     speaker: Res<SpeakerNotes>,
     mut drawn: ResMut<LabelsDrawn>,
@@ -102,10 +103,16 @@ pub(super) fn paint_labels(
         );
     }
     let mut now = LabelsDrawn::default();
+    // The tour's packet, else the lab's current frame, is labelled (with its layers).
+    let lab_current = lab.0.iter().find(|f| f.current).map(|f| {
+        let layers: Vec<&str> = f.layers.iter().map(|l| short_layer(l)).collect();
+        (f.at, format!("#{} {}", f.number, layers.join(" · ")))
+    });
     let packet_label = packet
         .0
-        .as_ref()
-        .and_then(|(at, text)| lay_out_packet_label(&painter, &proj, *at, text, &laid));
+        .clone()
+        .or(lab_current)
+        .and_then(|(at, text)| lay_out_packet_label(&painter, &proj, at, &text, &laid));
     for l in &laid {
         let covered = packet_label
             .as_ref()
@@ -122,6 +129,16 @@ pub(super) fn paint_labels(
     // The packet last, so no other label covers it.
     if let Some((at, _)) = &packet.0 {
         paint_packet(&painter, &proj, *at);
+    }
+    // The lab's frames in flight, the current one last (on top).
+    for f in lab
+        .0
+        .iter()
+        .filter(|f| !f.current)
+        .chain(lab.0.iter().filter(|f| f.current))
+    {
+        let rect = paint_frame(&painter, &proj, f);
+        now.frames.push((f.number, to_rect(rect)));
     }
     if let Some(p) = packet_label {
         p.paint(&painter);
@@ -173,6 +190,49 @@ fn paint_packet(painter: &egui::Painter, proj: &Projection, at: Vec2) {
         egui::vec2(proj.len(PACKET_SIZE.x), proj.len(PACKET_SIZE.y)).max(egui::vec2(9.0, 6.0));
     let rect = egui::Rect::from_center_size(proj.point(at), size);
     painter.rect_filled(rect, size.y * 0.25, color32(proj.look.packet()));
+}
+
+/// A layer's name as short as the frame's label needs it.
+fn short_layer(name: &str) -> &str {
+    match name {
+        "Ethernet II" => "Ethernet",
+        other => other,
+    }
+}
+
+/// How much each layer's box is larger than the one it wraps (world units).
+const LAYER_INSET: f32 = 4.0;
+
+/// A lab frame: nested boxes, outermost layer outside, each in its layer's colour, so a frame
+/// gains a box on the way down and loses one on the way up. Returns where it was drawn.
+fn paint_frame(
+    painter: &egui::Painter,
+    proj: &Projection,
+    frame: &crate::app::state::FrameMark,
+) -> egui::Rect {
+    let n = frame.layers.len().max(1) as f32;
+    let base = if frame.current {
+        PACKET_SIZE
+    } else {
+        PACKET_SIZE * 0.75
+    };
+    let outer = base + Vec2::splat(2.0 * LAYER_INSET * (n - 1.0));
+    let size = egui::vec2(proj.len(outer.x), proj.len(outer.y)).max(egui::vec2(9.0, 6.0));
+    let whole = egui::Rect::from_center_size(proj.point(frame.at), size);
+    let step = (proj.len(LAYER_INSET)).min(size.y / (2.0 * n));
+    let edge = color32(proj.look.text());
+    for (i, layer) in frame.layers.iter().enumerate() {
+        let r = whole.shrink(step * i as f32);
+        let fill = theme::color32(crate::model::style::layer_color(layer));
+        painter.rect_filled(r, r.height() * 0.2, fill);
+        painter.rect_stroke(
+            r,
+            r.height() * 0.2,
+            egui::Stroke::new(1.0, edge),
+            egui::StrokeKind::Inside,
+        );
+    }
+    whole
 }
 
 /// Lays out one label in the figure's lines; `None` when it is off screen or too small to read.

@@ -8,6 +8,7 @@
 
 mod index;
 mod keyboard;
+mod lab_panel;
 mod labels;
 mod markdown;
 mod notes;
@@ -23,9 +24,9 @@ use bevy_egui::{
 };
 
 use super::state::{
-    AppSystems, Consumer, DiagramChoices, IndexPanel, Intent, LaunchOptions, LoadProblems,
-    LoadedModel, Notice, Preferences, Presenter, Reader, ReaderFind, ReaderLayout, SearchState,
-    Selection, SpeakerNotes, TourState, UiInsets,
+    AppSystems, Consumer, DiagramChoices, IndexPanel, Intent, LabDrawn, LabFiles, LabState,
+    LaunchOptions, LoadProblems, LoadedModel, Notice, Preferences, Presenter, Reader, ReaderFind,
+    ReaderLayout, SearchState, Selection, SpeakerNotes, TourState, UiInsets,
 };
 use super::theme::{self, Look};
 use crate::model::style::NARROW_SCREEN_PX;
@@ -262,9 +263,12 @@ struct PanelState<'w> {
     options: Res<'w, LaunchOptions>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn panels_ui(
     mut contexts: EguiContexts,
     mut st: PanelState,
+    lab: (Res<LabState>, Res<LabFiles>, ResMut<LabDrawn>),
+    mut listed_at: Local<Option<usize>>,
     speaker: Res<SpeakerNotes>,
     mut intents: MessageWriter<Intent>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
@@ -310,10 +314,16 @@ fn panels_ui(
         top = egui::Panel::top("top_bar")
             .show(&mut root, |ui| {
                 region(ui, Role::Toolbar, "Top bar");
+                let menus = Menus {
+                    choices: &st.choices,
+                    labs: &lab.1,
+                    index: &st.index,
+                    prefs: &st.prefs,
+                };
                 if narrow {
-                    compact_bar_ui(ui, model, &st.choices, &st.index, &st.prefs, &mut out)
+                    compact_bar_ui(ui, model, &menus, &mut out)
                 } else {
-                    top_bar_ui(ui, model, &st.choices, &st.index, &st.prefs, &mut out)
+                    top_bar_ui(ui, model, &menus, &mut out)
                 }
             })
             .response
@@ -376,6 +386,38 @@ fn panels_ui(
             .response
             .rect
             .height();
+    }
+
+    let (lab_state, _, mut lab_drawn) = lab;
+    if let Some(name) = &lab_state.scenario {
+        let reduced_motion = st.prefs.reduced_motion;
+        let mut drawn = LabDrawn::default();
+        bottom += egui::Panel::bottom("lab")
+            .show(&mut root, |ui| {
+                region(ui, Role::Region, "Lab");
+                match &lab_state.run {
+                    Some(run) => {
+                        let view = lab_panel::LabView {
+                            state: &lab_state,
+                            reduced_motion,
+                            listed_at: &mut listed_at,
+                        };
+                        drawn = lab_panel::lab_ui(ui, run, view, &mut out);
+                    }
+                    None => {
+                        ui.add_space(6.0);
+                        ui.label(format!("Loading the lab `{name}`…"));
+                        ui.add_space(6.0);
+                    }
+                }
+            })
+            .response
+            .rect
+            .height();
+        lab_drawn.set_if_neq(drawn);
+    } else {
+        *listed_at = None;
+        lab_drawn.set_if_neq(LabDrawn::default());
     }
 
     let mut right = 0.0;
@@ -562,15 +604,33 @@ fn embed_link_ui(ctx: &egui::Context, link: &str, out: &mut Vec<Intent>) {
         });
 }
 
+/// What the top bar's menus offer.
+struct Menus<'a> {
+    choices: &'a DiagramChoices,
+    labs: &'a LabFiles,
+    index: &'a IndexPanel,
+    prefs: &'a Preferences,
+}
+
+impl Menus<'_> {
+    /// The lab scenarios that run on `diagram_file`: name and title.
+    fn labs_for<'a>(&'a self, diagram_file: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+        self.labs
+            .files
+            .iter()
+            .filter(move |f| f.diagram.as_deref() == Some(diagram_file))
+            .map(|f| (f.name.as_str(), f.title.as_deref().unwrap_or(&f.name)))
+    }
+}
+
 /// The top bar of a narrow screen: the name, the diagram, and everything else in a menu.
 fn compact_bar_ui(
     ui: &mut egui::Ui,
     model: Option<&LoadedModel>,
-    choices: &DiagramChoices,
-    index: &IndexPanel,
-    prefs: &Preferences,
+    menus: &Menus<'_>,
     out: &mut Vec<Intent>,
 ) {
+    let (choices, index, prefs) = (menus.choices, menus.index, menus.prefs);
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new("autochitect").strong().size(17.0));
@@ -602,6 +662,17 @@ fn compact_bar_ui(
                         for t in m.tours.iter() {
                             if ui.button(&t.title).clicked() {
                                 out.push(Intent::StartTour(t.name.clone(), 0));
+                                ui.close();
+                            }
+                        }
+                    }
+                    let mut labs = menus.labs_for(&m.diagram_file).peekable();
+                    if labs.peek().is_some() {
+                        ui.separator();
+                        ui.label(egui::RichText::new("Lab").weak());
+                        for (name, title) in labs {
+                            if ui.button(title).clicked() {
+                                out.push(Intent::OpenLab(name.to_owned(), 0));
                                 ui.close();
                             }
                         }
@@ -673,11 +744,10 @@ fn view_menu_ui(ui: &mut egui::Ui, prefs: &Preferences, out: &mut Vec<Intent>) {
 fn top_bar_ui(
     ui: &mut egui::Ui,
     model: Option<&LoadedModel>,
-    choices: &DiagramChoices,
-    index: &IndexPanel,
-    prefs: &Preferences,
+    menus: &Menus<'_>,
     out: &mut Vec<Intent>,
 ) {
+    let (choices, index, prefs) = (menus.choices, menus.index, menus.prefs);
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new("autochitect").strong().size(18.0));
@@ -708,6 +778,18 @@ fn top_bar_ui(
                         }
                     }
                 });
+            }
+            let mut labs = menus.labs_for(&m.diagram_file).peekable();
+            if labs.peek().is_some() {
+                ui.menu_button("Lab ▾", |ui| {
+                    for (name, title) in labs {
+                        if ui.button(title).clicked() {
+                            out.push(Intent::OpenLab(name.to_owned(), 0));
+                        }
+                    }
+                })
+                .response
+                .on_hover_text("Run real TCP/IP stacks on this diagram, frame by frame");
             }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

@@ -1,0 +1,323 @@
+//! The network lab on the diagram: a scenario's run made once it is asked for (from the Lab
+//! menu, `--lab`, or `#/lab/<scenario>/<event>`), stepped, played and scrubbed, with its
+//! frames walking through the parts of the diagram. The consumer of `OpenLab`, `CloseLab`,
+//! `LabGo`, `LabPlay`, `LabSpeed` and `LabField`.
+//!
+//! The run comes from the lab core ([`crate::lab`]): real TCP/IP stacks on a virtual clock,
+//! recorded to the end, so going back is reading the record. Each event shows for a moment
+//! (a frame walks from one program to the other; a host event is a beat), scaled by the speed
+//! the learner picks; with reduced motion a frame jumps from part to part.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use super::state::space::world;
+use super::state::{
+    AppSystems, Consumer, FrameMark, FrameTargets, Intent, LabFiles, LabFrames, LabMove, LabRun,
+    LabState, LoadedModel, Notice, Preferences,
+};
+use crate::lab::view::{Walk, row};
+use crate::lab::{Lab, parse_scenario};
+use crate::model::{ComponentId, Target, paths};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        (
+            apply_intents.in_set(AppSystems::Plan),
+            (make_run, play).chain().in_set(AppSystems::Follow),
+            place_frames.in_set(AppSystems::Visuals),
+        ),
+    );
+}
+
+/// The event a move leads to, in a run of `len` events.
+fn target(m: LabMove, current: usize, len: usize) -> usize {
+    let last = len.saturating_sub(1);
+    match m {
+        LabMove::Next => (current + 1).min(last),
+        LabMove::Prev => current.saturating_sub(1),
+        LabMove::First => 0,
+        LabMove::Last => last,
+        LabMove::To(k) => k.min(last),
+    }
+}
+
+fn apply_intents(
+    mut intents: ParamSet<(MessageReader<Intent>, MessageWriter<Intent>)>,
+    mut state: ResMut<LabState>,
+    time: Res<Time<Real>>,
+) {
+    let incoming: Vec<Intent> = intents
+        .p0()
+        .read()
+        .filter(Intent::for_(Consumer::Lab))
+        .cloned()
+        .collect();
+    let now = time.elapsed_secs_f64();
+    let mut out = Vec::new();
+    for intent in incoming {
+        match intent {
+            Intent::OpenLab(name, event) => {
+                if state.scenario.as_deref() == Some(&name) && state.run.is_some() {
+                    // The same scenario: only move.
+                    go(&mut state, LabMove::To(event), now);
+                    continue;
+                }
+                *state = LabState {
+                    scenario: Some(name),
+                    current: event,
+                    speed: state.speed,
+                    shown_at: now,
+                    ..LabState::default()
+                };
+                // A lab and a tour both move things on the diagram: one at a time.
+                out.push(Intent::EndTour);
+            }
+            Intent::CloseLab if state.is_open() => {
+                *state = LabState {
+                    speed: state.speed,
+                    ..LabState::default()
+                };
+            }
+            Intent::LabGo(m) => {
+                state.playing = false;
+                go(&mut state, m, now);
+            }
+            Intent::LabPlay(play) => {
+                let len = state.run.as_ref().map_or(0, |r| r.len());
+                let on = play.unwrap_or(!state.playing);
+                if on && len > 0 && state.current + 1 >= len && state.progress(now) >= 1.0 {
+                    // Play at the end starts again.
+                    go(&mut state, LabMove::First, now);
+                }
+                state.playing = on && len > 0;
+            }
+            Intent::LabSpeed(speed) if speed > 0.0 => {
+                // Keep how far the current event has got.
+                let progress = f64::from(state.progress(now));
+                state.speed = speed;
+                let shown_at = now - progress * state.duration();
+                state.shown_at = shown_at;
+            }
+            Intent::LabField(field) => state.field = field,
+            _ => {}
+        }
+    }
+    intents.p1().write_batch(out);
+}
+
+/// Moves to another event, which starts to show now.
+fn go(state: &mut LabState, m: LabMove, now: f64) {
+    let len = state.run.as_ref().map_or(0, |r| r.len());
+    let next = target(m, state.current, len);
+    if next != state.current || m == LabMove::To(next) {
+        state.current = next;
+        state.shown_at = now;
+        state.field = None;
+    }
+}
+
+/// The diagram's parts a scenario's run happens on: its hosts' computers.
+fn hosts_frame(run: &LabRun) -> Vec<Target> {
+    run.scenario
+        .hosts
+        .iter()
+        .map(|h| Target::Component(ComponentId::new(h.parts.computer.as_str())))
+        .collect()
+}
+
+/// Makes the run when a scenario is asked for and its file is in, and again when the diagram
+/// reloads (the walks follow its parts). A scenario for another diagram opens that diagram
+/// first; one that is not listed, or does not validate, is closed with a note.
+#[allow(clippy::too_many_arguments)]
+fn make_run(
+    mut state: ResMut<LabState>,
+    files: Res<LabFiles>,
+    model: Option<Res<LoadedModel>>,
+    mut notice: ResMut<Notice>,
+    mut intents: MessageWriter<Intent>,
+    mut frame: MessageWriter<FrameTargets>,
+    time: Res<Time<Real>>,
+    mut asked_for: Local<Option<String>>,
+) {
+    let (Some(name), Some(model)) = (state.scenario.clone(), model) else {
+        return;
+    };
+    if state
+        .run
+        .as_ref()
+        .is_some_and(|r| r.generation == model.generation)
+    {
+        return;
+    }
+    let Some(file) = files.get(&name) else {
+        if files.listed {
+            notice.say(format!("There is no lab scenario `{name}`."));
+            *state = LabState::default();
+        }
+        return;
+    };
+    let text = match &file.text {
+        None => return,
+        Some(Err(why)) => {
+            notice.say(format!(
+                "The lab scenario `{name}` could not be read: {why}"
+            ));
+            *state = LabState::default();
+            return;
+        }
+        Some(Ok(text)) => text.clone(),
+    };
+    if let Some(diagram) = &file.diagram
+        && *diagram != model.diagram_file
+    {
+        // Its diagram first; the run is made once that is on screen.
+        if asked_for.as_deref() != Some(diagram) {
+            *asked_for = Some(diagram.clone());
+            intents.write(Intent::OpenDiagram(diagram.clone()));
+        }
+        return;
+    }
+    *asked_for = None;
+    let file_name = format!("{}/{}", paths::DIAGRAM_DIR, paths::lab_file(&name));
+    let scenario = match parse_scenario(&file_name, &name, &text, Some(&model.diagram)) {
+        Ok(s) => Arc::new(s),
+        Err(d) => {
+            let first = d.0.first().map(ToString::to_string).unwrap_or_default();
+            notice.say(format!("The lab scenario `{name}` has errors: {first}"));
+            *state = LabState::default();
+            return;
+        }
+    };
+    let mut lab = Lab::new(scenario.clone(), scenario.seed, Vec::new());
+    lab.run_to_end();
+    let events = lab.recorded().to_vec();
+    let names = scenario.host_names();
+    let rows = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| row(i, e, &names))
+        .collect();
+    let walks = events
+        .iter()
+        .map(|e| e.frame().map(|f| Walk::new(&scenario, &model.diagram, f)))
+        .collect();
+    let slugs = model.writeups.slugs();
+    let narrations = scenario
+        .phases
+        .iter()
+        .map(|p| {
+            Arc::new(crate::model::markdown::parse_document(&file_name, &p.narration, &slugs).0)
+        })
+        .collect();
+    let run = LabRun {
+        narrations,
+        phases: lab.phases(),
+        scenario,
+        events,
+        rows,
+        walks,
+        generation: model.generation,
+    };
+    let first = state.run.is_none();
+    if first {
+        frame.write(FrameTargets(hosts_frame(&run)));
+        state.shown_at = time.elapsed_secs_f64();
+    }
+    state.current = state.current.min(run.len().saturating_sub(1));
+    state.run = Some(Arc::new(run));
+}
+
+/// Plays the run: the next event once the current one has shown; stops at the end.
+fn play(
+    mut state: ResMut<LabState>,
+    time: Res<Time<Real>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    if state.run.is_none() {
+        return;
+    }
+    let now = time.elapsed_secs_f64();
+    if state.progress(now) < 1.0 {
+        redraw.write(bevy::window::RequestRedraw);
+    }
+    if !state.playing || state.progress(now) < 1.0 {
+        return;
+    }
+    let len = state.run.as_ref().map_or(0, |r| r.len());
+    if state.current + 1 >= len {
+        state.playing = false;
+        return;
+    }
+    // The next event starts where the last one ended (not later, unless a slow frame lost
+    // more than one event's time), so the pace holds.
+    let ended = state.shown_at + state.duration();
+    state.current += 1;
+    state.field = None;
+    state.shown_at = if now - ended < state.duration() {
+        ended
+    } else {
+        now
+    };
+    redraw.write(bevy::window::RequestRedraw);
+}
+
+/// The frames on the canvas: the current event's, walking its path, and every frame on the
+/// cable at the current event's moment.
+fn place_frames(
+    state: Res<LabState>,
+    prefs: Res<Preferences>,
+    time: Res<Time<Real>>,
+    mut frames: ResMut<LabFrames>,
+) {
+    let Some(run) = &state.run else {
+        frames.set_if_neq(LabFrames::default());
+        return;
+    };
+    let mut marks = Vec::new();
+    let now_us = run.events.get(state.current).map_or(0, |e| e.time_us);
+    for (i, (event, walk)) in run.events.iter().zip(&run.walks).enumerate() {
+        let (Some(frame), Some(walk)) = (event.frame(), walk) else {
+            continue;
+        };
+        let placed = if i == state.current {
+            walk.at(
+                state.progress(time.elapsed_secs_f64()),
+                prefs.reduced_motion,
+            )
+        } else if i < state.current
+            && let Some(arrival) = frame.fate.arrival()
+            && arrival > now_us
+        {
+            let span = arrival.saturating_sub(event.time_us).max(1) as f32;
+            walk.on_cable(now_us.saturating_sub(event.time_us) as f32 / span)
+        } else {
+            None
+        };
+        if let Some((at, layers)) = placed {
+            marks.push(FrameMark {
+                at: world(at),
+                layers,
+                number: frame.number,
+                current: i == state.current,
+            });
+        }
+    }
+    frames.set_if_neq(LabFrames(marks));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_stay_inside_the_run() {
+        assert_eq!(target(LabMove::Next, 4, 5), 4);
+        assert_eq!(target(LabMove::Prev, 0, 5), 0);
+        assert_eq!(target(LabMove::To(99), 0, 5), 4);
+        assert_eq!(target(LabMove::Last, 0, 5), 4);
+        assert_eq!(target(LabMove::Next, 0, 0), 0);
+    }
+}

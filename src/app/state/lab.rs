@@ -1,0 +1,179 @@
+//! The lab in the explorer: the scenario files the diagram folder offers, the run open on the
+//! diagram, where the learner is in it, and the frames drawn on the canvas.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use crate::lab::view::{Row, Walk};
+use crate::lab::{Event, Scenario};
+
+/// One scenario file of the diagram folder's `labs/index.ron`, as loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabFile {
+    /// The scenario's name (its file name without `.ron`).
+    pub name: String,
+    /// Its title, once the file has loaded and reads as a scenario.
+    pub title: Option<String>,
+    /// The diagram file it runs on.
+    pub diagram: Option<String>,
+    /// The text, once loaded (`Err`: why it could not be read).
+    pub text: Option<Result<Arc<str>, String>>,
+}
+
+/// The lab scenarios listed in `labs/index.ron`, in its order.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct LabFiles {
+    /// The index has been read (or failed to be): `files` is the whole list.
+    pub listed: bool,
+    /// The scenarios.
+    pub files: Vec<LabFile>,
+}
+
+impl LabFiles {
+    /// A scenario by name.
+    pub fn get(&self, name: &str) -> Option<&LabFile> {
+        self.files.iter().find(|f| f.name == name)
+    }
+}
+
+/// A run as the explorer shows it: the scenario, every event, and what the list, the
+/// inspector and the canvas need of each, computed once.
+#[derive(Debug)]
+pub struct LabRun {
+    /// The scenario.
+    pub scenario: Arc<Scenario>,
+    /// Every event of the run, in order.
+    pub events: Vec<Event>,
+    /// Each event's row in the list.
+    pub rows: Vec<Row>,
+    /// Each event's phase (an index into the scenario's phases).
+    pub phases: Vec<Option<usize>>,
+    /// Each frame event's walk through the diagram (`None` for host events).
+    pub walks: Vec<Option<Walk>>,
+    /// Each phase's narration, parsed.
+    pub narrations: Vec<Arc<crate::model::markdown::Document>>,
+    /// The model generation the walks were made for.
+    pub generation: u64,
+}
+
+impl LabRun {
+    /// How many events the run has.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+/// The lab open on the diagram, if any.
+#[derive(Resource, Debug, Clone)]
+pub struct LabState {
+    /// The scenario asked for (by name), also while it loads.
+    pub scenario: Option<String>,
+    /// The run, once made.
+    pub run: Option<Arc<LabRun>>,
+    /// The current event (from 0).
+    pub current: usize,
+    /// Playing: the run moves on by itself.
+    pub playing: bool,
+    /// How fast it plays: 1 is one frame's walk in [`LabState::FRAME_SECONDS`].
+    pub speed: f32,
+    /// Real time (seconds since start) when the current event began to show.
+    pub shown_at: f64,
+    /// The field chosen in the inspector: (layer, field) of the current frame.
+    pub field: Option<(usize, usize)>,
+}
+
+impl Default for LabState {
+    fn default() -> Self {
+        Self {
+            scenario: None,
+            run: None,
+            current: 0,
+            playing: false,
+            speed: 1.0,
+            shown_at: 0.0,
+            field: None,
+        }
+    }
+}
+
+impl LabState {
+    /// Seconds a frame takes to walk from one program to the other at speed 1.
+    pub const FRAME_SECONDS: f64 = 2.0;
+    /// Seconds a host event is shown while playing, at speed 1.
+    pub const HOST_SECONDS: f64 = 0.6;
+    /// The speeds offered, slow motion to fast.
+    pub const SPEEDS: [f32; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+
+    /// Whether a lab is open (loaded or loading).
+    pub fn is_open(&self) -> bool {
+        self.scenario.is_some()
+    }
+
+    /// The current event, once the run is made.
+    pub fn event(&self) -> Option<&Event> {
+        self.run.as_ref()?.events.get(self.current)
+    }
+
+    /// How long the current event shows at the current speed, in seconds.
+    pub fn duration(&self) -> f64 {
+        let base = match self.event() {
+            Some(e) if e.frame().is_some() => Self::FRAME_SECONDS,
+            _ => Self::HOST_SECONDS,
+        };
+        base / f64::from(self.speed.max(0.01))
+    }
+
+    /// How far the current event has got (0 to 1), `now` in real seconds.
+    pub fn progress(&self, now: f64) -> f32 {
+        ((now - self.shown_at) / self.duration()).clamp(0.0, 1.0) as f32
+    }
+}
+
+/// Where the lab moves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabMove {
+    /// The next event.
+    Next,
+    /// The previous event.
+    Prev,
+    /// The first event.
+    First,
+    /// The last event.
+    Last,
+    /// This event (from 0).
+    To(usize),
+}
+
+/// A frame drawn on the canvas: where (world coordinates), the layers it has there
+/// (outermost first), and whether it is the current event's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrameMark {
+    /// Where it is.
+    pub at: Vec2,
+    /// Its layers there, outermost first (`["Ethernet II", "IPv4", "TCP", "HTTP"]`).
+    pub layers: Vec<&'static str>,
+    /// The frame's number.
+    pub number: u32,
+    /// It is the current event's frame (the others are in flight beside it).
+    pub current: bool,
+}
+
+/// The lab's frames on the canvas now.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct LabFrames(pub Vec<FrameMark>);
+
+/// What the lab panel drew in its last pass (for tests and the state probe): the bytes the
+/// hex view marked for the chosen field.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct LabDrawn {
+    /// The marked bytes' offsets in the frame, in order.
+    pub marked: Vec<usize>,
+    /// The event the inspector showed.
+    pub event: Option<usize>,
+}

@@ -1,0 +1,393 @@
+//! The lab panel: the run's controls (start, back, play, step, end, a slider over every event,
+//! the speed), the phase's narration, the event list, and the inspector of the current frame
+//! (each layer's fields, and the frame's bytes, a chosen field's bytes marked).
+
+use bevy_egui::egui;
+use bevy_egui::egui::accesskit::Role;
+
+use crate::app::state::{Intent, LabDrawn, LabMove, LabRun, LabState};
+use crate::app::theme;
+use crate::lab::decode::{Layer, decode};
+use crate::lab::{EventKind, Fate};
+use crate::model::style::layer_color;
+
+/// The event list's height, in points.
+const LIST_HEIGHT: f32 = 190.0;
+/// Below this width the inspector goes under the list rather than beside it.
+const SIDE_BY_SIDE: f32 = 760.0;
+/// Bytes on one line of the hex view.
+const HEX_ROW: usize = 16;
+
+/// What the panel needs besides the run.
+pub(super) struct LabView<'a> {
+    /// Where the learner is.
+    pub state: &'a LabState,
+    /// Reduced motion is on.
+    pub reduced_motion: bool,
+    /// The event list was scrolled to this event last pass (so it follows the current one
+    /// without fighting the learner's own scrolling).
+    pub listed_at: &'a mut Option<usize>,
+}
+
+/// Draws the panel; what the inspector marked.
+pub(super) fn lab_ui(
+    ui: &mut egui::Ui,
+    run: &LabRun,
+    view: LabView<'_>,
+    out: &mut Vec<Intent>,
+) -> LabDrawn {
+    let state = view.state;
+    ui.add_space(6.0);
+    header_ui(ui, run, state, view.reduced_motion, out);
+    controls_ui(ui, run, state, out);
+    ui.add_space(2.0);
+    let wide = ui.available_width() >= SIDE_BY_SIDE;
+    let mut drawn = LabDrawn::default();
+    if wide {
+        ui.columns(2, |cols| {
+            if let [left, right] = cols {
+                list_ui(left, run, state, view.listed_at, out);
+                drawn = inspector_ui(right, run, state, out);
+            }
+        });
+    } else {
+        list_ui(ui, run, state, view.listed_at, out);
+        egui::CollapsingHeader::new("Inspector")
+            .id_salt("lab_inspector_narrow")
+            .default_open(false)
+            .show(ui, |ui| drawn = inspector_ui(ui, run, state, out));
+    }
+    ui.add_space(4.0);
+    drawn
+}
+
+/// The scenario's title, the phase, and the way out.
+fn header_ui(
+    ui: &mut egui::Ui,
+    run: &LabRun,
+    state: &LabState,
+    reduced_motion: bool,
+    out: &mut Vec<Intent>,
+) {
+    let phase = run
+        .phases
+        .get(state.current)
+        .copied()
+        .flatten()
+        .and_then(|p| Some((run.scenario.phases.get(p)?, run.narrations.get(p)?)));
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(format!("Lab: {}", run.scenario.title)).strong());
+        if let Some((phase, _)) = phase {
+            ui.label(egui::RichText::new(&phase.title).weak());
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("✕ Close lab").clicked() {
+                out.push(Intent::CloseLab);
+            }
+            let mut reduced = reduced_motion;
+            if ui.checkbox(&mut reduced, "Reduced motion").changed() {
+                out.push(Intent::SetReducedMotion(reduced));
+            }
+        });
+    });
+    if let Some((_, document)) = phase {
+        egui::ScrollArea::vertical()
+            .max_height(60.0)
+            .id_salt("lab_narration")
+            .show(ui, |ui| {
+                let mut render = super::markdown::Render {
+                    find: None,
+                    out,
+                    drawn: Default::default(),
+                    salt: "lab_narration",
+                };
+                render.document_ui(ui, document);
+            });
+    }
+}
+
+/// Start, back, play or pause, step, end; the slider; the speed.
+fn controls_ui(ui: &mut egui::Ui, run: &LabRun, state: &LabState, out: &mut Vec<Intent>) {
+    let len = run.len();
+    let (first, last) = (state.current == 0, state.current + 1 >= len);
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(!first, egui::Button::new("⇤ Start"))
+            .on_hover_text("The first event (Home)")
+            .clicked()
+        {
+            out.push(Intent::LabGo(LabMove::First));
+        }
+        if ui
+            .add_enabled(!first, egui::Button::new("◀ Back"))
+            .on_hover_text("One event back (←, PageUp)")
+            .clicked()
+        {
+            out.push(Intent::LabGo(LabMove::Prev));
+        }
+        let play = if state.playing {
+            "‖ Pause"
+        } else {
+            "▶ Play"
+        };
+        if ui
+            .button(egui::RichText::new(play).strong())
+            .on_hover_text("Play or pause (Space)")
+            .clicked()
+        {
+            out.push(Intent::LabPlay(None));
+        }
+        if ui
+            .add_enabled(!last, egui::Button::new("Step ▶"))
+            .on_hover_text("One event forward (→, PageDown)")
+            .clicked()
+        {
+            out.push(Intent::LabGo(LabMove::Next));
+        }
+        if ui
+            .add_enabled(!last, egui::Button::new("End ⇥"))
+            .on_hover_text("The last event (End)")
+            .clicked()
+        {
+            out.push(Intent::LabGo(LabMove::Last));
+        }
+        let mut at = state.current + 1;
+        let slider = egui::Slider::new(&mut at, 1..=len.max(1))
+            .text(format!("of {len}"))
+            .clamping(egui::SliderClamping::Always);
+        if ui
+            .add(slider)
+            .on_hover_text("Every event of the run: drag to scrub")
+            .changed()
+        {
+            out.push(Intent::LabGo(LabMove::To(at.saturating_sub(1))));
+        }
+        let speed_text = |s: f32| format!("{s}×");
+        egui::ComboBox::from_id_salt("lab_speed")
+            .selected_text(format!("Speed {}", speed_text(state.speed)))
+            .show_ui(ui, |ui| {
+                for s in LabState::SPEEDS {
+                    if ui
+                        .selectable_label((state.speed - s).abs() < f32::EPSILON, speed_text(s))
+                        .clicked()
+                    {
+                        out.push(Intent::LabSpeed(s));
+                    }
+                }
+            });
+    });
+}
+
+/// Names the scrolling content `ui` fills as a region for assistive technology, with the
+/// bounds of what is scrolled into view (the scroll area's viewport: its width, and the
+/// height the clip leaves).
+fn scrolled_region(ui: &egui::Ui, name: &str) {
+    let clip = ui.clip_rect();
+    let bounds =
+        egui::Rect::from_x_y_ranges(ui.max_rect().x_range(), clip.y_range()).intersect(clip);
+    ui.ctx().accesskit_node_builder(ui.unique_id(), |node| {
+        node.set_role(Role::Region);
+        node.set_label(name);
+        node.set_bounds(egui::accesskit::Rect {
+            x0: bounds.min.x.into(),
+            y0: bounds.min.y.into(),
+            x1: bounds.max.x.into(),
+            y1: bounds.max.y.into(),
+        });
+    });
+}
+
+/// The event list: number, time, from → to, protocol, summary; the current event marked and
+/// kept in view; a click goes there.
+fn list_ui(
+    ui: &mut egui::Ui,
+    run: &LabRun,
+    state: &LabState,
+    listed_at: &mut Option<usize>,
+    out: &mut Vec<Intent>,
+) {
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let row_height = ui.fonts_mut(|f| f.row_height(&font)) + ui.spacing().item_spacing.y + 4.0;
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt("lab_events")
+        .max_height(LIST_HEIGHT)
+        .auto_shrink([false, true]);
+    if *listed_at != Some(state.current) {
+        *listed_at = Some(state.current);
+        let offset = (state.current as f32 + 0.5) * row_height - LIST_HEIGHT / 2.0;
+        area = area.vertical_scroll_offset(offset.max(0.0));
+    }
+    area.show_rows(ui, row_height, run.rows.len(), |ui, range| {
+        scrolled_region(ui, "Events");
+        for i in range {
+            let Some(row) = run.rows.get(i) else { continue };
+            // What happens inside one host names it once.
+            let who = if row.from == row.to {
+                format!("{:<5}", row.from)
+            } else {
+                format!("{} → {}", row.from, row.to)
+            };
+            let text = format!(
+                "{:>4}  {:>9} ms  {who}  {:<5} {}",
+                row.number, row.time, row.protocol, row.summary
+            );
+            let current = i == state.current;
+            let label = egui::RichText::new(text).monospace();
+            let response = ui.add(
+                egui::Button::selectable(current, label)
+                    .truncate()
+                    .min_size(egui::vec2(ui.available_width(), 0.0)),
+            );
+            if response.clicked() && !current {
+                out.push(Intent::LabGo(LabMove::To(i)));
+            }
+        }
+    });
+}
+
+/// The current event: a frame's layers and bytes, or what happened in the host.
+fn inspector_ui(
+    ui: &mut egui::Ui,
+    run: &LabRun,
+    state: &LabState,
+    out: &mut Vec<Intent>,
+) -> LabDrawn {
+    let mut drawn = LabDrawn {
+        event: Some(state.current),
+        marked: Vec::new(),
+    };
+    let Some(event) = run.events.get(state.current) else {
+        return drawn;
+    };
+    let names = run.scenario.host_names();
+    let EventKind::Frame(frame) = &event.kind else {
+        ui.label(egui::RichText::new(format!("Event {}", state.current + 1)).strong());
+        if let Some(row) = run.rows.get(state.current) {
+            ui.label(format!("{}: {}", row.from, row.summary));
+        }
+        return drawn;
+    };
+    let name = |h: usize| names.get(h).copied().unwrap_or("?");
+    ui.label(
+        egui::RichText::new(format!(
+            "Frame #{}  ·  {} bytes  ·  {} → {}",
+            frame.number,
+            frame.bytes.len(),
+            name(frame.direction.sender()),
+            name(frame.direction.receiver())
+        ))
+        .strong(),
+    );
+    let fate = match &frame.fate {
+        Fate::Delivered { .. } => None,
+        Fate::Delayed { by_us, .. } => Some(format!("Delayed by {} ms on the way.", by_us / 1000)),
+        Fate::Corrupted { byte, bit, .. } => Some(format!(
+            "Bit {bit} of byte {byte} flipped on the way: these are the bytes that arrived."
+        )),
+        Fate::Lost { why } => Some(format!("Lost: {why}.")),
+    };
+    if let Some(fate) = fate {
+        ui.label(egui::RichText::new(fate).color(ui.visuals().warn_fg_color));
+    }
+    let layers = decode(&frame.bytes);
+    egui::ScrollArea::vertical()
+        .id_salt("lab_inspector")
+        .max_height(LIST_HEIGHT)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            scrolled_region(ui, "Inspector");
+            for (li, layer) in layers.iter().enumerate() {
+                layer_ui(ui, li, layer, state.field, out);
+            }
+            ui.add_space(4.0);
+            drawn.marked = hex_ui(ui, &frame.bytes, &layers, state.field, out);
+        });
+    drawn
+}
+
+/// One layer: its colour, its name, and its fields (name and value), each choosable.
+fn layer_ui(
+    ui: &mut egui::Ui,
+    li: usize,
+    layer: &Layer,
+    chosen: Option<(usize, usize)>,
+    out: &mut Vec<Intent>,
+) {
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 14.0), egui::Sense::hover());
+        ui.painter()
+            .rect_filled(rect, 2.0, theme::color32(layer_color(layer.name)));
+        ui.label(egui::RichText::new(layer.name).strong());
+    });
+    egui::Grid::new(("lab_fields", li))
+        .num_columns(2)
+        .spacing(egui::vec2(12.0, 2.0))
+        .show(ui, |ui| {
+            for (fi, field) in layer.fields.iter().enumerate() {
+                let on = chosen == Some((li, fi));
+                let response = ui.selectable_label(on, &field.name).on_hover_text(format!(
+                    "Bytes {}–{}",
+                    field.range.start,
+                    field.range.end.saturating_sub(1)
+                ));
+                if response.clicked() {
+                    out.push(Intent::LabField((!on).then_some((li, fi))));
+                }
+                ui.add(egui::Label::new(egui::RichText::new(&field.value).monospace()).wrap());
+                ui.end_row();
+            }
+        });
+}
+
+/// The field that holds byte `b`: the narrowest, in the innermost layer.
+fn field_of(layers: &[Layer], b: usize) -> Option<(usize, usize)> {
+    layers
+        .iter()
+        .enumerate()
+        .flat_map(|(li, l)| l.fields.iter().enumerate().map(move |(fi, f)| (li, fi, f)))
+        .filter(|(_, _, f)| f.range.contains(&b))
+        .min_by_key(|(li, _, f)| (f.range.len(), usize::MAX - li))
+        .map(|(li, fi, _)| (li, fi))
+}
+
+/// The frame's bytes, sixteen to a line; the chosen field's bytes marked, and a byte's click
+/// chooses the field that holds it. Returns the marked bytes.
+fn hex_ui(
+    ui: &mut egui::Ui,
+    bytes: &[u8],
+    layers: &[Layer],
+    chosen: Option<(usize, usize)>,
+    out: &mut Vec<Intent>,
+) -> Vec<usize> {
+    let mut drawn = Vec::new();
+    let marked = chosen
+        .and_then(|(li, fi)| layers.get(li)?.fields.get(fi))
+        .map(|f| f.range.clone());
+    let select = ui.visuals().selection;
+    ui.spacing_mut().item_spacing.x = 0.0;
+    for (r, line) in bytes.chunks(HEX_ROW).enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(format!("{:04x}  ", r * HEX_ROW))
+                    .monospace()
+                    .weak(),
+            );
+            for (c, byte) in line.iter().enumerate() {
+                let b = r * HEX_ROW + c;
+                let on = marked.as_ref().is_some_and(|m| m.contains(&b));
+                let mut text = egui::RichText::new(format!("{byte:02x} ")).monospace();
+                if on {
+                    drawn.push(b);
+                    text = text
+                        .background_color(select.bg_fill)
+                        .color(select.stroke.color);
+                }
+                let response = ui.add(egui::Label::new(text).sense(egui::Sense::click()));
+                if response.clicked() {
+                    out.push(Intent::LabField(field_of(layers, b)));
+                }
+            }
+        });
+    }
+    drawn
+}

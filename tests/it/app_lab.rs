@@ -1,0 +1,351 @@
+//! The lab in the explorer: opening a scenario at an event (flag, deep link, menu), stepping
+//! and playing with the keys, the frame's place on the diagram, the event list, and the
+//! inspector's fields and bytes.
+
+use autochitect::app::state::{
+    Intent, LabDrawn, LabFrames, LabState, LaunchOptions, Preferences, current_route,
+};
+use autochitect::lab::decode::decode;
+use autochitect::lab::view::Walk;
+use autochitect::lab::{Event, Scenario, parse_scenario};
+use autochitect::model::{Launch, Route, Target};
+use bevy::prelude::*;
+
+use crate::support::*;
+
+/// The shipped scenario, read as the lab's tools read it, and its run: what the app must show.
+fn shipped(name: &str) -> (Scenario, Vec<Event>) {
+    let file = repo().join(format!("diagrams/labs/{name}.ron"));
+    let text = std::fs::read_to_string(&file).expect("scenario file");
+    let diagram = default_diagram();
+    let scenario = parse_scenario(&file.display().to_string(), name, &text, Some(&diagram))
+        .expect("a valid scenario");
+    let (events, _) = autochitect::lab::run(&scenario, scenario.seed, &[]);
+    (scenario, events)
+}
+
+fn lab(app: &App) -> LabState {
+    app.world().resource::<LabState>().clone()
+}
+
+fn lab_options(name: &str, event: Option<u32>) -> LaunchOptions {
+    LaunchOptions {
+        launch: Launch {
+            lab: Some(name.into()),
+            event,
+            ..Launch::default()
+        },
+        ..options()
+    }
+}
+
+/// Runs until the lab's run is made.
+fn until_run(app: &mut App) {
+    run_until(app, 400, |a| a.world().resource::<LabState>().run.is_some());
+    assert!(lab(app).run.is_some(), "the lab's run was made");
+    run_frames(app, 2);
+}
+
+/// The rectangle of a part on screen (logical pixels).
+fn part_on_screen(app: &mut App, target: &Target) -> Rect {
+    let Target::Component(id) = target else {
+        panic!("a component")
+    };
+    let r = model(app)
+        .diagram
+        .component(id.as_str())
+        .expect("part")
+        .rect;
+    let a = screen_pos(app, Vec2::new(r.x, -r.y));
+    let b = screen_pos(app, Vec2::new(r.x + r.w, -(r.y + r.h)));
+    Rect::from_corners(a, b)
+}
+
+/// The index of the first SYN's event.
+fn first_syn(events: &[Event]) -> usize {
+    events
+        .iter()
+        .position(|e| e.frame().is_some_and(|f| f.summary.contains("[SYN]")))
+        .expect("a SYN")
+}
+
+#[test]
+fn the_flag_opens_the_lab_at_the_event_with_its_layers_in_the_inspector() {
+    let (_, events) = shipped("http-request");
+    let syn = first_syn(&events);
+    let number = u32::try_from(syn + 1).expect("small");
+    let mut app = app_with(lab_options("http-request", Some(number)), true);
+    until_run(&mut app);
+    let state = lab(&app);
+    let run = state.run.clone().expect("run");
+    assert_eq!(run.events, events, "the app's run is the lab's own");
+    assert_eq!(state.current, syn, "event {number}, counted from 1");
+    // The SYN's event: the inspector names each of its layers and every field.
+    let frame = events[syn].frame().expect("a frame");
+    let layers = decode(&frame.bytes);
+    assert!(layers.len() >= 3, "{layers:?}");
+    for layer in &layers {
+        widget(&app, layer.name);
+        for field in &layer.fields {
+            widget(&app, &field.name);
+        }
+    }
+    // Its row in the list says what it is; the address says where the learner is.
+    assert!(row_label_contains(
+        &app,
+        &format!("#{} {}", frame.number, frame.summary)
+    ));
+    let m = model(&app);
+    let route = current_route(
+        &m,
+        app.world().resource(),
+        app.world().resource(),
+        app.world().resource(),
+        &state,
+    );
+    assert_eq!(route, Some(Route::Lab("http-request".into(), syn + 1)));
+    assert_eq!(Route::parse(&format!("#/lab/http-request/{number}")), route);
+    assert_eq!(
+        Route::parse("#/lab/http-request"),
+        Some(Route::Lab("http-request".into(), 1))
+    );
+}
+
+/// A row's label, as the list draws it (the widget's name starts with the number).
+fn row_label_contains(app: &App, text: &str) -> bool {
+    app.world()
+        .get_resource::<autochitect::app::headless::Widgets>()
+        .is_some_and(|w| w.nodes.iter().any(|n| n.label.contains(text)))
+}
+
+#[test]
+fn keys_step_forward_and_back_and_the_frame_starts_where_its_walk_does() {
+    let (scenario, events) = shipped("http-request");
+    let mut app = app_with(lab_options("http-request", None), true);
+    app.world_mut().resource_mut::<Preferences>().reduced_motion = true;
+    until_run(&mut app);
+    assert_eq!(lab(&app).current, 0);
+    let diagram = model(&app).diagram.clone();
+    // Forward through the first ten events with →, then back with ←, as a fast typist would.
+    for i in 1..10 {
+        press_key(&mut app, KeyCode::ArrowRight);
+        app.update();
+        assert_eq!(lab(&app).current, i, "→ moves one event");
+        check_frame(&mut app, &scenario, &diagram, &events, i);
+    }
+    for i in (5..9).rev() {
+        press_key(&mut app, KeyCode::ArrowLeft);
+        app.update();
+        assert_eq!(lab(&app).current, i, "← moves one event back");
+        check_frame(&mut app, &scenario, &diagram, &events, i);
+    }
+    press_key(&mut app, KeyCode::End);
+    app.update();
+    assert_eq!(lab(&app).current, events.len() - 1);
+    press_key(&mut app, KeyCode::Home);
+    app.update();
+    assert_eq!(lab(&app).current, 0);
+    // Space plays; Space again pauses.
+    press_key(&mut app, KeyCode::Space);
+    app.update();
+    assert!(lab(&app).playing);
+    press_key(&mut app, KeyCode::Space);
+    app.update();
+    assert!(!lab(&app).playing);
+    // Esc with nothing selected closes the lab: no frame stays on the diagram.
+    press_key(&mut app, KeyCode::Escape);
+    run_frames(&mut app, 2);
+    assert!(!lab(&app).is_open());
+    assert!(app.world().resource::<LabFrames>().0.is_empty());
+    assert!(!row_label_contains(&app, "ARP Who has"));
+}
+
+/// Right after moving to event `i` (reduced motion: the frame jumps from part to part), a
+/// frame event's frame is drawn on the first part of its walk: inside that part's box, as the
+/// learner sees it.
+fn check_frame(
+    app: &mut App,
+    scenario: &Scenario,
+    diagram: &autochitect::model::Diagram,
+    events: &[Event],
+    i: usize,
+) {
+    let frames = app.world().resource::<LabFrames>().0.clone();
+    let current: Vec<_> = frames.iter().filter(|f| f.current).collect();
+    let Some(frame) = events[i].frame() else {
+        assert!(current.is_empty(), "event {i} is not a frame: {current:?}");
+        return;
+    };
+    let walk = Walk::new(scenario, diagram, frame);
+    let first = walk.stops.first().expect("a walk");
+    assert_eq!(current.len(), 1, "event {i}");
+    assert_eq!(current[0].number, frame.number);
+    assert_eq!(current[0].layers, first.layers, "event {i}");
+    let drawn = app
+        .world()
+        .resource::<autochitect::app::state::LabelsDrawn>()
+        .frames
+        .iter()
+        .find(|(n, _)| *n == frame.number)
+        .map(|(_, r)| *r)
+        .expect("the frame is drawn");
+    let part = part_on_screen(app, &first.part);
+    assert!(
+        part.contains(drawn.center()),
+        "event {i}: frame #{} drawn at {drawn:?}, its first part {:?} at {part:?}",
+        frame.number,
+        first.part
+    );
+}
+
+#[test]
+fn a_frame_walks_down_one_host_across_the_cable_and_up_the_other() {
+    let (scenario, events) = shipped("http-request");
+    let diagram = default_diagram();
+    // The request (an HTTP frame from A): from A's sockets, down, across, up to B's sockets.
+    let request = events
+        .iter()
+        .filter_map(Event::frame)
+        .find(|f| f.summary.starts_with("HTTP GET"))
+        .expect("the request");
+    let walk = Walk::new(&scenario, &diagram, request);
+    let parts: Vec<String> = walk
+        .stops
+        .iter()
+        .map(|s| match &s.part {
+            Target::Component(id) => id.to_string(),
+            Target::Link(id) => id.to_string(),
+        })
+        .collect();
+    let a = &scenario.hosts[0].parts;
+    let b = &scenario.hosts[1].parts;
+    assert_eq!(
+        parts,
+        [
+            &a.sockets,
+            &a.stack,
+            &a.card,
+            &scenario.link.part,
+            &b.card,
+            &b.stack,
+            &b.sockets
+        ]
+        .map(String::clone)
+    );
+    // It gains a header at each part on the way down and loses one on the way up.
+    let counts: Vec<usize> = walk.stops.iter().map(|s| s.layers.len()).collect();
+    let all = decode(&request.bytes).len();
+    assert_eq!(counts, [1, all - 1, all, all, all, all - 1, 1]);
+    assert_eq!(walk.stops[0].layers, ["HTTP"]);
+    // ARP is the stack's own: from A's stack to B's.
+    let arp = events[..]
+        .iter()
+        .filter_map(Event::frame)
+        .find(|f| f.summary.starts_with("ARP"))
+        .expect("ARP");
+    let walk = Walk::new(&scenario, &diagram, arp);
+    assert_eq!(walk.stops.len(), 5);
+    assert_eq!(walk.stops[0].layers, ["ARP"]);
+    // Along the way the frame is between its first and last stops.
+    let (start, _) = walk.at(0.0, false).expect("start");
+    let (end, _) = walk.at(1.0, false).expect("end");
+    let first = diagram.component(&a.stack).expect("stack").rect;
+    let last = diagram.component(&b.stack).expect("stack").rect;
+    assert!(first.contains(start) && last.contains(end));
+}
+
+/// Scrolls the inspector with the wheel over it, as a person would, until the widget named
+/// `label` shows, then clicks it.
+fn click_in_inspector(app: &mut App, label: &str) {
+    for _ in 0..100 {
+        // Where the person sees it once the wheel's scrolling has come to rest.
+        let mut last = widget(app, label).rect;
+        for _ in 0..100 {
+            app.update();
+            let now = widget(app, label).rect;
+            if now == last {
+                break;
+            }
+            last = now;
+        }
+        let w = widget(app, label);
+        if w.visible {
+            click_at(app, w.rect.center());
+            run_frames(app, 2);
+            return;
+        }
+        // The wheel over the inspector's fields, towards the one wanted.
+        let area = widget(app, "Inspector").rect;
+        let notches = if w.rect.center().y > area.max.y {
+            -1.0
+        } else {
+            1.0
+        };
+        wheel_at(app, area.center(), notches);
+        run_frames(app, 1);
+    }
+    panic!("could not scroll {label:?} into view in the inspector");
+}
+
+#[test]
+fn choosing_a_field_marks_exactly_its_bytes() {
+    let (_, events) = shipped("http-request");
+    let syn = first_syn(&events);
+    let number = u32::try_from(syn + 1).expect("small");
+    let mut app = app_with(lab_options("http-request", Some(number)), true);
+    until_run(&mut app);
+    let frame = events[syn].frame().expect("a frame");
+    let layers = decode(&frame.bytes);
+    for wanted in ["Sequence number", "Destination port", "Time to live"] {
+        let field = layers
+            .iter()
+            .flat_map(|l| &l.fields)
+            .find(|f| f.name == wanted)
+            .unwrap_or_else(|| panic!("the SYN has a {wanted} field"));
+        click_in_inspector(&mut app, wanted);
+        let drawn = app.world().resource::<LabDrawn>().clone();
+        assert_eq!(drawn.event, Some(syn));
+        assert_eq!(
+            drawn.marked,
+            field.range.clone().collect::<Vec<_>>(),
+            "{wanted}: the hex view marks the field's bytes"
+        );
+    }
+    // Choosing it again clears the mark.
+    click_in_inspector(&mut app, "Time to live");
+    assert!(app.world().resource::<LabDrawn>().marked.is_empty());
+}
+
+#[test]
+fn a_click_on_a_row_goes_to_that_event_and_play_runs_to_the_end() {
+    let (_, events) = shipped("ping");
+    let mut app = app_with(lab_options("ping", None), true);
+    until_run(&mut app);
+    let frame = events
+        .iter()
+        .position(|e| e.frame().is_some())
+        .expect("a frame");
+    let f = events[frame].frame().expect("frame");
+    // The row's text starts with its number; click it where it is drawn.
+    let label = app
+        .world()
+        .get_resource::<autochitect::app::headless::Widgets>()
+        .and_then(|w| {
+            w.nodes
+                .iter()
+                .find(|n| n.label.contains(&format!("#{} {}", f.number, f.summary)))
+                .map(|n| n.label.clone())
+        })
+        .expect("the frame's row");
+    click_widget(&mut app, &label);
+    assert_eq!(lab(&app).current, frame);
+    // Play at the fastest speed: the run moves on by itself, one event at a time.
+    app.world_mut().write_message(Intent::LabSpeed(8.0));
+    app.world_mut().write_message(Intent::LabPlay(Some(true)));
+    app.update();
+    let before = lab(&app).current;
+    run_until(&mut app, 100_000, |a| {
+        a.world().resource::<LabState>().current > before
+    });
+    assert!(lab(&app).current > before, "playing moves on");
+}
