@@ -216,10 +216,17 @@ fn paint_frame(
     } else {
         PACKET_SIZE * 0.75
     };
-    let outer = base + Vec2::splat(2.0 * LAYER_INSET * (n - 1.0));
-    let size = egui::vec2(proj.len(outer.x), proj.len(outer.y)).max(egui::vec2(9.0, 6.0));
+    // Never smaller on screen than a finger's mark, whatever the zoom: the frame is what the
+    // learner follows.
+    let least = if frame.current {
+        egui::vec2(22.0, 14.0)
+    } else {
+        egui::vec2(16.0, 10.0)
+    };
+    let inner = egui::vec2(proj.len(base.x), proj.len(base.y)).max(least);
+    let step = proj.len(LAYER_INSET).max(3.0);
+    let size = inner + egui::Vec2::splat(2.0 * step * (n - 1.0));
     let whole = egui::Rect::from_center_size(proj.point(frame.at), size);
-    let step = (proj.len(LAYER_INSET)).min(size.y / (2.0 * n));
     let edge = color32(proj.look.text());
     for (i, layer) in frame.layers.iter().enumerate() {
         let r = whole.shrink(step * i as f32);
