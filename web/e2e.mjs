@@ -612,7 +612,7 @@ try {
   // in the browser, has the digest the native tool prints (same frames, same times).
   const repo = new URL("..", import.meta.url).pathname;
   const tool = process.env.AUTOCHITECT_BIN;
-  const scenarios = readdirSync(`${repo}diagrams/labs`).filter((f) => f.endsWith(".ron")).map((f) => f.slice(0, -4)).sort();
+  const scenarios = readdirSync(`${repo}diagrams/labs`).filter((f) => f.endsWith(".ron") && f !== "index.ron").map((f) => f.slice(0, -4)).sort();
   const labPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   watch(labPage, "lab");
   await labPage.goto(base);
@@ -631,6 +631,114 @@ try {
   check(scenarios.length >= 4 && same === scenarios.length,
     `the lab's runs in the browser match the native ones (${same} of ${scenarios.length} digests)${differ.length ? ": " + differ.join("; ") : ""}`);
   await labPage.close();
+
+  // 11b. The lab on the diagram (issue 23), at device pixel ratios 1, 2 and 3: a cold load of
+  // `#/lab/http-request/N` lands on event N with the frame's layers in the inspector; the
+  // frame is drawn where the probe says (its layers' colours in the picture); the keys and the
+  // buttons step, and the address follows. Event numbers come from the native run.
+  const run = JSON.parse(execFileSync(tool, ["lab", "http-request", "--json"], { cwd: repo, encoding: "utf8" }));
+  const frameOf = (e) => e.kind && e.kind.Frame;
+  const syn = run.events.findIndex((e) => frameOf(e) && frameOf(e).summary.includes("[SYN]")) + 1;
+  const layerColours = [[0xE6, 0x9F, 0x00], [0x56, 0xB4, 0xE9], [0x00, 0x9E, 0x73], [0xCC, 0x79, 0xA7], [0xD5, 0x5E, 0x00], [0x00, 0x72, 0xB2]];
+  const isLayerColour = (px) => layerColours.some((c) => c.every((v, i) => Math.abs(v - px[i]) <= 40));
+  for (const ratio of [1, 2, 3]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: ratio });
+    const page = await context.newPage();
+    watch(page, `lab ×${ratio}`);
+    await page.goto(`${base}#/lab/http-request/${syn}`);
+    await ready(page);
+    const landed = await waitState(page, (st, n) => st.lab && st.lab.events > 0 && st.lab.event === n, syn, `×${ratio}: #/lab/http-request/${syn} lands on event ${syn}`);
+    if (!landed) { await context.close(); continue; }
+    let st = await stateOf(page);
+    const names = Object.keys(st.widgets || {});
+    const layers = run.events[syn - 1].layers.map((l) => l.name);
+    check(layers.every((l) => names.includes(l)), `×${ratio}: the inspector shows the SYN's layers (${layers.join(", ")})`);
+    // Once the frame has walked to the end of its path (two seconds at 1×), it rests there:
+    // the picture shows a layer's colour where the probe says the frame is drawn.
+    await waitState(page, (s) => s.drawn && s.drawn.frames && s.drawn.frames.length > 0, null, `×${ratio}: the frame is drawn`);
+    await page.waitForTimeout(2600);
+    st = await stateOf(page);
+    const shot = await picture(page);
+    const current = (st.drawn.frames || []).find((f) => f.number === frameOf(run.events[syn - 1]).number);
+    if (current) {
+      const [cx, cy] = centre(current.rect);
+      const sx = Math.round(cx * shot.width / 1280), sy = Math.round(cy * shot.height / 800);
+      const o = 4 * (sy * shot.width + sx);
+      const px = [shot.data[o], shot.data[o + 1], shot.data[o + 2]];
+      check(isLayerColour(px), `×${ratio}: the picture shows the frame where the probe draws it (${px.join(",")} at ${cx.toFixed(0)},${cy.toFixed(0)})`);
+    } else {
+      check(false, `×${ratio}: the SYN's frame is among the drawn frames`);
+    }
+    await page.screenshot({ path: `${shots}/lab-x${ratio}.png` });
+    // A key steps on; the address follows (replacing the entry: Back leaves the lab).
+    await page.keyboard.press("ArrowRight");
+    await waitState(page, (s, n) => s.lab && s.lab.event === n, syn + 1, `×${ratio}: → steps to event ${syn + 1}`);
+    check(await page.waitForFunction((h) => location.hash === h, `#/lab/http-request/${syn + 1}`, { timeout: 5000 }).then(() => true, () => false),
+      `×${ratio}: the address follows the event`);
+    // The Back button, clicked where it is drawn, goes back.
+    st = await stateOf(page);
+    const back = st.widgets["◀ Back"];
+    if (back) {
+      await page.mouse.click(...centre(back));
+      await waitState(page, (s, n) => s.lab && s.lab.event === n, syn, `×${ratio}: ◀ Back goes back to event ${syn}`);
+    } else check(false, `×${ratio}: the lab panel has ◀ Back`);
+    await context.close();
+  }
+  // A phone, by touch: play, pause, step to the first frame and open the inspector.
+  {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 3 });
+    const page = await context.newPage();
+    watch(page, "lab phone");
+    await page.goto(`${base}#/lab/http-request`);
+    await ready(page);
+    if (await waitState(page, (st) => st.lab && st.lab.events > 0, null, "phone: the lab opens")) {
+      const tap = async (name) => {
+        const w = (await stateOf(page)).widgets[name];
+        check(Boolean(w), `phone: ${name} is on screen`);
+        if (w) await page.touchscreen.tap(...centre(w));
+      };
+      await tap("▶ Play");
+      await waitState(page, (st) => st.lab.playing, null, "phone: a tap on ▶ Play plays");
+      await tap("‖ Pause");
+      await waitState(page, (st) => !st.lab.playing, null, "phone: a tap on ‖ Pause pauses");
+      await tap("⇤ Start");
+      await waitState(page, (st) => st.lab.event === 1, null, "phone: ⇤ Start goes to event 1");
+      const firstFrame = run.events.findIndex((e) => frameOf(e)) + 1;
+      for (let n = 2; n <= firstFrame; n++) {
+        await tap("Step ▶");
+        await waitState(page, (st, k) => st.lab.event === k, n, `phone: Step ▶ goes to event ${n}`);
+      }
+      await tap("Inspector");
+      const first = run.events[firstFrame - 1].layers[0].name;
+      await waitState(page, (st, l) => st.widgets && st.widgets[l], first, `phone: the inspector opens with ${first}`);
+      await page.screenshot({ path: `${shots}/lab-phone.png` });
+    }
+    await context.close();
+  }
+
+  // 11c. The sequence view's Mermaid text (the same function as the app's "Copy as Mermaid"):
+  // Mermaid itself parses and draws it, with one arrow per frame.
+  {
+    const text = execFileSync(tool, ["lab", "http-request", "--mermaid"], { cwd: repo, encoding: "utf8" });
+    const frames = run.events.filter((e) => frameOf(e)).length;
+    const page = await browser.newPage();
+    await page.setContent("<!doctype html><html><body></body></html>");
+    await page.addScriptTag({ content: readFileSync(new URL("./node_modules/mermaid/dist/mermaid.min.js", import.meta.url), "utf8") });
+    const drawn = await page.evaluate(async (t) => {
+      try {
+        mermaid.initialize({ startOnLoad: false });
+        await mermaid.parse(t);
+        const { svg } = await mermaid.render("lab-sequence", t);
+        const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+        return { arrows: doc.querySelectorAll(".messageLine0, .messageLine1").length, notes: doc.querySelectorAll("rect.note").length };
+      } catch (e) {
+        return { error: String(e && e.message || e) };
+      }
+    }, text);
+    check(!drawn.error && drawn.arrows === frames,
+      `Mermaid parses the lab's sequence diagram and draws one arrow per frame (${drawn.error || `${drawn.arrows} arrows, ${frames} frames, ${drawn.notes} notes`})`);
+    await page.close();
+  }
 
   // 12. The audits real pages are held to (issue 29): axe-core (Deque's engine, the one behind
   // Lighthouse's accessibility audit) finds no violation of WCAG 2.0/2.1 A and AA or of its best

@@ -69,6 +69,7 @@ fn apply_intents(
                     scenario: Some(name),
                     current: event,
                     speed: state.speed,
+                    sequence: state.sequence,
                     shown_at: now,
                     ..LabState::default()
                 };
@@ -78,6 +79,7 @@ fn apply_intents(
             Intent::CloseLab if state.is_open() => {
                 *state = LabState {
                     speed: state.speed,
+                    sequence: state.sequence,
                     ..LabState::default()
                 };
             }
@@ -102,6 +104,17 @@ fn apply_intents(
                 state.shown_at = shown_at;
             }
             Intent::LabField(field) => state.field = field,
+            Intent::LabBreak(after, fault) => {
+                // The run is made again with it (`make_run`); the learner stays where they are.
+                state.faults.push((after, fault));
+                state.faults.sort_by_key(|(k, _)| *k);
+                state.playing = false;
+            }
+            Intent::LabSequence(on) => state.sequence = on,
+            Intent::LabUndo if !state.faults.is_empty() => {
+                state.faults.clear();
+                state.playing = false;
+            }
             _ => {}
         }
     }
@@ -148,7 +161,7 @@ fn make_run(
     if state
         .run
         .as_ref()
-        .is_some_and(|r| r.generation == model.generation)
+        .is_some_and(|r| r.generation == model.generation && r.faults == state.faults)
     {
         return;
     }
@@ -192,6 +205,14 @@ fn make_run(
         }
     };
     let mut lab = Lab::new(scenario.clone(), scenario.seed, Vec::new());
+    // Each of the learner's faults branches the run after its event: the run is the same up
+    // to there, then the stacks answer the fault.
+    for (after, fault) in &state.faults {
+        lab.seek(*after);
+        if let Some(branch) = lab.branch(*after, fault.clone()) {
+            lab = branch;
+        }
+    }
     lab.run_to_end();
     let events = lab.recorded().to_vec();
     let names = scenario.host_names();
@@ -220,6 +241,7 @@ fn make_run(
         rows,
         walks,
         generation: model.generation,
+        faults: state.faults.clone(),
     };
     let first = state.run.is_none();
     if first {

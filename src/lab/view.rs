@@ -9,7 +9,8 @@ use crate::model::{Diagram, LinkId, Point, Target, packet_at, packet_route, rout
 
 use super::decode::{Layer, decode};
 use super::event::{Event, EventKind, Frame};
-use super::scenario::Scenario;
+use super::matcher::FrameMatch;
+use super::scenario::{Fault, Scenario};
 
 /// One row of the event list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,6 +91,164 @@ pub fn row(index: usize, event: &Event, names: &[&str]) -> Row {
         protocol,
         summary,
     }
+}
+
+/// How long a delay the learner's "delay this frame" adds, in microseconds.
+pub const DELAY_US: u64 = 200_000;
+/// How long the learner's "cut the cable" unplugs it, in microseconds.
+pub const CUT_US: u64 = 1_000_000;
+
+/// A fault in a few words, for the lab panel: "frame #5 dropped".
+pub fn fault_words(fault: &Fault, names: &[&str]) -> String {
+    let frame = |m: &FrameMatch| match m {
+        FrameMatch::Number(n) => format!("frame #{n}"),
+        FrameMatch::Nth { .. } => "a frame".to_owned(),
+    };
+    let ms = |us: u64| format!("{}.{:03} ms", us / 1000, us % 1000);
+    match fault {
+        Fault::Drop(m) => format!("{} dropped", frame(m)),
+        Fault::Corrupt(m) => format!("{} corrupted", frame(m)),
+        Fault::Delay(m, by) => format!("{} delayed {} ms", frame(m), by / 1000),
+        Fault::Cut { at_us, for_us } => {
+            format!("cable cut at {} for {} ms", ms(*at_us), for_us / 1000)
+        }
+        Fault::StopServer { host, at_us } => format!(
+            "{}'s server stopped at {}",
+            names.get(*host).copied().unwrap_or("?"),
+            ms(*at_us)
+        ),
+    }
+}
+
+/// The lifelines of a run's sequence diagram, left to right: A's application, A's stack, the
+/// cable, B's stack, B's application.
+pub const LIFELINES: [&str; 5] = [
+    "A's application",
+    "A's stack",
+    "Cable",
+    "B's stack",
+    "B's application",
+];
+
+/// One line of a sequence diagram: an arrow (a frame) or a note (what happens in a host).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SequenceItem {
+    /// A frame from one lifeline to another (indices into [`LIFELINES`]), labelled with its
+    /// summary; `lost`: it never arrived.
+    Arrow {
+        /// The event's index.
+        event: usize,
+        /// From this lifeline.
+        from: usize,
+        /// To this one.
+        to: usize,
+        /// Its label.
+        text: String,
+        /// It was lost on the way.
+        lost: bool,
+    },
+    /// Something that happened on one lifeline.
+    Note {
+        /// The event's index.
+        event: usize,
+        /// The lifeline.
+        on: usize,
+        /// What happened.
+        text: String,
+    },
+}
+
+/// The run as a sequence diagram: one arrow per frame, from the sending host's stack to the
+/// receiving host's (its application's, where a program wrote or reads the data), and a note
+/// for each event inside a host or on the cable.
+pub fn sequence(events: &[Event], names: &[&str]) -> Vec<SequenceItem> {
+    let stack = |h: usize| if h == 0 { 1 } else { 3 };
+    let app = |h: usize| if h == 0 { 0 } else { 4 };
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let r = row(i, e, names);
+            match &e.kind {
+                EventKind::Frame(f) => {
+                    let (s, t) = (f.direction.sender(), f.direction.receiver());
+                    let (from_app, _) = layers_at(f, false);
+                    let (to_app, _) = layers_at(f, true);
+                    SequenceItem::Arrow {
+                        event: i,
+                        from: if from_app.is_some() { app(s) } else { stack(s) },
+                        to: if to_app.is_some() { app(t) } else { stack(t) },
+                        text: r.summary,
+                        lost: matches!(f.fate, super::event::Fate::Lost { .. }),
+                    }
+                }
+                EventKind::Cable { .. } => SequenceItem::Note {
+                    event: i,
+                    on: 2,
+                    text: r.summary,
+                },
+                EventKind::AppSend { host, .. }
+                | EventKind::AppRecv { host, .. }
+                | EventKind::App { host, .. } => SequenceItem::Note {
+                    event: i,
+                    on: app(*host),
+                    text: r.summary,
+                },
+                EventKind::SocketState { host, .. }
+                | EventKind::Retransmission { host, .. }
+                | EventKind::Discarded { host, .. } => SequenceItem::Note {
+                    event: i,
+                    on: stack(*host),
+                    text: r.summary,
+                },
+            }
+        })
+        .collect()
+}
+
+/// Text for a Mermaid message: no statement separator (`;`), no line break, no `#` that could
+/// start an entity code.
+fn mermaid_text(text: &str) -> String {
+    text.replace('#', "#35;")
+        .replace(';', "#59;")
+        .replace(['\n', '\r'], " ")
+}
+
+/// The run as Mermaid `sequenceDiagram` text, for course notes: one arrow per frame (`-x` for
+/// a lost one), a note for each event inside a host.
+pub fn mermaid(title: &str, events: &[Event], names: &[&str]) -> String {
+    use std::fmt::Write as _;
+    let ids = ["AA", "AS", "C", "BS", "BA"];
+    let mut out = String::from("sequenceDiagram\n");
+    let _ = writeln!(out, "    title {}", mermaid_text(title));
+    for (id, name) in ids.iter().zip(LIFELINES) {
+        let _ = writeln!(out, "    participant {id} as {name}");
+    }
+    let id = |i: usize| ids.get(i).copied().unwrap_or("C");
+    for item in sequence(events, names) {
+        match item {
+            SequenceItem::Arrow {
+                from,
+                to,
+                text,
+                lost,
+                ..
+            } => {
+                let arrow = if lost { "-x" } else { "->>" };
+                let _ = writeln!(
+                    out,
+                    "    {}{arrow}{}: {}",
+                    id(from),
+                    id(to),
+                    mermaid_text(&text)
+                );
+            }
+            SequenceItem::Note { on, text, .. } => {
+                let _ = writeln!(out, "    Note over {}: {}", id(on), mermaid_text(&text));
+            }
+        }
+    }
+    out
 }
 
 /// One stop of a frame's walk: the part, and the layers the frame has there (outermost

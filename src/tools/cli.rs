@@ -5,7 +5,7 @@
 //!             [--lab SCENARIO [--event N]] …
 //! autochitect check [--format text|json] [--deny-warnings] [PATH...]
 //! autochitect export DIAGRAM.ron --format svg|dot [-o FILE]
-//! autochitect lab SCENARIO [--pcap FILE] [--json] [--seed N] [--drop FRAME] [--corrupt FRAME] …
+//! autochitect lab SCENARIO [--pcap FILE] [--json | --mermaid] [--seed N] [--drop FRAME] [--corrupt FRAME] …
 //! autochitect generate …   (hidden: synthetic diagrams for benchmarks)
 //! ```
 //!
@@ -152,8 +152,11 @@ pub struct LabArgs {
     #[arg(long, value_name = "FILE")]
     pub pcap: Option<String>,
     /// Print the events and decoded frames as one JSON object instead of lines.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "mermaid")]
     pub json: bool,
+    /// Print the run as a Mermaid sequence diagram (one arrow per frame) instead of lines.
+    #[arg(long)]
+    pub mermaid: bool,
     /// The random seed (default: the scenario's).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,

@@ -250,6 +250,12 @@ pub fn run(root: &Path, args: &LabArgs) -> ExitCode {
     }
     if args.json {
         println!("{}", to_json(&lab));
+    } else if args.mermaid {
+        let s = lab.scenario();
+        print!(
+            "{}",
+            lab::view::mermaid(&s.title, lab.events(), &s.host_names())
+        );
     } else {
         print!("{}", to_text(&lab, &path.display().to_string()));
     }

@@ -349,3 +349,115 @@ fn a_click_on_a_row_goes_to_that_event_and_play_runs_to_the_end() {
     });
     assert!(lab(&app).current > before, "playing moves on");
 }
+
+#[test]
+fn dropping_the_request_makes_the_stack_send_it_again_and_undo_restores_the_run() {
+    let (_, events) = shipped("http-request");
+    let request = events
+        .iter()
+        .position(|e| e.frame().is_some_and(|f| f.summary.starts_with("HTTP GET")))
+        .expect("the request");
+    let number = events[request].frame().expect("frame").number;
+    let mut app = app_with(
+        lab_options(
+            "http-request",
+            Some(u32::try_from(request + 1).expect("small")),
+        ),
+        true,
+    );
+    until_run(&mut app);
+    assert_eq!(lab(&app).current, request);
+    click_widget(&mut app, "Drop");
+    run_until(&mut app, 200, |a| {
+        a.world()
+            .resource::<LabState>()
+            .run
+            .as_ref()
+            .is_some_and(|r| !r.faults.is_empty())
+    });
+    let run = lab(&app).run.expect("the run, broken");
+    // The same run up to the request; then the request is lost on the cable …
+    assert_eq!(run.events[..request], events[..request]);
+    let lost = run.events[request].frame().expect("the request");
+    assert_eq!(lost.number, number);
+    assert!(
+        matches!(lost.fate, autochitect::lab::Fate::Lost { .. }),
+        "{:?}",
+        lost.fate
+    );
+    // … and later A's stack sends it again: a retransmission of that frame, in the list.
+    let again = run
+        .events
+        .iter()
+        .position(|e| {
+            matches!(e.kind, autochitect::lab::EventKind::Retransmission { original, .. } if original == number)
+        })
+        .expect("a retransmission of the request");
+    assert!(again > request);
+    assert!(row_label_contains(&app, "Broken: frame #"));
+    // The learner stays on the event they broke; Undo brings the scenario's own run back.
+    assert_eq!(lab(&app).current, request);
+    click_widget(&mut app, "↻ Undo fault");
+    run_until(&mut app, 200, |a| {
+        a.world()
+            .resource::<LabState>()
+            .run
+            .as_ref()
+            .is_some_and(|r| r.faults.is_empty())
+    });
+    assert_eq!(lab(&app).run.expect("run").events, events);
+}
+
+#[test]
+fn the_sequence_view_marks_the_current_event_and_copies_as_mermaid_with_an_arrow_per_frame() {
+    let (scenario, events) = shipped("http-request");
+    let mut app = app_with(lab_options("http-request", None), true);
+    until_run(&mut app);
+    click_widget(&mut app, "Sequence");
+    assert!(lab(&app).sequence, "the run shows as a sequence diagram");
+    // Each event is a row named by its number and what it is; the current one is selected.
+    let names = scenario.host_names();
+    let first = autochitect::lab::view::row(0, &events[0], &names);
+    let row = widget(&app, &format!("1 {}", first.summary));
+    assert!(row.selected || row.toggled, "the current event is marked");
+    let second = autochitect::lab::view::row(1, &events[1], &names);
+    let other = widget(&app, &format!("2 {}", second.summary));
+    assert!(!(other.selected || other.toggled), "only the current one");
+    // A click on another row goes there.
+    let frame = events
+        .iter()
+        .position(|e| e.frame().is_some())
+        .expect("a frame");
+    let r = autochitect::lab::view::row(frame, &events[frame], &names);
+    click_widget(&mut app, &format!("{} {}", frame + 1, r.summary));
+    assert_eq!(lab(&app).current, frame);
+    // Copy as Mermaid: the core's text, with one arrow per frame and a note per host event.
+    let copy = widget(&app, "Copy as Mermaid").rect.center();
+    click_at(&mut app, copy);
+    let text = copied(&mut app).expect("the Mermaid text was copied");
+    assert_eq!(
+        text,
+        autochitect::lab::view::mermaid(&scenario.title, &events, &names)
+    );
+    assert!(text.starts_with("sequenceDiagram\n"));
+    let arrows = text
+        .lines()
+        .filter(|l| l.contains("->>") || l.contains("-x"))
+        .count();
+    let frames = events.iter().filter(|e| e.frame().is_some()).count();
+    assert_eq!(arrows, frames);
+    let notes = text.lines().filter(|l| l.contains("Note over")).count();
+    assert_eq!(notes, events.len() - frames);
+    // No statement separator inside a message: `;` only ends an entity code (`#35;` is `#`).
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find(';') {
+        let head = &rest[..i];
+        let code = head.rsplit('#').next().unwrap_or_default();
+        assert!(
+            head.contains('#') && !code.is_empty() && code.chars().all(|c| c.is_ascii_digit()),
+            "a bare `;` in {:?}",
+            &rest[..(i + 1).min(rest.len())]
+        );
+        rest = &rest[i + 1..];
+    }
+}

@@ -456,6 +456,7 @@ fn lab_takes_a_scenario_a_capture_a_seed_and_faults() {
             list: false,
             pcap: Some("out.pcap".into()),
             json: true,
+            mermaid: false,
             seed: Some(3),
             drop: vec!["first SYN".into(), "5".into()],
             corrupt: vec!["7".into()],
@@ -463,6 +464,11 @@ fn lab_takes_a_scenario_a_capture_a_seed_and_faults() {
         }))
     );
     assert!(parse(["lab", "--list"]).is_ok());
+    assert!(parse(["lab", "ping", "--mermaid"]).is_ok());
+    assert!(
+        parse(["lab", "ping", "--mermaid", "--json"]).is_err(),
+        "one output at a time"
+    );
     assert!(parse(["lab"]).is_err(), "a scenario or --list");
     assert!(parse(["lab", "x", "--seed", "many"]).is_err());
     assert!(error(&["lba"]).contains("`lab`"));

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bevy::prelude::*;
 
 use crate::lab::view::{Row, Walk};
-use crate::lab::{Event, Scenario};
+use crate::lab::{Event, Fault, Scenario};
 
 /// One scenario file of the diagram folder's `labs/index.ron`, as loaded.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +55,8 @@ pub struct LabRun {
     pub narrations: Vec<Arc<crate::model::markdown::Document>>,
     /// The model generation the walks were made for.
     pub generation: u64,
+    /// The learner's faults it was run with: (after how many events, fault).
+    pub faults: Vec<(usize, Fault)>,
 }
 
 impl LabRun {
@@ -86,6 +88,10 @@ pub struct LabState {
     pub shown_at: f64,
     /// The field chosen in the inspector: (layer, field) of the current frame.
     pub field: Option<(usize, usize)>,
+    /// The faults the learner added, each after so many events: the run branches there.
+    pub faults: Vec<(usize, Fault)>,
+    /// The run is shown as a sequence diagram rather than a list.
+    pub sequence: bool,
 }
 
 impl Default for LabState {
@@ -98,6 +104,8 @@ impl Default for LabState {
             speed: 1.0,
             shown_at: 0.0,
             field: None,
+            faults: Vec::new(),
+            sequence: false,
         }
     }
 }

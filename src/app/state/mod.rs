@@ -257,6 +257,12 @@ pub enum Intent {
     LabSpeed(f32),
     /// Choose a field of the current frame in the inspector (layer, field), or none. (`lab`)
     LabField(Option<(usize, usize)>),
+    /// Break the run: add a fault after so many events; the run branches there. (`lab`)
+    LabBreak(usize, crate::lab::Fault),
+    /// Take the learner's faults away: back to the scenario's own run. (`lab`)
+    LabUndo,
+    /// Show the run as a sequence diagram (`true`) or as the event list. (`lab`)
+    LabSequence(bool),
     /// Start or stop presenter mode. (`presenter`)
     SetPresenting(bool),
     /// Blank or un-blank the screen while presenting. (`presenter`)
@@ -349,7 +355,10 @@ impl Intent {
             | Intent::LabGo(_)
             | Intent::LabPlay(_)
             | Intent::LabSpeed(_)
-            | Intent::LabField(_) => Consumer::Lab,
+            | Intent::LabField(_)
+            | Intent::LabBreak(..)
+            | Intent::LabUndo
+            | Intent::LabSequence(_) => Consumer::Lab,
             Intent::SetPresenting(_)
             | Intent::ToggleBlank
             | Intent::ScaleText(_)

@@ -8,13 +8,17 @@ use bevy_egui::egui::accesskit::Role;
 use crate::app::state::{Intent, LabDrawn, LabMove, LabRun, LabState};
 use crate::app::theme;
 use crate::lab::decode::{Layer, decode};
-use crate::lab::{EventKind, Fate};
+use crate::lab::scenario::Program;
+use crate::lab::view::{CUT_US, DELAY_US, LIFELINES, SequenceItem, fault_words, mermaid, sequence};
+use crate::lab::{EventKind, Fate, Fault, FrameMatch};
 use crate::model::style::layer_color;
 
 /// The event list's height, in points.
 const LIST_HEIGHT: f32 = 190.0;
 /// Below this width the inspector goes under the list rather than beside it.
 const SIDE_BY_SIDE: f32 = 760.0;
+/// The width of the field names' column, so every layer's values line up.
+const FIELD_NAMES: f32 = 170.0;
 /// Bytes on one line of the hex view.
 const HEX_ROW: usize = 16;
 
@@ -46,12 +50,12 @@ pub(super) fn lab_ui(
     if wide {
         ui.columns(2, |cols| {
             if let [left, right] = cols {
-                list_ui(left, run, state, view.listed_at, out);
+                run_view_ui(left, run, state, view.listed_at, out);
                 drawn = inspector_ui(right, run, state, out);
             }
         });
     } else {
-        list_ui(ui, run, state, view.listed_at, out);
+        run_view_ui(ui, run, state, view.listed_at, out);
         egui::CollapsingHeader::new("Inspector")
             .id_salt("lab_inspector_narrow")
             .default_open(false)
@@ -79,6 +83,25 @@ fn header_ui(
         ui.label(egui::RichText::new(format!("Lab: {}", run.scenario.title)).strong());
         if let Some((phase, _)) = phase {
             ui.label(egui::RichText::new(&phase.title).weak());
+        }
+        if !state.faults.is_empty() {
+            let names = run.scenario.host_names();
+            let words: Vec<String> = state
+                .faults
+                .iter()
+                .map(|(_, f)| fault_words(f, &names))
+                .collect();
+            ui.label(
+                egui::RichText::new(format!("Broken: {}", words.join(", ")))
+                    .color(ui.visuals().warn_fg_color),
+            );
+            if ui
+                .button("↻ Undo fault")
+                .on_hover_text("Back to the scenario's own run")
+                .clicked()
+            {
+                out.push(Intent::LabUndo);
+            }
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("✕ Close lab").clicked() {
@@ -197,6 +220,163 @@ fn scrolled_region(ui: &egui::Ui, name: &str) {
     });
 }
 
+/// The run as a list or as a sequence diagram, with the choice between them and the Mermaid
+/// export.
+fn run_view_ui(
+    ui: &mut egui::Ui,
+    run: &LabRun,
+    state: &LabState,
+    listed_at: &mut Option<usize>,
+    out: &mut Vec<Intent>,
+) {
+    ui.horizontal(|ui| {
+        if ui.selectable_label(!state.sequence, "Events").clicked() && state.sequence {
+            out.push(Intent::LabSequence(false));
+        }
+        if ui.selectable_label(state.sequence, "Sequence").clicked() && !state.sequence {
+            out.push(Intent::LabSequence(true));
+        }
+        if state.sequence
+            && ui
+                .button("Copy as Mermaid")
+                .on_hover_text("The sequence diagram as Mermaid text, for course notes")
+                .clicked()
+        {
+            let names = run.scenario.host_names();
+            ui.ctx()
+                .copy_text(mermaid(&run.scenario.title, &run.events, &names));
+        }
+    });
+    if state.sequence {
+        sequence_ui(ui, run, state, listed_at, out);
+    } else {
+        list_ui(ui, run, state, listed_at, out);
+    }
+}
+
+/// Height of one line of the sequence diagram, in points.
+const SEQUENCE_ROW: f32 = 22.0;
+
+/// The run as a sequence diagram: a lifeline for each application, stack and the cable; an
+/// arrow per frame (crossed where it was lost) and a note for what happens in a host; the
+/// current event marked and kept in view; a click goes there.
+fn sequence_ui(
+    ui: &mut egui::Ui,
+    run: &LabRun,
+    state: &LabState,
+    listed_at: &mut Option<usize>,
+    out: &mut Vec<Intent>,
+) {
+    let names = run.scenario.host_names();
+    let items = sequence(&run.events, &names);
+    let width = ui.available_width();
+    let x = |i: usize| width * (0.1 + 0.2 * i as f32);
+    let visuals = ui.visuals().clone();
+    let text = visuals.text_color();
+    let weak = visuals.weak_text_color();
+    let small = egui::TextStyle::Small.resolve(ui.style());
+    // The lifelines' names, above the scrolling rows.
+    let (head, _) = ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::hover());
+    for (i, name) in LIFELINES.iter().enumerate() {
+        ui.painter().text(
+            egui::pos2(head.min.x + x(i), head.center().y),
+            egui::Align2::CENTER_CENTER,
+            *name,
+            small.clone(),
+            text,
+        );
+    }
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt("lab_sequence")
+        .max_height(LIST_HEIGHT - 18.0)
+        .auto_shrink([false, true]);
+    if *listed_at != Some(state.current) {
+        *listed_at = Some(state.current);
+        let offset = (state.current as f32 + 0.5) * SEQUENCE_ROW - LIST_HEIGHT / 2.0;
+        area = area.vertical_scroll_offset(offset.max(0.0));
+    }
+    let spacing = ui.spacing().item_spacing.y;
+    area.show_rows(ui, SEQUENCE_ROW - spacing, items.len(), |ui, range| {
+        scrolled_region(ui, "Sequence");
+        ui.spacing_mut().item_spacing.y = 0.0;
+        for item in items.get(range).unwrap_or_default() {
+            let (event, name) = match item {
+                SequenceItem::Arrow { event, text, .. }
+                | SequenceItem::Note { event, text, .. } => (*event, text.as_str()),
+            };
+            let (rect, response) =
+                ui.allocate_exact_size(egui::vec2(width, SEQUENCE_ROW), egui::Sense::click());
+            response.widget_info(|| {
+                egui::WidgetInfo::selected(
+                    egui::WidgetType::SelectableLabel,
+                    true,
+                    event == state.current,
+                    format!("{} {name}", event + 1),
+                )
+            });
+            if response.clicked() && event != state.current {
+                out.push(Intent::LabGo(LabMove::To(event)));
+            }
+            let painter = ui.painter_at(rect);
+            if event == state.current {
+                painter.rect_filled(rect, 2.0, visuals.selection.bg_fill);
+            }
+            for i in 0..LIFELINES.len() {
+                let lx = rect.min.x + x(i);
+                painter.line_segment(
+                    [egui::pos2(lx, rect.min.y), egui::pos2(lx, rect.max.y)],
+                    egui::Stroke::new(1.0, weak),
+                );
+            }
+            match item {
+                SequenceItem::Arrow {
+                    from,
+                    to,
+                    text: label,
+                    lost,
+                    ..
+                } => {
+                    let y = rect.max.y - 5.0;
+                    let (a, b) = (rect.min.x + x(*from), rect.min.x + x(*to));
+                    let end = if *lost { a + (b - a) * 0.5 } else { b };
+                    let stroke = egui::Stroke::new(1.5, text);
+                    painter.line_segment([egui::pos2(a, y), egui::pos2(end, y)], stroke);
+                    let dir = (b - a).signum();
+                    if *lost {
+                        let c = egui::pos2(end, y);
+                        let d = 4.0;
+                        let cross = egui::Stroke::new(2.0, visuals.error_fg_color);
+                        painter.line_segment([c + egui::vec2(-d, -d), c + egui::vec2(d, d)], cross);
+                        painter.line_segment([c + egui::vec2(-d, d), c + egui::vec2(d, -d)], cross);
+                    } else {
+                        let tip = egui::pos2(b, y);
+                        painter.line_segment([tip, tip + egui::vec2(-6.0 * dir, -4.0)], stroke);
+                        painter.line_segment([tip, tip + egui::vec2(-6.0 * dir, 4.0)], stroke);
+                    }
+                    painter.text(
+                        egui::pos2(a.min(b) + 4.0, y - 2.0),
+                        egui::Align2::LEFT_BOTTOM,
+                        label,
+                        small.clone(),
+                        text,
+                    );
+                }
+                SequenceItem::Note {
+                    on, text: label, ..
+                } => {
+                    painter.text(
+                        egui::pos2(rect.min.x + x(*on) + 6.0, rect.center().y),
+                        egui::Align2::LEFT_CENTER,
+                        label,
+                        small.clone(),
+                        weak,
+                    );
+                }
+            }
+        }
+    });
+}
+
 /// The event list: number, time, from → to, protocol, summary; the current event marked and
 /// kept in view; a click goes there.
 fn list_ui(
@@ -259,6 +439,7 @@ fn inspector_ui(
     let Some(event) = run.events.get(state.current) else {
         return drawn;
     };
+    break_ui(ui, run, state.current, out);
     let names = run.scenario.host_names();
     let EventKind::Frame(frame) = &event.kind else {
         ui.label(egui::RichText::new(format!("Event {}", state.current + 1)).strong());
@@ -305,6 +486,72 @@ fn inspector_ui(
     drawn
 }
 
+/// "Break it": faults the learner can add at the current event. The run branches there and
+/// the stacks answer (a retransmission, a reset, a zero window).
+fn break_ui(ui: &mut egui::Ui, run: &LabRun, current: usize, out: &mut Vec<Intent>) {
+    let Some(event) = run.events.get(current) else {
+        return;
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new("Break it:").weak());
+        if let Some(frame) = event.frame() {
+            let this = FrameMatch::Number(frame.number);
+            // Before this frame's event: the fault meets the frame as it goes onto the cable.
+            for (text, fault, hint) in [
+                (
+                    "Drop",
+                    Fault::Drop(this.clone()),
+                    "Lose this frame on the cable",
+                ),
+                (
+                    "Corrupt",
+                    Fault::Corrupt(this.clone()),
+                    "Flip one bit of this frame on the cable",
+                ),
+                (
+                    "Delay",
+                    Fault::Delay(this, DELAY_US),
+                    "Hold this frame back 200 ms",
+                ),
+            ] {
+                if ui.button(text).on_hover_text(hint).clicked() {
+                    out.push(Intent::LabBreak(current, fault));
+                }
+            }
+        }
+        // After this event: from this moment on.
+        let cut = Fault::Cut {
+            at_us: event.time_us,
+            for_us: CUT_US,
+        };
+        if ui
+            .button("Cut the cable")
+            .on_hover_text("Unplug the cable here for one second")
+            .clicked()
+        {
+            out.push(Intent::LabBreak(current + 1, cut));
+        }
+        let server = run.scenario.programs.iter().find_map(|p| match p {
+            Program::HttpServer { host, .. } => Some(*host),
+            _ => None,
+        });
+        if let Some(host) = server
+            && ui
+                .button("Stop the server")
+                .on_hover_text("The server program stops here")
+                .clicked()
+        {
+            out.push(Intent::LabBreak(
+                current + 1,
+                Fault::StopServer {
+                    host,
+                    at_us: event.time_us,
+                },
+            ));
+        }
+    });
+}
+
 /// One layer: its colour, its name, and its fields (name and value), each choosable.
 fn layer_ui(
     ui: &mut egui::Ui,
@@ -322,6 +569,7 @@ fn layer_ui(
     egui::Grid::new(("lab_fields", li))
         .num_columns(2)
         .spacing(egui::vec2(12.0, 2.0))
+        .min_col_width(FIELD_NAMES)
         .show(ui, |ui| {
             for (fi, field) in layer.fields.iter().enumerate() {
                 let on = chosen == Some((li, fi));
