@@ -209,9 +209,16 @@ pub fn sequence(events: &[Event], names: &[&str]) -> Vec<SequenceItem> {
 /// Text for a Mermaid message: no statement separator (`;`), no line break, no `#` that could
 /// start an entity code.
 fn mermaid_text(text: &str) -> String {
-    text.replace('#', "#35;")
-        .replace(';', "#59;")
-        .replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            ';' => out.push_str("#59;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The run as Mermaid `sequenceDiagram` text, for course notes: one arrow per frame (`-x` for

@@ -461,3 +461,13 @@ fn the_sequence_view_marks_the_current_event_and_copies_as_mermaid_with_an_arrow
         rest = &rest[i + 1..];
     }
 }
+
+#[test]
+fn mermaid_text_escapes_what_mermaid_reads_as_syntax() {
+    let (scenario, events) = shipped("http-request");
+    let text =
+        autochitect::lab::view::mermaid(&scenario.title, &events, &scenario.host_names());
+    // A frame's number is written as an entity code, once, never mangled.
+    assert!(text.contains("AS->>BS: #35;1 ARP Who has 192.0.2.2?"), "{text}");
+    assert!(!text.contains("#35#59;"), "{text}");
+}
