@@ -28,9 +28,9 @@ pub(super) struct LabView<'a> {
     pub state: &'a LabState,
     /// Reduced motion is on.
     pub reduced_motion: bool,
-    /// The event list was scrolled to this event last pass (so it follows the current one
-    /// without fighting the learner's own scrolling).
-    pub listed_at: &'a mut Option<usize>,
+    /// The event list (or the sequence, `true`) was scrolled to this event last pass (so it
+    /// follows the current one without fighting the learner's own scrolling).
+    pub listed_at: &'a mut Option<(bool, usize)>,
 }
 
 /// Draws the panel; what the inspector marked.
@@ -226,7 +226,7 @@ fn run_view_ui(
     ui: &mut egui::Ui,
     run: &LabRun,
     state: &LabState,
-    listed_at: &mut Option<usize>,
+    listed_at: &mut Option<(bool, usize)>,
     out: &mut Vec<Intent>,
 ) {
     ui.horizontal(|ui| {
@@ -264,7 +264,7 @@ fn sequence_ui(
     ui: &mut egui::Ui,
     run: &LabRun,
     state: &LabState,
-    listed_at: &mut Option<usize>,
+    listed_at: &mut Option<(bool, usize)>,
     out: &mut Vec<Intent>,
 ) {
     let names = run.scenario.host_names();
@@ -290,8 +290,8 @@ fn sequence_ui(
         .id_salt("lab_sequence")
         .max_height(LIST_HEIGHT - 18.0)
         .auto_shrink([false, true]);
-    if *listed_at != Some(state.current) {
-        *listed_at = Some(state.current);
+    if *listed_at != Some((state.sequence, state.current)) {
+        *listed_at = Some((state.sequence, state.current));
         let offset = (state.current as f32 + 0.5) * SEQUENCE_ROW - LIST_HEIGHT / 2.0;
         area = area.vertical_scroll_offset(offset.max(0.0));
     }
@@ -383,7 +383,7 @@ fn list_ui(
     ui: &mut egui::Ui,
     run: &LabRun,
     state: &LabState,
-    listed_at: &mut Option<usize>,
+    listed_at: &mut Option<(bool, usize)>,
     out: &mut Vec<Intent>,
 ) {
     let font = egui::TextStyle::Monospace.resolve(ui.style());
@@ -392,8 +392,8 @@ fn list_ui(
         .id_salt("lab_events")
         .max_height(LIST_HEIGHT)
         .auto_shrink([false, true]);
-    if *listed_at != Some(state.current) {
-        *listed_at = Some(state.current);
+    if *listed_at != Some((state.sequence, state.current)) {
+        *listed_at = Some((state.sequence, state.current));
         let offset = (state.current as f32 + 0.5) * row_height - LIST_HEIGHT / 2.0;
         area = area.vertical_scroll_offset(offset.max(0.0));
     }

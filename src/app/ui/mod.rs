@@ -268,7 +268,7 @@ fn panels_ui(
     mut contexts: EguiContexts,
     mut st: PanelState,
     lab: (Res<LabState>, Res<LabFiles>, ResMut<LabDrawn>),
-    mut listed_at: Local<Option<usize>>,
+    mut listed_at: Local<Option<(bool, usize)>>,
     speaker: Res<SpeakerNotes>,
     mut intents: MessageWriter<Intent>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
