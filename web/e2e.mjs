@@ -675,6 +675,10 @@ try {
     await waitState(page, (s, n) => s.lab && s.lab.event === n, syn + 1, `×${ratio}: → steps to event ${syn + 1}`);
     check(await page.waitForFunction((h) => location.hash === h, `#/lab/http-request/${syn + 1}`, { timeout: 5000 }).then(() => true, () => false),
       `×${ratio}: the address follows the event`);
+    // A screen reader hears the step (the page's live region).
+    const said = `Event ${syn + 1} of ${run.events.length}`;
+    check(await page.waitForFunction((t) => (document.getElementById("announce")?.textContent || "").startsWith(t), said, { timeout: 5000 }).then(() => true, () => false),
+      `×${ratio}: the live region says "${said}, …"`);
     // The Back button, clicked where it is drawn, goes back.
     st = await stateOf(page);
     const back = st.widgets["◀ Back"];

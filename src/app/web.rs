@@ -181,10 +181,24 @@ fn mirror_tree(widgets: Option<Res<Widgets>>) {
     call_page("autochitectA11y", &json.to_string());
 }
 
-/// Says what changed, for a screen reader's live region: the selection, and a tour's step.
-fn announce(model: Option<Res<LoadedModel>>, selection: Res<Selection>, tour: Res<TourState>) {
+/// Says what changed, for a screen reader's live region: the selection, a tour's step, and
+/// the lab's event.
+fn announce(
+    model: Option<Res<LoadedModel>>,
+    selection: Res<Selection>,
+    tour: Res<TourState>,
+    lab: Res<LabState>,
+    mut said: Local<Option<String>>,
+) {
     let Some(model) = model else { return };
-    let text = if tour.is_changed()
+    let lab_now = lab.announcement();
+    let lab_moved = lab_now.is_some() && *said != lab_now;
+    if lab_moved {
+        said.clone_from(&lab_now);
+    }
+    let text = if lab_moved && let Some(text) = lab_now {
+        text
+    } else if tour.is_changed()
         && let Some((t, step)) = tour.current(&model)
     {
         let narration = crate::model::markdown::plain_text(&step.document);

@@ -131,6 +131,10 @@ fn keys_step_forward_and_back_and_the_frame_starts_where_its_walk_does() {
         press_key(&mut app, KeyCode::ArrowRight);
         app.update();
         assert_eq!(lab(&app).current, i, "→ moves one event");
+        // A screen reader hears the step: the panel's live line names the event.
+        run_frames(&mut app, 1);
+        let said = format!("Event {} of {}", i + 1, events.len());
+        assert!(row_label_contains(&app, &said), "{said}");
         check_frame(&mut app, &scenario, &diagram, &events, i);
     }
     for i in (5..9).rev() {
@@ -465,9 +469,11 @@ fn the_sequence_view_marks_the_current_event_and_copies_as_mermaid_with_an_arrow
 #[test]
 fn mermaid_text_escapes_what_mermaid_reads_as_syntax() {
     let (scenario, events) = shipped("http-request");
-    let text =
-        autochitect::lab::view::mermaid(&scenario.title, &events, &scenario.host_names());
+    let text = autochitect::lab::view::mermaid(&scenario.title, &events, &scenario.host_names());
     // A frame's number is written as an entity code, once, never mangled.
-    assert!(text.contains("AS->>BS: #35;1 ARP Who has 192.0.2.2?"), "{text}");
+    assert!(
+        text.contains("AS->>BS: #35;1 ARP Who has 192.0.2.2?"),
+        "{text}"
+    );
     assert!(!text.contains("#35#59;"), "{text}");
 }

@@ -137,6 +137,26 @@ impl LabState {
         base / f64::from(self.speed.max(0.01))
     }
 
+    /// What a screen reader says of the current event: "Event 12 of 27, 1.077 ms, A → B,
+    /// HTTP: #6 HTTP GET /orders/42 HTTP/1.1 …".
+    pub fn announcement(&self) -> Option<String> {
+        let run = self.run.as_ref()?;
+        let row = run.rows.get(self.current)?;
+        let who = if row.from == row.to {
+            row.from.clone()
+        } else {
+            format!("{} → {}", row.from, row.to)
+        };
+        Some(format!(
+            "Event {} of {}, {} ms, {who}, {}: {}",
+            row.number,
+            run.len(),
+            row.time,
+            row.protocol,
+            row.summary
+        ))
+    }
+
     /// How far the current event has got (0 to 1), `now` in real seconds.
     pub fn progress(&self, now: f64) -> f32 {
         ((now - self.shown_at) / self.duration()).clamp(0.0, 1.0) as f32

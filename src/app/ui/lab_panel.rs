@@ -113,6 +113,13 @@ fn header_ui(
             }
         });
     });
+    // The current event in words, a polite live region: a screen reader says each step.
+    if let Some(text) = state.announcement() {
+        let response = ui.add(egui::Label::new(egui::RichText::new(text).small()).truncate());
+        ui.ctx().accesskit_node_builder(response.id, |node| {
+            node.set_live(egui::accesskit::Live::Polite);
+        });
+    }
     if let Some((_, document)) = phase {
         egui::ScrollArea::vertical()
             .max_height(60.0)
