@@ -12,7 +12,10 @@
 //! - click to panel: frames from the mouse button's release to the summary panel being laid out
 //!   (1 means the frame that handles the click shows the panel);
 //! - reader scrolling: the longest write-up open in the reader, scrolled with the wheel a few
-//!   lines every frame, down to its end and back up.
+//!   lines every frame, down to its end and back up;
+//! - the lab: a scenario of about 10,000 events on the default diagram, with its panel: the
+//!   frame that makes the run, frames while it plays (8×), and frames while the slider scrubs
+//!   across the whole run (a new event every frame).
 
 use std::time::{Duration, Instant};
 
@@ -172,8 +175,69 @@ fn main() {
             click.map_or("n/a".into(), |f| format!("{f} frame(s)")),
         );
     }
+    lab_frames(&dir);
     let _ = std::fs::remove_dir_all(&dir);
     reader_scrolling();
+}
+
+/// The lab on the default diagram with a run of about 10,000 events: making the run, playing
+/// it, and scrubbing across it.
+fn lab_frames(dir: &std::path::Path) {
+    use autochitect::app::state::{LabMove, LabState};
+    let diagrams = dir.join("lab-diagrams");
+    let labs = diagrams.join("labs");
+    let written = std::fs::create_dir_all(&labs)
+        .and_then(|()| {
+            std::fs::copy(
+                repo().join("diagrams/two-computers.ron"),
+                diagrams.join("two-computers.ron"),
+            )
+        })
+        .and_then(|_| std::fs::write(labs.join("bulk.ron"), include_str!("bulk.ron")))
+        .and_then(|()| std::fs::write(labs.join("index.ron"), "[\"bulk.ron\"]"));
+    if let Err(e) = written {
+        eprintln!("cannot write the lab's files: {e}");
+        std::process::exit(1);
+    }
+    let mut app = headless::app(options(&diagrams, "two-computers.ron"), true);
+    headless::settle(&mut app);
+    let t = Instant::now();
+    app.world_mut()
+        .write_message(Intent::OpenLab("bulk".into(), 0));
+    headless::run_until(&mut app, 2000, |a| {
+        a.world().resource::<LabState>().run.is_some()
+    });
+    let made = t.elapsed();
+    let Some(run) = app.world().resource::<LabState>().run.clone() else {
+        eprintln!("the lab's run was not made");
+        std::process::exit(1);
+    };
+    let n = run.len();
+    app.update();
+    app.world_mut().write_message(Intent::LabSpeed(8.0));
+    app.world_mut().write_message(Intent::LabPlay(Some(true)));
+    let play = time(300, |_| app.update());
+    app.world_mut().write_message(Intent::LabPlay(Some(false)));
+    app.update();
+    // A drag across the slider from start to end: a few dozen events further every frame.
+    let scrub = time(300, |i| {
+        let k = i * n / 300;
+        app.world_mut().write_message(Intent::LabGo(LabMove::To(k)));
+        app.update();
+    });
+    println!();
+    println!(
+        "| lab run | events | open (files in → run made and shown) | frame playing, 8× (median / p99) | frame scrubbing (median / p99) |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!(
+        "| bulk transfer, 4.9 MB | {n} | {} | {} / {} | {} / {} |",
+        ms(made),
+        ms(play.0),
+        ms(play.1),
+        ms(scrub.0),
+        ms(scrub.1),
+    );
 }
 
 /// Scrolls the longest write-up in the reader, a wheel event every frame, and prints a table.

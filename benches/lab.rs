@@ -30,20 +30,7 @@ fn load(name: &str, text: &str) -> Scenario {
 }
 
 /// A long transfer with a fast reader: about 10,000 events.
-const BULK: &str = r#"(
-    title: "Bulk",
-    diagram: "two-computers.ron",
-    until_ms: 60000,
-    hosts: [
-        (name: "A", ip: "192.0.2.1", mac: "02:00:00:00:00:0a", computer: "computer-a", stack: "a-tcpip", card: "a-nic", sockets: "a-sockets"),
-        (name: "B", ip: "192.0.2.2", mac: "02:00:00:00:00:0b", computer: "computer-b", stack: "b-tcpip", card: "b-nic", sockets: "b-sockets"),
-    ],
-    link: (part: "cable", delay_us: 10, bandwidth_bps: 100_000_000),
-    programs: [
-        BulkReceive(host: "B", port: 5001, window: 65535),
-        BulkSend(host: "A", to: "B", port: 5001, bytes: 4_900_000, buffer: 65535, at_ms: 1),
-    ],
-)"#;
+const BULK: &str = include_str!("bulk.ron");
 
 fn timed<T>(runs: usize, mut f: impl FnMut() -> T) -> (Vec<Duration>, T) {
     let mut times = Vec::with_capacity(runs);
@@ -66,7 +53,12 @@ fn timed<T>(runs: usize, mut f: impl FnMut() -> T) -> (Vec<Duration>, T) {
 fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("diagrams/labs");
     let mut files: Vec<_> = std::fs::read_dir(&root)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.file_name().is_some_and(|n| n != "index.ron"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     println!("| scenario | events | frames | virtual time | runs | median | p99 |");

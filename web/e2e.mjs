@@ -650,9 +650,21 @@ try {
     const landed = await waitState(page, (st, n) => st.lab && st.lab.events > 0 && st.lab.event === n, syn, `×${ratio}: #/lab/http-request/${syn} lands on event ${syn}`);
     if (!landed) { await context.close(); continue; }
     let st = await stateOf(page);
-    const names = Object.keys(st.widgets || {});
+    // Each layer of the SYN in the inspector, scrolled to with the wheel as a person would.
     const layers = run.events[syn - 1].layers.map((l) => l.name);
-    check(layers.every((l) => names.includes(l)), `×${ratio}: the inspector shows the SYN's layers (${layers.join(", ")})`);
+    const seen = [];
+    for (const l of layers) {
+      for (let k = 0; k < 40 && !((await stateOf(page)).widgets || {})[l]; k++) {
+        const area = ((await stateOf(page)).widgets || {}).Inspector;
+        if (!area) break;
+        await page.mouse.move(...centre(area));
+        await page.mouse.wheel(0, 60);
+        await page.waitForTimeout(120);
+      }
+      if (((await stateOf(page)).widgets || {})[l]) seen.push(l);
+    }
+    check(seen.length === layers.length, `×${ratio}: the inspector shows the SYN's layers (${seen.join(", ")} of ${layers.join(", ")})`);
+    st = await stateOf(page);
     // Once the frame has walked to the end of its path (two seconds at 1×), it rests there:
     // the picture shows a layer's colour where the probe says the frame is drawn.
     await waitState(page, (s) => s.drawn && s.drawn.frames && s.drawn.frames.length > 0, null, `×${ratio}: the frame is drawn`);

@@ -65,12 +65,36 @@ pub fn classify_link(url: &str) -> LinkAction {
 /// Every in-app link to a part in a Markdown text (`](#/component/<id>)`), with the position of
 /// its id, so `check` can say where a link to a part that does not exist is.
 pub fn part_links(text: &str) -> Vec<(String, super::diagnostic::Position)> {
-    const MARK: &str = "](#/component/";
+    links_to(text, "](#/component/")
+}
+
+/// Every Markdown link in `text` into the lab (`[…](#/lab/<scenario>/<event>)`): the scenario,
+/// the event (from 1; `None` when the link names none) and where the link starts, for `check`.
+pub fn lab_links(text: &str) -> Vec<(String, Option<usize>, super::diagnostic::Position)> {
+    links_to(text, "](#/lab/")
+        .into_iter()
+        .map(|(name, pos)| {
+            let event = text
+                .lines()
+                .nth(pos.line.saturating_sub(1))
+                .and_then(|line| {
+                    let at = line.find(&format!("#/lab/{name}/"))?;
+                    let rest = line.get(at + "#/lab/".len() + name.len() + 1..)?;
+                    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    digits.parse().ok()
+                });
+            (name, event, pos)
+        })
+        .collect()
+}
+
+/// The first path segment after each `mark` in `text`, with where it starts.
+fn links_to(text: &str, mark: &str) -> Vec<(String, super::diagnostic::Position)> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let mut from = 0;
-        while let Some(i) = line.get(from..).and_then(|rest| rest.find(MARK)) {
-            let start = from + i + MARK.len();
+        while let Some(i) = line.get(from..).and_then(|rest| rest.find(mark)) {
+            let start = from + i + mark.len();
             let id: String = line
                 .get(start..)
                 .unwrap_or_default()

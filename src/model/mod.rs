@@ -39,7 +39,7 @@ pub use diagram::{
 pub use geometry::{Point, Rect};
 pub use ids::{ComponentId, LinkId, WriteupSlug, is_valid_id as is_valid_slug};
 pub use launch::Launch;
-pub use links::{LinkAction, classify_link, part_links, writeup_href};
+pub use links::{LinkAction, classify_link, lab_links, part_links, writeup_href};
 pub use lint::lint_diagram;
 pub use navigate::narrow_frame;
 pub use route::{Address, Route};

@@ -308,6 +308,7 @@ fn part_links_exist(
     let Ok(diagram) = crate::model::parse_diagram(&file.display().to_string(), &text, slugs) else {
         return; // its own errors are reported where it is checked
     };
+    lab_links_exist(root, bodies, diags);
     for body in bodies {
         let Ok(src) = &body.text else { continue };
         for (id, pos) in crate::model::part_links(src) {
@@ -321,6 +322,40 @@ fn part_links_exist(
                         paths::DEFAULT_DIAGRAM
                     ),
                 );
+            }
+        }
+    }
+}
+
+/// Links into the lab (`#/lab/<scenario>/<event>`) name a shipped scenario and one of the
+/// events its run has (the run is made to count them).
+fn lab_links_exist(root: &Path, bodies: &[NamedText], diags: &mut Diagnostics) {
+    let mut runs: std::collections::BTreeMap<String, Option<usize>> = Default::default();
+    for body in bodies {
+        let Ok(src) = &body.text else { continue };
+        for (name, event, pos) in crate::model::lab_links(src) {
+            let events = *runs.entry(name.clone()).or_insert_with(|| {
+                let file = root.join(paths::DIAGRAM_DIR).join(paths::lab_file(&name));
+                let scenario = super::lab::load(root, &file).ok()?;
+                let (events, _) = crate::lab::run(&scenario, scenario.seed, &[]);
+                Some(events.len())
+            });
+            match (events, event) {
+                (None, _) => diags.error(
+                    &body.name,
+                    Some(pos),
+                    format!(
+                        "links to the lab scenario `{name}`, which is not in {}/{} (or does not load)",
+                        paths::DIAGRAM_DIR,
+                        paths::LABS_DIR
+                    ),
+                ),
+                (Some(n), Some(k)) if k == 0 || k > n => diags.error(
+                    &body.name,
+                    Some(pos),
+                    format!("links to event {k} of the lab scenario `{name}`, whose run has {n} events"),
+                ),
+                _ => {}
             }
         }
     }

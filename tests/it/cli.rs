@@ -378,6 +378,51 @@ fn check_reports_a_link_to_a_part_that_does_not_exist_at_its_position() {
 }
 
 #[test]
+fn check_reports_a_link_to_a_lab_scenario_or_event_that_does_not_exist() {
+    let (dir, _) = crate::support::editable_writeups("lab-links");
+    let body = dir.join("writeups/sockets.md");
+    let text = std::fs::read_to_string(&body).expect("body");
+    let events = {
+        let (scenario, _) = crate::support::shipped_scenario("http-request");
+        autochitect::lab::run(&scenario, scenario.seed, &[]).0.len()
+    };
+    std::fs::write(
+        &body,
+        format!(
+            "{text}\nSee [nothing](#/lab/no-such-lab/2).\nSee [too far](#/lab/http-request/{}).\nSee [the last](#/lab/http-request/{events}).\n",
+            events + 1
+        ),
+    )
+    .expect("write");
+    let line = text.lines().count() + 2;
+    let report = autochitect::tools::check::check_paths(
+        &crate::repo(),
+        &[dir.join("writeups").display().to_string()],
+    );
+    let lines: Vec<String> = report
+        .diagnostics
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let file = body.display();
+    let missing = format!(
+        "{file}:{line}:21: error: links to the lab scenario `no-such-lab`, which is not in diagrams/labs (or does not load)"
+    );
+    let too_far = format!(
+        "{file}:{}:21: error: links to event {} of the lab scenario `http-request`, whose run has {events} events",
+        line + 1,
+        events + 1
+    );
+    assert!(lines.contains(&missing), "{lines:#?}");
+    assert!(lines.contains(&too_far), "{lines:#?}");
+    assert!(
+        !lines.iter().any(|l| l.contains(&format!(":{}:", line + 2))),
+        "the last event is a fine link: {lines:#?}"
+    );
+}
+
+#[test]
 fn check_reports_a_broken_figure_at_its_line_in_the_writeup() {
     let (dir, _) = crate::support::editable_writeups("figure-errors");
     let body = dir.join("writeups/sockets.md");

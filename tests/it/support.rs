@@ -474,3 +474,17 @@ pub fn edit_and_reload(
     w.resource::<LoadedModel>().generation != before
         || w.resource::<LoadProblems>().0 != problems_before
 }
+
+/// A shipped lab scenario, read and checked against the default diagram, and its text.
+pub fn shipped_scenario(name: &str) -> (autochitect::lab::Scenario, String) {
+    let file = repo().join(format!("diagrams/labs/{name}.ron"));
+    let text = std::fs::read_to_string(&file).expect("scenario file");
+    let scenario = autochitect::lab::parse_scenario(
+        &file.display().to_string(),
+        name,
+        &text,
+        Some(&default_diagram()),
+    )
+    .expect("a valid scenario");
+    (scenario, text)
+}

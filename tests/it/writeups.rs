@@ -280,8 +280,18 @@ fn links_resolve_and_use_allowed_schemes() {
                     "link to `{id}`, which is not in the default diagram"
                 )),
                 LinkAction::External(u) if u.starts_with("https://") => {}
+                // Into the lab: a shipped scenario, at an event its run has.
+                LinkAction::InApp(Route::Lab(name, event)) => {
+                    let (scenario, _) = crate::support::shipped_scenario(&name);
+                    let events = autochitect::lab::run(&scenario, scenario.seed, &[]).0.len();
+                    if !(1..=events).contains(&event) {
+                        p.push(format!(
+                            "link to event {event} of `{name}`, which has {events}"
+                        ));
+                    }
+                }
                 _ => p.push(format!(
-                    "link `{url}` is neither https nor a write-up or part of the diagram"
+                    "link `{url}` is neither https nor a write-up, a part of the diagram or the lab"
                 )),
             }
         }

@@ -13,8 +13,10 @@ use crate::lab::view::{CUT_US, DELAY_US, LIFELINES, SequenceItem, fault_words, m
 use crate::lab::{EventKind, Fate, Fault, FrameMatch};
 use crate::model::style::layer_color;
 
-/// The event list's height, in points.
-const LIST_HEIGHT: f32 = 190.0;
+/// The least height of the event list and the inspector, in points.
+const LEAST_BODY: f32 = 80.0;
+/// The room the choice of view (Events, Sequence) and the inspector's header take.
+const BODY_HEADER: f32 = 30.0;
 /// Below this width the inspector goes under the list rather than beside it.
 const SIDE_BY_SIDE: f32 = 760.0;
 /// The width of the field names' column, so every layer's values line up.
@@ -45,23 +47,30 @@ pub(super) fn lab_ui(
     header_ui(ui, run, state, view.reduced_motion, out);
     controls_ui(ui, run, state, out);
     ui.add_space(2.0);
+    // The panel's height is fixed (so the diagram above it does not move as the run loads);
+    // the list and the inspector scroll in what is left.
+    let body = (ui.available_height() - 6.0).max(LEAST_BODY);
     let wide = ui.available_width() >= SIDE_BY_SIDE;
     let mut drawn = LabDrawn::default();
     if wide {
         ui.columns(2, |cols| {
             if let [left, right] = cols {
-                run_view_ui(left, run, state, view.listed_at, out);
-                drawn = inspector_ui(right, run, state, out);
+                run_view_ui(left, run, state, body, view.listed_at, out);
+                drawn = inspector_ui(right, run, state, body, out);
             }
         });
     } else {
-        run_view_ui(ui, run, state, view.listed_at, out);
-        egui::CollapsingHeader::new("Inspector")
+        // A narrow screen shows the inspector in the list's place while it is open.
+        let inspector = egui::CollapsingHeader::new("Inspector")
             .id_salt("lab_inspector_narrow")
             .default_open(false)
-            .show(ui, |ui| drawn = inspector_ui(ui, run, state, out));
+            .show(ui, |ui| {
+                drawn = inspector_ui(ui, run, state, body - BODY_HEADER, out);
+            });
+        if inspector.body_returned.is_none() {
+            run_view_ui(ui, run, state, body - BODY_HEADER, view.listed_at, out);
+        }
     }
-    ui.add_space(4.0);
     drawn
 }
 
@@ -233,9 +242,11 @@ fn run_view_ui(
     ui: &mut egui::Ui,
     run: &LabRun,
     state: &LabState,
+    height: f32,
     listed_at: &mut Option<(bool, usize)>,
     out: &mut Vec<Intent>,
 ) {
+    let height = (height - BODY_HEADER).max(LEAST_BODY);
     ui.horizontal(|ui| {
         if ui.selectable_label(!state.sequence, "Events").clicked() && state.sequence {
             out.push(Intent::LabSequence(false));
@@ -255,9 +266,9 @@ fn run_view_ui(
         }
     });
     if state.sequence {
-        sequence_ui(ui, run, state, listed_at, out);
+        sequence_ui(ui, run, state, height, listed_at, out);
     } else {
-        list_ui(ui, run, state, listed_at, out);
+        list_ui(ui, run, state, height, listed_at, out);
     }
 }
 
@@ -271,6 +282,7 @@ fn sequence_ui(
     ui: &mut egui::Ui,
     run: &LabRun,
     state: &LabState,
+    height: f32,
     listed_at: &mut Option<(bool, usize)>,
     out: &mut Vec<Intent>,
 ) {
@@ -295,11 +307,11 @@ fn sequence_ui(
     }
     let mut area = egui::ScrollArea::vertical()
         .id_salt("lab_sequence")
-        .max_height(LIST_HEIGHT - 18.0)
+        .max_height(height - 18.0)
         .auto_shrink([false, true]);
     if *listed_at != Some((state.sequence, state.current)) {
         *listed_at = Some((state.sequence, state.current));
-        let offset = (state.current as f32 + 0.5) * SEQUENCE_ROW - LIST_HEIGHT / 2.0;
+        let offset = (state.current as f32 + 0.5) * SEQUENCE_ROW - height / 2.0;
         area = area.vertical_scroll_offset(offset.max(0.0));
     }
     let spacing = ui.spacing().item_spacing.y;
@@ -390,6 +402,7 @@ fn list_ui(
     ui: &mut egui::Ui,
     run: &LabRun,
     state: &LabState,
+    height: f32,
     listed_at: &mut Option<(bool, usize)>,
     out: &mut Vec<Intent>,
 ) {
@@ -397,11 +410,11 @@ fn list_ui(
     let row_height = ui.fonts_mut(|f| f.row_height(&font)) + ui.spacing().item_spacing.y + 4.0;
     let mut area = egui::ScrollArea::vertical()
         .id_salt("lab_events")
-        .max_height(LIST_HEIGHT)
+        .max_height(height)
         .auto_shrink([false, true]);
     if *listed_at != Some((state.sequence, state.current)) {
         *listed_at = Some((state.sequence, state.current));
-        let offset = (state.current as f32 + 0.5) * row_height - LIST_HEIGHT / 2.0;
+        let offset = (state.current as f32 + 0.5) * row_height - height / 2.0;
         area = area.vertical_scroll_offset(offset.max(0.0));
     }
     area.show_rows(ui, row_height, run.rows.len(), |ui, range| {
@@ -437,8 +450,10 @@ fn inspector_ui(
     ui: &mut egui::Ui,
     run: &LabRun,
     state: &LabState,
+    height: f32,
     out: &mut Vec<Intent>,
 ) -> LabDrawn {
+    let top = ui.cursor().min.y;
     let mut drawn = LabDrawn {
         event: Some(state.current),
         marked: Vec::new(),
@@ -478,9 +493,10 @@ fn inspector_ui(
         ui.label(egui::RichText::new(fate).color(ui.visuals().warn_fg_color));
     }
     let layers = decode(&frame.bytes);
+    let used = ui.cursor().min.y - top;
     egui::ScrollArea::vertical()
         .id_salt("lab_inspector")
-        .max_height(LIST_HEIGHT)
+        .max_height((height - used).max(LEAST_BODY))
         .auto_shrink([false, true])
         .show(ui, |ui| {
             scrolled_region(ui, "Inspector");

@@ -72,6 +72,9 @@ const SUMMARY_WIDTH: f32 = 360.0;
 /// How much of a phone's height the summary sheet takes at first.
 const SHEET_SHARE: f32 = 0.45;
 const READER_WIDTH: f32 = 620.0;
+/// How much of the screen's height the lab panel takes, within these bounds (points).
+const LAB_SHARE: f32 = 0.48;
+const LAB_HEIGHT: (f32, f32) = (240.0, 460.0);
 const INDEX_WIDTH: f32 = 380.0;
 
 /// Egui draws with its own camera, above the diagram camera, so the diagram camera's viewport
@@ -392,7 +395,12 @@ fn panels_ui(
     if let Some(name) = &lab_state.scenario {
         let reduced_motion = st.prefs.reduced_motion;
         let mut drawn = LabDrawn::default();
+        // A fixed height: the diagram is framed once, not again as the run loads.
+        let lab_height =
+            (ctx.viewport_rect().height() * LAB_SHARE).clamp(LAB_HEIGHT.0, LAB_HEIGHT.1);
         bottom += egui::Panel::bottom("lab")
+            .resizable(false)
+            .exact_size(lab_height)
             .show(&mut root, |ui| {
                 region(ui, Role::Region, "Lab");
                 match &lab_state.run {
