@@ -7,6 +7,7 @@
   a11y-check.py focus NAME      the screen reader's focus lands on NAME
   a11y-check.py activate NAME   does NAME's first action ("click"), as a screen reader user does
   a11y-check.py heading NAME    a heading named NAME is there (the open write-up's title)
+  a11y-check.py starts TEXT     a node whose name starts with TEXT is there (the lab's live line)
 
 Exits non-zero with a line starting FAIL on any failure. Used by scripts/e2e-desktop.
 """
@@ -127,6 +128,20 @@ def heading(a, name):
     print(f"ok   the heading '{name}' is readable ({count} headings in all)")
 
 
+def starts(a, text):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        for node in walk(a):
+            try:
+                if node.name and node.name.startswith(text):
+                    print(f"ok   the screen reader reads '{node.name[:70]}…' ({node.getRoleName()})")
+                    return
+            except Exception:
+                continue
+        time.sleep(0.5)
+    raise SystemExit(f"FAIL: nothing read starts with '{text}'; names: {names(a)[:60]}")
+
+
 def main():
     what = sys.argv[1] if len(sys.argv) > 1 else ""
     a = app()
@@ -138,6 +153,8 @@ def main():
         activate(a, sys.argv[2])
     elif what == "heading" and len(sys.argv) == 3:
         heading(a, sys.argv[2])
+    elif what == "starts" and len(sys.argv) == 3:
+        starts(a, sys.argv[2])
     else:
         raise SystemExit(__doc__)
 

@@ -69,7 +69,7 @@ fn apply_intents(
                     scenario: Some(name),
                     current: event,
                     speed: state.speed,
-                    sequence: state.sequence,
+                    pane: state.pane,
                     shown_at: now,
                     ..LabState::default()
                 };
@@ -79,7 +79,7 @@ fn apply_intents(
             Intent::CloseLab if state.is_open() => {
                 *state = LabState {
                     speed: state.speed,
-                    sequence: state.sequence,
+                    pane: state.pane,
                     ..LabState::default()
                 };
             }
@@ -110,7 +110,7 @@ fn apply_intents(
                 state.faults.sort_by_key(|(k, _)| *k);
                 state.playing = false;
             }
-            Intent::LabSequence(on) => state.sequence = on,
+            Intent::LabPane(pane) => state.pane = pane,
             Intent::LabUndo if !state.faults.is_empty() => {
                 state.faults.clear();
                 state.playing = false;

@@ -418,7 +418,11 @@ fn the_sequence_view_marks_the_current_event_and_copies_as_mermaid_with_an_arrow
     let mut app = app_with(lab_options("http-request", None), true);
     until_run(&mut app);
     click_widget(&mut app, "Sequence");
-    assert!(lab(&app).sequence, "the run shows as a sequence diagram");
+    assert_eq!(
+        lab(&app).pane,
+        autochitect::app::state::LabPane::Sequence,
+        "the run shows as a sequence diagram"
+    );
     // Each event is a row named by its number and what it is; the current one is selected.
     let names = scenario.host_names();
     let first = autochitect::lab::view::row(0, &events[0], &names);
@@ -476,4 +480,71 @@ fn mermaid_text_escapes_what_mermaid_reads_as_syntax() {
         "{text}"
     );
     assert!(!text.contains("#35#59;"), "{text}");
+}
+
+#[test]
+fn on_a_phone_the_lab_panel_fits_the_screen_and_plays_by_touch() {
+    let (_, events) = shipped("http-request");
+    let first_frame = events
+        .iter()
+        .position(|e| e.frame().is_some())
+        .expect("a frame");
+    let mut app = app_with(lab_options("http-request", None), true);
+    resize_window(&mut app, 390.0, 844.0);
+    until_run(&mut app);
+    run_frames(&mut app, 3);
+    // Nothing of the panel reaches past the screen's right edge.
+    let wide: Vec<String> = app
+        .world()
+        .get_resource::<autochitect::app::headless::Widgets>()
+        .expect("widgets")
+        .nodes
+        .iter()
+        .filter(|n| {
+            n.region
+                .as_deref()
+                .is_some_and(|r| ["Lab", "Events", "Inspector"].contains(&r))
+        })
+        .filter(|n| n.rect.max.x > 390.5)
+        .map(|n| format!("{} {:?}", n.label, n.rect))
+        .collect();
+    assert!(wide.is_empty(), "past the edge: {wide:#?}");
+    // Taps: step to the first frame, open the inspector: its first layer shows.
+    for _ in 0..first_frame {
+        let at = widget(&app, "Step ▶").rect.center();
+        tap(&mut app, at);
+    }
+    assert_eq!(lab(&app).current, first_frame);
+    let at = widget(&app, "Inspector").rect.center();
+    tap(&mut app, at);
+    assert_eq!(lab(&app).pane, autochitect::app::state::LabPane::Inspector);
+    let layer = decode(&events[first_frame].frame().expect("frame").bytes)[0].name;
+    assert!(
+        widget(&app, layer).visible,
+        "{layer} shows in the inspector"
+    );
+    // The inspector's bytes fit the screen too (eight to a line on a phone).
+    let wide: Vec<String> = app
+        .world()
+        .get_resource::<autochitect::app::headless::Widgets>()
+        .expect("widgets")
+        .nodes
+        .iter()
+        .filter(|n| {
+            n.region
+                .as_deref()
+                .is_some_and(|r| ["Lab", "Inspector"].contains(&r))
+        })
+        .filter(|n| n.rect.max.x > 390.5)
+        .map(|n| format!("{} {:?}", n.label, n.rect))
+        .collect();
+    assert!(wide.is_empty(), "past the edge: {wide:#?}");
+}
+
+/// A quick tap: the finger down and up within one frame.
+fn tap(app: &mut App, at: Vec2) {
+    use bevy::input::touch::TouchPhase;
+    touch(app, 1, TouchPhase::Started, at);
+    touch(app, 1, TouchPhase::Ended, at);
+    run_frames(app, 2);
 }

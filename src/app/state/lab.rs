@@ -90,8 +90,9 @@ pub struct LabState {
     pub field: Option<(usize, usize)>,
     /// The faults the learner added, each after so many events: the run branches there.
     pub faults: Vec<(usize, Fault)>,
-    /// The run is shown as a sequence diagram rather than a list.
-    pub sequence: bool,
+    /// What the panel's body shows: the event list, the sequence diagram, or (on a narrow
+    /// screen, where it has no column of its own) the inspector.
+    pub pane: LabPane,
 }
 
 impl Default for LabState {
@@ -105,7 +106,7 @@ impl Default for LabState {
             shown_at: 0.0,
             field: None,
             faults: Vec::new(),
-            sequence: false,
+            pane: LabPane::Events,
         }
     }
 }
@@ -161,6 +162,18 @@ impl LabState {
     pub fn progress(&self, now: f64) -> f32 {
         ((now - self.shown_at) / self.duration()).clamp(0.0, 1.0) as f32
     }
+}
+
+/// What the lab panel's body shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LabPane {
+    /// The event list.
+    #[default]
+    Events,
+    /// The sequence diagram.
+    Sequence,
+    /// The inspector (a narrow screen; a wide one shows it beside the list).
+    Inspector,
 }
 
 /// Where the lab moves to.

@@ -261,8 +261,8 @@ pub enum Intent {
     LabBreak(usize, crate::lab::Fault),
     /// Take the learner's faults away: back to the scenario's own run. (`lab`)
     LabUndo,
-    /// Show the run as a sequence diagram (`true`) or as the event list. (`lab`)
-    LabSequence(bool),
+    /// Show the event list, the sequence diagram or the inspector. (`lab`)
+    LabPane(LabPane),
     /// Start or stop presenter mode. (`presenter`)
     SetPresenting(bool),
     /// Blank or un-blank the screen while presenting. (`presenter`)
@@ -358,7 +358,7 @@ impl Intent {
             | Intent::LabField(_)
             | Intent::LabBreak(..)
             | Intent::LabUndo
-            | Intent::LabSequence(_) => Consumer::Lab,
+            | Intent::LabPane(_) => Consumer::Lab,
             Intent::SetPresenting(_)
             | Intent::ToggleBlank
             | Intent::ScaleText(_)

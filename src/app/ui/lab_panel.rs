@@ -5,7 +5,7 @@
 use bevy_egui::egui;
 use bevy_egui::egui::accesskit::Role;
 
-use crate::app::state::{Intent, LabDrawn, LabMove, LabRun, LabState};
+use crate::app::state::{Intent, LabDrawn, LabMove, LabPane, LabRun, LabState};
 use crate::app::theme;
 use crate::lab::decode::{Layer, decode};
 use crate::lab::scenario::Program;
@@ -21,7 +21,7 @@ const BODY_HEADER: f32 = 30.0;
 const SIDE_BY_SIDE: f32 = 760.0;
 /// The width of the field names' column, so every layer's values line up.
 const FIELD_NAMES: f32 = 170.0;
-/// Bytes on one line of the hex view.
+/// Bytes on one line of the hex view, where they fit (eight on a phone).
 const HEX_ROW: usize = 16;
 
 /// What the panel needs besides the run.
@@ -55,20 +55,18 @@ pub(super) fn lab_ui(
     if wide {
         ui.columns(2, |cols| {
             if let [left, right] = cols {
-                run_view_ui(left, run, state, body, view.listed_at, out);
+                run_view_ui(left, run, state, body, false, view.listed_at, out);
                 drawn = inspector_ui(right, run, state, body, out);
             }
         });
     } else {
-        // A narrow screen shows the inspector in the list's place while it is open.
-        let inspector = egui::CollapsingHeader::new("Inspector")
-            .id_salt("lab_inspector_narrow")
-            .default_open(false)
-            .show(ui, |ui| {
-                drawn = inspector_ui(ui, run, state, body - BODY_HEADER, out);
-            });
-        if inspector.body_returned.is_none() {
-            run_view_ui(ui, run, state, body - BODY_HEADER, view.listed_at, out);
+        // A narrow screen has one column: the inspector is a third choice beside the list
+        // and the sequence.
+        if state.pane == LabPane::Inspector {
+            pane_choice_ui(ui, run, state, true, out);
+            drawn = inspector_ui(ui, run, state, body - BODY_HEADER, out);
+        } else {
+            run_view_ui(ui, run, state, body, true, view.listed_at, out);
         }
     }
     drawn
@@ -88,18 +86,47 @@ fn header_ui(
         .copied()
         .flatten()
         .and_then(|p| Some((run.scenario.phases.get(p)?, run.narrations.get(p)?)));
-    ui.horizontal(|ui| {
-        ui.label(egui::RichText::new(format!("Lab: {}", run.scenario.title)).strong());
-        if let Some((phase, _)) = phase {
-            ui.label(egui::RichText::new(&phase.title).weak());
+    let title = format!("Lab: {}", run.scenario.title);
+    let phase_title = phase.map(|(p, _)| p.title.as_str());
+    let mut reduced = reduced_motion;
+    let ways_out = |ui: &mut egui::Ui, reduced: &mut bool, out: &mut Vec<Intent>| {
+        if ui.button("✕ Close lab").clicked() {
+            out.push(Intent::CloseLab);
         }
-        if !state.faults.is_empty() {
-            let names = run.scenario.host_names();
-            let words: Vec<String> = state
-                .faults
-                .iter()
-                .map(|(_, f)| fault_words(f, &names))
-                .collect();
+        if ui.checkbox(reduced, "Reduced motion").changed() {
+            out.push(Intent::SetReducedMotion(*reduced));
+        }
+    };
+    if ui.available_width() >= SIDE_BY_SIDE {
+        // The title (cut short if it must be) and the ways out on one line.
+        egui::Sides::new().shrink_left().truncate().show(
+            ui,
+            |ui| {
+                ui.label(egui::RichText::new(&title).strong());
+                if let Some(p) = phase_title {
+                    ui.label(egui::RichText::new(p).weak());
+                }
+            },
+            |ui| ways_out(ui, &mut reduced, out),
+        );
+    } else {
+        // A narrow screen: the title wraps, the ways out go below it.
+        ui.horizontal_wrapped(|ui| {
+            ui.label(egui::RichText::new(&title).strong());
+            if let Some(p) = phase_title {
+                ui.label(egui::RichText::new(p).weak());
+            }
+        });
+        ui.horizontal_wrapped(|ui| ways_out(ui, &mut reduced, out));
+    }
+    if !state.faults.is_empty() {
+        let names = run.scenario.host_names();
+        let words: Vec<String> = state
+            .faults
+            .iter()
+            .map(|(_, f)| fault_words(f, &names))
+            .collect();
+        ui.horizontal_wrapped(|ui| {
             ui.label(
                 egui::RichText::new(format!("Broken: {}", words.join(", ")))
                     .color(ui.visuals().warn_fg_color),
@@ -111,17 +138,8 @@ fn header_ui(
             {
                 out.push(Intent::LabUndo);
             }
-        }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("✕ Close lab").clicked() {
-                out.push(Intent::CloseLab);
-            }
-            let mut reduced = reduced_motion;
-            if ui.checkbox(&mut reduced, "Reduced motion").changed() {
-                out.push(Intent::SetReducedMotion(reduced));
-            }
         });
-    });
+    }
     // The current event in words, a polite live region: a screen reader says each step.
     if let Some(text) = state.announcement() {
         let response = ui.add(egui::Label::new(egui::RichText::new(text).small()).truncate());
@@ -190,6 +208,11 @@ fn controls_ui(ui: &mut egui::Ui, run: &LabRun, state: &LabState, out: &mut Vec<
         {
             out.push(Intent::LabGo(LabMove::Last));
         }
+        // The slider is one widget of several parts, which the row does not break: with little
+        // room left in the row, it starts the next.
+        if ui.available_width() < SIDE_BY_SIDE / 2.0 {
+            ui.end_row();
+        }
         let mut at = state.current + 1;
         let slider = egui::Slider::new(&mut at, 1..=len.max(1))
             .text(format!("of {len}"))
@@ -236,25 +259,28 @@ fn scrolled_region(ui: &egui::Ui, name: &str) {
     });
 }
 
-/// The run as a list or as a sequence diagram, with the choice between them and the Mermaid
-/// export.
-fn run_view_ui(
+/// The choice of what the body shows (Events, Sequence, and on a narrow screen Inspector),
+/// with the Mermaid export beside the sequence.
+fn pane_choice_ui(
     ui: &mut egui::Ui,
     run: &LabRun,
     state: &LabState,
-    height: f32,
-    listed_at: &mut Option<(bool, usize)>,
+    narrow: bool,
     out: &mut Vec<Intent>,
 ) {
-    let height = (height - BODY_HEADER).max(LEAST_BODY);
-    ui.horizontal(|ui| {
-        if ui.selectable_label(!state.sequence, "Events").clicked() && state.sequence {
-            out.push(Intent::LabSequence(false));
+    ui.horizontal_wrapped(|ui| {
+        let mut panes = vec![(LabPane::Events, "Events"), (LabPane::Sequence, "Sequence")];
+        if narrow {
+            panes.push((LabPane::Inspector, "Inspector"));
         }
-        if ui.selectable_label(state.sequence, "Sequence").clicked() && !state.sequence {
-            out.push(Intent::LabSequence(true));
+        for (pane, name) in panes {
+            let on = state.pane == pane
+                || (!narrow && pane == LabPane::Events && state.pane == LabPane::Inspector);
+            if ui.selectable_label(on, name).clicked() && !on {
+                out.push(Intent::LabPane(pane));
+            }
         }
-        if state.sequence
+        if state.pane == LabPane::Sequence
             && ui
                 .button("Copy as Mermaid")
                 .on_hover_text("The sequence diagram as Mermaid text, for course notes")
@@ -265,7 +291,21 @@ fn run_view_ui(
                 .copy_text(mermaid(&run.scenario.title, &run.events, &names));
         }
     });
-    if state.sequence {
+}
+
+/// The run as a list or as a sequence diagram, below the choice between them.
+fn run_view_ui(
+    ui: &mut egui::Ui,
+    run: &LabRun,
+    state: &LabState,
+    height: f32,
+    narrow: bool,
+    listed_at: &mut Option<(bool, usize)>,
+    out: &mut Vec<Intent>,
+) {
+    let height = (height - BODY_HEADER).max(LEAST_BODY);
+    pane_choice_ui(ui, run, state, narrow, out);
+    if state.pane == LabPane::Sequence {
         sequence_ui(ui, run, state, height, listed_at, out);
     } else {
         list_ui(ui, run, state, height, listed_at, out);
@@ -309,8 +349,9 @@ fn sequence_ui(
         .id_salt("lab_sequence")
         .max_height(height - 18.0)
         .auto_shrink([false, true]);
-    if *listed_at != Some((state.sequence, state.current)) {
-        *listed_at = Some((state.sequence, state.current));
+    let sequence = state.pane == LabPane::Sequence;
+    if *listed_at != Some((sequence, state.current)) {
+        *listed_at = Some((sequence, state.current));
         let offset = (state.current as f32 + 0.5) * SEQUENCE_ROW - height / 2.0;
         area = area.vertical_scroll_offset(offset.max(0.0));
     }
@@ -412,8 +453,9 @@ fn list_ui(
         .id_salt("lab_events")
         .max_height(height)
         .auto_shrink([false, true]);
-    if *listed_at != Some((state.sequence, state.current)) {
-        *listed_at = Some((state.sequence, state.current));
+    let sequence = state.pane == LabPane::Sequence;
+    if *listed_at != Some((sequence, state.current)) {
+        *listed_at = Some((sequence, state.current));
         let offset = (state.current as f32 + 0.5) * row_height - height / 2.0;
         area = area.vertical_scroll_offset(offset.max(0.0));
     }
@@ -636,15 +678,22 @@ fn hex_ui(
         .map(|f| f.range.clone());
     let select = ui.visuals().selection;
     ui.spacing_mut().item_spacing.x = 0.0;
-    for (r, line) in bytes.chunks(HEX_ROW).enumerate() {
+    let font = egui::TextStyle::Monospace.resolve(ui.style());
+    let glyph = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
+    let row = if ui.available_width() >= glyph * (6.0 + 3.0 * HEX_ROW as f32) {
+        HEX_ROW
+    } else {
+        HEX_ROW / 2
+    };
+    for (r, line) in bytes.chunks(row).enumerate() {
         ui.horizontal(|ui| {
             ui.label(
-                egui::RichText::new(format!("{:04x}  ", r * HEX_ROW))
+                egui::RichText::new(format!("{:04x}  ", r * row))
                     .monospace()
                     .weak(),
             );
             for (c, byte) in line.iter().enumerate() {
-                let b = r * HEX_ROW + c;
+                let b = r * row + c;
                 let on = marked.as_ref().is_some_and(|m| m.contains(&b));
                 let mut text = egui::RichText::new(format!("{byte:02x} ")).monospace();
                 if on {

@@ -74,6 +74,8 @@ const SHEET_SHARE: f32 = 0.45;
 const READER_WIDTH: f32 = 620.0;
 /// How much of the screen's height the lab panel takes, within these bounds (points).
 const LAB_SHARE: f32 = 0.48;
+/// The same on a narrow screen (a phone).
+const LAB_SHARE_NARROW: f32 = 0.64;
 const LAB_HEIGHT: (f32, f32) = (240.0, 460.0);
 const INDEX_WIDTH: f32 = 380.0;
 
@@ -396,8 +398,13 @@ fn panels_ui(
         let reduced_motion = st.prefs.reduced_motion;
         let mut drawn = LabDrawn::default();
         // A fixed height: the diagram is framed once, not again as the run loads.
-        let lab_height =
-            (ctx.viewport_rect().height() * LAB_SHARE).clamp(LAB_HEIGHT.0, LAB_HEIGHT.1);
+        // On a phone the diagram, fitted to the width, is short: the panel takes more.
+        let (share, most) = if narrow {
+            (LAB_SHARE_NARROW, LAB_HEIGHT.1 * 1.25)
+        } else {
+            (LAB_SHARE, LAB_HEIGHT.1)
+        };
+        let lab_height = (ctx.viewport_rect().height() * share).clamp(LAB_HEIGHT.0, most);
         bottom += egui::Panel::bottom("lab")
             .resizable(false)
             .exact_size(lab_height)
