@@ -494,20 +494,7 @@ fn on_a_phone_the_lab_panel_fits_the_screen_and_plays_by_touch() {
     until_run(&mut app);
     run_frames(&mut app, 3);
     // Nothing of the panel reaches past the screen's right edge.
-    let wide: Vec<String> = app
-        .world()
-        .get_resource::<autochitect::app::headless::Widgets>()
-        .expect("widgets")
-        .nodes
-        .iter()
-        .filter(|n| {
-            n.region
-                .as_deref()
-                .is_some_and(|r| ["Lab", "Events", "Inspector"].contains(&r))
-        })
-        .filter(|n| n.rect.max.x > 390.5)
-        .map(|n| format!("{} {:?}", n.label, n.rect))
-        .collect();
+    let wide = past_the_edge(&app, 390.0);
     assert!(wide.is_empty(), "past the edge: {wide:#?}");
     // Taps: step to the first frame, open the inspector: its first layer shows.
     for _ in 0..first_frame {
@@ -524,8 +511,13 @@ fn on_a_phone_the_lab_panel_fits_the_screen_and_plays_by_touch() {
         "{layer} shows in the inspector"
     );
     // The inspector's bytes fit the screen too (eight to a line on a phone).
-    let wide: Vec<String> = app
-        .world()
+    let wide = past_the_edge(&app, 390.0);
+    assert!(wide.is_empty(), "past the edge: {wide:#?}");
+}
+
+/// The lab panel's widgets that reach past a screen `width` wide.
+fn past_the_edge(app: &App, width: f32) -> Vec<String> {
+    app.world()
         .get_resource::<autochitect::app::headless::Widgets>()
         .expect("widgets")
         .nodes
@@ -533,12 +525,11 @@ fn on_a_phone_the_lab_panel_fits_the_screen_and_plays_by_touch() {
         .filter(|n| {
             n.region
                 .as_deref()
-                .is_some_and(|r| ["Lab", "Inspector"].contains(&r))
+                .is_some_and(|r| ["Lab", "Events", "Inspector"].contains(&r))
         })
-        .filter(|n| n.rect.max.x > 390.5)
+        .filter(|n| n.rect.max.x > width + 0.5)
         .map(|n| format!("{} {:?}", n.label, n.rect))
-        .collect();
-    assert!(wide.is_empty(), "past the edge: {wide:#?}");
+        .collect()
 }
 
 /// A quick tap: the finger down and up within one frame.

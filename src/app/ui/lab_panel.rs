@@ -167,21 +167,37 @@ fn header_ui(
 fn controls_ui(ui: &mut egui::Ui, run: &LabRun, state: &LabState, out: &mut Vec<Intent>) {
     let len = run.len();
     let (first, last) = (state.current == 0, state.current + 1 >= len);
+    let step = |ui: &mut egui::Ui,
+                enabled: bool,
+                text: &str,
+                hint: &str,
+                to: LabMove,
+                out: &mut Vec<Intent>| {
+        if ui
+            .add_enabled(enabled, egui::Button::new(text))
+            .on_hover_text(hint)
+            .clicked()
+        {
+            out.push(Intent::LabGo(to));
+        }
+    };
     ui.horizontal_wrapped(|ui| {
-        if ui
-            .add_enabled(!first, egui::Button::new("⇤ Start"))
-            .on_hover_text("The first event (Home)")
-            .clicked()
-        {
-            out.push(Intent::LabGo(LabMove::First));
-        }
-        if ui
-            .add_enabled(!first, egui::Button::new("◀ Back"))
-            .on_hover_text("One event back (←, PageUp)")
-            .clicked()
-        {
-            out.push(Intent::LabGo(LabMove::Prev));
-        }
+        step(
+            ui,
+            !first,
+            "⇤ Start",
+            "The first event (Home)",
+            LabMove::First,
+            out,
+        );
+        step(
+            ui,
+            !first,
+            "◀ Back",
+            "One event back (←, PageUp)",
+            LabMove::Prev,
+            out,
+        );
         let play = if state.playing {
             "‖ Pause"
         } else {
@@ -194,20 +210,22 @@ fn controls_ui(ui: &mut egui::Ui, run: &LabRun, state: &LabState, out: &mut Vec<
         {
             out.push(Intent::LabPlay(None));
         }
-        if ui
-            .add_enabled(!last, egui::Button::new("Step ▶"))
-            .on_hover_text("One event forward (→, PageDown)")
-            .clicked()
-        {
-            out.push(Intent::LabGo(LabMove::Next));
-        }
-        if ui
-            .add_enabled(!last, egui::Button::new("End ⇥"))
-            .on_hover_text("The last event (End)")
-            .clicked()
-        {
-            out.push(Intent::LabGo(LabMove::Last));
-        }
+        step(
+            ui,
+            !last,
+            "Step ▶",
+            "One event forward (→, PageDown)",
+            LabMove::Next,
+            out,
+        );
+        step(
+            ui,
+            !last,
+            "End ⇥",
+            "The last event (End)",
+            LabMove::Last,
+            out,
+        );
         // The slider is one widget of several parts, which the row does not break: with little
         // room left in the row, it starts the next.
         if ui.available_width() < SIDE_BY_SIDE / 2.0 {
@@ -247,16 +265,7 @@ fn scrolled_region(ui: &egui::Ui, name: &str) {
     let clip = ui.clip_rect();
     let bounds =
         egui::Rect::from_x_y_ranges(ui.max_rect().x_range(), clip.y_range()).intersect(clip);
-    ui.ctx().accesskit_node_builder(ui.unique_id(), |node| {
-        node.set_role(Role::Region);
-        node.set_label(name);
-        node.set_bounds(egui::accesskit::Rect {
-            x0: bounds.min.x.into(),
-            y0: bounds.min.y.into(),
-            x1: bounds.max.x.into(),
-            y1: bounds.max.y.into(),
-        });
-    });
+    super::region_at(ui, Role::Region, name, bounds);
 }
 
 /// The choice of what the body shows (Events, Sequence, and on a narrow screen Inspector),

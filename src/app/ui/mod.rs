@@ -886,7 +886,11 @@ fn problems_ui(ctx: &egui::Context, problems: &LoadProblems, showing_last_good: 
 /// regions and jumps between them), with its visible bounds; everything drawn in it after this
 /// call is inside the region.
 fn region(ui: &egui::Ui, role: Role, name: &str) {
-    let bounds = ui.clip_rect().intersect(ui.max_rect());
+    region_at(ui, role, name, ui.clip_rect().intersect(ui.max_rect()));
+}
+
+/// [`region`] with the bounds given (a scrolling region's are its viewport's).
+fn region_at(ui: &egui::Ui, role: Role, name: &str, bounds: egui::Rect) {
     ui.ctx().accesskit_node_builder(ui.unique_id(), |node| {
         node.set_role(role);
         node.set_label(name);
