@@ -233,7 +233,9 @@ fn make_run(
             Arc::new(crate::model::markdown::parse_document(&file_name, &p.narration, &slugs).0)
         })
         .collect();
+    let sequence = crate::lab::view::sequence(&events, &names);
     let run = LabRun {
+        sequence,
         narrations,
         phases: lab.phases(),
         scenario,

@@ -7,7 +7,7 @@ use autochitect::app::state::{
 };
 use autochitect::lab::decode::decode;
 use autochitect::lab::view::Walk;
-use autochitect::lab::{Event, Scenario, parse_scenario};
+use autochitect::lab::{Event, Scenario};
 use autochitect::model::{Launch, Route, Target};
 use bevy::prelude::*;
 
@@ -15,11 +15,7 @@ use crate::support::*;
 
 /// The shipped scenario, read as the lab's tools read it, and its run: what the app must show.
 fn shipped(name: &str) -> (Scenario, Vec<Event>) {
-    let file = repo().join(format!("diagrams/labs/{name}.ron"));
-    let text = std::fs::read_to_string(&file).expect("scenario file");
-    let diagram = default_diagram();
-    let scenario = parse_scenario(&file.display().to_string(), name, &text, Some(&diagram))
-        .expect("a valid scenario");
+    let (scenario, _) = shipped_scenario(name);
     let (events, _) = autochitect::lab::run(&scenario, scenario.seed, &[]);
     (scenario, events)
 }

@@ -51,6 +51,8 @@ pub struct LabRun {
     pub phases: Vec<Option<usize>>,
     /// Each frame event's walk through the diagram (`None` for host events).
     pub walks: Vec<Option<Walk>>,
+    /// The run as a sequence diagram, an item per event.
+    pub sequence: Vec<crate::lab::view::SequenceItem>,
     /// Each phase's narration, parsed.
     pub narrations: Vec<Arc<crate::model::markdown::Document>>,
     /// The model generation the walks were made for.

@@ -9,7 +9,7 @@ use crate::app::state::{Intent, LabDrawn, LabMove, LabPane, LabRun, LabState};
 use crate::app::theme;
 use crate::lab::decode::{Layer, decode};
 use crate::lab::scenario::Program;
-use crate::lab::view::{CUT_US, DELAY_US, LIFELINES, SequenceItem, fault_words, mermaid, sequence};
+use crate::lab::view::{CUT_US, DELAY_US, LIFELINES, SequenceItem, fault_words, mermaid};
 use crate::lab::{EventKind, Fate, Fault, FrameMatch};
 use crate::model::style::layer_color;
 
@@ -335,8 +335,8 @@ fn sequence_ui(
     listed_at: &mut Option<(bool, usize)>,
     out: &mut Vec<Intent>,
 ) {
-    let names = run.scenario.host_names();
-    let items = sequence(&run.events, &names);
+    // Made once with the run: every arrow needs its frame decoded.
+    let items = &run.sequence;
     let width = ui.available_width();
     let x = |i: usize| width * (0.1 + 0.2 * i as f32);
     let visuals = ui.visuals().clone();
