@@ -65,7 +65,7 @@ fn root_ui(ctx: &egui::Context) -> egui::Ui {
 }
 
 /// The most egui passes in one frame: one, and two more for panels to settle.
-const SETTLING_PASSES: std::num::NonZeroUsize = std::num::NonZeroUsize::MIN.saturating_add(2);
+const SETTLING_PASSES: std::num::NonZeroUsize = std::num::NonZeroUsize::MIN.saturating_add(5);
 
 /// Width of the summary panel; the reader is wider.
 const SUMMARY_WIDTH: f32 = 360.0;
