@@ -1,7 +1,8 @@
 //! The network lab on the diagram: a scenario's run made once it is asked for (from the Lab
 //! menu, `--lab`, or `#/lab/<scenario>/<event>`), stepped, played and scrubbed, with its
 //! frames walking through the parts of the diagram. The consumer of `OpenLab`, `CloseLab`,
-//! `LabGo`, `LabPlay`, `LabSpeed` and `LabField`.
+//! `LabGo`, `LabPlay`, `LabSpeed`, `LabField`, `LabBreak`, `LabUndo`, `LabPane`, `LabFilter`
+//! and `LabSave` (which hands the bytes to the `save` feature).
 //!
 //! The run comes from the lab core ([`crate::lab`]): real TCP/IP stacks on a virtual clock,
 //! recorded to the end, so going back is reading the record. Each event shows for a moment
@@ -14,10 +15,10 @@ use bevy::prelude::*;
 
 use super::state::space::world;
 use super::state::{
-    AppSystems, Consumer, FrameMark, FrameTargets, Intent, LabFiles, LabFrames, LabMove, LabRun,
-    LabState, LoadedModel, Notice, Preferences,
+    AppSystems, Consumer, FrameMark, FrameTargets, Intent, LabExport, LabFiles, LabFrames, LabMove,
+    LabRun, LabState, LoadedModel, Notice, Preferences, SaveFile,
 };
-use crate::lab::view::{Walk, row};
+use crate::lab::view::{Filter, Row, Walk, row};
 use crate::lab::{Lab, parse_scenario};
 use crate::model::{ComponentId, Target, paths};
 
@@ -32,14 +33,16 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// The event a move leads to, in a run of `len` events.
-fn target(m: LabMove, current: usize, len: usize) -> usize {
-    let last = len.saturating_sub(1);
+/// The event a move leads to in a run with these rows: a step, the start and the end go to
+/// events the filter shows (staying put where there is none); `To` goes where it says.
+fn target(m: LabMove, current: usize, rows: &[Row], filter: &Filter) -> usize {
+    let last = rows.len().saturating_sub(1);
+    let stay = current.min(last);
     match m {
-        LabMove::Next => (current + 1).min(last),
-        LabMove::Prev => current.saturating_sub(1),
-        LabMove::First => 0,
-        LabMove::Last => last,
+        LabMove::Next => filter.step(rows, current, true).unwrap_or(stay),
+        LabMove::Prev => filter.step(rows, current, false).unwrap_or(stay),
+        LabMove::First => rows.iter().position(|r| filter.shows(r)).unwrap_or(stay),
+        LabMove::Last => rows.iter().rposition(|r| filter.shows(r)).unwrap_or(stay),
         LabMove::To(k) => k.min(last),
     }
 }
@@ -47,6 +50,7 @@ fn target(m: LabMove, current: usize, len: usize) -> usize {
 fn apply_intents(
     mut intents: ParamSet<(MessageReader<Intent>, MessageWriter<Intent>)>,
     mut state: ResMut<LabState>,
+    mut saves: MessageWriter<SaveFile>,
     time: Res<Time<Real>>,
 ) {
     let incoming: Vec<Intent> = intents
@@ -115,16 +119,48 @@ fn apply_intents(
                 state.faults.clear();
                 state.playing = false;
             }
+            Intent::LabFilter(filter) => state.filter = filter,
+            Intent::LabSave(what) => {
+                if let Some(run) = &state.run {
+                    saves.write(export(run, what));
+                }
+            }
             _ => {}
         }
     }
     intents.p1().write_batch(out);
 }
 
+/// The run's capture or sequence picture, to be saved.
+fn export(run: &LabRun, what: LabExport) -> SaveFile {
+    let (bytes, words) = match what {
+        LabExport::Capture => {
+            let frames = run.events.iter().filter(|e| e.frame().is_some()).count();
+            (
+                crate::lab::pcap::pcap(&run.events),
+                format!("The capture ({frames} frames, for Wireshark)"),
+            )
+        }
+        LabExport::Sequence => (
+            crate::lab::sequence::svg(&run.scenario.title, &run.events, &run.scenario.host_names())
+                .into_bytes(),
+            "The sequence diagram".to_owned(),
+        ),
+    };
+    SaveFile {
+        name: what.file_name(&run.scenario.name),
+        media_type: what.media_type(),
+        what: words,
+        bytes,
+    }
+}
+
 /// Moves to another event, which starts to show now.
 fn go(state: &mut LabState, m: LabMove, now: f64) {
-    let len = state.run.as_ref().map_or(0, |r| r.len());
-    let next = target(m, state.current, len);
+    let next = match &state.run {
+        Some(run) => target(m, state.current, &run.rows, &state.filter),
+        None => 0,
+    };
     if next != state.current || m == LabMove::To(next) {
         state.current = next;
         state.shown_at = now;
@@ -233,7 +269,7 @@ fn make_run(
             Arc::new(crate::model::markdown::parse_document(&file_name, &p.narration, &slugs).0)
         })
         .collect();
-    let sequence = crate::lab::view::sequence(&events, &names);
+    let sequence = crate::lab::sequence::sequence(&events, &names);
     let run = LabRun {
         sequence,
         narrations,
@@ -270,15 +306,19 @@ fn play(
     if !state.playing || state.progress(now) < 1.0 {
         return;
     }
-    let len = state.run.as_ref().map_or(0, |r| r.len());
-    if state.current + 1 >= len {
+    // The next event the filter shows.
+    let Some(next) = state
+        .run
+        .as_ref()
+        .and_then(|r| state.filter.step(&r.rows, state.current, true))
+    else {
         state.playing = false;
         return;
-    }
+    };
     // The next event starts where the last one ended (not later, unless a slow frame lost
     // more than one event's time), so the pace holds.
     let ended = state.shown_at + state.duration();
-    state.current += 1;
+    state.current = next;
     state.field = None;
     state.shown_at = if now - ended < state.duration() {
         ended
@@ -336,12 +376,57 @@ fn place_frames(
 mod tests {
     use super::*;
 
+    fn rows(protocols: &[&str]) -> Vec<Row> {
+        protocols
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Row {
+                number: i + 1,
+                time: String::new(),
+                from: if i % 2 == 0 { "A" } else { "B" }.to_owned(),
+                to: String::new(),
+                protocol: (*p).to_owned(),
+                summary: String::new(),
+            })
+            .collect()
+    }
+
     #[test]
     fn moves_stay_inside_the_run() {
-        assert_eq!(target(LabMove::Next, 4, 5), 4);
-        assert_eq!(target(LabMove::Prev, 0, 5), 0);
-        assert_eq!(target(LabMove::To(99), 0, 5), 4);
-        assert_eq!(target(LabMove::Last, 0, 5), 4);
-        assert_eq!(target(LabMove::Next, 0, 0), 0);
+        let all = Filter::default();
+        let five = rows(&["ARP"; 5]);
+        assert_eq!(target(LabMove::Next, 4, &five, &all), 4);
+        assert_eq!(target(LabMove::Prev, 0, &five, &all), 0);
+        assert_eq!(target(LabMove::To(99), 0, &five, &all), 4);
+        assert_eq!(target(LabMove::Last, 0, &five, &all), 4);
+        assert_eq!(target(LabMove::First, 3, &five, &all), 0);
+        assert_eq!(target(LabMove::Next, 0, &[], &all), 0);
+    }
+
+    #[test]
+    fn moves_visit_only_what_the_filter_shows() {
+        let run = rows(&["ARP", "ARP", "TCP", "Host", "HTTP", "TCP", "ARP"]);
+        let tcp_only = ["ARP", "Host", "HTTP"]
+            .iter()
+            .fold(Filter::default(), |f, p| f.with_protocol(p, false));
+        assert_eq!(target(LabMove::First, 4, &run, &tcp_only), 2);
+        assert_eq!(target(LabMove::Next, 2, &run, &tcp_only), 5);
+        assert_eq!(target(LabMove::Next, 5, &run, &tcp_only), 5);
+        assert_eq!(target(LabMove::Prev, 5, &run, &tcp_only), 2);
+        assert_eq!(target(LabMove::Last, 0, &run, &tcp_only), 5);
+        // From B only: events 2, 4, 6 (from 1).
+        let from_b = Filter {
+            from: Some("B".to_owned()),
+            ..Filter::default()
+        };
+        assert_eq!(target(LabMove::First, 4, &run, &from_b), 1);
+        assert_eq!(target(LabMove::Next, 1, &run, &from_b), 3);
+        // Nothing shown: stepping stays put, the slider still goes anywhere.
+        let none = Filter {
+            from: Some("C".to_owned()),
+            ..Filter::default()
+        };
+        assert_eq!(target(LabMove::Next, 3, &run, &none), 3);
+        assert_eq!(target(LabMove::To(6), 3, &run, &none), 6);
     }
 }

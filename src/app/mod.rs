@@ -13,6 +13,7 @@
 //! | `routes` | deep links and links in write-ups |
 //! | `tour` | guided tours and their travelling packet |
 //! | `lab` | the network lab on the diagram: a scenario's run, stepped, played, its frames walking |
+//! | `save` | a file the learner exports: in the save folder (desktop), a download (web) |
 //! | `presenter` | presenter mode: fullscreen, bigger text, the blank screen |
 //! | `speaker` | the speaker's notes: a second window (desktop) or page (web) |
 //! | `preferences` | theme, text size, reduced motion; remembered |
@@ -36,6 +37,7 @@ mod preferences;
 mod presenter;
 mod reload;
 pub mod routes;
+mod save;
 mod scene;
 mod selection;
 pub mod speaker;
@@ -77,6 +79,7 @@ impl Plugin for AppPlugin {
             preferences::plugin,
             automation::plugin,
         ));
+        app.add_plugins(save::plugin);
         #[cfg(not(target_arch = "wasm32"))]
         app.add_plugins(bench::plugin);
     }

@@ -48,7 +48,7 @@ fn forget_vanished(
         .as_ref()
         .is_some_and(|s| model.writeups.get(s).is_none())
     {
-        reader.open = None;
+        *reader = Reader::default();
     }
 }
 
@@ -92,15 +92,24 @@ fn apply_intents(
             Intent::OpenWriteup(slug) if model.writeups.get(slug).is_some() => {
                 reader.set_if_neq(Reader {
                     open: Some(slug.clone()),
+                    section: None,
                 });
             }
-            Intent::OpenWriteup(slug) => notice.say(format!("The write-up `{slug}` is missing.")),
+            Intent::OpenWriteupAt(slug, section) if model.writeups.get(slug).is_some() => {
+                reader.set_if_neq(Reader {
+                    open: Some(slug.clone()),
+                    section: Some(section.clone()),
+                });
+            }
+            Intent::OpenWriteup(slug) | Intent::OpenWriteupAt(slug, _) => {
+                notice.say(format!("The write-up `{slug}` is missing."))
+            }
             Intent::CloseWriteup => {
-                reader.set_if_neq(Reader { open: None });
+                reader.set_if_neq(Reader::default());
             }
             Intent::Back => {
                 if reader.open.is_some() {
-                    reader.open = None;
+                    *reader = Reader::default();
                 } else if selection.target.is_some() {
                     selection.target = None;
                 }
@@ -115,6 +124,7 @@ fn apply_intents(
                     Some(slug) if model.writeups.get(slug).is_some() => {
                         reader.set_if_neq(Reader {
                             open: Some(slug.clone()),
+                            section: None,
                         });
                     }
                     Some(slug) => notice.say(format!("The write-up `{slug}` is missing.")),

@@ -13,6 +13,7 @@
 //! - [`decode`]: frames into layers and fields with byte ranges, and one-line summaries.
 //! - [`timeline`]: run, step, go back, branch ([`Lab`]).
 //! - [`pcap`]: a run as a capture file.
+//! - [`sequence`]: a run as a sequence diagram, and as Mermaid text or an SVG picture.
 //! - [`view`]: a run as the explorer shows it: the event list's rows, each frame's walk
 //!   through the diagram's parts, layer by layer.
 //!
@@ -30,6 +31,7 @@ pub mod matcher;
 pub mod pcap;
 mod rng;
 pub mod scenario;
+pub mod sequence;
 pub mod sim;
 pub mod timeline;
 pub mod view;

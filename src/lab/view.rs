@@ -120,142 +120,118 @@ pub fn fault_words(fault: &Fault, names: &[&str]) -> String {
     }
 }
 
-/// The lifelines of a run's sequence diagram, left to right: A's application, A's stack, the
-/// cable, B's stack, B's application.
-pub const LIFELINES: [&str; 5] = [
-    "A's application",
-    "A's stack",
-    "Cable",
-    "B's stack",
-    "B's application",
-];
+/// The protocols the event list can filter by, in the order it offers them: what a row's
+/// protocol column says.
+pub const PROTOCOLS: [&str; 6] = ["ARP", "ICMP", "TCP", "HTTP", "Host", "Link"];
 
-/// One line of a sequence diagram: an arrow (a frame) or a note (what happens in a host).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum SequenceItem {
-    /// A frame from one lifeline to another (indices into [`LIFELINES`]), labelled with its
-    /// summary; `lost`: it never arrived.
-    Arrow {
-        /// The event's index.
-        event: usize,
-        /// From this lifeline.
-        from: usize,
-        /// To this one.
-        to: usize,
-        /// Its label.
-        text: String,
-        /// It was lost on the way.
-        lost: bool,
-    },
-    /// Something that happened on one lifeline.
-    Note {
-        /// The event's index.
-        event: usize,
-        /// The lifeline.
-        on: usize,
-        /// What happened.
-        text: String,
-    },
+/// Which events the event list shows: by protocol and by the host they come from. Stepping
+/// and playing go from shown event to shown event; the current event is always listed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Protocols left out (each one of [`PROTOCOLS`]).
+    pub hidden: Vec<String>,
+    /// Only what comes from this host (its name), or happens in it.
+    pub from: Option<String>,
 }
 
-/// The run as a sequence diagram: one arrow per frame, from the sending host's stack to the
-/// receiving host's (its application's, where a program wrote or reads the data), and a note
-/// for each event inside a host or on the cable.
-pub fn sequence(events: &[Event], names: &[&str]) -> Vec<SequenceItem> {
-    let stack = |h: usize| if h == 0 { 1 } else { 3 };
-    let app = |h: usize| if h == 0 { 0 } else { 4 };
-    events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let r = row(i, e, names);
-            match &e.kind {
-                EventKind::Frame(f) => {
-                    let (s, t) = (f.direction.sender(), f.direction.receiver());
-                    let (from_app, _) = layers_at(f, false);
-                    let (to_app, _) = layers_at(f, true);
-                    SequenceItem::Arrow {
-                        event: i,
-                        from: if from_app.is_some() { app(s) } else { stack(s) },
-                        to: if to_app.is_some() { app(t) } else { stack(t) },
-                        text: r.summary,
-                        lost: matches!(f.fate, super::event::Fate::Lost { .. }),
-                    }
-                }
-                EventKind::Cable { .. } => SequenceItem::Note {
-                    event: i,
-                    on: 2,
-                    text: r.summary,
-                },
-                EventKind::AppSend { host, .. }
-                | EventKind::AppRecv { host, .. }
-                | EventKind::App { host, .. } => SequenceItem::Note {
-                    event: i,
-                    on: app(*host),
-                    text: r.summary,
-                },
-                EventKind::SocketState { host, .. }
-                | EventKind::Retransmission { host, .. }
-                | EventKind::Discarded { host, .. } => SequenceItem::Note {
-                    event: i,
-                    on: stack(*host),
-                    text: r.summary,
-                },
-            }
-        })
+impl Filter {
+    /// Whether `row` is shown.
+    pub fn shows(&self, row: &Row) -> bool {
+        !self.hidden.contains(&row.protocol) && self.from.as_ref().is_none_or(|h| *h == row.from)
+    }
+
+    /// Whether it shows everything.
+    pub fn is_empty(&self) -> bool {
+        self.hidden.is_empty() && self.from.is_none()
+    }
+
+    /// The filter with `protocol` shown or left out.
+    pub fn with_protocol(&self, protocol: &str, shown: bool) -> Filter {
+        let mut hidden: Vec<String> = self
+            .hidden
+            .iter()
+            .filter(|p| *p != protocol)
+            .cloned()
+            .collect();
+        if !shown {
+            hidden.push(protocol.to_owned());
+        }
+        hidden.sort();
+        Filter {
+            hidden,
+            from: self.from.clone(),
+        }
+    }
+
+    /// The rows listed, as indices: those shown, and `current` wherever it is.
+    pub fn listed(&self, rows: &[Row], current: usize) -> Vec<usize> {
+        rows.iter()
+            .enumerate()
+            .filter(|(i, r)| *i == current || self.shows(r))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The next shown event after `current` (`forward`), or the one before it.
+    pub fn step(&self, rows: &[Row], current: usize, forward: bool) -> Option<usize> {
+        let shown = |i: &usize| rows.get(*i).is_some_and(|r| self.shows(r));
+        if forward {
+            (current + 1..rows.len()).find(shown)
+        } else {
+            (0..current.min(rows.len())).rev().find(shown)
+        }
+    }
+}
+
+/// The protocols present in `rows`, in the order of [`PROTOCOLS`].
+pub fn protocols_in(rows: &[Row]) -> Vec<&'static str> {
+    PROTOCOLS
+        .into_iter()
+        .filter(|p| rows.iter().any(|r| r.protocol == *p))
         .collect()
 }
 
-/// Text for a Mermaid message: no statement separator (`;`), no line break, no `#` that could
-/// start an entity code.
-fn mermaid_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '#' => out.push_str("#35;"),
-            ';' => out.push_str("#59;"),
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+/// Where a header field is explained: a write-up and one of its sections (a second-level
+/// heading, as written).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldTopic {
+    /// The write-up's slug.
+    pub writeup: &'static str,
+    /// The section's heading.
+    pub section: &'static str,
 }
 
-/// The run as Mermaid `sequenceDiagram` text, for course notes: one arrow per frame (`-x` for
-/// a lost one), a note for each event inside a host.
-pub fn mermaid(title: &str, events: &[Event], names: &[&str]) -> String {
-    use std::fmt::Write as _;
-    let ids = ["AA", "AS", "C", "BS", "BA"];
-    let mut out = String::from("sequenceDiagram\n");
-    let _ = writeln!(out, "    title {}", mermaid_text(title));
-    for (id, name) in ids.iter().zip(LIFELINES) {
-        let _ = writeln!(out, "    participant {id} as {name}");
-    }
-    let id = |i: usize| ids.get(i).copied().unwrap_or("C");
-    for item in sequence(events, names) {
-        match item {
-            SequenceItem::Arrow {
-                from,
-                to,
-                text,
-                lost,
-                ..
-            } => {
-                let arrow = if lost { "-x" } else { "->>" };
-                let _ = writeln!(
-                    out,
-                    "    {}{arrow}{}: {}",
-                    id(from),
-                    id(to),
-                    mermaid_text(&text)
-                );
-            }
-            SequenceItem::Note { on, text, .. } => {
-                let _ = writeln!(out, "    Note over {}: {}", id(on), mermaid_text(&text));
-            }
+/// The write-up section that explains `field` of `layer` (names as [`decode`] gives them),
+/// if one does.
+pub fn field_topic(layer: &str, field: &str) -> Option<FieldTopic> {
+    const TCP_IP: &str = "tcp-ip-model";
+    const ADDRESSING: &str = "Addressing: three kinds of \"where\"";
+    const HEADERS: &str = "Encapsulation, and who builds each header";
+    const FRAME_BY_FRAME: &str = "Worked example: one HTTP request, frame by frame";
+    const MTU: &str = "MTU, fragmentation and Path MTU Discovery";
+    let at = |writeup, section| Some(FieldTopic { writeup, section });
+    match (layer, field) {
+        ("Ethernet II", "Destination" | "Source") => at(TCP_IP, ADDRESSING),
+        ("Ethernet II", "Type") | ("IPv4", "Protocol") => at(TCP_IP, HEADERS),
+        ("ARP", _) => at(TCP_IP, FRAME_BY_FRAME),
+        ("IPv4", "Version" | "Header length" | "Total length") => {
+            at("osi-model", "Worked example: one frame, byte by byte")
         }
+        ("IPv4", "Identification" | "Flags" | "Fragment offset") => at(TCP_IP, MTU),
+        ("IPv4", "Time to live" | "Header checksum") => at(TCP_IP, HEADERS),
+        ("IPv4", "Source address" | "Destination address") => at(TCP_IP, ADDRESSING),
+        ("TCP", "Source port" | "Destination port") => at(TCP_IP, ADDRESSING),
+        ("TCP", "Sequence number" | "Acknowledgment number" | "Flags") => {
+            at(TCP_IP, FRAME_BY_FRAME)
+        }
+        ("TCP", "Option: Maximum segment size" | "Option: Timestamps") => {
+            at(TCP_IP, FRAME_BY_FRAME)
+        }
+        ("TCP", "Window" | "Option: Window scale") => at("backpressure", "TCP's receive window"),
+        ("TCP", "Checksum") => at(TCP_IP, HEADERS),
+        ("HTTP", _) => at("http2-http3", "HTTP/1.1: text on a TCP connection"),
+        _ => None,
     }
-    out
 }
 
 /// One stop of a frame's walk: the part, and the layers the frame has there (outermost
@@ -296,7 +272,10 @@ fn payload_layers(layers: &[Layer]) -> Vec<&'static str> {
 
 /// Which layers the frame has at the sockets, the stack and the card: `None` at the sockets
 /// when the stack made the frame (or consumes it) without a program's data.
-fn layers_at(frame: &Frame, receiving: bool) -> (Option<Vec<&'static str>>, Vec<&'static str>) {
+pub(super) fn layers_at(
+    frame: &Frame,
+    receiving: bool,
+) -> (Option<Vec<&'static str>>, Vec<&'static str>) {
     let layers = decode(&frame.bytes);
     let all: Vec<&'static str> = layers.iter().map(|l| l.name).collect();
     let stack: Vec<&'static str> = all

@@ -254,7 +254,7 @@ pub fn run(root: &Path, args: &LabArgs) -> ExitCode {
         let s = lab.scenario();
         print!(
             "{}",
-            lab::view::mermaid(&s.title, lab.events(), &s.host_names())
+            lab::sequence::mermaid(&s.title, lab.events(), &s.host_names())
         );
     } else {
         print!("{}", to_text(&lab, &path.display().to_string()));

@@ -436,12 +436,13 @@ fn the_sequence_view_marks_the_current_event_and_copies_as_mermaid_with_an_arrow
     click_widget(&mut app, &format!("{} {}", frame + 1, r.summary));
     assert_eq!(lab(&app).current, frame);
     // Copy as Mermaid: the core's text, with one arrow per frame and a note per host event.
-    let copy = widget(&app, "Copy as Mermaid").rect.center();
+    click_widget(&mut app, "Save ▾");
+    let copy = widget(&app, "Copy sequence as Mermaid").rect.center();
     click_at(&mut app, copy);
     let text = copied(&mut app).expect("the Mermaid text was copied");
     assert_eq!(
         text,
-        autochitect::lab::view::mermaid(&scenario.title, &events, &names)
+        autochitect::lab::sequence::mermaid(&scenario.title, &events, &names)
     );
     assert!(text.starts_with("sequenceDiagram\n"));
     let arrows = text
@@ -469,7 +470,8 @@ fn the_sequence_view_marks_the_current_event_and_copies_as_mermaid_with_an_arrow
 #[test]
 fn mermaid_text_escapes_what_mermaid_reads_as_syntax() {
     let (scenario, events) = shipped("http-request");
-    let text = autochitect::lab::view::mermaid(&scenario.title, &events, &scenario.host_names());
+    let text =
+        autochitect::lab::sequence::mermaid(&scenario.title, &events, &scenario.host_names());
     // A frame's number is written as an entity code, once, never mangled.
     assert!(
         text.contains("AS->>BS: #35;1 ARP Who has 192.0.2.2?"),
@@ -534,4 +536,180 @@ fn tap(app: &mut App, at: Vec2) {
     touch(app, 1, TouchPhase::Started, at);
     touch(app, 1, TouchPhase::Ended, at);
     run_frames(app, 2);
+}
+
+#[test]
+fn the_filters_list_and_step_through_only_the_chosen_protocols_and_host() {
+    let (scenario, events) = shipped("http-request");
+    let names = scenario.host_names();
+    let rows: Vec<_> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| autochitect::lab::view::row(i, e, &names))
+        .collect();
+    let mut app = app_with(lab_options("http-request", None), true);
+    until_run(&mut app);
+    // The chips are the run's own protocols; hide ARP and what happens inside the hosts.
+    let offered = autochitect::lab::view::protocols_in(&rows);
+    for p in ["ARP", "TCP", "HTTP", "Host"] {
+        assert!(offered.contains(&p), "the run has {p}: {offered:?}");
+        assert!(
+            widget(&app, p).toggled || widget(&app, p).selected,
+            "{p} is shown"
+        );
+    }
+    click_widget(&mut app, "ARP");
+    click_widget(&mut app, "Host");
+    let hidden = ["ARP", "Host"];
+    let shown: Vec<usize> = (0..rows.len())
+        .filter(|&i| !hidden.contains(&rows[i].protocol.as_str()))
+        .collect();
+    assert!(shown.len() < rows.len() && !shown.is_empty());
+    // Home goes to the first shown event, → visits the shown ones in order, as a fast typist
+    // steps.
+    press_key(&mut app, KeyCode::Home);
+    app.update();
+    let mut visited = vec![lab(&app).current];
+    for _ in 1..shown.len() {
+        press_key(&mut app, KeyCode::ArrowRight);
+        app.update();
+        visited.push(lab(&app).current);
+    }
+    assert_eq!(visited, shown, "stepping visits only what the filter shows");
+    // The list shows no hidden row: an ARP frame's row is gone.
+    let arp = rows
+        .iter()
+        .find(|r| r.protocol == "ARP")
+        .expect("an ARP row");
+    assert!(!row_label_contains(&app, &arp.summary), "{arp:?} is listed");
+    // From B only: what B sends or does, among the protocols still shown.
+    click_widget(&mut app, "B");
+    press_key(&mut app, KeyCode::Home);
+    app.update();
+    let from_b: Vec<usize> = shown
+        .iter()
+        .copied()
+        .filter(|&i| rows[i].from == "B")
+        .collect();
+    assert_eq!(lab(&app).current, from_b[0]);
+    press_key(&mut app, KeyCode::ArrowRight);
+    app.update();
+    assert_eq!(lab(&app).current, from_b[1]);
+    // All hosts and every protocol again: → is one event.
+    click_widget(&mut app, "All");
+    click_widget(&mut app, "ARP");
+    click_widget(&mut app, "Host");
+    let at = lab(&app).current;
+    press_key(&mut app, KeyCode::ArrowRight);
+    app.update();
+    assert_eq!(lab(&app).current, at + 1);
+}
+
+#[test]
+fn a_field_links_to_the_section_of_the_write_up_that_explains_it() {
+    let (_, events) = shipped("http-request");
+    let syn = first_syn(&events);
+    let number = u32::try_from(syn + 1).expect("small");
+    let mut app = app_with(lab_options("http-request", Some(number)), true);
+    until_run(&mut app);
+    let topic = autochitect::lab::view::field_topic("TCP", "Window").expect("the window's topic");
+    let slug = autochitect::model::WriteupSlug::new(topic.writeup);
+    let title = model(&app)
+        .writeups
+        .get(&slug)
+        .expect("the write-up")
+        .title
+        .clone();
+    // The "?" after the field's name, named for a screen reader by where it leads.
+    click_in_inspector(
+        &mut app,
+        &format!("Read about Window: {title}, “{}”", topic.section),
+    );
+    run_frames(&mut app, 3);
+    let reader = app
+        .world()
+        .resource::<autochitect::app::state::Reader>()
+        .clone();
+    assert_eq!(reader.open, Some(slug.clone()));
+    let layout = app
+        .world()
+        .resource::<autochitect::app::state::ReaderLayout>()
+        .clone();
+    assert_eq!(layout.slug, Some(slug));
+    assert_eq!(
+        layout.top_heading.as_deref(),
+        Some(topic.section),
+        "the reader opens at the section"
+    );
+    // The learner reads on with the wheel: the reader does not pull them back.
+    // The wheel over the section's text, just below its heading.
+    let over = widget(&app, topic.section).rect.center() + Vec2::new(0.0, 80.0);
+    let top = |app: &App| {
+        app.world()
+            .resource::<autochitect::app::state::ReaderLayout>()
+            .top_heading
+            .clone()
+    };
+    for _ in 0..60 {
+        if top(&app).as_deref() != Some(topic.section) {
+            break;
+        }
+        wheel_at(&mut app, over, -2.0);
+        run_frames(&mut app, 2);
+    }
+    let after = top(&app);
+    assert!(
+        after.is_some() && after.as_deref() != Some(topic.section),
+        "read on past it: {after:?}"
+    );
+}
+
+#[test]
+fn save_writes_the_capture_and_the_sequence_picture_without_overwriting() {
+    let (scenario, events) = shipped("http-request");
+    let dir = TempDir::new("lab-save");
+    let mut app = app_with(lab_options("http-request", None), true);
+    app.world_mut()
+        .insert_resource(autochitect::app::state::SaveFolder(dir.0.clone()));
+    until_run(&mut app);
+    let save = |app: &mut App, item: &str| {
+        click_widget(app, "Save ▾");
+        click_widget(app, item);
+        run_frames(app, 1);
+    };
+    save(&mut app, "Save capture (.pcap)");
+    let pcap = std::fs::read(dir.join("http-request.pcap")).expect("the capture is saved");
+    assert_eq!(pcap, autochitect::lab::pcap::pcap(&events));
+    assert_eq!(pcap.get(..4), Some(&0xa1b2_c3d4u32.to_le_bytes()[..]));
+    let notice = app
+        .world()
+        .resource::<autochitect::app::state::Notice>()
+        .text
+        .clone()
+        .unwrap_or_default();
+    assert!(notice.contains("http-request.pcap"), "{notice}");
+    // A second save keeps the first.
+    save(&mut app, "Save capture (.pcap)");
+    assert!(dir.join("http-request (2).pcap").is_file());
+    // The sequence as a picture: well-formed SVG, an arrow per frame and a note per host
+    // event, numbered as the list numbers them.
+    save(&mut app, "Save sequence as SVG");
+    let text = std::fs::read_to_string(dir.join("http-request-sequence.svg")).expect("svg");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed SVG");
+    let class = |c: &str| {
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some(c))
+            .collect::<Vec<_>>()
+    };
+    let frames = events.iter().filter(|e| e.frame().is_some()).count();
+    assert_eq!(class("arrow").len(), frames);
+    assert_eq!(class("note").len(), events.len() - frames);
+    assert_eq!(class("lifeline").len(), 5);
+    let numbers: Vec<usize> = class("arrow")
+        .iter()
+        .chain(&class("note"))
+        .filter_map(|n| n.attribute("data-event")?.parse().ok())
+        .collect();
+    assert_eq!(numbers.len(), events.len());
+    assert!(text.contains(&scenario.title));
 }

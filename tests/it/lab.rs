@@ -712,3 +712,56 @@ fn a_branch_of_a_branch_keeps_both_faults_once() {
     assert_eq!(again.next_event(), None);
     assert!(second.outcome().http_complete);
 }
+
+#[test]
+fn every_field_link_leads_to_a_section_of_a_shipped_write_up() {
+    let catalog = crate::support::catalog();
+    let mut linked = std::collections::BTreeSet::new();
+    let mut fields = 0;
+    for name in SHIPPED {
+        let (_, events, _) = run_with(name, &[]);
+        for (_, _, f) in frames(&events) {
+            for layer in decode(&f.bytes) {
+                for field in &layer.fields {
+                    fields += 1;
+                    let Some(topic) = autochitect::lab::view::field_topic(layer.name, &field.name)
+                    else {
+                        continue;
+                    };
+                    let slug = WriteupSlug::new(topic.writeup);
+                    let w = catalog
+                        .get(&slug)
+                        .unwrap_or_else(|| panic!("{}: no write-up {slug}", field.name));
+                    let sections = w.body.ready().expect("body").document.sections();
+                    assert!(
+                        sections.iter().any(|s| s == topic.section),
+                        "{} → {slug}: no section {:?} in {sections:?}",
+                        field.name,
+                        topic.section
+                    );
+                    linked.insert((layer.name, field.name.clone()));
+                }
+            }
+        }
+    }
+    // The fields the issue names all lead somewhere: addresses, type, TTL, checksum, ports,
+    // sequence and acknowledgement numbers, flags, window, options, the request line.
+    for (layer, field) in [
+        ("Ethernet II", "Destination"),
+        ("Ethernet II", "Type"),
+        ("IPv4", "Time to live"),
+        ("IPv4", "Header checksum"),
+        ("TCP", "Source port"),
+        ("TCP", "Sequence number"),
+        ("TCP", "Acknowledgment number"),
+        ("TCP", "Flags"),
+        ("TCP", "Window"),
+        ("TCP", "Option: Maximum segment size"),
+        ("HTTP", "Request line"),
+    ] {
+        assert!(
+            linked.contains(&(layer, field.to_owned())),
+            "{layer} {field} has no link ({fields} fields seen)"
+        );
+    }
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bevy::prelude::*;
 
-use crate::lab::view::{Row, Walk};
+use crate::lab::view::{Filter, Row, Walk};
 use crate::lab::{Event, Fault, Scenario};
 
 /// One scenario file of the diagram folder's `labs/index.ron`, as loaded.
@@ -52,7 +52,7 @@ pub struct LabRun {
     /// Each frame event's walk through the diagram (`None` for host events).
     pub walks: Vec<Option<Walk>>,
     /// The run as a sequence diagram, an item per event.
-    pub sequence: Vec<crate::lab::view::SequenceItem>,
+    pub sequence: Vec<crate::lab::sequence::SequenceItem>,
     /// Each phase's narration, parsed.
     pub narrations: Vec<Arc<crate::model::markdown::Document>>,
     /// The model generation the walks were made for.
@@ -95,6 +95,8 @@ pub struct LabState {
     /// What the panel's body shows: the event list, the sequence diagram, or (on a narrow
     /// screen, where it has no column of its own) the inspector.
     pub pane: LabPane,
+    /// Which events the list shows, and stepping and playing visit.
+    pub filter: Filter,
 }
 
 impl Default for LabState {
@@ -109,6 +111,7 @@ impl Default for LabState {
             field: None,
             faults: Vec::new(),
             pane: LabPane::Events,
+            filter: Filter::default(),
         }
     }
 }
@@ -176,6 +179,47 @@ pub enum LabPane {
     Sequence,
     /// The inspector (a narrow screen; a wide one shows it beside the list).
     Inspector,
+}
+
+/// What the learner can save of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabExport {
+    /// Its frames as a pcap capture (Wireshark, tshark).
+    Capture,
+    /// Its sequence diagram as an SVG picture.
+    Sequence,
+}
+
+impl LabExport {
+    /// The file name it is saved under, for a scenario.
+    pub fn file_name(self, scenario: &str) -> String {
+        match self {
+            LabExport::Capture => format!("{scenario}.pcap"),
+            LabExport::Sequence => format!("{scenario}-sequence.svg"),
+        }
+    }
+
+    /// Its media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            LabExport::Capture => "application/vnd.tcpdump.pcap",
+            LabExport::Sequence => "image/svg+xml",
+        }
+    }
+}
+
+/// Where the desktop app saves what the learner exports: the Downloads folder in the home
+/// folder when there is one, else the current folder. (The web saves a download.)
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct SaveFolder(pub std::path::PathBuf);
+
+impl Default for SaveFolder {
+    fn default() -> Self {
+        let downloads = std::env::var_os("HOME")
+            .map(|home| std::path::Path::new(&home).join("Downloads"))
+            .filter(|d| d.is_dir());
+        SaveFolder(downloads.unwrap_or_else(|| std::path::PathBuf::from(".")))
+    }
 }
 
 /// Where the lab moves to.

@@ -165,6 +165,9 @@ pub struct Hovered {
 pub struct Reader {
     /// The open write-up.
     pub open: Option<crate::model::WriteupSlug>,
+    /// The section it was opened at (a second-level heading, as written), if any: the reader
+    /// shows it at the top once, as a browser does for a link to an anchor.
+    pub section: Option<String>,
 }
 
 /// A short message for the user, e.g. why a link was not opened.
@@ -202,6 +205,8 @@ pub enum Intent {
     ShowTopic(crate::model::WriteupSlug),
     /// Open a write-up in the reader. (`selection`)
     OpenWriteup(crate::model::WriteupSlug),
+    /// Open a write-up in the reader at a section (its heading, as written). (`selection`)
+    OpenWriteupAt(crate::model::WriteupSlug, String),
     /// Close the reader. (`selection`)
     CloseWriteup,
     /// Esc: close the reader if open, otherwise clear the selection. (`selection`)
@@ -263,6 +268,10 @@ pub enum Intent {
     LabUndo,
     /// Show the event list, the sequence diagram or the inspector. (`lab`)
     LabPane(LabPane),
+    /// List (and step through) only these events. (`lab`)
+    LabFilter(crate::lab::view::Filter),
+    /// Save the run: its capture, or its sequence diagram as a picture. (`lab`)
+    LabSave(LabExport),
     /// Start or stop presenter mode. (`presenter`)
     SetPresenting(bool),
     /// Blank or un-blank the screen while presenting. (`presenter`)
@@ -333,6 +342,7 @@ impl Intent {
             | Intent::ClearSelection
             | Intent::ShowTopic(_)
             | Intent::OpenWriteup(_)
+            | Intent::OpenWriteupAt(..)
             | Intent::CloseWriteup
             | Intent::Back
             | Intent::OpenSelected
@@ -358,7 +368,9 @@ impl Intent {
             | Intent::LabField(_)
             | Intent::LabBreak(..)
             | Intent::LabUndo
-            | Intent::LabPane(_) => Consumer::Lab,
+            | Intent::LabPane(_)
+            | Intent::LabFilter(_)
+            | Intent::LabSave(_) => Consumer::Lab,
             Intent::SetPresenting(_)
             | Intent::ToggleBlank
             | Intent::ScaleText(_)
@@ -382,6 +394,20 @@ impl Intent {
     }
 }
 
+/// Bytes the learner asked to keep (a lab's capture, a picture): the `save` feature writes
+/// them to the save folder (desktop) or hands them to the browser as a download.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+pub struct SaveFile {
+    /// The file's name.
+    pub name: String,
+    /// Its media type (for the browser).
+    pub media_type: &'static str,
+    /// What it is, for the note that says where it went ("The capture (9 frames)").
+    pub what: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
 /// A file on disk changed (absolute path): the file watcher's report.
 #[derive(Message, Debug, Clone, PartialEq, Eq)]
 pub struct FileChanged(pub std::path::PathBuf);
@@ -403,6 +429,7 @@ pub(super) fn plugin(app: &mut App) {
     .add_message::<FrameTargets>()
     .add_message::<RevealTarget>()
     .add_message::<FileChanged>()
+    .add_message::<SaveFile>()
     .add_message::<AccessAction>()
     .init_resource::<LoadProblems>()
     .init_resource::<DiagramChoices>()
@@ -417,6 +444,7 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<LabState>()
     .init_resource::<LabFrames>()
     .init_resource::<LabDrawn>()
+    .init_resource::<SaveFolder>()
     .init_resource::<Presenter>()
     .init_resource::<SpeakerNotes>()
     .init_resource::<Preferences>()

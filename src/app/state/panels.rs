@@ -47,6 +47,8 @@ pub struct ReaderLayout {
     pub code: Vec<(usize, usize)>,
     /// How many headings were drawn.
     pub headings: usize,
+    /// The heading at the top of the reader's view (the section being read).
+    pub top_heading: Option<String>,
     /// The links in running text: text, where it goes, and where it is (min x, min y, max x,
     /// max y).
     pub links: Vec<(String, String, [f32; 4])>,

@@ -5,22 +5,22 @@
 use bevy_egui::egui;
 use bevy_egui::egui::accesskit::Role;
 
-use crate::app::state::{Intent, LabDrawn, LabMove, LabPane, LabRun, LabState};
+use crate::app::state::{Intent, LabDrawn, LabExport, LabMove, LabPane, LabRun, LabState};
 use crate::app::theme;
 use crate::lab::decode::{Layer, decode};
 use crate::lab::scenario::Program;
-use crate::lab::view::{CUT_US, DELAY_US, LIFELINES, SequenceItem, fault_words, mermaid};
+use crate::lab::sequence::{LIFELINES, SequenceItem, mermaid};
+use crate::lab::view::{
+    CUT_US, DELAY_US, FieldTopic, Filter, fault_words, field_topic, protocols_in,
+};
 use crate::lab::{EventKind, Fate, Fault, FrameMatch};
 use crate::model::style::layer_color;
+use crate::model::{WriteupCatalog, WriteupSlug};
 
 /// The least height of the event list and the inspector, in points.
 const LEAST_BODY: f32 = 80.0;
-/// The room the choice of view (Events, Sequence) and the inspector's header take.
-const BODY_HEADER: f32 = 30.0;
 /// Below this width the inspector goes under the list rather than beside it.
 const SIDE_BY_SIDE: f32 = 760.0;
-/// The width of the field names' column, so every layer's values line up.
-const FIELD_NAMES: f32 = 170.0;
 /// Bytes on one line of the hex view, where they fit (eight on a phone).
 const HEX_ROW: usize = 16;
 
@@ -30,6 +30,8 @@ pub(super) struct LabView<'a> {
     pub state: &'a LabState,
     /// Reduced motion is on.
     pub reduced_motion: bool,
+    /// The write-ups, for the inspector's links from a field to the section explaining it.
+    pub writeups: &'a WriteupCatalog,
     /// The event list (or the sequence, `true`) was scrolled to this event last pass (so it
     /// follows the current one without fighting the learner's own scrolling).
     pub listed_at: &'a mut Option<(bool, usize)>,
@@ -56,15 +58,17 @@ pub(super) fn lab_ui(
         ui.columns(2, |cols| {
             if let [left, right] = cols {
                 run_view_ui(left, run, state, body, false, view.listed_at, out);
-                drawn = inspector_ui(right, run, state, body, out);
+                drawn = inspector_ui(right, run, state, view.writeups, body, out);
             }
         });
     } else {
         // A narrow screen has one column: the inspector is a third choice beside the list
         // and the sequence.
         if state.pane == LabPane::Inspector {
+            let top = ui.cursor().min.y;
             pane_choice_ui(ui, run, state, true, out);
-            drawn = inspector_ui(ui, run, state, body - BODY_HEADER, out);
+            let used = ui.cursor().min.y - top;
+            drawn = inspector_ui(ui, run, state, view.writeups, body - used, out);
         } else {
             run_view_ui(ui, run, state, body, true, view.listed_at, out);
         }
@@ -268,8 +272,8 @@ fn scrolled_region(ui: &egui::Ui, name: &str) {
     super::region_at(ui, Role::Region, name, bounds);
 }
 
-/// The choice of what the body shows (Events, Sequence, and on a narrow screen Inspector),
-/// with the Mermaid export beside the sequence.
+/// The choice of what the body shows (Events, Sequence, and on a narrow screen Inspector);
+/// the event list's filters beside the list; and the run's exports.
 fn pane_choice_ui(
     ui: &mut egui::Ui,
     run: &LabRun,
@@ -289,17 +293,90 @@ fn pane_choice_ui(
                 out.push(Intent::LabPane(pane));
             }
         }
-        if state.pane == LabPane::Sequence
-            && ui
-                .button("Copy as Mermaid")
-                .on_hover_text("The sequence diagram as Mermaid text, for course notes")
-                .clicked()
+        export_ui(ui, run, out);
+        let list_shown = match state.pane {
+            LabPane::Events => true,
+            LabPane::Inspector => !narrow,
+            LabPane::Sequence => false,
+        };
+        if list_shown {
+            ui.end_row();
+            filter_ui(ui, run, state, out);
+        }
+    });
+}
+
+/// The run's exports: the capture, the sequence as a picture and as Mermaid text.
+fn export_ui(ui: &mut egui::Ui, run: &LabRun, out: &mut Vec<Intent>) {
+    ui.menu_button("Save ▾", |ui| {
+        for (text, hint, what) in [
+            (
+                "Save capture (.pcap)",
+                "Every frame of this run, for Wireshark or tshark",
+                LabExport::Capture,
+            ),
+            (
+                "Save sequence as SVG",
+                "The sequence diagram as a picture, for course notes",
+                LabExport::Sequence,
+            ),
+        ] {
+            if ui.button(text).on_hover_text(hint).clicked() {
+                out.push(Intent::LabSave(what));
+                ui.close();
+            }
+        }
+        if ui
+            .button("Copy sequence as Mermaid")
+            .on_hover_text("The sequence diagram as Mermaid text, for course notes")
+            .clicked()
         {
             let names = run.scenario.host_names();
             ui.ctx()
                 .copy_text(mermaid(&run.scenario.title, &run.events, &names));
+            ui.close();
         }
     });
+}
+
+/// The event list's filters: a toggle per protocol the run has, and which host's events.
+fn filter_ui(ui: &mut egui::Ui, run: &LabRun, state: &LabState, out: &mut Vec<Intent>) {
+    let filter = &state.filter;
+    ui.label(egui::RichText::new("Show:").weak());
+    for protocol in protocols_in(&run.rows) {
+        let shown = !filter.hidden.iter().any(|h| h == protocol);
+        let hint = match protocol {
+            "Host" => "What a program or a stack does inside a host",
+            "Link" => "What happens to the cable",
+            _ => "Frames of this protocol (and, for TCP, the connection's states)",
+        };
+        if ui
+            .selectable_label(shown, protocol)
+            .on_hover_text(hint)
+            .clicked()
+        {
+            out.push(Intent::LabFilter(filter.with_protocol(protocol, !shown)));
+        }
+    }
+    ui.label(egui::RichText::new("From:").weak());
+    let hosts = run.scenario.host_names();
+    let choices = std::iter::once(None).chain(hosts.iter().map(|h| Some(*h)));
+    for host in choices {
+        let on = filter.from.as_deref() == host;
+        if ui
+            .selectable_label(on, host.unwrap_or("All"))
+            .on_hover_text(host.map_or("Events from every host".to_owned(), |h| {
+                format!("Only what {h} sends or does")
+            }))
+            .clicked()
+            && !on
+        {
+            out.push(Intent::LabFilter(Filter {
+                from: host.map(str::to_owned),
+                ..filter.clone()
+            }));
+        }
+    }
 }
 
 /// The run as a list or as a sequence diagram, below the choice between them.
@@ -312,8 +389,10 @@ fn run_view_ui(
     listed_at: &mut Option<(bool, usize)>,
     out: &mut Vec<Intent>,
 ) {
-    let height = (height - BODY_HEADER).max(LEAST_BODY);
+    let top = ui.cursor().min.y;
     pane_choice_ui(ui, run, state, narrow, out);
+    // What the choice row took (it wraps on a narrow screen, and the filters add a line).
+    let height = (height - (ui.cursor().min.y - top)).max(LEAST_BODY);
     if state.pane == LabPane::Sequence {
         sequence_ui(ui, run, state, height, listed_at, out);
     } else {
@@ -463,14 +542,16 @@ fn list_ui(
         .max_height(height)
         .auto_shrink([false, true]);
     let sequence = state.pane == LabPane::Sequence;
+    let listed = state.filter.listed(&run.rows, state.current);
     if *listed_at != Some((sequence, state.current)) {
         *listed_at = Some((sequence, state.current));
-        let offset = (state.current as f32 + 0.5) * row_height - height / 2.0;
+        let at = listed.binary_search(&state.current).unwrap_or_default();
+        let offset = (at as f32 + 0.5) * row_height - height / 2.0;
         area = area.vertical_scroll_offset(offset.max(0.0));
     }
-    area.show_rows(ui, row_height, run.rows.len(), |ui, range| {
+    area.show_rows(ui, row_height, listed.len(), |ui, range| {
         scrolled_region(ui, "Events");
-        for i in range {
+        for &i in listed.get(range).unwrap_or_default() {
             let Some(row) = run.rows.get(i) else { continue };
             // What happens inside one host names it once.
             let who = if row.from == row.to {
@@ -501,6 +582,7 @@ fn inspector_ui(
     ui: &mut egui::Ui,
     run: &LabRun,
     state: &LabState,
+    writeups: &WriteupCatalog,
     height: f32,
     out: &mut Vec<Intent>,
 ) -> LabDrawn {
@@ -551,8 +633,23 @@ fn inspector_ui(
         .auto_shrink([false, true])
         .show(ui, |ui| {
             scrolled_region(ui, "Inspector");
+            // One width for every layer's names, so all the values line up.
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let names = layers
+                .iter()
+                .flat_map(|l| &l.fields)
+                .map(|f| {
+                    ui.fonts_mut(|fonts| {
+                        fonts
+                            .layout_no_wrap(f.name.clone(), font.clone(), egui::Color32::WHITE)
+                            .size()
+                            .x
+                    })
+                })
+                .fold(0.0, f32::max)
+                + 2.0 * ui.spacing().button_padding.x;
             for (li, layer) in layers.iter().enumerate() {
-                layer_ui(ui, li, layer, state.field, out);
+                layer_ui(ui, li, layer, state.field, names, writeups, out);
             }
             ui.add_space(4.0);
             drawn.marked = hex_ui(ui, &frame.bytes, &layers, state.field, out);
@@ -632,6 +729,8 @@ fn layer_ui(
     li: usize,
     layer: &Layer,
     chosen: Option<(usize, usize)>,
+    names_width: f32,
+    writeups: &WriteupCatalog,
     out: &mut Vec<Intent>,
 ) {
     ui.horizontal(|ui| {
@@ -641,24 +740,63 @@ fn layer_ui(
         ui.label(egui::RichText::new(layer.name).strong());
     });
     egui::Grid::new(("lab_fields", li))
-        .num_columns(2)
-        .spacing(egui::vec2(12.0, 2.0))
-        .min_col_width(FIELD_NAMES)
+        .num_columns(3)
+        .spacing(egui::vec2(8.0, 2.0))
+        .min_col_width(0.0)
         .show(ui, |ui| {
             for (fi, field) in layer.fields.iter().enumerate() {
                 let on = chosen == Some((li, fi));
-                let response = ui.selectable_label(on, &field.name).on_hover_text(format!(
-                    "Bytes {}–{}",
-                    field.range.start,
-                    field.range.end.saturating_sub(1)
-                ));
+                // The names' column is as wide as the frame's longest name, so the layers'
+                // values line up; the other columns fit what they hold.
+                let response = ui
+                    .horizontal(|ui| {
+                        ui.set_min_width(names_width);
+                        ui.selectable_label(on, &field.name)
+                    })
+                    .inner
+                    .on_hover_text(format!(
+                        "Bytes {}–{}",
+                        field.range.start,
+                        field.range.end.saturating_sub(1)
+                    ));
                 if response.clicked() {
                     out.push(Intent::LabField((!on).then_some((li, fi))));
+                }
+                // A column of its own, so the values line up whether a field has a link or not.
+                match field_topic(layer.name, &field.name) {
+                    Some(topic) => topic_link_ui(ui, &field.name, topic, writeups, out),
+                    None => {
+                        ui.label("");
+                    }
                 }
                 ui.add(egui::Label::new(egui::RichText::new(&field.value).monospace()).wrap());
                 ui.end_row();
             }
         });
+}
+
+/// A small "?" after a field's name that opens the write-up explaining it, at its section.
+fn topic_link_ui(
+    ui: &mut egui::Ui,
+    field: &str,
+    topic: FieldTopic,
+    writeups: &WriteupCatalog,
+    out: &mut Vec<Intent>,
+) {
+    let slug = WriteupSlug::new(topic.writeup);
+    let Some(w) = writeups.get(&slug) else {
+        return;
+    };
+    let words = format!("Read about {field}: {}, “{}”", w.title, topic.section);
+    let response = ui
+        .add(egui::Button::new(egui::RichText::new("?").small()).small())
+        .on_hover_text(&words);
+    ui.ctx().accesskit_node_builder(response.id, |node| {
+        node.set_label(words.clone());
+    });
+    if response.clicked() {
+        out.push(Intent::OpenWriteupAt(slug, topic.section.to_owned()));
+    }
 }
 
 /// The field that holds byte `b`: the narrowest, in the innermost layer.

@@ -297,7 +297,8 @@ fn lay_out(
 }
 
 /// Lays out the packet's label beside the packet: above it, else below, right or left of it,
-/// the first place that covers no part's label (above when none is free).
+/// else at one of its corners, the first place that covers no part's label (above when none
+/// is free).
 fn lay_out_packet_label(
     painter: &egui::Painter,
     proj: &Projection,
@@ -322,6 +323,11 @@ fn lay_out_packet_label(
         egui::Rect::from_min_size(p + egui::vec2(-t.x / 2.0, gap.y), t),
         egui::Rect::from_min_size(p + egui::vec2(gap.x, -t.y / 2.0), t),
         egui::Rect::from_min_size(p - egui::vec2(gap.x + t.x, t.y / 2.0), t),
+        // The corners: still touching the packet's box, where a side has no room.
+        egui::Rect::from_min_size(p + egui::vec2(gap.x, -gap.y - t.y), t),
+        egui::Rect::from_min_size(p + egui::vec2(-gap.x - t.x, -gap.y - t.y), t),
+        egui::Rect::from_min_size(p + egui::vec2(gap.x, gap.y), t),
+        egui::Rect::from_min_size(p + egui::vec2(-gap.x - t.x, gap.y), t),
     ];
     let margin = size * 0.15;
     let clip = painter.clip_rect();

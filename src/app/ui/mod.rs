@@ -412,9 +412,11 @@ fn panels_ui(
                 region(ui, Role::Region, "Lab");
                 match &lab_state.run {
                     Some(run) => {
+                        let none = crate::model::WriteupCatalog::default();
                         let view = lab_panel::LabView {
                             state: &lab_state,
                             reduced_motion,
+                            writeups: model.map_or(&none, |m| &m.writeups),
                             listed_at: &mut listed_at,
                         };
                         drawn = lab_panel::lab_ui(ui, run, view, &mut out);
@@ -453,6 +455,7 @@ fn panels_ui(
                     reader::reader_ui(
                         ui,
                         w,
+                        st.reader.section.as_deref(),
                         &model.writeups,
                         &mut st.find,
                         &mut reader_memory,
@@ -466,6 +469,7 @@ fn panels_ui(
                         text_right: d.text_right,
                         code: d.code.clone(),
                         headings: d.headings.len(),
+                        top_heading: reader_memory.top_heading.clone(),
                         links: d
                             .links
                             .iter()

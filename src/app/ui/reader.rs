@@ -18,6 +18,11 @@ pub(super) struct ReaderMemory {
     pub show_match: bool,
     /// What the last frame drew.
     pub drawn: Drawn,
+    /// The section last scrolled to for a link to it (write-up, heading): shown once, then
+    /// the learner scrolls freely.
+    pub shown_section: Option<(crate::model::WriteupSlug, String)>,
+    /// The section heading at the top of the view in the last frame.
+    pub top_heading: Option<String>,
 }
 
 /// Draws `w`, and turns clicked links into [`Intent::FollowLink`], so the app decides what a
@@ -25,6 +30,7 @@ pub(super) struct ReaderMemory {
 pub(super) fn reader_ui(
     ui: &mut egui::Ui,
     w: &Writeup,
+    section: Option<&str>,
     catalog: &WriteupCatalog,
     find: &mut ReaderFind,
     memory: &mut ReaderMemory,
@@ -108,6 +114,31 @@ pub(super) fn reader_ui(
                     ui.label(why);
                 }
             }
+            // A link to a section shows it once, when its heading has been drawn.
+            if let Some(section) = section
+                && memory
+                    .shown_section
+                    .as_ref()
+                    .is_none_or(|(slug, s)| *slug != w.slug || s != section)
+                && let Some(i) = render
+                    .drawn
+                    .headings
+                    .iter()
+                    .position(|(level, text, _)| *level == 2 && text == section)
+            {
+                memory.jump = Some(i);
+                memory.shown_section = Some((w.slug.clone(), section.to_owned()));
+            }
+            // The section being read: the last heading that starts above the view's first
+            // line (a jump leaves a little spacing above the heading).
+            let top = ui.clip_rect().top() + ui.text_style_height(&egui::TextStyle::Body);
+            memory.top_heading = render
+                .drawn
+                .headings
+                .iter()
+                .rev()
+                .find(|(_, _, r)| r.top() <= top)
+                .map(|(_, text, _)| text.clone());
             if let Some(i) = memory.jump.take()
                 && let Some((_, _, rect)) = render.drawn.headings.get(i)
             {
