@@ -692,6 +692,39 @@ try {
       await page.mouse.click(...centre(back));
       await waitState(page, (s, n) => s.lab && s.lab.event === n, syn, `×${ratio}: ◀ Back goes back to event ${syn}`);
     } else check(false, `×${ratio}: the lab panel has ◀ Back`);
+    // Save ▾ → the capture and the sequence picture arrive as downloads, each item clicked
+    // where it is drawn.
+    if (ratio === 2) {
+      const frames = run.events.filter((e) => frameOf(e)).length;
+      const saveAs = async (item) => {
+        const menu = (await stateOf(page)).widgets["Save ▾"];
+        if (!menu) return null;
+        await page.mouse.click(...centre(menu));
+        const entry = await waitState(page, (s, n) => s.widgets && s.widgets[n], item, `×2: Save ▾ offers ${item}`);
+        if (!entry) return null;
+        const w = (await stateOf(page)).widgets[item];
+        const [download] = await Promise.all([
+          page.waitForEvent("download", { timeout: 10000 }).catch(() => null),
+          page.mouse.click(...centre(w)),
+        ]);
+        return download && { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+      };
+      const pcap = await saveAs("Save capture (.pcap)");
+      let records = 0;
+      if (pcap && pcap.bytes.length >= 24 && pcap.bytes.readUInt32LE(0) === 0xa1b2c3d4) {
+        for (let at = 24; at + 16 <= pcap.bytes.length; records++) at += 16 + pcap.bytes.readUInt32LE(at + 8);
+      }
+      check(pcap && pcap.name === "http-request.pcap" && records === frames,
+        `×2: Save capture downloads a pcap with every frame (${pcap ? `${pcap.name}, ${records} records` : "no download"}, ${frames} frames)`);
+      const svg = await saveAs("Save sequence as SVG");
+      const counted = svg && await page.evaluate((t) => {
+        const doc = new DOMParser().parseFromString(t, "image/svg+xml");
+        if (doc.querySelector("parsererror")) return null;
+        return { arrows: doc.querySelectorAll("g.arrow").length, notes: doc.querySelectorAll("g.note").length };
+      }, svg.bytes.toString("utf8"));
+      check(Boolean(counted) && counted.arrows === frames && counted.arrows + counted.notes === run.events.length,
+        `×2: Save sequence as SVG downloads a picture with an arrow per frame (${counted ? `${counted.arrows} arrows, ${counted.notes} notes` : "none"})`);
+    }
     await context.close();
   }
   // A phone, by touch: play, pause, step to the first frame and open the inspector.

@@ -16,7 +16,7 @@ use bevy::prelude::*;
 use super::state::space::world;
 use super::state::{
     AppSystems, Consumer, FrameMark, FrameTargets, Intent, LabExport, LabFiles, LabFrames, LabMove,
-    LabRun, LabState, LoadedModel, Notice, Preferences, SaveFile,
+    LabRun, LabState, LoadedModel, Notice, Preferences, SaveFile, TourState,
 };
 use crate::lab::view::{Filter, Row, Walk, row};
 use crate::lab::{Lab, parse_scenario};
@@ -51,6 +51,7 @@ fn apply_intents(
     mut intents: ParamSet<(MessageReader<Intent>, MessageWriter<Intent>)>,
     mut state: ResMut<LabState>,
     mut saves: MessageWriter<SaveFile>,
+    tour: Res<TourState>,
     time: Res<Time<Real>>,
 ) {
     let incoming: Vec<Intent> = intents
@@ -69,15 +70,18 @@ fn apply_intents(
                     go(&mut state, LabMove::To(event), now);
                     continue;
                 }
+                // A lab and a tour both move things on the diagram: one at a time. The tour
+                // playing is remembered, so the lab can hand the learner back to it.
+                let from_tour = tour.tour.clone().map(|t| (t, tour.step));
                 *state = LabState {
                     scenario: Some(name),
                     current: event,
                     speed: state.speed,
                     pane: state.pane,
                     shown_at: now,
+                    from_tour,
                     ..LabState::default()
                 };
-                // A lab and a tour both move things on the diagram: one at a time.
                 out.push(Intent::EndTour);
             }
             Intent::CloseLab if state.is_open() => {

@@ -68,10 +68,14 @@ pub fn part_links(text: &str) -> Vec<(String, super::diagnostic::Position)> {
     links_to(text, "](#/component/")
 }
 
-/// Every Markdown link in `text` into the lab (`[…](#/lab/<scenario>/<event>)`): the scenario,
-/// the event (from 1; `None` when the link names none) and where the link starts, for `check`.
+/// Every link in `text` into the lab: a Markdown link (`[…](#/lab/<scenario>/<event>)`) or a
+/// tour step's handover (`lab: "#/lab/<scenario>/<event>"`). The scenario, the event (from 1;
+/// `None` when the link names none) and where the link starts, for `check`.
 pub fn lab_links(text: &str) -> Vec<(String, Option<usize>, super::diagnostic::Position)> {
-    links_to(text, "](#/lab/")
+    let mut found = links_to(text, "](#/lab/");
+    found.extend(links_to(text, "\"#/lab/"));
+    found.sort_by_key(|(_, pos)| (pos.line, pos.col));
+    found
         .into_iter()
         .map(|(name, pos)| {
             let event = text

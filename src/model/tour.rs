@@ -25,6 +25,7 @@ const STEP_FIELDS: &[&str] = &[
     "notes",
     "writeup",
     "packet",
+    "lab",
 ];
 
 /// The longest a step's caption may be: a line or two on a projected screen.
@@ -64,6 +65,9 @@ pub struct StepDef {
     /// A packet's journey: components and links it passes, with the label it carries from there.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packet: Vec<HopDef>,
+    /// The lab at an event that shows this step for real, as a link: `#/lab/http-request/6`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lab: Option<String>,
 }
 
 /// One waypoint of a packet as written.
@@ -107,6 +111,8 @@ pub struct Step {
     pub writeup: Option<WriteupSlug>,
     /// The packet's waypoints, each with the label it carries from there on.
     pub packet: Vec<(Target, String)>,
+    /// The lab scenario and event (from 1) that show this step for real.
+    pub lab: Option<(String, usize)>,
 }
 
 /// Parses and validates the tours of `diagram`. Reports every problem, with positions.
@@ -349,6 +355,23 @@ pub fn parse_tours(
                     format!("{here}: a packet needs at least two waypoints"),
                 );
             }
+            let lab = s.lab.as_ref().and_then(|link| {
+                match super::Route::parse(link) {
+                    Some(super::Route::Lab(name, event)) if link.starts_with("#/lab/") => {
+                        Some((name, event))
+                    }
+                    _ => {
+                        diags.error(
+                            file,
+                            spos("lab"),
+                            format!(
+                                "{here}: `{link}` is not a link into the lab; write `#/lab/<scenario>/<event>`"
+                            ),
+                        );
+                        None
+                    }
+                }
+            });
             let document = super::markdown::parse_document(file, &s.narration, writeups).0;
             let caption = match &s.caption {
                 Some(c) => c.trim().to_owned(),
@@ -365,6 +388,7 @@ pub fn parse_tours(
                 }),
                 writeup,
                 packet,
+                lab,
             });
         }
         tours.push(Tour {

@@ -243,10 +243,14 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
         slugs.extend(listed);
     }
     let mut linked: BTreeSet<WriteupSlug> = BTreeSet::new();
+    // Texts that may link into the lab: write-ups (Markdown links) and tours (step handovers
+    // and narration links).
+    let mut lab_linking: Vec<NamedText> = Vec::new();
     for file in diagram_files {
         report.diagrams += 1;
         let text = read_text(&file);
         let tours = tours_beside(&file);
+        lab_linking.extend(tours.clone());
         let checked = project::diagram(&text, tours.as_ref(), &slugs, &mut report.diagnostics);
         if let (Some((diagram, _)), Ok(src)) = (checked, &text.text) {
             linked.extend(diagram.writeup_slugs().into_iter().cloned());
@@ -263,6 +267,8 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
         }
     }
     part_links_exist(root, &bodies, &slugs, &mut report.diagnostics);
+    lab_linking.extend(bodies.iter().cloned());
+    lab_links_exist(root, &lab_linking, &mut report.diagnostics);
     lint_figures(&bodies, &slugs, &mut report.diagnostics);
     // Only meaningful when every diagram that could link a write-up was checked.
     if whole_catalog && report.diagrams > 0 && !report.diagnostics.has_errors() {
@@ -308,7 +314,6 @@ fn part_links_exist(
     let Ok(diagram) = crate::model::parse_diagram(&file.display().to_string(), &text, slugs) else {
         return; // its own errors are reported where it is checked
     };
-    lab_links_exist(root, bodies, diags);
     for body in bodies {
         let Ok(src) = &body.text else { continue };
         for (id, pos) in crate::model::part_links(src) {

@@ -713,3 +713,41 @@ fn save_writes_the_capture_and_the_sequence_picture_without_overwriting() {
     assert_eq!(numbers.len(), events.len());
     assert!(text.contains(&scenario.title));
 }
+
+#[test]
+fn a_tour_step_hands_over_to_the_lab_and_the_lab_hands_back() {
+    let (_, events) = shipped("http-request");
+    let mut app = app_with(options(), true);
+    app.world_mut().resource_mut::<Preferences>().reduced_motion = true;
+    let tour = model(&app).tour("http-request").expect("tour").clone();
+    let (step, (scenario, event)) = tour
+        .steps
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| Some((i, s.lab.clone()?)))
+        .expect("a step that shows the lab");
+    assert_eq!(scenario, "http-request");
+    assert!(event >= 1 && event <= events.len());
+    app.world_mut()
+        .write_message(Intent::StartTour(tour.name.clone(), step));
+    run_frames(&mut app, 3);
+    click_widget(&mut app, "▶ See it in the lab");
+    until_run(&mut app);
+    let state = lab(&app);
+    assert_eq!(state.current, event - 1, "the lab opens at the step's event");
+    assert_eq!(state.from_tour, Some((tour.name.clone(), step)));
+    let t = app
+        .world()
+        .resource::<autochitect::app::state::TourState>()
+        .clone();
+    assert_eq!(t.tour, None, "the tour has handed over");
+    // The way back: the same step of the tour, and the lab closes.
+    click_widget(&mut app, "↩ Back to the tour");
+    run_frames(&mut app, 2);
+    let t = app
+        .world()
+        .resource::<autochitect::app::state::TourState>()
+        .clone();
+    assert_eq!((t.tour, t.step), (Some(tour.name.clone()), step));
+    assert!(!lab(&app).is_open(), "the lab is closed");
+}

@@ -951,3 +951,53 @@ fn files_on_disk_win_over_the_built_in_project() {
         String::from_utf8_lossy(&none.stderr)
     );
 }
+
+#[test]
+fn check_reports_a_tour_steps_handover_to_a_lab_event_that_does_not_exist() {
+    let (dir, _) = crate::support::editable_diagrams("tour-lab-links");
+    let tours = dir.join("tours/two-computers.ron");
+    let text = std::fs::read_to_string(&tours).expect("tours");
+    let events = {
+        let (scenario, _) = crate::support::shipped_scenario("http-request");
+        autochitect::lab::run(&scenario, scenario.seed, &[]).0.len()
+    };
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .find_map(|(n, l)| Some((n + 1, l.find("\"#/lab/")? + "\"#/lab/".len() + 1)))
+        .expect("a step hands over to the lab");
+    // The first handover points past the run's end; a second is no lab link at all.
+    let broken = text.replacen(
+        "lab: \"#/lab/http-request/",
+        &format!("lab: \"#/lab/http-request/{}0", events),
+        1,
+    );
+    let broken = broken.replacen("lab: \"#/lab/", "lab: \"#/labs/", 2).replacen(
+        "lab: \"#/labs/",
+        "lab: \"#/lab/",
+        1,
+    );
+    std::fs::write(&tours, broken).expect("write");
+    let report = autochitect::tools::check::check_paths(
+        &crate::repo(),
+        &[dir.0.display().to_string()],
+    );
+    let lines: Vec<String> = report
+        .diagnostics
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let file = tours.display();
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!("{file}:{line}:{col}: error: links to event "))
+            && l.contains("of the lab scenario `http-request`")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("is not a link into the lab; write `#/lab/<scenario>/<event>`")),
+        "{lines:#?}"
+    );
+}

@@ -97,6 +97,9 @@ pub struct LabState {
     pub pane: LabPane,
     /// Which events the list shows, and stepping and playing visit.
     pub filter: Filter,
+    /// The tour and step (from 0) that was playing when the lab opened: the lab offers the
+    /// way back to it.
+    pub from_tour: Option<(String, usize)>,
 }
 
 impl Default for LabState {
@@ -112,6 +115,7 @@ impl Default for LabState {
             faults: Vec::new(),
             pane: LabPane::Events,
             filter: Filter::default(),
+            from_tour: None,
         }
     }
 }

@@ -97,6 +97,14 @@ fn header_ui(
         if ui.button("✕ Close lab").clicked() {
             out.push(Intent::CloseLab);
         }
+        if let Some((tour, step)) = &state.from_tour
+            && ui
+                .button("↩ Back to the tour")
+                .on_hover_text(format!("Step {} of the tour this lab was opened from", step + 1))
+                .clicked()
+        {
+            out.push(Intent::StartTour(tour.clone(), *step));
+        }
         if ui.checkbox(reduced, "Reduced motion").changed() {
             out.push(Intent::SetReducedMotion(*reduced));
         }

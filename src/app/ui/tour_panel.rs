@@ -121,6 +121,19 @@ pub(super) fn tour_ui(
                 out.push(Intent::OpenWriteup(w.slug.clone()));
             }
         }
+        // The step for real: the lab at the event it shows ("↩ Back to the tour" returns).
+        if let Some((scenario, event)) = &step.lab {
+            ui.separator();
+            if ui
+                .button("▶ See it in the lab")
+                .on_hover_text(format!(
+                    "The real frames: the lab `{scenario}` at event {event}"
+                ))
+                .clicked()
+            {
+                out.push(Intent::OpenLab(scenario.clone(), event.saturating_sub(1)));
+            }
+        }
     });
     ui.add_space(4.0);
 }
