@@ -18,12 +18,13 @@
 //! | B, `.` | — | blank the screen | — |
 //! | N | — | open or close the speaker's notes | — |
 //!
-//! With a lab open, these come first (in exploring and presenting alike; the rest as above):
+//! With a lab open, these come first (exploring, presenting and in the speaker view; the rest
+//! as above):
 //!
 //! | key | lab |
 //! | --- | --- |
-//! | →, PageDown (and ↓, Space while presenting: a clicker) | the next event |
-//! | ←, PageUp (and ↑, Backspace while presenting) | the previous event |
+//! | →, PageDown (and ↓, Space while presenting or in the speaker view: a clicker) | the next event |
+//! | ←, PageUp (and ↑, Backspace while presenting or in the speaker view) | the previous event |
 //! | Space (exploring), K | play or pause |
 //! | Home / End | the first / last event |
 //! | Esc (exploring, nothing open or selected) | close the lab |
@@ -139,9 +140,10 @@ pub fn lab_intent_for(key: KeyCode, mods: Modifiers, mode: Mode, back: bool) -> 
     if mods.command || mods.shift {
         return None;
     }
-    let presenting = matches!(mode, Mode::Presenting { blank: false });
+    // A clicker's keys step events in presenter mode and in the speaker view alike.
+    let presenting = matches!(mode, Mode::Presenting { blank: false } | Mode::Speaker);
     match (key, mode) {
-        (_, Mode::Speaker | Mode::Presenting { blank: true }) => None,
+        (_, Mode::Presenting { blank: true }) => None,
         (KeyCode::ArrowRight | KeyCode::PageDown, _) => Some(LabGo(LabMove::Next)),
         (KeyCode::ArrowDown | KeyCode::Space, _) if presenting => Some(LabGo(LabMove::Next)),
         (KeyCode::ArrowLeft | KeyCode::PageUp, _) => Some(LabGo(LabMove::Prev)),

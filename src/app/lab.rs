@@ -273,10 +273,20 @@ fn make_run(
             Arc::new(crate::model::markdown::parse_document(&file_name, &p.narration, &slugs).0)
         })
         .collect();
+    let notes = scenario
+        .phases
+        .iter()
+        .map(|p| {
+            p.notes.as_ref().map(|n| {
+                Arc::new(crate::model::markdown::parse_document(&file_name, n, &slugs).0)
+            })
+        })
+        .collect();
     let sequence = crate::lab::sequence::sequence(&events, &names);
     let run = LabRun {
         sequence,
         narrations,
+        notes,
         phases: lab.phases(),
         scenario,
         events,

@@ -6,7 +6,8 @@
 //! audience's window keeps the slide only, the clicker drives both (the keymap reads every
 //! window's keys), and closing the notes leaves the talk running. On the web the notes open in
 //! a second browser window on the same page with `?speaker`, and the two pages keep the tour
-//! and step in step (see `web`), either one driving.
+//! and step (or the lab and event) in step (see `web`), either one driving. With a lab open,
+//! the notes are its phase's.
 
 use bevy::prelude::*;
 

@@ -434,13 +434,54 @@ fn join_talk(notes: Res<SpeakerNotes>) {
     CHANNEL.with(|c| *c.borrow_mut() = Some(channel));
 }
 
-/// Where a talk is: the tour (if any) and its step.
-type TalkPlace = (Option<String>, usize);
+/// Where a talk is: the tour (if any) and its step, or the lab (if any) and its event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct TalkPlace {
+    tour: Option<String>,
+    step: usize,
+    lab: Option<String>,
+    event: usize,
+}
 
-/// Follows the other page: its tour and step become this page's.
+impl TalkPlace {
+    /// Where this page is.
+    fn here(tour: &TourState, lab: &LabState) -> TalkPlace {
+        TalkPlace {
+            tour: tour.tour.clone(),
+            step: tour.step,
+            lab: lab.scenario.clone(),
+            event: lab.current,
+        }
+    }
+
+    /// From the other page's message.
+    fn read(message: &serde_json::Value) -> TalkPlace {
+        let number = |key: &str| {
+            message[key]
+                .as_u64()
+                .and_then(|s| usize::try_from(s).ok())
+                .unwrap_or(0)
+        };
+        TalkPlace {
+            tour: message["tour"].as_str().map(str::to_owned),
+            step: number("step"),
+            lab: message["lab"].as_str().map(str::to_owned),
+            event: number("event"),
+        }
+    }
+
+    /// The message for the other page.
+    fn message(&self) -> String {
+        serde_json::json!({"tour": self.tour, "step": self.step, "lab": self.lab, "event": self.event})
+            .to_string()
+    }
+}
+
+/// Follows the other page: its tour and step, or its lab and event, become this page's.
 fn follow_talk(
     model: Option<Res<LoadedModel>>,
     tour: Res<TourState>,
+    lab: Res<LabState>,
     mut shared: ResMut<TalkShared>,
     mut intents: MessageWriter<Intent>,
 ) {
@@ -459,20 +500,28 @@ fn follow_talk(
             shared.answer = true;
             continue;
         }
-        let place: TalkPlace = (
-            message["tour"].as_str().map(str::to_owned),
-            message["step"]
-                .as_u64()
-                .and_then(|s| usize::try_from(s).ok())
-                .unwrap_or(0),
-        );
+        let place = TalkPlace::read(&message);
         shared.last = Some(place.clone());
-        if place != (tour.tour.clone(), tour.step) {
-            intents.write(match place {
-                (Some(name), step) => Intent::StartTour(name, step),
-                (None, _) => Intent::EndTour,
-            });
+        if place == TalkPlace::here(&tour, &lab) {
+            continue;
         }
+        // A tour and a lab are never open together: opening one closes the other.
+        match place {
+            TalkPlace {
+                tour: Some(name),
+                step,
+                ..
+            } => intents.write(Intent::StartTour(name, step)),
+            TalkPlace {
+                lab: Some(name),
+                event,
+                ..
+            } => intents.write(Intent::OpenLab(name, event)),
+            _ => {
+                intents.write(Intent::EndTour);
+                intents.write(Intent::CloseLab)
+            }
+        };
     }
 }
 
@@ -487,6 +536,7 @@ struct TalkShared {
 fn tell_talk(
     model: Option<Res<LoadedModel>>,
     tour: Res<TourState>,
+    lab: Res<LabState>,
     mut shared: ResMut<TalkShared>,
     mut settled_frames: Local<u32>,
 ) {
@@ -498,12 +548,12 @@ fn tell_talk(
         *settled_frames += 1;
         return;
     }
-    let here: TalkPlace = (tour.tour.clone(), tour.step);
+    let here = TalkPlace::here(&tour, &lab);
     if !shared.answer && shared.last.as_ref() == Some(&here) {
         return;
     }
     shared.answer = false;
-    let text = serde_json::json!({"tour": here.0, "step": here.1}).to_string();
+    let text = here.message();
     CHANNEL.with(|c| {
         if let Some(channel) = c.borrow().as_ref() {
             let _ = channel.post_message(&wasm_bindgen::JsValue::from_str(&text));

@@ -16,7 +16,7 @@
 //!         HttpClient(host: "A", server: "B", port: 80, path: "/orders/42"),
 //!     ],
 //!     faults: [Drop(frame: "first SYN")],
-//!     phases: [(from: "start", title: "…", narration: "…")],
+//!     phases: [(from: "start", title: "…", narration: "…", notes: "…")],
 //! )
 //! ```
 // Reached from files: no indexing that could panic.
@@ -54,7 +54,7 @@ const LINK_FIELDS: &[&str] = &[
     "corruption",
     "mtu",
 ];
-const PHASE_FIELDS: &[&str] = &["from", "title", "narration"];
+const PHASE_FIELDS: &[&str] = &["from", "title", "narration", "notes"];
 
 /// A scenario as written.
 #[derive(Clone, Debug, Deserialize)]
@@ -275,6 +275,9 @@ pub struct PhaseDef {
     pub title: String,
     /// What the learner reads, in Markdown.
     pub narration: String,
+    /// Speaker notes, in Markdown: for the presenter's eyes only.
+    #[serde(default)]
+    pub notes: Option<String>,
 }
 
 /// The diagram parts that stand for one host.
@@ -444,6 +447,8 @@ pub struct Phase {
     pub title: String,
     /// Markdown narration.
     pub narration: String,
+    /// Markdown speaker notes, if the phase has them.
+    pub notes: Option<String>,
 }
 
 /// A validated scenario: everything a run needs.
@@ -1189,6 +1194,14 @@ impl Validator<'_> {
                 "a phase's narration",
                 limits::MAX_TEXT_CHARS,
             );
+            if let Some(notes) = &p.notes {
+                self.text(
+                    notes,
+                    pos("notes"),
+                    "a phase's notes",
+                    limits::MAX_TEXT_CHARS,
+                );
+            }
             let from = if p.from.trim().eq_ignore_ascii_case("start") {
                 if i != 0 {
                     self.err(pos("from"), "only the first phase can begin at the start");
@@ -1207,6 +1220,7 @@ impl Validator<'_> {
                 from,
                 title: p.title.clone(),
                 narration: p.narration.clone(),
+                notes: p.notes.clone(),
             });
         }
         out

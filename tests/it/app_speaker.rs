@@ -310,3 +310,64 @@ fn the_speaker_view_shows_no_part_of_the_diagram() {
     );
     widget(&app, &format!("Step {} of {}", index + 1, tour.steps.len()));
 }
+
+#[test]
+fn with_a_lab_open_the_speaker_view_shows_the_phases_notes_and_steps_the_lab() {
+    let mut app = speaker_view();
+    let (scenario, _) = shipped_scenario("http-request");
+    let (events, _) = autochitect::lab::run(&scenario, scenario.seed, &[]);
+    // An event in the second phase (the handshake): the first SYN.
+    let syn = events
+        .iter()
+        .position(|e| e.frame().is_some_and(|f| f.summary.contains("[SYN]")))
+        .expect("a SYN");
+    app.world_mut()
+        .write_message(autochitect::app::state::Intent::OpenLab(
+            "http-request".into(),
+            syn,
+        ));
+    run_until(&mut app, 400, |a| {
+        a.world()
+            .resource::<autochitect::app::state::LabState>()
+            .run
+            .is_some()
+    });
+    run_frames(&mut app, 2);
+    let lab = app
+        .world()
+        .resource::<autochitect::app::state::LabState>()
+        .clone();
+    let phase = lab.phase().expect("the SYN's phase");
+    let p = &scenario.phases[phase];
+    widget(&app, &format!("Event {} of {}", syn + 1, events.len()));
+    widget(&app, &p.title);
+    // The phase's notes, not the tour's: their first words are on screen.
+    let notes = p.notes.as_ref().expect("the shipped phases have notes");
+    let (doc, _) = autochitect::model::markdown::parse_document("notes", notes, &Default::default());
+    let words: String = autochitect::model::markdown::plain_text(&doc)
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let tree = app
+        .world()
+        .resource::<autochitect::app::state::Widgets>()
+        .clone();
+    assert!(
+        tree.nodes.iter().any(|w| w.label.contains(&words)),
+        "the notes start with {words:?}"
+    );
+    let next = &scenario.phases[phase + 1];
+    assert!(
+        tree.nodes
+            .iter()
+            .any(|w| w.label.starts_with(&format!("Next: {} (event ", next.title))),
+        "the next phase is named"
+    );
+    // The clicker in the speaker view steps the lab.
+    press_key(&mut app, KeyCode::PageDown);
+    run_frames(&mut app, 1);
+    widget(&app, &format!("Event {} of {}", syn + 2, events.len()));
+    click_widget(&mut app, "◀ Back");
+    widget(&app, &format!("Event {} of {}", syn + 1, events.len()));
+}

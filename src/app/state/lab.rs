@@ -55,6 +55,8 @@ pub struct LabRun {
     pub sequence: Vec<crate::lab::sequence::SequenceItem>,
     /// Each phase's narration, parsed.
     pub narrations: Vec<Arc<crate::model::markdown::Document>>,
+    /// Each phase's speaker notes, parsed, where it has them.
+    pub notes: Vec<Option<Arc<crate::model::markdown::Document>>>,
     /// The model generation the walks were made for.
     pub generation: u64,
     /// The learner's faults it was run with: (after how many events, fault).
@@ -145,6 +147,11 @@ impl LabState {
             _ => Self::HOST_SECONDS,
         };
         base / f64::from(self.speed.max(0.01))
+    }
+
+    /// The current event's phase (an index into the scenario's phases).
+    pub fn phase(&self) -> Option<usize> {
+        self.run.as_ref()?.phases.get(self.current).copied().flatten()
     }
 
     /// What a screen reader says of the current event: "Event 12 of 27, 1.077 ms, A → B,

@@ -297,6 +297,7 @@ fn panels_ui(
     if speaker.page {
         let state = notes::NotesState {
             tour: &st.tour,
+            lab: &lab.0,
             blank: st.presenter.blank,
             elapsed: st.time.elapsed_secs_f64() - speaker.clock_from,
         };

@@ -8,7 +8,7 @@ use bevy_egui::egui::accesskit::Role;
 
 #[cfg(not(target_arch = "wasm32"))]
 use crate::app::state::NotesCamera;
-use crate::app::state::{Intent, LoadedModel, TourState};
+use crate::app::state::{Intent, LabMove, LabState, LoadedModel, TourState};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::app::state::{Preferences, Presenter, SpeakerNotes};
 
@@ -20,6 +20,8 @@ const NOTES_SCALE: f32 = 1.3;
 pub(super) struct NotesState<'a> {
     /// The tour and step being played.
     pub tour: &'a TourState,
+    /// The lab, when one is open (a tour and a lab are never open together).
+    pub lab: &'a LabState,
     /// Whether the audience's screen is blank.
     pub blank: bool,
     /// Seconds on the speaker's clock.
@@ -33,6 +35,7 @@ pub(super) fn notes_window_ui(
     mut contexts: Query<&mut bevy_egui::EguiContext, With<NotesCamera>>,
     model: Option<Res<LoadedModel>>,
     tour: Res<TourState>,
+    lab: Res<LabState>,
     presenter: Res<Presenter>,
     notes: Res<SpeakerNotes>,
     prefs: Res<Preferences>,
@@ -49,6 +52,7 @@ pub(super) fn notes_window_ui(
     }
     let state = NotesState {
         tour: &tour,
+        lab: &lab,
         blank: presenter.blank,
         elapsed: time.elapsed_secs_f64() - notes.clock_from,
     };
@@ -96,6 +100,10 @@ pub(super) fn notes_ui(
         );
     }
     ui.separator();
+    if st.lab.run.is_some() {
+        lab_notes_ui(ui, st.lab, out);
+        return;
+    }
     let Some((tour, step)) = current else {
         no_tour_ui(ui, model, out);
         return;
@@ -154,6 +162,88 @@ pub(super) fn notes_ui(
             .clicked()
         {
             out.push(Intent::NextStep);
+        }
+    });
+}
+
+/// A lab is open: the event counter, the phase and its notes (or, without notes, what the
+/// audience reads), the current event in words, the next phase, and the steps.
+fn lab_notes_ui(ui: &mut egui::Ui, lab: &LabState, out: &mut Vec<Intent>) {
+    let Some(run) = &lab.run else { return };
+    let count = run.len();
+    ui.label(egui::RichText::new(format!("Lab: {}", run.scenario.title)).weak());
+    ui.label(egui::RichText::new(format!("Event {} of {count}", lab.current + 1)).strong());
+    ui.add(
+        egui::ProgressBar::new((lab.current + 1) as f32 / count.max(1) as f32).desired_height(4.0),
+    );
+    ui.add_space(4.0);
+    let phase = lab.phase();
+    let title = phase.and_then(|p| run.scenario.phases.get(p));
+    if let Some(p) = title {
+        ui.label(egui::RichText::new(&p.title).heading());
+    }
+    if let Some(line) = lab.announcement() {
+        ui.label(egui::RichText::new(line).monospace());
+    }
+    let reserve = 3.0 * ui.text_style_height(&egui::TextStyle::Heading);
+    egui::ScrollArea::vertical()
+        .id_salt("speaker-notes")
+        .max_height((ui.available_height() - reserve).max(80.0))
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            let mut render = super::markdown::Render {
+                find: None,
+                out,
+                drawn: Default::default(),
+                salt: "speaker-notes",
+            };
+            let notes = phase.and_then(|p| run.notes.get(p)).and_then(Option::as_ref);
+            let narration = phase.and_then(|p| run.narrations.get(p));
+            match (notes, narration) {
+                (Some(notes), _) => render.document_ui(ui, notes),
+                (None, Some(narration)) => {
+                    ui.label(
+                        egui::RichText::new("No notes for this phase. The audience reads:")
+                            .italics(),
+                    );
+                    render.document_ui(ui, narration);
+                }
+                (None, None) => {}
+            }
+        });
+    ui.separator();
+    // The next phase, and the event it begins at.
+    let next = run
+        .phases
+        .iter()
+        .enumerate()
+        .skip(lab.current + 1)
+        .find(|(_, p)| p.is_some() && **p != phase)
+        .and_then(|(i, p)| Some((i, run.scenario.phases.get((*p)?)?)));
+    match next {
+        Some((i, p)) => ui.label(
+            egui::RichText::new(format!("Next: {} (event {})", p.title, i + 1)).size(18.0),
+        ),
+        None => ui.label(egui::RichText::new("Last phase: the run ends here.").size(18.0)),
+    };
+    ui.horizontal(|ui| {
+        let last = lab.current + 1 >= count;
+        if ui
+            .add_enabled(lab.current > 0, egui::Button::new("◀ Back"))
+            .on_hover_text("PageUp")
+            .clicked()
+        {
+            out.push(Intent::LabGo(LabMove::Prev));
+        }
+        if ui
+            .add_enabled(
+                !last,
+                egui::Button::new(egui::RichText::new("Step ▶").strong()),
+            )
+            .on_hover_text("PageDown")
+            .clicked()
+        {
+            out.push(Intent::LabGo(LabMove::Next));
         }
     });
 }
