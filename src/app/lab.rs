@@ -277,9 +277,9 @@ fn make_run(
         .phases
         .iter()
         .map(|p| {
-            p.notes.as_ref().map(|n| {
-                Arc::new(crate::model::markdown::parse_document(&file_name, n, &slugs).0)
-            })
+            p.notes
+                .as_ref()
+                .map(|n| Arc::new(crate::model::markdown::parse_document(&file_name, n, &slugs).0))
         })
         .collect();
     let sequence = crate::lab::sequence::sequence(&events, &names);

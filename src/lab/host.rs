@@ -412,6 +412,34 @@ impl Host {
         }
     }
 
+    /// Slows the bulk readers down: from `now` on each read takes at most `bytes`, the next one
+    /// `every_us` later.
+    pub fn slow_readers(
+        &mut self,
+        now: u64,
+        bytes: usize,
+        every_us: u64,
+        events: &mut Vec<EventKind>,
+    ) {
+        for p in &mut self.programs {
+            if let Run::BulkReceive {
+                slow, next_read_at, ..
+            } = &mut p.run
+            {
+                *slow = Some((bytes, every_us));
+                *next_read_at = now.saturating_add(every_us);
+                events.push(EventKind::App {
+                    host: self.index,
+                    program: p.label.to_owned(),
+                    what: format!(
+                        "slows down: reads at most {bytes} bytes every {} ms from now on",
+                        every_us / 1000
+                    ),
+                });
+            }
+        }
+    }
+
     /// Stops the server programs: their sockets are aborted (a connected peer gets a reset)
     /// and they no longer listen.
     pub fn stop_servers(&mut self, events: &mut Vec<EventKind>) {

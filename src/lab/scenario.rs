@@ -264,6 +264,17 @@ pub enum FaultDef {
         /// When, in milliseconds.
         at_ms: u64,
     },
+    /// A bulk reader slows down: from then on it takes at most `read_bytes` every `every_ms`.
+    SlowReader {
+        /// The host whose reader slows down.
+        host: String,
+        /// When, in milliseconds.
+        at_ms: u64,
+        /// How many bytes it takes at a time.
+        read_bytes: usize,
+        /// How often, in milliseconds.
+        every_ms: u64,
+    },
 }
 
 /// A phase of the story as written.
@@ -435,6 +446,17 @@ pub enum Fault {
         host: usize,
         /// When, microseconds.
         at_us: u64,
+    },
+    /// Slow a host's bulk readers down from `at_us` on: at most `bytes` every `every_us`.
+    SlowReader {
+        /// Host index.
+        host: usize,
+        /// When, microseconds.
+        at_us: u64,
+        /// Bytes a read takes at most.
+        bytes: usize,
+        /// Microseconds between reads.
+        every_us: u64,
     },
 }
 
@@ -1168,6 +1190,37 @@ impl Validator<'_> {
                     Fault::StopServer {
                         host: h,
                         at_us: at_ms.saturating_mul(1_000),
+                    }
+                }
+                FaultDef::SlowReader {
+                    host,
+                    at_ms,
+                    read_bytes,
+                    every_ms,
+                } => {
+                    self.unknown(
+                        node,
+                        &["host", "at_ms", "read_bytes", "every_ms"],
+                        "a SlowReader",
+                    );
+                    let h = self.host_ix(names, host, pos("host"));
+                    let reads = programs
+                        .iter()
+                        .any(|p| p.host() == h && matches!(p, Program::BulkReceive { .. }));
+                    if !reads && names.contains(&host.as_str()) {
+                        self.err(pos("host"), format!("host `{host}` runs no bulk reader"));
+                    }
+                    if *read_bytes == 0 || *every_ms == 0 || *every_ms > 60_000 {
+                        self.err(
+                            pos("read_bytes"),
+                            "a slow reader reads at least 1 byte every 1 to 60000 ms",
+                        );
+                    }
+                    Fault::SlowReader {
+                        host: h,
+                        at_us: self.start(*at_ms, raw.until_ms, pos("at_ms")),
+                        bytes: *read_bytes,
+                        every_us: every_ms.saturating_mul(1_000),
                     }
                 }
             };

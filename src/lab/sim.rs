@@ -36,6 +36,11 @@ enum Pending {
     Cable { up: bool },
     /// A host's servers stop.
     StopServer { host: usize },
+    SlowReader {
+        host: usize,
+        bytes: usize,
+        every_us: u64,
+    },
 }
 
 /// A fault that acts on one frame, waiting for it.
@@ -140,6 +145,21 @@ impl Simulation {
             Fault::StopServer { host, at_us } => {
                 self.schedule(at_us.max(self.now), Pending::StopServer { host });
             }
+            Fault::SlowReader {
+                host,
+                at_us,
+                bytes,
+                every_us,
+            } => {
+                self.schedule(
+                    at_us.max(self.now),
+                    Pending::SlowReader {
+                        host,
+                        bytes,
+                        every_us,
+                    },
+                );
+            }
         }
     }
 
@@ -216,6 +236,25 @@ impl Simulation {
         }
     }
 
+    /// Does `what` to host `host` now: its events are recorded and it is polled this moment.
+    fn in_host(
+        &mut self,
+        host: usize,
+        touched: &mut [bool],
+        what: impl FnOnce(&mut super::host::Host, &mut Vec<EventKind>),
+    ) {
+        let mut evs = Vec::new();
+        if let Some(h) = self.hosts.get_mut(host) {
+            what(h, &mut evs);
+        }
+        for e in evs {
+            self.push(e);
+        }
+        if let Some(t) = touched.get_mut(host) {
+            *t = true;
+        }
+    }
+
     fn handle(&mut self, item: Pending, touched: &mut [bool]) {
         match item {
             Pending::TxStart { dir, bytes } => self.transmit(dir, bytes),
@@ -254,16 +293,17 @@ impl Simulation {
                 self.push(EventKind::Cable { up });
             }
             Pending::StopServer { host } => {
-                let mut evs = Vec::new();
-                if let Some(h) = self.hosts.get_mut(host) {
-                    h.stop_servers(&mut evs);
-                }
-                for e in evs {
-                    self.push(e);
-                }
-                if let Some(t) = touched.get_mut(host) {
-                    *t = true;
-                }
+                self.in_host(host, touched, |h, evs| h.stop_servers(evs));
+            }
+            Pending::SlowReader {
+                host,
+                bytes,
+                every_us,
+            } => {
+                let now = self.now;
+                self.in_host(host, touched, |h, evs| {
+                    h.slow_readers(now, bytes, every_us, evs)
+                });
             }
         }
     }

@@ -97,6 +97,10 @@ pub fn row(index: usize, event: &Event, names: &[&str]) -> Row {
 pub const DELAY_US: u64 = 200_000;
 /// How long the learner's "cut the cable" unplugs it, in microseconds.
 pub const CUT_US: u64 = 1_000_000;
+/// What the learner's "slow reader" leaves a bulk reader: this many bytes a read …
+pub const SLOW_READ_BYTES: usize = 256;
+/// … this often, in microseconds.
+pub const SLOW_EVERY_US: u64 = 250_000;
 
 /// A fault in a few words, for the lab panel: "frame #5 dropped".
 pub fn fault_words(fault: &Fault, names: &[&str]) -> String {
@@ -115,6 +119,17 @@ pub fn fault_words(fault: &Fault, names: &[&str]) -> String {
         Fault::StopServer { host, at_us } => format!(
             "{}'s server stopped at {}",
             names.get(*host).copied().unwrap_or("?"),
+            ms(*at_us)
+        ),
+        Fault::SlowReader {
+            host,
+            at_us,
+            bytes,
+            every_us,
+        } => format!(
+            "{}'s reader slowed to {bytes} bytes every {} ms at {}",
+            names.get(*host).copied().unwrap_or("?"),
+            every_us / 1000,
             ms(*at_us)
         ),
     }

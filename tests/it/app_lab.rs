@@ -734,7 +734,11 @@ fn a_tour_step_hands_over_to_the_lab_and_the_lab_hands_back() {
     click_widget(&mut app, "▶ See it in the lab");
     until_run(&mut app);
     let state = lab(&app);
-    assert_eq!(state.current, event - 1, "the lab opens at the step's event");
+    assert_eq!(
+        state.current,
+        event - 1,
+        "the lab opens at the step's event"
+    );
     assert_eq!(state.from_tour, Some((tour.name.clone(), step)));
     let t = app
         .world()
@@ -750,4 +754,32 @@ fn a_tour_step_hands_over_to_the_lab_and_the_lab_hands_back() {
         .clone();
     assert_eq!((t.tour, t.step), (Some(tour.name.clone()), step));
     assert!(!lab(&app).is_open(), "the lab is closed");
+}
+
+#[test]
+fn slow_reader_is_offered_where_a_program_reads_in_bulk_and_branches_the_run() {
+    let mut app = app_with(lab_options("http-request", None), true);
+    until_run(&mut app);
+    assert!(
+        autochitect::app::headless::widget(&app, "Slow reader").is_none(),
+        "no bulk reader in the HTTP scenario"
+    );
+    let (_, events) = shipped("slow-reader");
+    let mut app = app_with(lab_options("slow-reader", Some(3)), true);
+    until_run(&mut app);
+    click_widget(&mut app, "Slow reader");
+    run_until(&mut app, 200, |a| {
+        a.world()
+            .resource::<LabState>()
+            .run
+            .as_ref()
+            .is_some_and(|r| !r.faults.is_empty())
+    });
+    let run = lab(&app).run.expect("the run, broken");
+    assert_eq!(run.events[..3], events[..3], "the same run up to the fault");
+    assert_ne!(run.events, events);
+    assert!(row_label_contains(
+        &app,
+        "Broken: B's reader slowed to 256 bytes every 250 ms"
+    ));
 }

@@ -343,7 +343,8 @@ fn with_a_lab_open_the_speaker_view_shows_the_phases_notes_and_steps_the_lab() {
     widget(&app, &p.title);
     // The phase's notes, not the tour's: their first words are on screen.
     let notes = p.notes.as_ref().expect("the shipped phases have notes");
-    let (doc, _) = autochitect::model::markdown::parse_document("notes", notes, &Default::default());
+    let (doc, _) =
+        autochitect::model::markdown::parse_document("notes", notes, &Default::default());
     let words: String = autochitect::model::markdown::plain_text(&doc)
         .split_whitespace()
         .take(4)
@@ -359,9 +360,9 @@ fn with_a_lab_open_the_speaker_view_shows_the_phases_notes_and_steps_the_lab() {
     );
     let next = &scenario.phases[phase + 1];
     assert!(
-        tree.nodes
-            .iter()
-            .any(|w| w.label.starts_with(&format!("Next: {} (event ", next.title))),
+        tree.nodes.iter().any(|w| w
+            .label
+            .starts_with(&format!("Next: {} (event ", next.title))),
         "the next phase is named"
     );
     // The clicker in the speaker view steps the lab.

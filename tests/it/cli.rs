@@ -972,16 +972,12 @@ fn check_reports_a_tour_steps_handover_to_a_lab_event_that_does_not_exist() {
         &format!("lab: \"#/lab/http-request/{}0", events),
         1,
     );
-    let broken = broken.replacen("lab: \"#/lab/", "lab: \"#/labs/", 2).replacen(
-        "lab: \"#/labs/",
-        "lab: \"#/lab/",
-        1,
-    );
+    let broken = broken
+        .replacen("lab: \"#/lab/", "lab: \"#/labs/", 2)
+        .replacen("lab: \"#/labs/", "lab: \"#/lab/", 1);
     std::fs::write(&tours, broken).expect("write");
-    let report = autochitect::tools::check::check_paths(
-        &crate::repo(),
-        &[dir.0.display().to_string()],
-    );
+    let report =
+        autochitect::tools::check::check_paths(&crate::repo(), &[dir.0.display().to_string()]);
     let lines: Vec<String> = report
         .diagnostics
         .0
@@ -990,7 +986,8 @@ fn check_reports_a_tour_steps_handover_to_a_lab_event_that_does_not_exist() {
         .collect();
     let file = tours.display();
     assert!(
-        lines.iter().any(|l| l.starts_with(&format!("{file}:{line}:{col}: error: links to event "))
+        lines.iter().any(|l| l
+            .starts_with(&format!("{file}:{line}:{col}: error: links to event "))
             && l.contains("of the lab scenario `http-request`")),
         "{lines:#?}"
     );

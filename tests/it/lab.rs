@@ -765,3 +765,58 @@ fn every_field_link_leads_to_a_section_of_a_shipped_write_up() {
         );
     }
 }
+
+#[test]
+fn a_slowed_reader_takes_less_at_a_time_less_often_and_the_window_stays_shut_longer() {
+    let (_, before, _) = run_with("slow-reader", &[]);
+    let reads = |events: &[Event], host: usize| -> Vec<(u64, usize)> {
+        events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::AppRecv { host: h, bytes, .. } if *h == host => {
+                    Some((e.time_us, *bytes))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    // From the first read on, B's reader slows to 256 bytes every 250 ms.
+    let (first_read, _) = reads(&before, 1)[0];
+    let slow = Fault::SlowReader {
+        host: 1,
+        at_us: first_read,
+        bytes: 256,
+        every_us: 250_000,
+    };
+    let (_, after, _) = run_with("slow-reader", &[slow]);
+    assert!(
+        after.iter().any(
+            |e| matches!(&e.kind, EventKind::App { what, .. } if what.starts_with("slows down"))
+        ),
+        "the list says the reader slowed down"
+    );
+    let later: Vec<(u64, usize)> = reads(&after, 1)
+        .into_iter()
+        .filter(|(t, _)| *t > first_read)
+        .collect();
+    assert!(later.len() >= 3, "{later:?}");
+    assert!(later.iter().all(|(_, n)| *n <= 256), "{later:?}");
+    assert!(
+        later.windows(2).all(|w| w[1].0 - w[0].0 >= 250_000),
+        "{later:?}"
+    );
+    // The stacks answer: B advertises a zero window more often than with the reader as written.
+    let zeros = |events: &[Event]| {
+        frames(events)
+            .iter()
+            .filter(|(_, _, f)| f.direction == Direction::BtoA)
+            .filter(|(_, _, f)| tcp(f).is_some_and(|t| t.window == 0 && !t.syn && !t.fin))
+            .count()
+    };
+    assert!(
+        zeros(&after) > zeros(&before),
+        "{} vs {}",
+        zeros(&after),
+        zeros(&before)
+    );
+}

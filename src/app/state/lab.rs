@@ -151,7 +151,12 @@ impl LabState {
 
     /// The current event's phase (an index into the scenario's phases).
     pub fn phase(&self) -> Option<usize> {
-        self.run.as_ref()?.phases.get(self.current).copied().flatten()
+        self.run
+            .as_ref()?
+            .phases
+            .get(self.current)
+            .copied()
+            .flatten()
     }
 
     /// What a screen reader says of the current event: "Event 12 of 27, 1.077 ms, A → B,

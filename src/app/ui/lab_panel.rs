@@ -11,7 +11,8 @@ use crate::lab::decode::{Layer, decode};
 use crate::lab::scenario::Program;
 use crate::lab::sequence::{LIFELINES, SequenceItem, mermaid};
 use crate::lab::view::{
-    CUT_US, DELAY_US, FieldTopic, Filter, fault_words, field_topic, protocols_in,
+    CUT_US, DELAY_US, FieldTopic, Filter, SLOW_EVERY_US, SLOW_READ_BYTES, fault_words, field_topic,
+    protocols_in,
 };
 use crate::lab::{EventKind, Fate, Fault, FrameMatch};
 use crate::model::style::layer_color;
@@ -100,7 +101,10 @@ fn header_ui(
         if let Some((tour, step)) = &state.from_tour
             && ui
                 .button("↩ Back to the tour")
-                .on_hover_text(format!("Step {} of the tour this lab was opened from", step + 1))
+                .on_hover_text(format!(
+                    "Step {} of the tour this lab was opened from",
+                    step + 1
+                ))
                 .clicked()
         {
             out.push(Intent::StartTour(tour.clone(), *step));
@@ -709,6 +713,29 @@ fn break_ui(ui: &mut egui::Ui, run: &LabRun, current: usize, out: &mut Vec<Inten
             .clicked()
         {
             out.push(Intent::LabBreak(current + 1, cut));
+        }
+        let reader = run.scenario.programs.iter().find_map(|p| match p {
+            Program::BulkReceive { host, .. } => Some(*host),
+            _ => None,
+        });
+        if let Some(host) = reader
+            && ui
+                .button("Slow reader")
+                .on_hover_text(format!(
+                    "The reader takes at most {SLOW_READ_BYTES} bytes every {} ms from here on",
+                    SLOW_EVERY_US / 1000
+                ))
+                .clicked()
+        {
+            out.push(Intent::LabBreak(
+                current + 1,
+                Fault::SlowReader {
+                    host,
+                    at_us: event.time_us,
+                    bytes: SLOW_READ_BYTES,
+                    every_us: SLOW_EVERY_US,
+                },
+            ));
         }
         let server = run.scenario.programs.iter().find_map(|p| match p {
             Program::HttpServer { host, .. } => Some(*host),

@@ -197,7 +197,9 @@ fn lab_notes_ui(ui: &mut egui::Ui, lab: &LabState, out: &mut Vec<Intent>) {
                 drawn: Default::default(),
                 salt: "speaker-notes",
             };
-            let notes = phase.and_then(|p| run.notes.get(p)).and_then(Option::as_ref);
+            let notes = phase
+                .and_then(|p| run.notes.get(p))
+                .and_then(Option::as_ref);
             let narration = phase.and_then(|p| run.narrations.get(p));
             match (notes, narration) {
                 (Some(notes), _) => render.document_ui(ui, notes),
@@ -221,9 +223,9 @@ fn lab_notes_ui(ui: &mut egui::Ui, lab: &LabState, out: &mut Vec<Intent>) {
         .find(|(_, p)| p.is_some() && **p != phase)
         .and_then(|(i, p)| Some((i, run.scenario.phases.get((*p)?)?)));
     match next {
-        Some((i, p)) => ui.label(
-            egui::RichText::new(format!("Next: {} (event {})", p.title, i + 1)).size(18.0),
-        ),
+        Some((i, p)) => {
+            ui.label(egui::RichText::new(format!("Next: {} (event {})", p.title, i + 1)).size(18.0))
+        }
         None => ui.label(egui::RichText::new("Last phase: the run ends here.").size(18.0)),
     };
     ui.horizontal(|ui| {
