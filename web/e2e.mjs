@@ -122,10 +122,11 @@ try {
   const t0 = Date.now();
   await page.goto(base, { waitUntil: "commit" });
   // Counted in the same evaluation that sees the figure: the app may take over the moment after.
-  const parts = await page.waitForFunction(
-    () => document.querySelectorAll("#first-paint svg g.component").length || null,
-    null, { timeout: 30000, polling: "mutation" },
-  ).then((h) => h.jsonValue()).catch(() => 0);
+  let parts = 0;
+  for (const start = Date.now(); !parts && Date.now() - start < 30000;) {
+    parts = await page.evaluate(() => document.querySelectorAll("#first-paint svg g.component").length).catch(() => 0);
+    if (!parts) await page.waitForTimeout(10);
+  }
   check(parts > 40, `the page shows the diagram before the app (${parts} parts, ${Date.now() - t0} ms)`);
   await page.screenshot({ path: `${shots}/first-paint.png` });
 
@@ -410,6 +411,26 @@ try {
     check(boxes < pic.data.length / 4 / 1000, `the speaker view's picture shows no box of the diagram (${boxes} pixels in the boxes' colours)`);
   }
   await speaker.screenshot({ path: `${shots}/speaker-view.png` });
+  // The handshake step hands over to the lab, and the speaker view follows into it: the lab's
+  // event there, its clicker stepping the audience's lab, and back to the tour.
+  await audience.evaluate(() => { location.hash = "#/tour/http-request/5"; });
+  await waitState(speaker, (st) => st.tour && st.tour.step === 5, null, "the speaker view follows to step 5");
+  if (await waitState(audience, (st) => st.widgets && st.widgets["▶ See it in the lab"], null, "the handshake step offers the lab")) {
+    await audience.mouse.click(...centre((await stateOf(audience)).widgets["▶ See it in the lab"]));
+    await waitState(audience, (st) => st.lab && st.lab.events > 0 && st.lab.event, null, "▶ See it in the lab opens the lab");
+    const at = ((await stateOf(audience)).lab || {}).event;
+    check(await waitState(speaker, (st, n) => st.widgets && Object.keys(st.widgets).some((w) => w.startsWith(`Event ${n} of `)), at, "the speaker view shows the lab's event"),
+      `the speaker view follows the audience into the lab (event ${at})`);
+    await speaker.bringToFront();
+    await speaker.locator("#autochitect").focus();
+    await speaker.keyboard.press("PageDown");
+    check(await waitState(audience, (st, n) => st.lab && st.lab.event === n, at + 1, "the audience's lab follows the speaker's clicker"),
+      `PageDown in the speaker view steps the audience's lab to event ${at + 1}`);
+    const back = (await stateOf(audience)).widgets["↩ Back to the tour"];
+    if (back) await audience.mouse.click(...centre(back));
+    check(Boolean(back) && await waitState(speaker, (st) => st.tour && st.tour.step === 5, null, "back to the tour"),
+      "↩ Back to the tour returns both pages to step 5");
+  }
   await talk.close();
 
   // 7c. Presenter mode gives the diagram the room (issue 28): at 1280×720 every step of the HTTP

@@ -171,6 +171,7 @@ pub fn run_from_command_line(
             diagram_file: file.to_string_lossy().into_owned(),
             launch: open.launch.launch(),
             bench_pan: open.launch.bench_pan(),
+            bench_lab: open.launch.bench_lab,
             embed_link: None,
             remember_preferences: true,
             preferences_file: None,
@@ -212,7 +213,8 @@ fn run_with(
                         resolution: bevy::window::WindowResolution::new(1280, 800),
                         fit_canvas_to_parent: true,
                         // The frame benchmark measures drawing, not the display's refresh rate.
-                        present_mode: if options.bench_pan.is_some() {
+                        present_mode: if options.bench_pan.is_some() || options.bench_lab.is_some()
+                        {
                             bevy::window::PresentMode::AutoNoVsync
                         } else {
                             bevy::window::PresentMode::AutoVsync

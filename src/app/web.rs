@@ -444,13 +444,23 @@ struct TalkPlace {
 }
 
 impl TalkPlace {
-    /// Where this page is.
+    /// Where this page is. A lab and a tour are never open together, but for a frame one
+    /// may still be closing as the other opens (each closes the other through an intent): the
+    /// lab, the newer of the two, is where the page is going.
     fn here(tour: &TourState, lab: &LabState) -> TalkPlace {
-        TalkPlace {
-            tour: tour.tour.clone(),
-            step: tour.step,
-            lab: lab.scenario.clone(),
-            event: lab.current,
+        match &lab.scenario {
+            Some(name) => TalkPlace {
+                tour: None,
+                step: 0,
+                lab: Some(name.clone()),
+                event: lab.current,
+            },
+            None => TalkPlace {
+                tour: tour.tour.clone(),
+                step: tour.step,
+                lab: None,
+                event: 0,
+            },
         }
     }
 

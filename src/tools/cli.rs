@@ -86,6 +86,10 @@ pub struct LaunchArgs {
     /// Benchmark: circle N times closer than the fitted zoom.
     #[arg(long, value_name = "N", hide = true, requires = "bench_pan", value_parser = clap::value_parser!(u32).range(1..))]
     pub bench_zoom: Option<u32>,
+    /// Benchmark: once the lab's run is made, play it at 8× for SECONDS, then drag through it
+    /// for SECONDS, print frame-time statistics as one JSON line, and exit (desktop only).
+    #[arg(long, value_name = "SECONDS", hide = true, requires = "lab", conflicts_with = "bench_pan", value_parser = clap::value_parser!(u32).range(1..))]
+    pub bench_lab: Option<u32>,
 }
 
 impl LaunchArgs {

@@ -347,6 +347,27 @@ fn bench_pan_takes_whole_seconds() {
     );
     assert!(parse(["--bench-pan", "0"]).is_err());
     assert!(parse(["--bench-pan"]).is_err());
+    // The lab's frame benchmark needs a lab to play.
+    assert_eq!(
+        parse(["--lab", "http-request", "--bench-lab", "3"])
+            .expect("parses")
+            .open
+            .launch
+            .bench_lab,
+        Some(3)
+    );
+    assert!(parse(["--bench-lab", "3"]).is_err());
+    assert!(
+        parse([
+            "--lab",
+            "http-request",
+            "--bench-lab",
+            "3",
+            "--bench-pan",
+            "3"
+        ])
+        .is_err()
+    );
 }
 
 #[test]

@@ -89,6 +89,9 @@ pub struct LaunchOptions {
     /// The frame benchmark (`--bench-pan SECONDS --bench-zoom N`): seconds, and how many
     /// times closer than the fitted zoom.
     pub bench_pan: Option<(u32, u32)>,
+    /// The lab's frame benchmark (`--bench-lab SECONDS`): seconds of playing, then as many of
+    /// scrubbing.
+    pub bench_lab: Option<u32>,
     /// When the app is embedded in another page (`?embed` on the web): the address of the full
     /// app, linked instead of the top bar.
     pub embed_link: Option<String>,
@@ -109,6 +112,7 @@ impl Default for LaunchOptions {
             diagram_file: paths::DEFAULT_DIAGRAM.into(),
             launch: Launch::default(),
             bench_pan: None,
+            bench_lab: None,
             embed_link: None,
             remember_preferences: false,
             preferences_file: None,

@@ -48,6 +48,12 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             EguiPrimaryContextPass,
             (panels_ui, labels::paint_labels).chain(),
+        )
+        .add_systems(
+            PostUpdate,
+            follow_egui_repaints
+                .after(bevy_egui::EguiPostUpdateSet::EndPass)
+                .before(bevy_egui::EguiPostUpdateSet::ProcessOutput),
         );
     #[cfg(not(target_arch = "wasm32"))]
     app.add_systems(crate::app::state::NotesPass, notes::notes_window_ui);
@@ -136,6 +142,27 @@ fn share_tab(mut inputs: Query<(&mut bevy_egui::EguiInput, &mut bevy_egui::EguiC
                 });
             }
         }
+    }
+}
+
+/// egui asks for another frame at once when what it drew is not final: a new menu or popup
+/// is laid out invisibly in its first frame to learn its size, and drawn in the next. bevy_egui
+/// 0.42 reads egui's request only after the pass has ended, when egui has already cleared it,
+/// so the window (which redraws only on request) stayed on the invisible first frame until the
+/// pointer moved: a tap on "Save ▾" showed nothing. Asked here from the pass's own output.
+fn follow_egui_repaints(
+    outputs: Query<&bevy_egui::EguiFullOutput>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    let now = outputs.iter().any(|o| {
+        o.0.as_ref().is_some_and(|full| {
+            full.viewport_output
+                .values()
+                .any(|v| v.repaint_delay.is_zero())
+        })
+    });
+    if now {
+        redraw.write(bevy::window::RequestRedraw);
     }
 }
 
