@@ -721,7 +721,9 @@ try {
         const menu = (await stateOf(page)).widgets["Save ▾"];
         if (!menu) return null;
         await page.mouse.click(...centre(menu));
-        const entry = await waitState(page, (s, n) => s.widgets && s.widgets[n], item, `×2: Save ▾ offers ${item}`);
+        // Where it is drawn: the tree of a finished picture (a new menu is laid out unseen
+        // first, and drawn in the next frame).
+        const entry = await waitState(page, (s, n) => s.settled && s.widgets && s.widgets[n], item, `×2: Save ▾ offers ${item}`);
         if (!entry) return null;
         const w = (await stateOf(page)).widgets[item];
         const [download] = await Promise.all([

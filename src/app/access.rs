@@ -445,9 +445,15 @@ fn capture(
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
         let focus = Some(update.focus.0);
-        if widgets.nodes != found || widgets.focus != focus {
+        let settled = output.0.as_ref().is_none_or(|o| {
+            o.viewport_output
+                .values()
+                .all(|v| !v.repaint_delay.is_zero())
+        });
+        if widgets.nodes != found || widgets.focus != focus || widgets.settled != settled {
             widgets.nodes = found;
             widgets.focus = focus;
+            widgets.settled = settled;
         }
     }
 }

@@ -209,6 +209,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         "px_per_unit": px_per_unit,
         "ui": {"left": insets.left, "right": insets.right, "top": insets.top, "bottom": insets.bottom},
         "widgets": named_widgets(widgets),
+        "settled": widgets.is_some_and(|w| w.settled),
         "focus": widgets.and_then(focused_label),
         "prefs": {"reduced_motion": prefs.reduced_motion, "text_scale": prefs.text_scale},
         "window": window.map(|[width, height, scale]| serde_json::json!({"width": width, "height": height, "scale": scale})),

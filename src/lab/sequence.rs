@@ -4,6 +4,7 @@
 
 use super::event::{Event, EventKind};
 use super::view::{layers_at, row};
+use crate::model::xml_escape;
 
 /// The lifelines of a run's sequence diagram, left to right: A's application, A's stack, the
 /// cable, B's stack, B's application.
@@ -161,23 +162,6 @@ mod svg_size {
     pub const CHAR: f32 = 6.6;
 }
 
-/// Text for SVG: the five characters XML reserves, escaped; control characters left out.
-fn xml_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The run as a standalone SVG picture, for course notes: the lifelines with their names, an
 /// arrow per frame labelled with its summary (dashed and crossed where it was lost), and a
 /// note for each event inside a host or on the cable, each item numbered as the event list
@@ -195,7 +179,7 @@ pub fn svg(title: &str, events: &[Event], names: &[&str]) -> String {
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="{FONT}">"#
     );
-    let _ = writeln!(out, "<title>{}</title>", xml_text(title));
+    let _ = writeln!(out, "<title>{}</title>", xml_escape(title));
     let _ = writeln!(
         out,
         r##"<defs><marker id="head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#000"/></marker></defs>"##
@@ -203,7 +187,7 @@ pub fn svg(title: &str, events: &[Event], names: &[&str]) -> String {
     let _ = writeln!(
         out,
         r##"<rect width="100%" height="100%" fill="#fff"/><text class="title" x="{MARGIN}" y="22" font-size="16" font-weight="bold">{}</text>"##,
-        xml_text(title)
+        xml_escape(title)
     );
     for (lane, name) in LIFELINES.iter().enumerate() {
         let cx = x(lane);
@@ -214,7 +198,7 @@ pub fn svg(title: &str, events: &[Event], names: &[&str]) -> String {
             LANE - 24.0,
             HEAD - 8.0,
             TITLE + HEAD / 2.0 + 1.0,
-            xml_text(name)
+            xml_escape(name)
         );
     }
     for (k, item) in items.iter().enumerate() {
@@ -236,7 +220,7 @@ pub fn svg(title: &str, events: &[Event], names: &[&str]) -> String {
                     left + 6.0,
                     y - 5.0,
                     event + 1,
-                    xml_text(text)
+                    xml_escape(text)
                 );
                 if *lost {
                     // It stops halfway, on the cable, with a cross.
@@ -281,7 +265,7 @@ pub fn svg(title: &str, events: &[Event], names: &[&str]) -> String {
                     ROW - 8.0,
                     left + 6.0,
                     y - 7.0,
-                    xml_text(&label)
+                    xml_escape(&label)
                 );
             }
         }

@@ -30,6 +30,7 @@ pub mod style;
 pub mod synthetic;
 mod tour;
 mod writeup;
+mod xml;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Position, Severity};
 pub use diagram::{
@@ -51,6 +52,7 @@ pub use writeup::{
     Body, Date, Property, Writeup, WriteupBody, WriteupCatalog, WriteupMetaFile, WriteupSource,
     parse_diagram_index, parse_writeup_body, parse_writeup_index, parse_writeup_meta,
 };
+pub use xml::xml_escape;
 
 /// Parse options shared by every RON file: `Some(..)` may be left out around optional values.
 pub fn ron_options() -> ron::Options {

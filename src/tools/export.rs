@@ -15,22 +15,7 @@ use super::cli::{ExportArgs, ExportFormat};
 const MARGIN: f32 = 24.0;
 const FONT_FAMILY: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
 
-/// Escapes text for XML content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::model::xml_escape;
 
 /// Where the parts of an SVG figure link to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

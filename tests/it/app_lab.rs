@@ -42,6 +42,18 @@ fn until_run(app: &mut App) {
     run_frames(app, 2);
 }
 
+/// Runs until the run with the learner's fault is made; that run.
+fn until_broken(app: &mut App) -> std::sync::Arc<autochitect::app::state::LabRun> {
+    run_until(app, 200, |a| {
+        a.world()
+            .resource::<LabState>()
+            .run
+            .as_ref()
+            .is_some_and(|r| !r.faults.is_empty())
+    });
+    lab(app).run.expect("the run, broken")
+}
+
 /// The rectangle of a part on screen (logical pixels).
 fn part_on_screen(app: &mut App, target: &Target) -> Rect {
     let Target::Component(id) = target else {
@@ -368,14 +380,7 @@ fn dropping_the_request_makes_the_stack_send_it_again_and_undo_restores_the_run(
     until_run(&mut app);
     assert_eq!(lab(&app).current, request);
     click_widget(&mut app, "Drop");
-    run_until(&mut app, 200, |a| {
-        a.world()
-            .resource::<LabState>()
-            .run
-            .as_ref()
-            .is_some_and(|r| !r.faults.is_empty())
-    });
-    let run = lab(&app).run.expect("the run, broken");
+    let run = until_broken(&mut app);
     // The same run up to the request; then the request is lost on the cable …
     assert_eq!(run.events[..request], events[..request]);
     let lost = run.events[request].frame().expect("the request");
@@ -768,14 +773,7 @@ fn slow_reader_is_offered_where_a_program_reads_in_bulk_and_branches_the_run() {
     let mut app = app_with(lab_options("slow-reader", Some(3)), true);
     until_run(&mut app);
     click_widget(&mut app, "Slow reader");
-    run_until(&mut app, 200, |a| {
-        a.world()
-            .resource::<LabState>()
-            .run
-            .as_ref()
-            .is_some_and(|r| !r.faults.is_empty())
-    });
-    let run = lab(&app).run.expect("the run, broken");
+    let run = until_broken(&mut app);
     assert_eq!(run.events[..3], events[..3], "the same run up to the fault");
     assert_ne!(run.events, events);
     assert!(row_label_contains(

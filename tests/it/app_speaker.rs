@@ -141,6 +141,20 @@ fn speaker_view() -> App {
     app
 }
 
+/// The notes' first words are on screen (their words, as the reader shows them).
+fn notes_are_shown(app: &App, notes: &autochitect::model::markdown::Document) {
+    let words: String = autochitect::model::markdown::plain_text(notes)
+        .split_whitespace()
+        .take(4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let tree = app.world().resource::<autochitect::app::state::Widgets>();
+    assert!(
+        tree.nodes.iter().any(|w| w.label.contains(&words)),
+        "the notes start with {words:?}"
+    );
+}
+
 #[test]
 fn the_speaker_view_shows_the_steps_notes_the_next_step_and_the_time() {
     let mut app = speaker_view();
@@ -177,20 +191,7 @@ fn the_speaker_view_shows_the_steps_notes_the_next_step_and_the_time() {
         .notes
         .as_ref()
         .expect("every shipped step has notes");
-    let first = autochitect::model::markdown::plain_text(notes);
-    let words: String = first
-        .split_whitespace()
-        .take(4)
-        .collect::<Vec<_>>()
-        .join(" ");
-    let tree = app
-        .world()
-        .resource::<autochitect::app::state::Widgets>()
-        .clone();
-    assert!(
-        tree.nodes.iter().any(|w| w.label.contains(&words)),
-        "the notes start with {words:?}"
-    );
+    notes_are_shown(&app, notes);
     // A clicker in the speaker view moves the talk; the notes follow.
     press_key(&mut app, KeyCode::PageDown);
     run_frames(&mut app, 1);
@@ -345,19 +346,11 @@ fn with_a_lab_open_the_speaker_view_shows_the_phases_notes_and_steps_the_lab() {
     let notes = p.notes.as_ref().expect("the shipped phases have notes");
     let (doc, _) =
         autochitect::model::markdown::parse_document("notes", notes, &Default::default());
-    let words: String = autochitect::model::markdown::plain_text(&doc)
-        .split_whitespace()
-        .take(4)
-        .collect::<Vec<_>>()
-        .join(" ");
+    notes_are_shown(&app, &doc);
     let tree = app
         .world()
         .resource::<autochitect::app::state::Widgets>()
         .clone();
-    assert!(
-        tree.nodes.iter().any(|w| w.label.contains(&words)),
-        "the notes start with {words:?}"
-    );
     let next = &scenario.phases[phase + 1];
     assert!(
         tree.nodes.iter().any(|w| w

@@ -44,6 +44,10 @@ pub struct Widgets {
     pub nodes: Vec<Widget>,
     /// The node that has the screen reader's focus.
     pub focus: Option<u64>,
+    /// The tree is of a finished picture: egui asked for no frame at once after it (a new
+    /// menu or popup is laid out unseen in its first frame, its items where they will not be
+    /// drawn, and shown in the next).
+    pub settled: bool,
 }
 
 impl Widgets {

@@ -11,6 +11,7 @@ use crate::app::state::NotesCamera;
 use crate::app::state::{Intent, LabMove, LabState, LoadedModel, TourState};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::app::state::{Preferences, Presenter, SpeakerNotes};
+use crate::model::markdown::Document;
 
 /// How much larger the notes are than the panels' text: read at arm's length.
 #[cfg(not(target_arch = "wasm32"))]
@@ -115,31 +116,7 @@ pub(super) fn notes_ui(
     ui.add_space(4.0);
     ui.label(egui::RichText::new(&step.title).heading());
     let next = tour.steps.get(index + 1);
-    // Leave room at the bottom for what comes next and the buttons.
-    let reserve = 3.0 * ui.text_style_height(&egui::TextStyle::Heading);
-    egui::ScrollArea::vertical()
-        .id_salt("speaker-notes")
-        .max_height((ui.available_height() - reserve).max(80.0))
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            let document = step.notes.as_deref();
-            let mut render = super::markdown::Render {
-                find: None,
-                out,
-                drawn: Default::default(),
-                salt: "speaker-notes",
-            };
-            match document {
-                Some(notes) => render.document_ui(ui, notes),
-                None => {
-                    ui.label(
-                        egui::RichText::new("No notes for this step. The audience reads:")
-                            .italics(),
-                    );
-                    render.document_ui(ui, &step.document);
-                }
-            }
-        });
+    notes_body_ui(ui, step.notes.as_deref(), Some(&step.document), "step", out);
     ui.separator();
     match next {
         Some(n) => ui.label(egui::RichText::new(format!("Next: {}", n.title)).size(18.0)),
@@ -166,6 +143,43 @@ pub(super) fn notes_ui(
     });
 }
 
+/// The notes of a step or phase, scrolling above the room kept at the bottom for what comes
+/// next and the buttons; without notes, what the audience reads.
+fn notes_body_ui(
+    ui: &mut egui::Ui,
+    notes: Option<&Document>,
+    audience: Option<&Document>,
+    what: &str,
+    out: &mut Vec<Intent>,
+) {
+    let reserve = 3.0 * ui.text_style_height(&egui::TextStyle::Heading);
+    egui::ScrollArea::vertical()
+        .id_salt("speaker-notes")
+        .max_height((ui.available_height() - reserve).max(80.0))
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            let mut render = super::markdown::Render {
+                find: None,
+                out,
+                drawn: Default::default(),
+                salt: "speaker-notes",
+            };
+            match (notes, audience) {
+                (Some(notes), _) => render.document_ui(ui, notes),
+                (None, Some(audience)) => {
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "No notes for this {what}. The audience reads:"
+                        ))
+                        .italics(),
+                    );
+                    render.document_ui(ui, audience);
+                }
+                (None, None) => {}
+            }
+        });
+}
+
 /// A lab is open: the event counter, the phase and its notes (or, without notes, what the
 /// audience reads), the current event in words, the next phase, and the steps.
 fn lab_notes_ui(ui: &mut egui::Ui, lab: &LabState, out: &mut Vec<Intent>) {
@@ -185,34 +199,11 @@ fn lab_notes_ui(ui: &mut egui::Ui, lab: &LabState, out: &mut Vec<Intent>) {
     if let Some(line) = lab.announcement() {
         ui.label(egui::RichText::new(line).monospace());
     }
-    let reserve = 3.0 * ui.text_style_height(&egui::TextStyle::Heading);
-    egui::ScrollArea::vertical()
-        .id_salt("speaker-notes")
-        .max_height((ui.available_height() - reserve).max(80.0))
-        .auto_shrink([false, true])
-        .show(ui, |ui| {
-            let mut render = super::markdown::Render {
-                find: None,
-                out,
-                drawn: Default::default(),
-                salt: "speaker-notes",
-            };
-            let notes = phase
-                .and_then(|p| run.notes.get(p))
-                .and_then(Option::as_ref);
-            let narration = phase.and_then(|p| run.narrations.get(p));
-            match (notes, narration) {
-                (Some(notes), _) => render.document_ui(ui, notes),
-                (None, Some(narration)) => {
-                    ui.label(
-                        egui::RichText::new("No notes for this phase. The audience reads:")
-                            .italics(),
-                    );
-                    render.document_ui(ui, narration);
-                }
-                (None, None) => {}
-            }
-        });
+    let notes = phase
+        .and_then(|p| run.notes.get(p))
+        .and_then(Option::as_deref);
+    let narration = phase.and_then(|p| run.narrations.get(p)).map(|d| &**d);
+    notes_body_ui(ui, notes, narration, "phase", out);
     ui.separator();
     // The next phase, and the event it begins at.
     let next = run
