@@ -256,7 +256,7 @@ fn make_run(
     lab.run_to_end();
     let events = lab.recorded().to_vec();
     let names = scenario.host_names();
-    let rows = events
+    let rows: Vec<_> = events
         .iter()
         .enumerate()
         .map(|(i, e)| row(i, e, &names))
@@ -284,6 +284,7 @@ fn make_run(
         .collect();
     let sequence = crate::lab::sequence::sequence(&events, &names);
     let run = LabRun {
+        protocols: crate::lab::view::protocols_in(&rows),
         sequence,
         narrations,
         notes,

@@ -47,6 +47,8 @@ pub struct LabRun {
     pub events: Vec<Event>,
     /// Each event's row in the list.
     pub rows: Vec<Row>,
+    /// The protocols the rows name, in the order the list's filter offers them.
+    pub protocols: Vec<&'static str>,
     /// Each event's phase (an index into the scenario's phases).
     pub phases: Vec<Option<usize>>,
     /// Each frame event's walk through the diagram (`None` for host events).

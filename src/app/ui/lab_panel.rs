@@ -12,7 +12,6 @@ use crate::lab::scenario::Program;
 use crate::lab::sequence::{LIFELINES, SequenceItem, mermaid};
 use crate::lab::view::{
     CUT_US, DELAY_US, FieldTopic, Filter, SLOW_EVERY_US, SLOW_READ_BYTES, fault_words, field_topic,
-    protocols_in,
 };
 use crate::lab::{EventKind, Fate, Fault, FrameMatch};
 use crate::model::style::layer_color;
@@ -355,7 +354,7 @@ fn export_ui(ui: &mut egui::Ui, run: &LabRun, out: &mut Vec<Intent>) {
 fn filter_ui(ui: &mut egui::Ui, run: &LabRun, state: &LabState, out: &mut Vec<Intent>) {
     let filter = &state.filter;
     ui.label(egui::RichText::new("Show:").weak());
-    for protocol in protocols_in(&run.rows) {
+    for &protocol in &run.protocols {
         let shown = !filter.hidden.iter().any(|h| h == protocol);
         let hint = match protocol {
             "Host" => "What a program or a stack does inside a host",
