@@ -154,17 +154,15 @@ pub fn run_from_command_line(
         }
     };
     startup::plain_panics();
-    let first_words = match &renderer {
-        startup::Renderer::OpenGl(adapter) => Some(format!(
-            "no Vulkan adapter: drawing with OpenGL ({adapter})"
-        )),
+    let opengl = match &renderer {
+        startup::Renderer::OpenGl(adapter) => Some(adapter.clone()),
         startup::Renderer::Default => None,
     };
     let render = bevy::render::RenderPlugin {
         render_creation: renderer.settings().into(),
         ..default()
     };
-    run_with(
+    let exit = run_with(
         LaunchOptions {
             asset_root: root.join(paths::ASSET_DIR).to_string_lossy().into_owned(),
             diagram_dir: dir.to_string_lossy().into_owned(),
@@ -177,9 +175,13 @@ pub fn run_from_command_line(
             preferences_file: None,
         },
         render,
-        first_words,
+        opengl,
     );
-    std::process::ExitCode::SUCCESS
+    match exit {
+        AppExit::Success => ExitCode::SUCCESS,
+        // Ctrl+C in the terminal: 130, as a shell reports a program stopped by it.
+        AppExit::Error(code) => ExitCode::from(code.get()),
+    }
 }
 
 /// Runs the desktop (or web) app with a window.
@@ -187,15 +189,52 @@ pub fn run(options: LaunchOptions) -> AppExit {
     run_with(options, bevy::render::RenderPlugin::default(), None)
 }
 
-/// Runs the app with these renderer settings, logging `first_words` once it has a log.
+/// Runs the app with these renderer settings. `opengl` names the adapter when the desktop falls
+/// back to OpenGL: the renderer is then given the window system's display, and the log says so.
 fn run_with(
     options: LaunchOptions,
     render: bevy::render::RenderPlugin,
-    first_words: Option<String>,
+    opengl: Option<String>,
 ) -> AppExit {
     use bevy::winit::{UpdateMode, WinitSettings};
     let mut app = App::new();
     register_sources(&mut app, &options);
+    #[allow(unused_mut)] // only the desktop adds to them
+    let mut plugins = DefaultPlugins
+        .set(WindowPlugin {
+            primary_window: Some(Window {
+                title: "autochitect".into(),
+                // The web page's canvas; ignored on desktop.
+                canvas: Some("#autochitect".into()),
+                resolution: bevy::window::WindowResolution::new(1280, 800),
+                fit_canvas_to_parent: true,
+                // The frame benchmark measures drawing, not the display's refresh rate.
+                present_mode: if options.bench_pan.is_some() || options.bench_lab.is_some() {
+                    bevy::window::PresentMode::AutoNoVsync
+                } else {
+                    bevy::window::PresentMode::AutoVsync
+                },
+                prevent_default_event_handling: true,
+                ..default()
+            }),
+            ..default()
+        })
+        .set(AssetPlugin {
+            file_path: options.asset_root.clone(),
+            meta_check: bevy::asset::AssetMetaCheck::Never,
+            ..default()
+        })
+        .set(render);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        plugins = plugins
+            .disable::<bevy::app::TerminalCtrlCHandlerPlugin>()
+            .add_after::<bevy::winit::WinitPlugin>(startup::QuitOnCtrlC);
+        if opengl.is_some() {
+            plugins =
+                plugins.add_before::<bevy::render::RenderPlugin>(startup::WindowSystemDisplay);
+        }
+    }
     app.insert_resource(options.clone())
         .insert_resource(ClearColor(theme::Look::default().background()))
         // Redraw only on input, animation or loading: an idle window costs next to nothing.
@@ -203,40 +242,13 @@ fn run_with(
             focused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(30)),
             unfocused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(60)),
         })
-        .add_plugins(
-            DefaultPlugins
-                .set(WindowPlugin {
-                    primary_window: Some(Window {
-                        title: "autochitect".into(),
-                        // The web page's canvas; ignored on desktop.
-                        canvas: Some("#autochitect".into()),
-                        resolution: bevy::window::WindowResolution::new(1280, 800),
-                        fit_canvas_to_parent: true,
-                        // The frame benchmark measures drawing, not the display's refresh rate.
-                        present_mode: if options.bench_pan.is_some() || options.bench_lab.is_some()
-                        {
-                            bevy::window::PresentMode::AutoNoVsync
-                        } else {
-                            bevy::window::PresentMode::AutoVsync
-                        },
-                        prevent_default_event_handling: true,
-                        ..default()
-                    }),
-                    ..default()
-                })
-                .set(AssetPlugin {
-                    file_path: options.asset_root.clone(),
-                    meta_check: bevy::asset::AssetMetaCheck::Never,
-                    ..default()
-                })
-                .set(render),
-        )
+        .add_plugins(plugins)
         .add_plugins(bevy_egui::EguiPlugin::default())
         .add_plugins((AppPlugin, UiPlugin));
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web::plugin);
-    if let Some(words) = first_words {
-        info!("{words}");
+    if let Some(adapter) = opengl {
+        info!("no Vulkan adapter: drawing with OpenGL ({adapter})");
     }
     app.run()
 }

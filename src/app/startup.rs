@@ -6,22 +6,23 @@
 //! driver refuses) panics inside Bevy; [`plain_panics`] turns those known start-up panics into
 //! the same kind of line. Any other panic is reported as usual.
 
-use bevy::render::settings::{Backends, WgpuSettings};
+use bevy::render::settings::{Backends, RenderDisplay, WgpuSettings};
 
 /// What to do instead, when there is no window to open.
 const INSTEAD: &str = "run it in a desktop session, or use `autochitect check`, `export`, \
                        `site` or `lab`, which need no window";
 
-/// What to install when no adapter is found, per platform.
-/// (The native build draws with Vulkan, Metal or DirectX 12 only: wgpu's OpenGL backend is not
-/// built in yet, so no OpenGL driver is offered as a remedy.)
+/// What to install when no adapter is found, per platform. On Linux the build has wgpu's
+/// OpenGL backend beside Vulkan (Cargo.toml), so either driver will do.
 const DRIVERS: &str = if cfg!(target_os = "windows") {
     "install or update the graphics driver (DirectX 12 or Vulkan)"
 } else if cfg!(target_os = "macos") {
     "every Mac since 2012 draws with Metal; check that macOS is up to date"
+} else if cfg!(target_os = "linux") {
+    "install a Vulkan or an OpenGL driver (on Debian and Ubuntu: mesa-vulkan-drivers, or \
+     libegl1 and libgl1-mesa-dri; both also draw without a graphics card, slowly)"
 } else {
-    "install a Vulkan driver (on Debian and Ubuntu: mesa-vulkan-drivers, which also draws \
-     without a graphics card, slowly)"
+    "install a Vulkan driver (Mesa's also draws without a graphics card, slowly)"
 };
 
 /// Why the explorer cannot start, as the one line printed.
@@ -57,6 +58,51 @@ impl Renderer {
                 ..WgpuSettings::default()
             },
         }
+    }
+}
+
+/// Gives the renderer the window system's display, for the OpenGL fallback: wgpu's OpenGL
+/// backend opens EGL on that display, so it can present into the window (without it, EGL opens
+/// a display of its own that has no windows). Added just before Bevy's `RenderPlugin`, after
+/// `bevy_winit` has made the event loop; `RenderDisplay` comes from patches/bevy_render.
+pub struct WindowSystemDisplay;
+
+impl bevy::app::Plugin for WindowSystemDisplay {
+    fn build(&self, app: &mut bevy::app::App) {
+        let display = app
+            .world()
+            .get_resource::<bevy::winit::DisplayHandleWrapper>()
+            .map(|d| RenderDisplay(std::sync::Arc::new(d.0.clone())));
+        if let Some(display) = display {
+            app.insert_resource(display);
+        }
+    }
+}
+
+/// Ctrl+C in the terminal quits at once. Bevy's own handler (`TerminalCtrlCHandlerPlugin`,
+/// switched off in its place) only raises a flag that the next frame reads, and a window that
+/// redraws only on change may not draw a next frame for 30 seconds: this one raises the same
+/// flag and wakes the event loop. Added after `bevy_winit` has made the event loop.
+pub struct QuitOnCtrlC;
+
+impl bevy::app::Plugin for QuitOnCtrlC {
+    fn build(&self, app: &mut bevy::app::App) {
+        use bevy::app::TerminalCtrlCHandlerPlugin as Bevy;
+        let proxy = app
+            .world()
+            .get_resource::<bevy::winit::EventLoopProxyWrapper>()
+            .map(|p| (**p).clone());
+        let handler = bevy::app::ctrlc::try_set_handler(move || {
+            Bevy::gracefully_exit();
+            if let Some(proxy) = &proxy {
+                // A closed event loop is already on its way out.
+                let _ = proxy.send_event(bevy::winit::WinitUserEvent::WakeUp);
+            }
+        });
+        if let Err(e) = handler {
+            bevy::log::warn!("Ctrl+C in the terminal will not quit: {e}");
+        }
+        app.add_systems(bevy::app::Update, Bevy::exit_on_flag);
     }
 }
 
