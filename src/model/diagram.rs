@@ -433,6 +433,39 @@ impl Diagram {
         out
     }
 
+    /// How a part's summary introduces it: its label, and a line with its kind and where it
+    /// sits ("Distributed systems · Computer A › Database node"; for a link, its ends:
+    /// "Network · Network card ↔ Network card"). The app's panel and the web page's first
+    /// answer both say it this way.
+    pub fn introduction(&self, target: &Target) -> Option<(&str, String)> {
+        let (label, kind, context) = match target {
+            Target::Component(id) => {
+                let c = self.component(id.as_str())?;
+                (
+                    c.label.as_str(),
+                    c.kind.label(),
+                    self.breadcrumb(id).join(" › "),
+                )
+            }
+            Target::Link(id) => {
+                let l = self.link(id.as_str())?;
+                let name = |c: &ComponentId| {
+                    self.component(c.as_str())
+                        .map_or(c.to_string(), |c| c.label.clone())
+                };
+                let arrow = if l.directed { "→" } else { "↔" };
+                let ends = format!("{} {arrow} {}", name(&l.from), name(&l.to));
+                (l.label.as_str(), l.kind.label(), ends)
+            }
+        };
+        let line = if context.is_empty() {
+            kind.to_owned()
+        } else {
+            format!("{kind} · {context}")
+        };
+        Some((label, line))
+    }
+
     /// Components joined to `id` by a link, each with the link, sorted by id.
     pub fn neighbours(&self, id: &ComponentId) -> Vec<(&ComponentId, &LinkId)> {
         let Some(&n) = self.node_of.get(id) else {

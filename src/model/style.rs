@@ -425,6 +425,12 @@ pub fn contrast(a: Rgb, b: Rgb) -> f32 {
 /// first (see [`super::narrow_frame`]).
 pub const NARROW_SCREEN_PX: f32 = 600.0;
 
+/// Width of the summary panel beside the diagram, in logical pixels: the app's panel and the
+/// web page's first answer (`autochitect site`) alike.
+pub const SUMMARY_WIDTH_PX: f32 = 360.0;
+/// How much of a phone's height the summary sheet takes at first (the app and the page alike).
+pub const SHEET_SHARE: f32 = 0.45;
+
 /// Empty space kept around the diagram when it is fitted to the screen, in logical pixels.
 pub const FIT_MARGIN_PX: f32 = 32.0;
 /// The smallest a box's label may be on a phone's first view, in logical pixels.

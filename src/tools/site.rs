@@ -172,9 +172,111 @@ pub fn index_page(
         );
     }
     list.push_str("</ul>");
+    let (answer_style, answers) = first_answers(diagram, catalog);
     Ok(template
-        .replace(FIRST_PAINT, &paint)
+        .replacen("</head>", &format!("{answer_style}</head>"), 1)
+        .replace(FIRST_PAINT, &format!("{paint}\n{answers}"))
         .replace(WRITEUP_LIST, &list))
+}
+
+/// What the page answers when a part of its figure is clicked, tapped or chosen with Enter
+/// before the app is ready: the summary the app's panel shows, one `<template>` per part (its
+/// name, kind and place, description) and one per write-up (title, a way into the plain page,
+/// date, tags, summary, key properties, related topics), and the panel's size and the phone's
+/// sheet from the app's own constants. The page's script puts them together in `#first-answer`.
+/// Returns the style (for the head) and the templates.
+fn first_answers(diagram: &Diagram, catalog: &WriteupCatalog) -> (String, String) {
+    let css = format!(
+        "<style>#first-answer {{ width: {}px; }} @media (max-width: {}px) {{ #first-answer {{ top: auto; left: 0; width: auto; height: {}vh; border-left: 0; border-top: 1px solid #dcdcdc; }} }}</style>\n",
+        style::SUMMARY_WIDTH_PX,
+        style::NARROW_SCREEN_PX - 1.0,
+        style::SHEET_SHARE * 100.0
+    );
+    let mut s = String::new();
+    let parts = diagram
+        .components()
+        .iter()
+        .map(|c| {
+            let t = Target::Component(c.id.clone());
+            (t, c.description.as_deref(), c.writeup.as_ref())
+        })
+        .chain(diagram.links().iter().map(|l| {
+            let t = Target::Link(l.id.clone());
+            (t, l.description.as_deref(), l.writeup.as_ref())
+        }));
+    for (target, description, writeup) in parts {
+        let Some((label, place)) = diagram.introduction(&target) else {
+            continue;
+        };
+        let id = match &target {
+            Target::Component(id) => id.as_str(),
+            Target::Link(id) => id.as_str(),
+        };
+        let data = writeup.map_or(String::new(), |w| {
+            format!(r#" data-writeup="{}""#, xml_escape(w.as_str()))
+        });
+        let _ = write!(
+            s,
+            r#"<template id="answer-{}"{data}><h2>{}</h2><p class="weak">{}</p>"#,
+            xml_escape(id),
+            xml_escape(label),
+            xml_escape(&place)
+        );
+        if let Some(d) = description {
+            let _ = write!(s, "<p>{}</p>", xml_escape(d));
+        }
+        let _ = writeln!(s, "</template>");
+    }
+    for w in catalog.newest_first() {
+        let _ = write!(
+            s,
+            r#"<template id="answer-writeup-{slug}"><h3>{title}</h3><a class="read" href="{dir}/{slug}.html">Read write-up →</a><p class="weak">{date}</p><ul class="tags">"#,
+            slug = xml_escape(w.slug.as_str()),
+            title = xml_escape(&w.title),
+            dir = paths::WRITEUP_DIR,
+            date = xml_escape(&w.date.long()),
+        );
+        for t in &w.tags {
+            let _ = write!(s, "<li>{}</li>", xml_escape(t));
+        }
+        let _ = write!(
+            s,
+            r#"</ul><p>{}</p><h4>Key properties</h4><table>"#,
+            xml_escape(&w.summary)
+        );
+        for p in &w.properties {
+            let _ = write!(
+                s,
+                r#"<tr><th scope="row">{}</th><td>{}</td></tr>"#,
+                xml_escape(&p.label),
+                xml_escape(&p.value)
+            );
+        }
+        s.push_str("</table>");
+        if !w.related.is_empty() {
+            s.push_str(r#"<h4>Related topics</h4><ul class="related">"#);
+            for slug in &w.related {
+                let title = catalog
+                    .get(slug)
+                    .map_or(slug.as_str(), |r| r.title.as_str());
+                // As in the app, a related topic selects the part that explains it.
+                let href = match diagram.target_for_writeup(slug) {
+                    Some(Target::Component(id)) => Route::Component(id.to_string()).to_hash(),
+                    Some(Target::Link(id)) => Route::Component(id.to_string()).to_hash(),
+                    None => format!("{}/{slug}.html", paths::WRITEUP_DIR),
+                };
+                let _ = write!(
+                    s,
+                    r#"<li><a href="{}">{}</a></li>"#,
+                    xml_escape(&href),
+                    xml_escape(title)
+                );
+            }
+            s.push_str("</ul>");
+        }
+        let _ = writeln!(s, "</template>");
+    }
+    (css, s)
 }
 
 /// The shared look of the plain pages: a readable measure, code and tables that scroll

@@ -62,6 +62,90 @@ fn the_page_carries_the_diagram_with_every_part_linking_to_itself() {
 }
 
 #[test]
+fn the_page_can_answer_a_click_on_any_part_before_the_app_is_ready() {
+    let dir = TempDir::new("site-answers");
+    write_site(&repo(), &dir.0).expect("site");
+    let page = std::fs::read_to_string(dir.join("index.html")).expect("index.html");
+    let diagram = default_diagram();
+    let catalog = catalog();
+    // Each template, parsed as the browser parses it.
+    let template = |id: &str| {
+        let open = format!(r#"<template id="answer-{id}""#);
+        let start = page
+            .find(&open)
+            .unwrap_or_else(|| panic!("no answer for {id}"));
+        let end = start + page[start..].find("</template>").expect("its end") + "</template>".len();
+        page[start..end].to_owned()
+    };
+    let parts = diagram.components().len() + diagram.links().len();
+    assert_eq!(
+        page.matches(r#"<template id="answer-"#).count(),
+        parts + catalog.len(),
+        "one answer per part and per write-up"
+    );
+    for c in diagram.components() {
+        let t = template(c.id.as_str());
+        let doc = roxmltree::Document::parse(&t).expect("well-formed");
+        let h2 = doc
+            .descendants()
+            .find(|n| n.has_tag_name("h2"))
+            .expect("a heading");
+        assert_eq!(h2.text(), Some(c.label.as_str()));
+        let (_, place) = diagram
+            .introduction(&autochitect::model::Target::Component(c.id.clone()))
+            .expect("an introduction");
+        assert!(t.contains(&place.replace('&', "&amp;")), "{t}");
+        assert_eq!(
+            doc.root_element().attribute("data-writeup"),
+            c.writeup.as_ref().map(|s| s.as_str())
+        );
+    }
+    for w in catalog.newest_first() {
+        let t = template(&format!("writeup-{}", w.slug));
+        let doc = roxmltree::Document::parse(&t).expect("well-formed");
+        let text = |tag: &str| {
+            doc.descendants()
+                .filter(|n| n.has_tag_name(tag))
+                .map(|n| n.text().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(text("h3"), vec![w.title.clone()]);
+        assert!(t.contains(&format!(r#"href="writeups/{}.html""#, w.slug)));
+        assert_eq!(
+            text("th"),
+            w.properties
+                .iter()
+                .map(|p| p.label.clone())
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            text("li").len(),
+            w.tags.len() + w.related.len(),
+            "{}",
+            w.slug
+        );
+        // A related topic opens the part that explains it, as the app's button does.
+        for r in &w.related {
+            let href = match diagram.target_for_writeup(r) {
+                Some(autochitect::model::Target::Component(id)) => format!("#/component/{id}"),
+                Some(autochitect::model::Target::Link(id)) => format!("#/component/{id}"),
+                None => format!("writeups/{r}.html"),
+            };
+            assert!(
+                t.contains(&format!(r#"href="{href}""#)),
+                "{}: {href}",
+                w.slug
+            );
+        }
+    }
+    // The panel's size is the app's.
+    assert!(page.contains(&format!(
+        "#first-answer {{ width: {}px; }}",
+        autochitect::model::style::SUMMARY_WIDTH_PX
+    )));
+}
+
+#[test]
 fn every_writeup_is_a_plain_page_with_links_that_work_without_the_app() {
     let dir = TempDir::new("site-pages");
     write_site(&repo(), &dir.0).expect("site");

@@ -73,10 +73,10 @@ fn root_ui(ctx: &egui::Context) -> egui::Ui {
 /// The most egui passes in one frame: one, and two more for panels to settle.
 const SETTLING_PASSES: std::num::NonZeroUsize = std::num::NonZeroUsize::MIN.saturating_add(5);
 
-/// Width of the summary panel; the reader is wider.
-const SUMMARY_WIDTH: f32 = 360.0;
+/// Width of the summary panel (`style::SUMMARY_WIDTH_PX`); the reader is wider.
+const SUMMARY_WIDTH: f32 = crate::model::style::SUMMARY_WIDTH_PX;
 /// How much of a phone's height the summary sheet takes at first.
-const SHEET_SHARE: f32 = 0.45;
+const SHEET_SHARE: f32 = crate::model::style::SHEET_SHARE;
 const READER_WIDTH: f32 = 620.0;
 /// How much of the screen's height the lab panel takes, within these bounds (points).
 const LAB_SHARE: f32 = 0.48;

@@ -27,53 +27,22 @@ pub(super) fn summary_ui(
                     }
                 });
             });
-            let (label, kind, context, description, writeup) = match target {
-                Target::Component(id) => {
-                    let Some(c) = model.diagram.component(id.as_str()) else {
-                        return;
-                    };
-                    let crumbs = model.diagram.breadcrumb(id).join(" › ");
-                    (
-                        c.label.as_str(),
-                        c.kind.label(),
-                        crumbs,
-                        c.description.as_deref(),
-                        c.writeup.as_ref(),
-                    )
-                }
-                Target::Link(id) => {
-                    let Some(l) = model.diagram.link(id.as_str()) else {
-                        return;
-                    };
-                    let name = |c: &crate::model::ComponentId| {
-                        model
-                            .diagram
-                            .component(c.as_str())
-                            .map_or(c.to_string(), |c| c.label.clone())
-                    };
-                    let ends = format!(
-                        "{} {} {}",
-                        name(&l.from),
-                        if l.directed { "→" } else { "↔" },
-                        name(&l.to)
-                    );
-                    (
-                        l.label.as_str(),
-                        l.kind.label(),
-                        ends,
-                        l.description.as_deref(),
-                        l.writeup.as_ref(),
-                    )
-                }
+            let Some((label, place)) = model.diagram.introduction(target) else {
+                return;
             };
+            let (description, writeup) = match target {
+                Target::Component(id) => model
+                    .diagram
+                    .component(id.as_str())
+                    .map(|c| (c.description.as_deref(), c.writeup.as_ref())),
+                Target::Link(id) => model
+                    .diagram
+                    .link(id.as_str())
+                    .map(|l| (l.description.as_deref(), l.writeup.as_ref())),
+            }
+            .unwrap_or_default();
             ui.label(egui::RichText::new(label).heading().strong());
-            ui.label(
-                egui::RichText::new(format!(
-                    "{kind}{}{context}",
-                    if context.is_empty() { "" } else { " · " }
-                ))
-                .weak(),
-            );
+            ui.label(egui::RichText::new(place).weak());
             if let Some(d) = description {
                 ui.add_space(4.0);
                 ui.label(d);
