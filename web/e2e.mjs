@@ -213,12 +213,26 @@ try {
     await copyPage.mouse.wheel(0, 200);
     await copyPage.waitForTimeout(100);
   }
-  const copyButton = (await stateOf(copyPage)).widgets["Copy"];
+  // Where the button is once the text stops moving (the wheel's scrolling eases out), as a
+  // person aims at it: the same place in two frames' reports.
+  let copyButton = (await stateOf(copyPage)).widgets["Copy"];
+  for (let i = 0; i < 40 && copyButton; i++) {
+    await copyPage.waitForTimeout(50);
+    const again = (await stateOf(copyPage)).widgets["Copy"];
+    const still = again && again.slice(0, 4).every((v, k) => Math.abs(v - copyButton[k]) < 0.5);
+    copyButton = again;
+    if (still) break;
+  }
   check(Boolean(copyButton), "scrolling the reader reaches a code block's Copy button");
   if (copyButton) {
     await copyPage.mouse.click(copyButton[0] + copyButton[2] / 2, copyButton[1] + copyButton[3] / 2);
-    await copyPage.waitForTimeout(500);
-    const copied = await copyPage.evaluate(() => navigator.clipboard.readText()).catch((e) => `(${e})`);
+    // The clipboard is written on the frame after the click, asynchronously: read it as a
+    // person would paste, once it holds something (at most 5 s).
+    let copied = "";
+    for (let i = 0; i < 50 && !copied; i++) {
+      await copyPage.waitForTimeout(100);
+      copied = await copyPage.evaluate(() => navigator.clipboard.readText()).catch((e) => `(${e})`);
+    }
     const source = readFileSync(new URL("../assets/writeups/jit-compilation.md", import.meta.url), "utf8");
     const blocks = [...source.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1].replace(/\n$/, ""));
     check(blocks.includes(copied.replace(/\n$/, "")), `Copy puts the whole code block on the clipboard (${JSON.stringify(copied.slice(0, 40))}…)`);
