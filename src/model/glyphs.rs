@@ -39,6 +39,19 @@ pub fn uncovered(text: &str) -> Vec<char> {
     out
 }
 
+/// Each character of `text` the font cannot draw, once, with where it first appears.
+pub fn uncovered_positions(text: &str) -> Vec<(char, super::Position)> {
+    let mut out: Vec<(char, super::Position)> = Vec::new();
+    for (line, l) in text.lines().enumerate() {
+        for (col, c) in l.chars().enumerate() {
+            if !covers(c) && !out.iter().any(|(seen, _)| *seen == c) {
+                out.push((c, super::Position::new(line + 1, col + 1)));
+            }
+        }
+    }
+    out
+}
+
 /// `text` as the canvas shows it: characters the font lacks become U+FFFD.
 pub fn visible(text: &str) -> Cow<'_, str> {
     if text.chars().all(covers) {

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use crate::model::project::{self, NamedText, WriteupFiles};
 use crate::model::{
-    Diagnostic, Diagnostics, Severity, WriteupCatalog, WriteupSlug, limits, lint_diagram, paths,
+    Diagnostic, Diagnostics, Severity, WriteupCatalog, WriteupSlug, glyphs, limits, lint_diagram,
+    paths,
 };
 
 use super::cli::{CheckArgs, CheckFormat};
@@ -262,6 +263,7 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
     }
     for file in lab_files {
         report.labs += 1;
+        lint_glyphs(&[read_text(&file)], &mut report.diagnostics);
         if let Err(d) = super::lab::load(root, &file) {
             report.diagnostics.0.extend(d.0);
         }
@@ -270,6 +272,7 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
     lab_linking.extend(bodies.iter().cloned());
     lab_links_exist(root, &lab_linking, &mut report.diagnostics);
     lint_figures(&bodies, &slugs, &mut report.diagnostics);
+    lint_glyphs(&lab_linking, &mut report.diagnostics);
     // Only meaningful when every diagram that could link a write-up was checked.
     if whole_catalog && report.diagrams > 0 && !report.diagnostics.has_errors() {
         for (slug, file) in meta_files {
@@ -283,6 +286,26 @@ pub fn check_paths(root: &Path, inputs: &[String]) -> Report {
         }
     }
     report
+}
+
+/// Write-ups, tours and lab scenarios are drawn with the bundled fonts, which hold the
+/// characters an English technical text uses (`scripts/subset-fonts`): each character they
+/// lack is named where it first appears (the app shows it as U+FFFD).
+fn lint_glyphs(texts: &[NamedText], diags: &mut Diagnostics) {
+    for t in texts {
+        let Ok(src) = &t.text else { continue };
+        for (c, pos) in glyphs::uncovered_positions(src) {
+            diags.warning(
+                &t.name,
+                Some(pos),
+                format!(
+                    "`{c}` (U+{:04X}) is not in the bundled fonts; the app shows it as {}",
+                    u32::from(c),
+                    glyphs::REPLACEMENT
+                ),
+            );
+        }
+    }
 }
 
 /// Figures in write-ups get the diagrams' layout warnings: a label too long for its box,

@@ -16,6 +16,44 @@ fn every_shipped_file_passes_check() {
     assert_eq!(report.writeups, 13);
 }
 
+/// `check` names any character of a write-up the sans font lacks (so the test above covers
+/// the prose); code is set in the mono font, which must have every character of every code
+/// block too.
+#[test]
+fn the_mono_font_draws_every_character_of_the_code_in_the_writeups() {
+    use skrifa::MetadataProvider;
+    let mono = skrifa::FontRef::new(autochitect::model::glyphs::MONO_FONT_BYTES).expect("a font");
+    let map = mono.charmap();
+    let mut checked = 0;
+    for w in catalog().newest_first() {
+        let path = crate::repo().join(format!("assets/writeups/{}.md", w.slug));
+        let text = std::fs::read_to_string(&path).expect("read");
+        let mut in_code = false;
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("```") {
+                in_code = !in_code;
+                continue;
+            }
+            // Inline code too: `like this`.
+            let code: String = if in_code {
+                line.to_string()
+            } else {
+                line.split('`').skip(1).step_by(2).collect()
+            };
+            for c in code.chars().filter(|c| !c.is_whitespace()) {
+                assert!(
+                    map.map(c).is_some(),
+                    "{}:{}: {c:?} is not in the mono font",
+                    w.slug,
+                    n + 1
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} characters of code checked");
+}
+
 #[test]
 fn every_writeup_is_reachable_from_the_default_diagram() {
     let d = default_diagram();

@@ -493,6 +493,22 @@ fn check_reports_the_corpus_with_exit_code_1() {
 }
 
 #[test]
+fn characters_the_fonts_lack_are_named_where_they_first_appear() {
+    use autochitect::model::Position;
+    use autochitect::model::glyphs::uncovered_positions;
+    // Latin, Greek, arrows and the panel's symbols are in; Cyrillic and CJK are not.
+    assert!(uncovered_positions("Raft → λ ≈ 2 µs ✕ ☰ ▾ «é»").is_empty());
+    assert_eq!(
+        uncovered_positions("ok\nда, 数 да"),
+        vec![
+            ('д', Position::new(2, 1)),
+            ('а', Position::new(2, 2)),
+            ('数', Position::new(2, 5)),
+        ]
+    );
+}
+
+#[test]
 fn labels_in_scripts_the_font_lacks_are_shown_replaced_and_reported() {
     let path = fixture("diagrams", "unsupported-script.ron");
     let text = std::fs::read_to_string(&path).expect("read");
