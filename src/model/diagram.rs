@@ -184,6 +184,22 @@ pub enum Target {
     Link(LinkId),
 }
 
+impl Target {
+    /// The component's or link's id (ids are unique across both, so one address serves both:
+    /// `#/component/<id>`).
+    pub fn id(&self) -> &str {
+        match self {
+            Target::Component(id) => id.as_str(),
+            Target::Link(id) => id.as_str(),
+        }
+    }
+}
+
+/// What a summary says of a part that links no write-up (the app's panel and the page's).
+pub const NO_WRITEUP: &str = "No write-up is linked to this part yet.";
+/// What a summary says of a part whose write-up is not in the catalog.
+pub const MISSING_WRITEUP: &str = "The write-up for this part is missing.";
+
 /// A validated component, with its absolute place in the diagram.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Component {
@@ -277,6 +293,14 @@ impl Diagram {
     /// The bounding box of everything drawn, bend points included.
     pub fn bounds(&self) -> Rect {
         self.bounds
+    }
+
+    /// The description of a component or link, where it has one.
+    pub fn description_of(&self, target: &Target) -> Option<&str> {
+        match target {
+            Target::Component(id) => self.component(id.as_str())?.description.as_deref(),
+            Target::Link(id) => self.link(id.as_str())?.description.as_deref(),
+        }
     }
 
     /// The write-up of a component or link.

@@ -34,8 +34,8 @@ mod xml;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Position, Severity};
 pub use diagram::{
-    Component, ComponentDef, ComponentKind, Diagram, DiagramFile, Link, LinkDef, LinkKind, Target,
-    parse_diagram,
+    Component, ComponentDef, ComponentKind, Diagram, DiagramFile, Link, LinkDef, LinkKind,
+    MISSING_WRITEUP, NO_WRITEUP, Target, parse_diagram,
 };
 pub use geometry::{Point, Rect};
 pub use ids::{ComponentId, LinkId, WriteupSlug, is_valid_id as is_valid_slug};

@@ -19,8 +19,8 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd}
 use super::export::{PartLinks, SvgOptions, svg_with, xml_escape};
 use crate::model::markdown::FIGURE;
 use crate::model::{
-    Diagram, LinkAction, Route, Target, Writeup, WriteupCatalog, WriteupSlug, classify_link, paths,
-    style,
+    Diagram, LinkAction, MISSING_WRITEUP, NO_WRITEUP, Route, Target, Writeup, WriteupCatalog,
+    WriteupSlug, classify_link, paths, style,
 };
 
 /// Where the page template marks the first paint and the fallback list.
@@ -193,37 +193,38 @@ fn first_answers(diagram: &Diagram, catalog: &WriteupCatalog) -> (String, String
         style::SHEET_SHARE * 100.0
     );
     let mut s = String::new();
-    let parts = diagram
-        .components()
-        .iter()
-        .map(|c| {
-            let t = Target::Component(c.id.clone());
-            (t, c.description.as_deref(), c.writeup.as_ref())
-        })
-        .chain(diagram.links().iter().map(|l| {
-            let t = Target::Link(l.id.clone());
-            (t, l.description.as_deref(), l.writeup.as_ref())
-        }));
-    for (target, description, writeup) in parts {
+    let parts = (diagram.components().iter())
+        .map(|c| Target::Component(c.id.clone()))
+        .chain(diagram.links().iter().map(|l| Target::Link(l.id.clone())));
+    for target in parts {
         let Some((label, place)) = diagram.introduction(&target) else {
             continue;
         };
-        let id = match &target {
-            Target::Component(id) => id.as_str(),
-            Target::Link(id) => id.as_str(),
-        };
-        let data = writeup.map_or(String::new(), |w| {
-            format!(r#" data-writeup="{}""#, xml_escape(w.as_str()))
-        });
+        // A part with a write-up names it (the page's script adds the write-up's template);
+        // one without says so, in the app's words.
+        let writeup = diagram.writeup_of(&target);
+        let data = writeup
+            .filter(|w| catalog.get(w).is_some())
+            .map_or(String::new(), |w| {
+                format!(r#" data-writeup="{}""#, xml_escape(w.as_str()))
+            });
         let _ = write!(
             s,
             r#"<template id="answer-{}"{data}><h2>{}</h2><p class="weak">{}</p>"#,
-            xml_escape(id),
+            xml_escape(target.id()),
             xml_escape(label),
             xml_escape(&place)
         );
-        if let Some(d) = description {
+        if let Some(d) = diagram.description_of(&target) {
             let _ = write!(s, "<p>{}</p>", xml_escape(d));
+        }
+        if data.is_empty() {
+            let missing = if writeup.is_some() {
+                MISSING_WRITEUP
+            } else {
+                NO_WRITEUP
+            };
+            let _ = write!(s, r#"<hr><p class="weak"><em>{missing}</em></p>"#);
         }
         let _ = writeln!(s, "</template>");
     }
@@ -261,8 +262,7 @@ fn first_answers(diagram: &Diagram, catalog: &WriteupCatalog) -> (String, String
                     .map_or(slug.as_str(), |r| r.title.as_str());
                 // As in the app, a related topic selects the part that explains it.
                 let href = match diagram.target_for_writeup(slug) {
-                    Some(Target::Component(id)) => Route::Component(id.to_string()).to_hash(),
-                    Some(Target::Link(id)) => Route::Component(id.to_string()).to_hash(),
+                    Some(t) => Route::Component(t.id().to_string()).to_hash(),
                     None => format!("{}/{slug}.html", paths::WRITEUP_DIR),
                 };
                 let _ = write!(
@@ -414,8 +414,7 @@ fn figure_html(figure: &Diagram) -> String {
 pub fn writeup_page(w: &Writeup, catalog: &WriteupCatalog, part: Option<&Target>) -> String {
     let mut s = page_head(&w.title, &w.summary);
     let open = match part {
-        Some(Target::Component(id)) => Route::Component(id.to_string()).to_hash(),
-        Some(Target::Link(id)) => Route::Component(id.to_string()).to_hash(),
+        Some(t) => Route::Component(t.id().to_string()).to_hash(),
         None => Route::Writeup(w.slug.to_string()).to_hash(),
     };
     let _ = writeln!(

@@ -99,6 +99,12 @@ fn the_page_can_answer_a_click_on_any_part_before_the_app_is_ready() {
             doc.root_element().attribute("data-writeup"),
             c.writeup.as_ref().map(|s| s.as_str())
         );
+        // A part without a write-up says so, in the app's words.
+        assert_eq!(
+            t.contains(autochitect::model::NO_WRITEUP),
+            c.writeup.is_none(),
+            "{t}"
+        );
     }
     for w in catalog.newest_first() {
         let t = template(&format!("writeup-{}", w.slug));

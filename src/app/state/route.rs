@@ -1,7 +1,7 @@
 //! Where the app is, as a deep link: the route what is on screen stands for, and the intents
 //! an address asks for. `routes` applies them, the web page keeps the address bar in step.
 
-use crate::model::{Address, Route, Target, paths};
+use crate::model::{Address, Route, paths};
 
 use super::{Intent, LabState, LoadedModel, Reader, Selection, TourState};
 
@@ -25,8 +25,7 @@ pub fn current_route(
         return Some(Route::Tour(name.clone(), tour.step + 1));
     }
     match &selection.target {
-        Some(Target::Component(id)) => Some(Route::Component(id.to_string())),
-        Some(Target::Link(id)) => Some(Route::Component(id.to_string())),
+        Some(t) => Some(Route::Component(t.id().to_string())),
         None if model.diagram_file != paths::DEFAULT_DIAGRAM => {
             Some(Route::Diagram(model.diagram_file.clone()))
         }

@@ -3,7 +3,7 @@
 use bevy_egui::egui;
 
 use crate::app::state::{Intent, LoadedModel};
-use crate::model::{Target, Writeup};
+use crate::model::{MISSING_WRITEUP, NO_WRITEUP, Target, Writeup};
 
 /// Draws the summary of `target`.
 pub(super) fn summary_ui(
@@ -30,17 +30,8 @@ pub(super) fn summary_ui(
             let Some((label, place)) = model.diagram.introduction(target) else {
                 return;
             };
-            let (description, writeup) = match target {
-                Target::Component(id) => model
-                    .diagram
-                    .component(id.as_str())
-                    .map(|c| (c.description.as_deref(), c.writeup.as_ref())),
-                Target::Link(id) => model
-                    .diagram
-                    .link(id.as_str())
-                    .map(|l| (l.description.as_deref(), l.writeup.as_ref())),
-            }
-            .unwrap_or_default();
+            let description = model.diagram.description_of(target);
+            let writeup = model.diagram.writeup_of(target);
             ui.label(egui::RichText::new(label).heading().strong());
             ui.label(egui::RichText::new(place).weak());
             if let Some(d) = description {
@@ -66,14 +57,10 @@ pub(super) fn summary_ui(
             match writeup.and_then(|s| model.writeups.get(s)) {
                 Some(w) => writeup_summary_ui(ui, model, w, out),
                 None if writeup.is_some() => {
-                    ui.label(
-                        egui::RichText::new("The write-up for this part is missing.").italics(),
-                    );
+                    ui.label(egui::RichText::new(MISSING_WRITEUP).italics());
                 }
                 None => {
-                    ui.label(
-                        egui::RichText::new("No write-up is linked to this part yet.").italics(),
-                    );
+                    ui.label(egui::RichText::new(NO_WRITEUP).italics());
                 }
             }
         });
