@@ -1,6 +1,7 @@
-//! The network lab: two hosts, each with a real TCP/IP stack (smoltcp), on a simulated
-//! Ethernet cable, driven by a virtual clock. Deterministic from one seed, steppable,
-//! breakable on purpose, and read back by Wireshark.
+//! The labs. The network lab: two hosts, each with a real TCP/IP stack (smoltcp), on a
+//! simulated Ethernet cable, driven by a virtual clock. Deterministic from one seed, steppable,
+//! breakable on purpose, and read back by Wireshark. The cluster lab's core ([`cluster`]): a
+//! real Raft (raft-rs) on a simulated network, on the same kind of clock.
 //!
 //! Pure Rust like the model, and the same code natively and on the web (one thread, no real
 //! clock, no OS randomness). It may use the model's types; the model never uses it.
@@ -14,6 +15,8 @@
 //! - [`timeline`]: run, step, go back, branch ([`Lab`]).
 //! - [`pcap`]: a run as a capture file.
 //! - [`sequence`]: a run as a sequence diagram, and as Mermaid text or an SVG picture.
+//! - [`cluster`]: a Raft cluster on a simulated network, and Raft's safety properties checked
+//!   as it runs.
 //! - [`view`]: a run as the explorer shows it: the event list's rows, each frame's walk
 //!   through the diagram's parts, layer by layer.
 //!
@@ -24,6 +27,7 @@
 //! state passed through within one poll is not seen; a frame the stack throws away for a bad
 //! checksum is reported by the lab, which checks the same checksums before handing it over.
 
+pub mod cluster;
 pub mod decode;
 pub mod event;
 mod host;

@@ -16,6 +16,7 @@ mod app_view;
 mod architecture;
 mod authoring;
 mod cli;
+mod cluster;
 mod content;
 mod corpus;
 mod lab;
