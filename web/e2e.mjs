@@ -270,10 +270,10 @@ try {
   // 4b. The first answer (issue 25): before the app is ready (its module held back), a click or
   // a tap where a part is drawn opens that part's summary from the page at once; Enter on a part
   // reached with Tab does too; once the app is ready it opens on the same part with its panel.
-  // Desktop and phone, device pixel ratios 1 and 2, six parts each.
+  // Desktop and phone, device pixel ratios 1, 2 and 3, six parts each.
   const axeForAnswer = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
   for (const [width, height, phone] of [[1280, 800, false], [390, 844, true]]) {
-    for (const ratio of [1, 2]) {
+    for (const ratio of [1, 2, 3]) {
       const screen = `${phone ? "phone" : "desktop"} at ${ratio}×`;
       const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: ratio, hasTouch: phone, isMobile: phone });
       const p = await context.newPage();
@@ -902,7 +902,7 @@ try {
 
   // 12. The audits real pages are held to (issue 29): axe-core (Deque's engine, the one behind
   // Lighthouse's accessibility audit) finds no violation of WCAG 2.0/2.1 A and AA or of its best
-  // practices, in every state a learner meets, at device pixel ratios 1 and 2, and on every
+  // practices, in every state a learner meets, at device pixel ratios 1, 2 and 3, and on every
   // plain page.
   const axeSource = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
   const audit = async (p, what) => {
@@ -923,7 +923,7 @@ try {
     ["the phone layout", "#/component/a-raft", (st) => st.selected === "a-raft", true],
     ["the page without WebGL2", "", null],
   ];
-  for (const ratio of [1, 2]) {
+  for (const ratio of [1, 2, 3]) {
     for (const [what, suffix, settled, phone] of auditStates) {
       const context = await browser.newContext({
         viewport: phone ? { width: 390, height: 844 } : { width: 1280, height: 800 },
