@@ -1,6 +1,7 @@
 //! Lab benchmark: each shipped scenario simulated end to end; a long bulk transfer of about
-//! 10,000 events; and the time to go back to an arbitrary event of that run, both reading the
-//! record (what a slider does) and replaying the live stacks to it (what a branch needs).
+//! 10,000 events; the time to go back to an arbitrary event of that run, both reading the
+//! record (what a slider does) and replaying the live stacks to it (what a branch needs); and
+//! the cluster lab's core: a Raft cluster of 3, 5 and 7 servers run for 10 virtual seconds.
 //! Prints Markdown tables of median and p99. Not a test: no thresholds.
 //!
 //!     cargo bench --bench lab
@@ -8,6 +9,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use autochitect::lab::cluster::{Cluster, ClusterConfig, Fault as ClusterFault, ServerId};
 use autochitect::lab::{Fault, FrameMatch, Lab, Rng, Scenario, parse_scenario};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -148,4 +150,49 @@ fn main() {
         ms(percentile(&branch_times, 0.99)),
         ms(branch_times.last().copied().unwrap_or_default()),
     );
+    cluster();
+}
+
+/// A Raft cluster (raft-rs, default settings), 10 virtual seconds: a write every 30 ms from
+/// 0.5 s, S1 crashed at 3 s and restarted at 6 s, every change checked for safety.
+fn cluster() {
+    println!();
+    println!(
+        "The cluster lab's core: 10 virtual seconds, a write every 30 ms, S1 crashed at 3 s and restarted at 6 s, safety checked on every change:"
+    );
+    println!();
+    println!("| servers | events | messages | runs | median | p99 |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    for servers in [3, 5, 7] {
+        let (times, c) = timed(21, || {
+            let config = ClusterConfig {
+                servers,
+                ..ClusterConfig::default()
+            };
+            let Ok(mut c) = Cluster::new(config, 1) else {
+                eprintln!("no cluster of {servers}");
+                std::process::exit(1);
+            };
+            for n in 0..300u64 {
+                c.propose_at(500 + 30 * n, format!("k{n} = {n}"));
+            }
+            c.fault_at(3000, ClusterFault::Crash(ServerId(1)));
+            c.fault_at(6000, ClusterFault::Restart(ServerId(1)));
+            c.run_until(10_000);
+            c
+        });
+        if !c.violations().is_empty() {
+            eprintln!("safety broken: {:?}", c.violations());
+            std::process::exit(1);
+        }
+        let messages = (c.events().iter())
+            .filter(|e| matches!(e.kind, autochitect::lab::cluster::EventKind::Sent { .. }))
+            .count();
+        println!(
+            "| {servers} | {} | {messages} | 21 | {} | {} |",
+            c.events().len(),
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99)),
+        );
+    }
 }
