@@ -86,8 +86,8 @@ for (let i = -1; i < Number(runs); i++) {
     await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 180000 });
     readyAt = await page.evaluate(() => performance.now());
     await page.waitForFunction(() => JSON.parse(document.body.dataset.state || "{}").selected === "b-gc", null, { timeout: 60000 });
-    // Where a-raft is drawn once the view holds still (the app may still be bringing the part
-    // chosen on the page into view).
+    // Where a-raft is drawn once the view holds still (the app opens with the part chosen on
+    // the page selected and its panel open, and the view may still be settling beside it).
     let rect = null;
     for (let k = 0; k < 30; k++) {
       const now = await page.evaluate(() => JSON.stringify(JSON.parse(document.body.dataset.state).components["a-raft"]));
