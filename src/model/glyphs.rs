@@ -30,13 +30,10 @@ pub fn covers(c: char) -> bool {
 
 /// The characters of `text` the font cannot draw, each once, in order of appearance.
 pub fn uncovered(text: &str) -> Vec<char> {
-    let mut out: Vec<char> = Vec::new();
-    for c in text.chars().filter(|&c| !covers(c)) {
-        if !out.contains(&c) {
-            out.push(c);
-        }
-    }
-    out
+    uncovered_positions(text)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect()
 }
 
 /// Each character of `text` the font cannot draw, once, with where it first appears.
