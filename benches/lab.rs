@@ -176,8 +176,8 @@ fn cluster() {
             for n in 0..300u64 {
                 c.propose_at(500 + 30 * n, format!("k{n} = {n}"));
             }
-            c.fault_at(3000, ClusterFault::Crash(ServerId(1)));
-            c.fault_at(6000, ClusterFault::Restart(ServerId(1)));
+            c.fault_at(3000, ClusterFault::Crash(ServerId(1).into()));
+            c.fault_at(6000, ClusterFault::Restart(ServerId(1).into()));
             c.run_until(10_000);
             c
         });

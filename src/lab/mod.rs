@@ -6,7 +6,8 @@
 //! Pure Rust like the model, and the same code natively and on the web (one thread, no real
 //! clock, no OS randomness). It may use the model's types; the model never uses it.
 //!
-//! - [`scenario`]: the RON files in `diagrams/labs/`, validated with `file:line:col`.
+//! - [`scenario`]: the RON files in `diagrams/labs/`, validated with `file:line:col`;
+//!   [`any`] tells a network scenario from a cluster one.
 //! - [`matcher`]: which frame a fault or phase means (`5`, `first SYN`).
 //! - `host`: a host's stack, its card, and the programs on its sockets.
 //! - [`sim`]: the discrete-event simulation: the clock, the cable, the faults.
@@ -27,6 +28,7 @@
 //! state passed through within one poll is not seen; a frame the stack throws away for a bad
 //! checksum is reported by the lab, which checks the same checksums before handing it over.
 
+pub mod any;
 pub mod cluster;
 pub mod decode;
 pub mod event;

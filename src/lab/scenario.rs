@@ -569,20 +569,7 @@ pub fn parse_scenario_in(
         tree: &tree,
         diags: Diagnostics::default(),
     };
-    let diagram = if raw.diagram.ends_with(".ron") && !raw.diagram.contains(['/', '\\']) {
-        match resolve(&raw.diagram) {
-            Ok(d) => d,
-            Err(why) => {
-                v.err(
-                    Some(tree.value_pos("diagram")),
-                    format!("cannot read the diagram `{}`: {why}", raw.diagram),
-                );
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let diagram = v.diagram(&raw.diagram, resolve);
     let scenario = v.scenario(name, &raw, diagram.as_ref());
     let mut diags = v.diags;
     diags.sort();
@@ -593,23 +580,51 @@ pub fn parse_scenario_in(
     }
 }
 
-struct Validator<'a> {
-    file: &'a str,
-    tree: &'a Node,
-    diags: Diagnostics,
+/// Checks a scenario file's values, recording each problem at its position (shared by the
+/// network and the cluster scenarios).
+pub(super) struct Validator<'a> {
+    /// The file's name, for the diagnostics.
+    pub(super) file: &'a str,
+    /// Where each field is.
+    pub(super) tree: &'a Node,
+    /// What is wrong so far.
+    pub(super) diags: Diagnostics,
 }
 
 /// The node of the `i`th item of list field `list` of `node`.
-fn item<'n>(node: Option<&'n Node>, list: &str, i: usize) -> Option<&'n Node> {
+pub(super) fn item<'n>(node: Option<&'n Node>, list: &str, i: usize) -> Option<&'n Node> {
     node?.field(list)?.value.items().get(i)
 }
 
 impl Validator<'_> {
-    fn err(&mut self, pos: Option<Position>, message: impl Into<String>) {
+    /// The diagram the scenario names, from `resolve`, once the name is a file name; a
+    /// diagram that cannot be read is an error at the `diagram` field.
+    pub(super) fn diagram(
+        &mut self,
+        name: &str,
+        resolve: &mut dyn FnMut(&str) -> DiagramLookup,
+    ) -> Option<Diagram> {
+        let pos = Some(self.tree.value_pos("diagram"));
+        if !name.ends_with(".ron") || name.contains(['/', '\\']) {
+            self.err(
+                pos,
+                format!(
+                    "`{name}` is not a diagram file name; expected a file in diagrams/, such as `two-computers.ron`"
+                ),
+            );
+            return None;
+        }
+        resolve(name).unwrap_or_else(|why| {
+            self.err(pos, format!("cannot read the diagram `{name}`: {why}"));
+            None
+        })
+    }
+
+    pub(super) fn err(&mut self, pos: Option<Position>, message: impl Into<String>) {
         self.diags.error(self.file, pos, message);
     }
 
-    fn unknown(&mut self, node: Option<&Node>, known: &[&str], what: &str) {
+    pub(super) fn unknown(&mut self, node: Option<&Node>, known: &[&str], what: &str) {
         let Some(node) = node else { return };
         for f in node.fields() {
             if !known.contains(&f.name.as_str()) {
@@ -626,7 +641,7 @@ impl Validator<'_> {
         }
     }
 
-    fn text(&mut self, value: &str, pos: Option<Position>, what: &str, max: usize) {
+    pub(super) fn text(&mut self, value: &str, pos: Option<Position>, what: &str, max: usize) {
         if value.trim().is_empty() {
             self.err(pos, format!("{what} is empty"));
         } else if value.chars().count() > max {
@@ -644,15 +659,6 @@ impl Validator<'_> {
             "the title",
             limits::MAX_LABEL_CHARS,
         );
-        if !raw.diagram.ends_with(".ron") || raw.diagram.contains(['/', '\\']) {
-            self.err(
-                at("diagram"),
-                format!(
-                    "`{}` is not a diagram file name; expected a file in diagrams/, such as `two-computers.ron`",
-                    raw.diagram
-                ),
-            );
-        }
         if raw.until_ms == 0 || raw.until_ms > MAX_UNTIL_MS {
             self.err(
                 at("until_ms"),
@@ -682,7 +688,13 @@ impl Validator<'_> {
         }
     }
 
-    fn part(&mut self, diagram: Option<&Diagram>, id: &str, pos: Option<Position>, what: &str) {
+    pub(super) fn part(
+        &mut self,
+        diagram: Option<&Diagram>,
+        id: &str,
+        pos: Option<Position>,
+        what: &str,
+    ) {
         if let Some(d) = diagram
             && d.target_by_id(id).is_none()
         {

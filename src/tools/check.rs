@@ -365,8 +365,7 @@ fn lab_links_exist(root: &Path, bodies: &[NamedText], diags: &mut Diagnostics) {
             let events = *runs.entry(name.clone()).or_insert_with(|| {
                 let file = root.join(paths::DIAGRAM_DIR).join(paths::lab_file(&name));
                 let scenario = super::lab::load(root, &file).ok()?;
-                let (events, _) = crate::lab::run(&scenario, scenario.seed, &[]);
-                Some(events.len())
+                super::lab::event_count(&scenario)
             });
             match (events, event) {
                 (None, _) => diags.error(

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use autochitect::lab::Rng;
 use autochitect::lab::cluster::{
-    Cluster, ClusterConfig, EventKind, Fault, Role, ServerId, ServerView,
+    Cluster, ClusterConfig, EventKind, Fault, Role, ServerId, ServerView, Who,
 };
 
 fn cluster(seed: u64) -> Cluster {
@@ -103,8 +103,8 @@ fn the_same_seed_gives_the_same_run_and_another_seed_another() {
     let run = |seed| {
         let mut c = cluster(seed);
         c.propose_at(600, "x = 1");
-        c.fault_at(700, Fault::Crash(ServerId(1)));
-        c.fault_at(1200, Fault::Restart(ServerId(1)));
+        c.fault_at(700, Fault::Crash(ServerId(1).into()));
+        c.fault_at(1200, Fault::Restart(ServerId(1).into()));
         c.run_until(2000);
         format!("{:?}", c.events())
     };
@@ -124,9 +124,9 @@ fn a_crashed_leader_is_replaced_in_a_higher_term_and_rejoins_as_a_follower() {
             let mut c = Cluster::new(config, seed).expect("a valid cluster");
             c.run_until(1000);
             let old = the_leader(&c);
-            c.fault_at(1000, Fault::Crash(old.id));
+            c.fault_at(1000, Fault::Crash(old.id.into()));
             c.propose_at(1900, "x = after");
-            c.fault_at(2000, Fault::Restart(old.id));
+            c.fault_at(2000, Fault::Restart(old.id.into()));
             c.run_until(3000);
             assert_safe(&c);
             let (at, new, term) = (elections(&c).into_iter())
@@ -202,7 +202,13 @@ fn a_leader_cut_off_in_the_minority_cannot_commit_and_its_entry_is_replaced() {
         .map(|s| s.id)
         .filter(|id| *id != old.id)
         .collect();
-    c.fault_at(1000, Fault::Partition(vec![vec![old.id], others.clone()]));
+    c.fault_at(
+        1000,
+        Fault::Partition(vec![
+            vec![old.id.into()],
+            others.iter().map(|&id| id.into()).collect(),
+        ]),
+    );
     // The client still reaches the old leader, which takes the write but cannot commit it.
     c.propose_at(1005, "x = stale");
     c.propose_at(1800, "x = fresh");
@@ -239,7 +245,7 @@ fn a_paused_leader_comes_back_believing_it_leads_and_steps_down_on_the_first_ans
     let mut c = cluster(5);
     c.run_until(1000);
     let old = the_leader(&c);
-    c.fault_at(1000, Fault::Pause(old.id, 1000));
+    c.fault_at(1000, Fault::Pause(old.id.into(), 1000));
     c.run_until(1990);
     // Paused, it still believes it leads its old term; the others have moved on.
     let view = c
@@ -283,7 +289,12 @@ fn random_schedule(seed: u64) -> Cluster {
         ..ClusterConfig::default()
     };
     let mut c = Cluster::new(config, seed).expect("a valid cluster");
-    let id = |r: &mut Rng| ServerId(1 + r.below(servers));
+    // A server by number, or the leader or the last crashed server of the moment.
+    let id = |r: &mut Rng| match r.below(6) {
+        0 => Who::Leader,
+        1 => Who::Crashed,
+        _ => Who::Server(ServerId(1 + r.below(servers))),
+    };
     let mut t = 200;
     while t < 3000 {
         let fault = match r.below(8) {
@@ -291,9 +302,9 @@ fn random_schedule(seed: u64) -> Cluster {
             1 => Fault::Restart(id(&mut r)),
             2 => Fault::Pause(id(&mut r), 100 + r.below(600)),
             3 => {
-                let side: Vec<ServerId> = (1..=servers)
+                let side: Vec<Who> = (1..=servers)
                     .filter(|_| r.chance(0.4))
-                    .map(ServerId)
+                    .map(|s| ServerId(s).into())
                     .collect();
                 Fault::Partition(vec![side])
             }
@@ -311,7 +322,7 @@ fn random_schedule(seed: u64) -> Cluster {
     c.run_until(3000);
     c.fault_at(3000, Fault::Heal);
     for s in 1..=servers {
-        c.fault_at(3000, Fault::Restart(ServerId(s)));
+        c.fault_at(3000, Fault::Restart(ServerId(s).into()));
     }
     c.set_loss(0.0);
     c.run_until(6000);

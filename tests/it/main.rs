@@ -17,6 +17,7 @@ mod architecture;
 mod authoring;
 mod cli;
 mod cluster;
+mod cluster_scenarios;
 mod content;
 mod corpus;
 mod lab;

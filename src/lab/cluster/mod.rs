@@ -4,6 +4,9 @@
 //!
 //! - [`sim`]: the servers, their disks and state machines, the network (latency, loss,
 //!   partitions), the client, the faults, and the record of events ([`Cluster`]).
+//! - [`scenario`]: the cluster scenarios of `diagrams/labs/`, validated with `file:line:col`.
+//! - [`text`]: messages' names (raft-rs's and the paper's), one line per event, and message
+//!   matches read from text ("RequestVote from S2").
 //! - [`safety`]: Election Safety, Log Matching, Leader Completeness, State Machine Safety, and
 //!   commit indexes that never go back.
 //!
@@ -13,10 +16,12 @@
 //! candidate's vote for itself is never a message (its `Voted` event says so).
 
 pub mod safety;
+pub mod scenario;
 pub mod sim;
+pub mod text;
 
 pub use safety::{Rule, Violation};
 pub use sim::{
     Cluster, ClusterConfig, ClusterError, ClusterEvent, EventKind, Fault, Loss, Message,
-    MessageMatch, Role, ServerId, ServerView,
+    MessageMatch, Role, ServerId, ServerView, Who,
 };

@@ -198,6 +198,8 @@ pub enum EventKind {
         first: u64,
         /// The last index written.
         last: u64,
+        /// The term of each entry written, `first` to `last`.
+        terms: Vec<u64>,
     },
     /// A server's commit index moved.
     Committed {
@@ -272,17 +274,36 @@ impl MessageMatch {
     }
 }
 
+/// Which server a fault means, decided when the fault happens: a scenario can crash "the
+/// leader" without knowing in advance which server the election picks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// This server.
+    Server(ServerId),
+    /// The server the client would write to then: running, not paused, and leading in the
+    /// highest term (none while there is no leader).
+    Leader,
+    /// The server that crashed last and is still down.
+    Crashed,
+}
+
+impl From<ServerId> for Who {
+    fn from(id: ServerId) -> Self {
+        Who::Server(id)
+    }
+}
+
 /// Something that goes wrong on purpose, at a time.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
     /// The server crashes.
-    Crash(ServerId),
+    Crash(Who),
     /// The server restarts from its disk.
-    Restart(ServerId),
+    Restart(Who),
     /// The server stops for this many milliseconds.
-    Pause(ServerId, u64),
+    Pause(Who, u64),
     /// The network splits into these sides (servers not named form one more side).
-    Partition(Vec<Vec<ServerId>>),
+    Partition(Vec<Vec<Who>>),
     /// The network is whole again.
     Heal,
     /// The next matching message is lost.
@@ -377,6 +398,8 @@ pub struct Cluster {
     /// Each server's side while the network is split.
     sides: BTreeMap<ServerId, usize>,
     message_faults: Vec<Fault>,
+    /// Servers in the order they crashed, while they are down.
+    crashed: Vec<ServerId>,
     messages: u64,
     events: Vec<ClusterEvent>,
     safety: Safety,
@@ -402,6 +425,7 @@ impl Cluster {
             net: Rng::new(seed).split(0x6e6574),
             sides: BTreeMap::new(),
             message_faults: Vec::new(),
+            crashed: Vec::new(),
             messages: 0,
             events: Vec::new(),
             safety: Safety::default(),
@@ -426,6 +450,12 @@ impl Cluster {
                     leader: 0,
                     commit: 0,
                 },
+            });
+            cluster.record(EventKind::Role {
+                server: ServerId(id),
+                role: Role::Follower,
+                term: 0,
+                leader: None,
             });
             cluster.fix_timeout(id as usize - 1);
             // Every server's clock ticks from the start, a millisecond apart.
@@ -544,7 +574,9 @@ impl Cluster {
         match item {
             Item::Tick(id) => {
                 self.schedule(at + TICK_MS, Item::Tick(id));
-                let i = self.index(id);
+                let Some(i) = self.index(id) else {
+                    return true;
+                };
                 let s = &mut self.servers[i];
                 if s.paused {
                     return true;
@@ -557,7 +589,9 @@ impl Cluster {
             Item::Deliver(number, message, lost) => self.deliver(number, *message, lost),
             Item::Propose(command) => self.propose(command),
             Item::Resume(id) => {
-                let i = self.index(id);
+                let Some(i) = self.index(id) else {
+                    return true;
+                };
                 if !self.servers[i].paused {
                     return true;
                 }
@@ -576,11 +610,31 @@ impl Cluster {
         true
     }
 
-    fn index(&self, id: ServerId) -> usize {
-        // Ids are 1..=servers, in order.
-        (id.0 as usize)
-            .saturating_sub(1)
-            .min(self.servers.len() - 1)
+    /// Where server `id` is in `servers` (ids are 1..=servers, in order); `None` for an id
+    /// outside the cluster.
+    fn index(&self, id: ServerId) -> Option<usize> {
+        let i = usize::try_from(id.0).ok()?.checked_sub(1)?;
+        (i < self.servers.len()).then_some(i)
+    }
+
+    /// The server the client writes to now: running, not paused, and leading in the highest
+    /// term.
+    pub fn leader(&self) -> Option<ServerId> {
+        self.servers
+            .iter()
+            .filter(|s| s.node.is_some() && !s.paused && s.seen.role == Role::Leader)
+            .max_by_key(|s| s.seen.term)
+            .map(|s| s.id)
+    }
+
+    /// The server a fault means now, if there is one.
+    fn resolve(&self, who: Who) -> Option<usize> {
+        let id = match who {
+            Who::Server(id) => id,
+            Who::Leader => self.leader()?,
+            Who::Crashed => *self.crashed.last()?,
+        };
+        self.index(id)
     }
 
     fn record(&mut self, kind: EventKind) {
@@ -592,7 +646,9 @@ impl Cluster {
 
     fn deliver(&mut self, number: u64, m: RaftMessage, lost: Option<Loss>) {
         let (from, to) = (ServerId(m.from), ServerId(m.to));
-        let i = self.index(to);
+        let Some(i) = self.index(to) else {
+            return;
+        };
         let apart = match (self.sides.get(&from), self.sides.get(&to)) {
             (Some(a), Some(b)) => a != b,
             _ => false,
@@ -619,17 +675,10 @@ impl Cluster {
 
     fn propose(&mut self, command: String) {
         // The client asks the server that believes it leads in the highest term.
-        let leader = self
-            .servers
-            .iter()
-            .filter(|s| s.node.is_some() && !s.paused && s.seen.role == Role::Leader)
-            .max_by_key(|s| s.seen.term)
-            .map(|s| s.id);
-        let Some(id) = leader else {
+        let Some((id, i)) = self.leader().and_then(|id| Some((id, self.index(id)?))) else {
             self.record(EventKind::Refused { command });
             return;
         };
-        let i = self.index(id);
         let data = command.clone().into_bytes();
         let accepted = self.servers[i]
             .node
@@ -648,21 +697,25 @@ impl Cluster {
 
     fn fault(&mut self, fault: Fault) {
         match fault {
-            Fault::Crash(id) => {
-                let i = self.index(id);
+            Fault::Crash(who) => {
+                let Some(i) = self.resolve(who) else { return };
                 let s = &mut self.servers[i];
+                let id = s.id;
                 if s.node.take().is_some() {
                     s.state.clear();
                     s.paused = false;
                     s.waiting.clear();
+                    self.crashed.push(id);
                     self.record(EventKind::Crashed(id));
                 }
             }
-            Fault::Restart(id) => {
-                let i = self.index(id);
+            Fault::Restart(who) => {
+                let Some(i) = self.resolve(who) else { return };
                 if self.servers[i].node.is_some() {
                     return;
                 }
+                let id = self.servers[i].id;
+                self.crashed.retain(|&c| c != id);
                 let disk = self.servers[i].disk.clone();
                 if let Ok(node) = self.start(id, &disk) {
                     let commit = node.raft.raft_log.committed;
@@ -673,8 +726,9 @@ impl Cluster {
                     self.after(i);
                 }
             }
-            Fault::Pause(id, ms) => {
-                let i = self.index(id);
+            Fault::Pause(who, ms) => {
+                let Some(i) = self.resolve(who) else { return };
+                let id = self.servers[i].id;
                 if self.servers[i].node.is_some() && !self.servers[i].paused {
                     self.servers[i].paused = true;
                     self.record(EventKind::Paused(id));
@@ -682,6 +736,15 @@ impl Cluster {
                 }
             }
             Fault::Partition(sides) => {
+                let sides: Vec<Vec<ServerId>> = sides
+                    .iter()
+                    .map(|side| {
+                        let ids = side.iter().filter_map(|&w| self.resolve(w));
+                        ids.filter_map(|i| self.servers.get(i).map(|s| s.id))
+                            .collect()
+                    })
+                    .filter(|side: &Vec<ServerId>| !side.is_empty())
+                    .collect();
                 self.sides.clear();
                 let mut named = BTreeSet::new();
                 for (n, side) in sides.iter().enumerate() {
@@ -717,6 +780,8 @@ impl Cluster {
     /// After raft-rs ran on server `i`: handle its `Ready`s (persist, apply, send), report what
     /// changed, check safety, and set its election timeout from the seed.
     fn after(&mut self, i: usize) {
+        // A change of role, term or vote is told before the messages it causes.
+        self.observe(i, false);
         loop {
             let s = &mut self.servers[i];
             let Some(node) = s.node.as_mut() else { return };
@@ -747,20 +812,24 @@ impl Cluster {
                 s.log
                     .extend(written.iter().map(|e| (e.term, e.data.clone())));
                 let (first, last) = (first.index, last.index);
+                let terms = written.iter().map(|e| e.term).collect();
                 let id = s.id;
                 self.record(EventKind::Persisted {
                     server: id,
                     first,
                     last,
+                    terms,
                 });
                 let logs: Vec<(ServerId, &[LogEntry])> =
                     (self.servers.iter()).map(|s| (s.id, &s.log[..])).collect();
                 self.safety.logs_changed(self.now, id, &logs);
             }
+            // The commit index is told before the entries it lets the server apply.
+            self.observe(i, true);
             self.apply(i, &applying);
             self.send(outgoing);
         }
-        self.observe(i);
+        self.observe(i, true);
         self.fix_timeout(i);
     }
 
@@ -817,9 +886,9 @@ impl Cluster {
         }
     }
 
-    /// Reports a server's changes of role, term, leader, vote and commit index, and checks
-    /// them.
-    fn observe(&mut self, i: usize) {
+    /// Reports a server's changes of role, term, leader, vote and (with `commit`, once its
+    /// `Ready`s are handled and the entries are on its disk) commit index, and checks them.
+    fn observe(&mut self, i: usize, commit: bool) {
         let s = &self.servers[i];
         let Some(node) = s.node.as_ref() else { return };
         let r = &node.raft;
@@ -828,7 +897,11 @@ impl Cluster {
             term: r.term,
             vote: r.vote,
             leader: r.leader_id,
-            commit: r.raft_log.committed,
+            commit: if commit {
+                r.raft_log.committed
+            } else {
+                s.seen.commit
+            },
         };
         let (id, was) = (s.id, s.seen);
         if now == was {
