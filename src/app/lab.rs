@@ -1,11 +1,12 @@
-//! The network lab on the diagram: a scenario's run made once it is asked for (from the Lab
-//! menu, `--lab`, or `#/lab/<scenario>/<event>`), stepped, played and scrubbed, with its
-//! frames walking through the parts of the diagram. The consumer of `OpenLab`, `CloseLab`,
+//! A lab on the diagram: a scenario's run made once it is asked for (from the Lab menu,
+//! `--lab`, or `#/lab/<scenario>/<event>`), stepped, played and scrubbed, with its frames (the
+//! network lab) or messages (the cluster lab) walking through the parts of the diagram, and a
+//! cluster's servers' state shown under their boxes. The consumer of `OpenLab`, `CloseLab`,
 //! `LabGo`, `LabPlay`, `LabSpeed`, `LabField`, `LabBreak`, `LabUndo`, `LabPane`, `LabFilter`
 //! and `LabSave` (which hands the bytes to the `save` feature).
 //!
-//! The run comes from the lab core ([`crate::lab`]): real TCP/IP stacks on a virtual clock,
-//! recorded to the end, so going back is reading the record. Each event shows for a moment
+//! The run comes from the lab core ([`crate::lab`]): real TCP/IP stacks, or a real Raft
+//! (raft-rs), on a virtual clock, recorded to the end, so going back is reading the record. Each event shows for a moment
 //! (a frame walks from one program to the other; a host event is a beat), scaled by the speed
 //! the learner picks; with reduced motion a frame jumps from part to part.
 
@@ -15,12 +16,18 @@ use bevy::prelude::*;
 
 use super::state::space::world;
 use super::state::{
-    AppSystems, Consumer, FrameMark, FrameTargets, Intent, LabExport, LabFiles, LabFrames, LabMove,
-    LabRun, LabState, LoadedModel, Notice, Preferences, SaveFile, TourState,
+    AppSystems, Consumer, Flight, FrameMark, FrameTargets, Intent, LabExport, LabFault, LabFiles,
+    LabFrames, LabMove, LabRun, LabServers, LabState, LoadedModel, Notice, Preferences, RunOf,
+    SaveFile, ServerBadge, TourState,
 };
+use crate::lab::any::{AnyScenario, parse_any_in};
+use crate::lab::cluster::scenario::ClusterScenario;
+use crate::lab::cluster::text::role_name;
+use crate::lab::cluster::view as cluster_view;
 use crate::lab::view::{Filter, Row, Walk, row};
-use crate::lab::{Lab, parse_scenario};
-use crate::model::{ComponentId, Target, paths};
+use crate::lab::{Lab, Scenario};
+use crate::model::markdown::Document;
+use crate::model::{ComponentId, Diagram, Target, paths};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -28,7 +35,7 @@ pub(super) fn plugin(app: &mut App) {
         (
             apply_intents.in_set(AppSystems::Plan),
             (make_run, play).chain().in_set(AppSystems::Follow),
-            place_frames.in_set(AppSystems::Visuals),
+            (place_frames, place_servers).in_set(AppSystems::Visuals),
         ),
     );
 }
@@ -125,8 +132,8 @@ fn apply_intents(
             }
             Intent::LabFilter(filter) => state.filter = filter,
             Intent::LabSave(what) => {
-                if let Some(run) = &state.run {
-                    saves.write(export(run, what));
+                if let Some(file) = state.run.as_ref().and_then(|run| export(run, what)) {
+                    saves.write(file);
                 }
             }
             _ => {}
@@ -135,28 +142,28 @@ fn apply_intents(
     intents.p1().write_batch(out);
 }
 
-/// The run's capture or sequence picture, to be saved.
-fn export(run: &LabRun, what: LabExport) -> SaveFile {
+/// A network run's capture or sequence picture, to be saved (a cluster run has neither).
+fn export(run: &LabRun, what: LabExport) -> Option<SaveFile> {
+    let (scenario, events) = run.network()?;
     let (bytes, words) = match what {
         LabExport::Capture => {
-            let frames = run.events.iter().filter(|e| e.frame().is_some()).count();
+            let frames = events.iter().filter(|e| e.frame().is_some()).count();
             (
-                crate::lab::pcap::pcap(&run.events),
+                crate::lab::pcap::pcap(events),
                 format!("The capture ({frames} frames, for Wireshark)"),
             )
         }
         LabExport::Sequence => (
-            crate::lab::sequence::svg(&run.scenario.title, &run.events, &run.scenario.host_names())
-                .into_bytes(),
+            crate::lab::sequence::svg(&scenario.title, events, &scenario.host_names()).into_bytes(),
             "The sequence diagram".to_owned(),
         ),
     };
-    SaveFile {
-        name: what.file_name(&run.scenario.name),
+    Some(SaveFile {
+        name: what.file_name(&scenario.name),
         media_type: what.media_type(),
         what: words,
         bytes,
-    }
+    })
 }
 
 /// Moves to another event, which starts to show now.
@@ -172,12 +179,19 @@ fn go(state: &mut LabState, m: LabMove, now: f64) {
     }
 }
 
-/// The diagram's parts a scenario's run happens on: its hosts' computers.
+/// The diagram's parts a scenario's run happens on: its hosts' or servers' computers.
 fn hosts_frame(run: &LabRun) -> Vec<Target> {
-    run.scenario
-        .hosts
-        .iter()
-        .map(|h| Target::Component(ComponentId::new(h.parts.computer.as_str())))
+    let computers: Vec<&str> = match &run.of {
+        RunOf::Network { scenario, .. } => (scenario.hosts.iter())
+            .map(|h| h.parts.computer.as_str())
+            .collect(),
+        RunOf::Cluster { scenario, .. } => (scenario.servers.iter())
+            .map(|s| s.computer.as_str())
+            .collect(),
+    };
+    computers
+        .into_iter()
+        .map(|c| Target::Component(ComponentId::new(c)))
         .collect()
 }
 
@@ -235,8 +249,10 @@ fn make_run(
     }
     *asked_for = None;
     let file_name = format!("{}/{}", paths::DIAGRAM_DIR, paths::lab_file(&name));
-    let scenario = match parse_scenario(&file_name, &name, &text, Some(&model.diagram)) {
-        Ok(s) => Arc::new(s),
+    let diagram: &Diagram = &model.diagram;
+    let scenario = match parse_any_in(&file_name, &name, &text, &mut |_| Ok(Some(diagram.clone())))
+    {
+        Ok(s) => s,
         Err(d) => {
             let first = d.0.first().map(ToString::to_string).unwrap_or_default();
             notice.say(format!("The lab scenario `{name}` has errors: {first}"));
@@ -244,10 +260,61 @@ fn make_run(
             return;
         }
     };
+    let slugs = model.writeups.slugs();
+    let parse =
+        |text: &str| Arc::new(crate::model::markdown::parse_document(&file_name, text, &slugs).0);
+    let run = match scenario {
+        AnyScenario::Network(s) => network_run(Arc::new(s), &state.faults, diagram, &parse),
+        AnyScenario::Cluster(s) => match cluster_run(Arc::new(s), &state.faults, diagram, &parse) {
+            Some(run) => run,
+            None => {
+                notice.say(format!(
+                    "The lab scenario `{name}` cannot build its cluster."
+                ));
+                *state = LabState::default();
+                return;
+            }
+        },
+    };
+    let run = LabRun {
+        generation: model.generation,
+        faults: state.faults.clone(),
+        ..run
+    };
+    let first = state.run.is_none();
+    if first {
+        frame.write(FrameTargets(hosts_frame(&run)));
+        state.shown_at = time.elapsed_secs_f64();
+    }
+    state.current = state.current.min(run.len().saturating_sub(1));
+    state.run = Some(Arc::new(run));
+}
+
+/// Each phase's narration and notes, parsed.
+type Texts = (Vec<Arc<Document>>, Vec<Option<Arc<Document>>>);
+
+fn texts<'a>(
+    phases: impl Iterator<Item = (&'a str, Option<&'a String>)>,
+    parse: &dyn Fn(&str) -> Arc<Document>,
+) -> Texts {
+    phases
+        .map(|(narration, notes)| (parse(narration), notes.map(|n| parse(n))))
+        .unzip()
+}
+
+/// A network scenario's run, with the learner's faults: each branches the run after its
+/// event (the run is the same up to there, then the stacks answer the fault).
+fn network_run(
+    scenario: Arc<Scenario>,
+    faults: &[(usize, LabFault)],
+    diagram: &Diagram,
+    parse: &dyn Fn(&str) -> Arc<Document>,
+) -> LabRun {
     let mut lab = Lab::new(scenario.clone(), scenario.seed, Vec::new());
-    // Each of the learner's faults branches the run after its event: the run is the same up
-    // to there, then the stacks answer the fault.
-    for (after, fault) in &state.faults {
+    for (after, fault) in faults {
+        let LabFault::Network(fault) = fault else {
+            continue;
+        };
         lab.seek(*after);
         if let Some(branch) = lab.branch(*after, fault.clone()) {
             lab = branch;
@@ -263,46 +330,111 @@ fn make_run(
         .collect();
     let walks = events
         .iter()
-        .map(|e| e.frame().map(|f| Walk::new(&scenario, &model.diagram, f)))
+        .map(|e| e.frame().map(|f| Walk::new(&scenario, diagram, f)))
         .collect();
-    let slugs = model.writeups.slugs();
-    let narrations = scenario
-        .phases
+    let flights = events
         .iter()
-        .map(|p| {
-            Arc::new(crate::model::markdown::parse_document(&file_name, &p.narration, &slugs).0)
+        .map(|e| {
+            e.frame().map(|f| Flight {
+                number: u64::from(f.number),
+                sent_us: e.time_us,
+                end_us: f.fate.arrival(),
+            })
         })
         .collect();
-    let notes = scenario
-        .phases
-        .iter()
-        .map(|p| {
-            p.notes
-                .as_ref()
-                .map(|n| Arc::new(crate::model::markdown::parse_document(&file_name, n, &slugs).0))
-        })
-        .collect();
-    let sequence = crate::lab::sequence::sequence(&events, &names);
-    let run = LabRun {
+    let (narrations, notes) = texts(
+        (scenario.phases.iter()).map(|p| (p.narration.as_str(), p.notes.as_ref())),
+        parse,
+    );
+    LabRun {
+        name: scenario.name.clone(),
+        title: scenario.title.clone(),
+        phase_titles: scenario.phases.iter().map(|p| p.title.clone()).collect(),
+        actors: names.iter().map(|n| (*n).to_owned()).collect(),
+        lifelines: crate::lab::sequence::LIFELINES
+            .iter()
+            .map(|l| (*l).to_owned())
+            .collect(),
+        times_us: events.iter().map(|e| e.time_us).collect(),
+        flights,
         protocols: crate::lab::view::protocols_in(&rows),
-        sequence,
+        sequence: crate::lab::sequence::sequence(&events, &names),
         narrations,
         notes,
         phases: lab.phases(),
-        scenario,
-        events,
         rows,
         walks,
-        generation: model.generation,
-        faults: state.faults.clone(),
-    };
-    let first = state.run.is_none();
-    if first {
-        frame.write(FrameTargets(hosts_frame(&run)));
-        state.shown_at = time.elapsed_secs_f64();
+        generation: 0,
+        faults: Vec::new(),
+        of: RunOf::Network { scenario, events },
     }
-    state.current = state.current.min(run.len().saturating_sub(1));
-    state.run = Some(Arc::new(run));
+}
+
+/// A cluster scenario's run, made again from the start with the learner's faults (the
+/// cluster is deterministic, so it is the same run up to the first of them).
+fn cluster_run(
+    scenario: Arc<ClusterScenario>,
+    faults: &[(usize, LabFault)],
+    diagram: &Diagram,
+    parse: &dyn Fn(&str) -> Arc<Document>,
+) -> Option<LabRun> {
+    let extra: Vec<_> = faults
+        .iter()
+        .filter_map(|(_, f)| match f {
+            LabFault::Cluster(at, fault) => Some((*at, fault.clone())),
+            LabFault::Network(_) => None,
+        })
+        .collect();
+    let cluster = scenario.run(scenario.seed, &extra).ok()?;
+    let events = cluster.events().to_vec();
+    let rows = cluster_view::rows(&events);
+    let walks = events
+        .iter()
+        .map(|e| match &e.kind {
+            crate::lab::cluster::EventKind::Sent { message, .. } => {
+                Some(cluster_view::walk(&scenario, diagram, message))
+            }
+            _ => None,
+        })
+        .collect();
+    let flights = cluster_view::flights(&events)
+        .into_iter()
+        .map(|f| {
+            f.map(|f| Flight {
+                number: f.number,
+                sent_us: f.sent_ms * 1_000,
+                end_us: f.end_ms.map(|t| t * 1_000),
+            })
+        })
+        .collect();
+    let (narrations, notes) = texts(
+        (scenario.phases.iter()).map(|p| (p.narration.as_str(), p.notes.as_ref())),
+        parse,
+    );
+    let servers: Vec<String> = (1..=scenario.servers.len())
+        .map(|n| format!("S{n}"))
+        .collect();
+    let mut lifelines = servers.clone();
+    lifelines.push("client".to_owned());
+    Some(LabRun {
+        name: scenario.name.clone(),
+        title: scenario.title.clone(),
+        phase_titles: scenario.phases.iter().map(|p| p.title.clone()).collect(),
+        actors: servers,
+        lifelines,
+        times_us: events.iter().map(|e| e.at_ms * 1_000).collect(),
+        flights,
+        protocols: cluster_view::protocols_in(&rows),
+        sequence: cluster_view::sequence(&events, scenario.servers.len()),
+        narrations,
+        notes,
+        phases: events.iter().map(|e| scenario.phase_at(e.at_ms)).collect(),
+        rows,
+        walks,
+        generation: 0,
+        faults: Vec::new(),
+        of: RunOf::Cluster { scenario, events },
+    })
 }
 
 /// Plays the run: the next event once the current one has shown; stops at the end.
@@ -343,8 +475,8 @@ fn play(
     redraw.write(bevy::window::RequestRedraw);
 }
 
-/// The frames on the canvas: the current event's, walking its path, and every frame on the
-/// cable at the current event's moment.
+/// The frames (or messages) on the canvas: the current event's, walking its path, and every
+/// one in flight at the current event's moment.
 fn place_frames(
     state: Res<LabState>,
     prefs: Res<Preferences>,
@@ -356,9 +488,9 @@ fn place_frames(
         return;
     };
     let mut marks = Vec::new();
-    let now_us = run.events.get(state.current).map_or(0, |e| e.time_us);
-    for (i, (event, walk)) in run.events.iter().zip(&run.walks).enumerate() {
-        let (Some(frame), Some(walk)) = (event.frame(), walk) else {
+    let now_us = run.times_us.get(state.current).copied().unwrap_or(0);
+    for (i, (flight, walk)) in run.flights.iter().zip(&run.walks).enumerate() {
+        let (Some(flight), Some(walk)) = (flight, walk) else {
             continue;
         };
         let placed = if i == state.current {
@@ -367,11 +499,11 @@ fn place_frames(
                 prefs.reduced_motion,
             )
         } else if i < state.current
-            && let Some(arrival) = frame.fate.arrival()
+            && let Some(arrival) = flight.end_us
             && arrival > now_us
         {
-            let span = arrival.saturating_sub(event.time_us).max(1) as f32;
-            walk.on_cable(now_us.saturating_sub(event.time_us) as f32 / span)
+            let span = arrival.saturating_sub(flight.sent_us).max(1) as f32;
+            walk.on_cable(now_us.saturating_sub(flight.sent_us) as f32 / span)
         } else {
             None
         };
@@ -379,12 +511,56 @@ fn place_frames(
             marks.push(FrameMark {
                 at: world(at),
                 layers,
-                number: frame.number,
+                number: flight.number,
                 current: i == state.current,
             });
         }
     }
     frames.set_if_neq(LabFrames(marks));
+}
+
+/// A cluster's servers at the current event, for the canvas: each one's role, term, vote and
+/// commit index in words, and its log, under its box.
+fn place_servers(state: Res<LabState>, mut servers: ResMut<LabServers>) {
+    let Some((scenario, events)) = state.run.as_ref().and_then(|r| r.cluster()) else {
+        servers.set_if_neq(LabServers::default());
+        return;
+    };
+    let shown = cluster_view::servers_at(scenario.servers.len(), events, state.current);
+    let badges = shown
+        .iter()
+        .zip(&scenario.servers)
+        .map(|(s, parts)| {
+            let mut words = Vec::new();
+            if !s.up {
+                words.push("down (crashed)".to_owned());
+            } else {
+                words.push(role_name(s.role).to_owned());
+                if s.paused {
+                    words.push("paused".to_owned());
+                }
+            }
+            words.push(format!("term {}", s.term));
+            if let Some(v) = s.vote {
+                words.push(format!("voted {v}"));
+            }
+            words.push(format!("commit {}", s.commit));
+            if let Some(side) = s.side {
+                words.push(format!("network side {}", side + 1));
+            }
+            let log = (s.log.iter().enumerate())
+                .map(|(i, t)| (*t, (i as u64) < s.commit))
+                .collect();
+            ServerBadge {
+                part: ComponentId::new(parts.computer.as_str()),
+                name: s.id.to_string(),
+                words: words.join(" · "),
+                role: s.up.then_some(s.role),
+                log,
+            }
+        })
+        .collect();
+    servers.set_if_neq(LabServers(badges));
 }
 
 #[cfg(test)]

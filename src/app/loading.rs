@@ -101,14 +101,17 @@ fn list_labs(
             // The title and diagram without checking the parts (the lab does, on opening).
             let head = match &text {
                 Some(Ok(t)) => {
-                    crate::lab::parse_scenario(&paths::lab_file(name), name, t, None).ok()
+                    crate::lab::any::parse_any_in(&paths::lab_file(name), name, t, &mut |_| {
+                        Ok(None)
+                    })
+                    .ok()
                 }
                 _ => None,
             };
             LabFile {
                 name: name.clone(),
-                title: head.as_ref().map(|s| s.title.clone()),
-                diagram: head.map(|s| s.diagram),
+                title: head.as_ref().map(|s| s.title().to_owned()),
+                diagram: head.map(|s| s.diagram().to_owned()),
                 text,
             }
         })

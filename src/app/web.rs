@@ -123,19 +123,27 @@ fn pass_activations(mut actions: MessageWriter<AccessAction>) {
     actions.write_batch(ids.into_iter().map(AccessAction::click));
 }
 
-/// The digest of a lab scenario's run with its own seed (see `lab::digest`), from the
-/// scenario's text; or why the text is not a scenario. The browser test compares it with the
+/// The digest of a lab scenario's run with its own seed (see `lab::digest` and the cluster's
+/// `text::digest`), from the scenario's text; or why the text is not a scenario. The browser test compares it with the
 /// native tool's, to show the simulation is the same on the web.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn lab_digest(name: &str, text: &str) -> String {
+    use crate::lab::any::AnyScenario;
     let file = format!("diagrams/labs/{name}.ron");
-    match crate::lab::parse_scenario(&file, name, text, None) {
-        Ok(scenario) => {
+    match crate::lab::any::parse_any_in(&file, name, text, &mut |_| Ok(None)) {
+        Ok(AnyScenario::Network(scenario)) => {
             let seed = scenario.seed;
             let mut lab = crate::lab::Lab::new(std::sync::Arc::new(scenario), seed, Vec::new());
             lab.run_to_end();
             format!("{:016x}", lab.digest())
         }
+        Ok(AnyScenario::Cluster(scenario)) => match scenario.run(scenario.seed, &[]) {
+            Ok(cluster) => format!(
+                "{:016x}",
+                crate::lab::cluster::text::digest(cluster.events())
+            ),
+            Err(e) => e.to_string(),
+        },
         Err(problems) => problems.to_string(),
     }
 }

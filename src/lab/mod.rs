@@ -44,7 +44,7 @@ pub mod view;
 
 use std::sync::Arc;
 
-pub use event::{Direction, Event, EventKind, Fate, Frame, digest};
+pub use event::{Digest, Direction, Event, EventKind, Fate, Frame, digest};
 pub use host::{ORDER_JSON, Outcome};
 pub use matcher::FrameMatch;
 pub use rng::Rng;

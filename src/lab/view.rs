@@ -273,6 +273,9 @@ pub struct Walk {
     route: Vec<(Point, String)>,
     /// The path's length.
     length: f32,
+    /// The stop that carries the frame between the two sides (the cable, or a cluster's
+    /// network), where a frame in flight beside the current event is drawn.
+    medium: Option<usize>,
 }
 
 /// The names of the layers a program hands to or reads from its socket: what is above the
@@ -350,11 +353,17 @@ impl Walk {
                 plan.push((t, layers));
             }
         }
-        Walk::along(diagram, plan)
+        let medium = Target::Link(LinkId::new(scenario.link.part.as_str()));
+        Walk::through(diagram, plan, Some(&medium))
     }
 
-    /// The walk through these parts, each with its layers.
-    fn along(diagram: &Diagram, plan: Vec<(Target, Vec<&'static str>)>) -> Walk {
+    /// The walk through these parts, each with its layers (parts the diagram lacks are left
+    /// out); `medium` is the part that carries it between the two sides, if it has one.
+    pub fn through(
+        diagram: &Diagram,
+        plan: Vec<(Target, Vec<&'static str>)>,
+        medium: Option<&Target>,
+    ) -> Walk {
         let mut route: Vec<(Point, String)> = Vec::new();
         let mut stops = Vec::new();
         for (part, layers) in plan {
@@ -397,10 +406,12 @@ impl Walk {
             });
         }
         let length = route_length(&route);
+        let medium = medium.and_then(|m| stops.iter().position(|s| s.part == *m));
         Walk {
             stops,
             route,
             length,
+            medium,
         }
     }
 
@@ -436,13 +447,10 @@ impl Walk {
         Some((at, layers))
     }
 
-    /// Where the frame is `fraction` (0 to 1) of its way along the cable, from the sending
-    /// card to the receiving one: a frame in flight beside the current event.
+    /// Where the frame is `fraction` (0 to 1) of its way across the medium (the cable, from
+    /// the sending card to the receiving one): a frame in flight beside the current event.
     pub fn on_cable(&self, fraction: f32) -> Option<(Point, Vec<&'static str>)> {
-        let link = self
-            .stops
-            .iter()
-            .position(|s| matches!(s.part, Target::Link(_)))?;
+        let link = self.medium?;
         let from = link.checked_sub(1).and_then(|i| self.stops.get(i))?;
         let to = self.stops.get(link + 1)?;
         let distance = from.distance + (to.distance - from.distance) * fraction.clamp(0.0, 1.0);

@@ -45,8 +45,28 @@ pub fn layer_color(layer: &str) -> Rgb {
         "HTTP" | "Data" => Rgb(0xCC, 0x79, 0xA7),
         "ARP" => Rgb(0xD5, 0x5E, 0x00),
         "ICMP" => Rgb(0x00, 0x72, 0xB2),
+        // The cluster lab's messages: votes, log entries, heartbeats.
+        "PreVote" | "PreVote reply" | "RequestVote" | "Vote reply" => Rgb(0xE6, 0x9F, 0x00),
+        "AppendEntries" | "Append reply" => Rgb(0x56, 0xB4, 0xE9),
+        "Heartbeat" | "Heartbeat reply" => Rgb(0x00, 0x9E, 0x73),
         _ => Rgb(0x99, 0x99, 0x99),
     }
+}
+
+/// The colour of a Raft term in the cluster lab's logs: the colour-blind-safe palette the
+/// layers use, in turn (term 1 blue, term 2 orange, …).
+pub fn term_color(term: u64) -> Rgb {
+    const TERMS: [Rgb; 7] = [
+        Rgb(0x00, 0x72, 0xB2),
+        Rgb(0xE6, 0x9F, 0x00),
+        Rgb(0x00, 0x9E, 0x73),
+        Rgb(0xCC, 0x79, 0xA7),
+        Rgb(0xD5, 0x5E, 0x00),
+        Rgb(0x56, 0xB4, 0xE9),
+        Rgb(0xF0, 0xE4, 0x42),
+    ];
+    let i = usize::try_from(term.saturating_sub(1) % TERMS.len() as u64).unwrap_or(0);
+    TERMS.get(i).copied().unwrap_or(Rgb(0x99, 0x99, 0x99))
 }
 
 /// Line colour (light theme) and width (diagram units) of a link.

@@ -146,31 +146,34 @@ pub enum Command {
 /// `lab`'s arguments.
 #[derive(Debug, Args, Default, PartialEq)]
 pub struct LabArgs {
-    /// A scenario's name in diagrams/labs/ (http-request) or a scenario file.
+    /// A scenario's name in diagrams/labs/ (http-request, leader-crash) or a scenario file.
     #[arg(value_name = "SCENARIO", required_unless_present = "list")]
     pub scenario: Option<String>,
     /// List the scenarios in diagrams/labs/ and exit.
     #[arg(long, conflicts_with = "scenario")]
     pub list: bool,
-    /// Also write the frames as a pcap capture (Wireshark, tshark) to FILE.
+    /// Also write the frames as a pcap capture (Wireshark, tshark) to FILE (network scenarios).
     #[arg(long, value_name = "FILE")]
     pub pcap: Option<String>,
-    /// Print the events and decoded frames as one JSON object instead of lines.
+    /// Print the events (and decoded frames, or Raft messages) as one JSON object instead of
+    /// lines.
     #[arg(long, conflicts_with = "mermaid")]
     pub json: bool,
-    /// Print the run as a Mermaid sequence diagram (one arrow per frame) instead of lines.
+    /// Print the run as a Mermaid sequence diagram (one arrow per frame) instead of lines
+    /// (network scenarios).
     #[arg(long)]
     pub mermaid: bool,
     /// The random seed (default: the scenario's).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Lose a frame on the cable (repeatable).
+    /// Lose a frame on the cable (repeatable; network scenarios).
     #[arg(long, value_name = "FRAME")]
     pub drop: Vec<String>,
-    /// Flip one bit of a frame on the cable (repeatable).
+    /// Flip one bit of a frame on the cable (repeatable; network scenarios).
     #[arg(long, value_name = "FRAME")]
     pub corrupt: Vec<String>,
-    /// Unplug the cable at AT_MS for FOR_MS milliseconds, written AT_MS+FOR_MS (repeatable).
+    /// Unplug the cable at AT_MS for FOR_MS milliseconds, written AT_MS+FOR_MS (repeatable;
+    /// network scenarios).
     #[arg(long, value_name = "AT_MS+FOR_MS")]
     pub cut: Vec<String>,
 }

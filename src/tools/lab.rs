@@ -347,9 +347,10 @@ pub fn cluster_text_of(s: &ClusterScenario, cluster: &Cluster, file: &str) -> St
         s.until_ms
     ));
     out.push_str(&format!(
-        "safety: {} checks, {} violations\n",
+        "safety: {} checks, {} violations; digest {:016x}\n",
         cluster.checks(),
-        cluster.violations().len()
+        cluster.violations().len(),
+        cluster_text::digest(events)
     ));
     for v in cluster.violations() {
         out.push_str(&format!("  {v}\n"));
@@ -442,6 +443,7 @@ pub fn cluster_json(s: &ClusterScenario, cluster: &Cluster) -> serde_json::Value
         "kind": "cluster",
         "title": s.title,
         "seed": cluster.seed(),
+        "digest": format!("{:016x}", cluster_text::digest(cluster.events())),
         "servers": s.servers.iter().enumerate().map(|(i, p)| json!({
             "id": format!("S{}", i + 1),
             "parts": {"computer": p.computer, "raft": p.raft, "log": p.log, "state": p.state, "disk": p.disk},

@@ -86,7 +86,11 @@ fn the_flag_opens_the_lab_at_the_event_with_its_layers_in_the_inspector() {
     until_run(&mut app);
     let state = lab(&app);
     let run = state.run.clone().expect("run");
-    assert_eq!(run.events, events, "the app's run is the lab's own");
+    assert_eq!(
+        run.network().expect("a network run").1,
+        events,
+        "the app's run is the lab's own"
+    );
     assert_eq!(state.current, syn, "event {number}, counted from 1");
     // The SYN's event: the inspector names each of its layers and every field.
     let frame = events[syn].frame().expect("a frame");
@@ -191,14 +195,14 @@ fn check_frame(
     let walk = Walk::new(scenario, diagram, frame);
     let first = walk.stops.first().expect("a walk");
     assert_eq!(current.len(), 1, "event {i}");
-    assert_eq!(current[0].number, frame.number);
+    assert_eq!(current[0].number, u64::from(frame.number));
     assert_eq!(current[0].layers, first.layers, "event {i}");
     let drawn = app
         .world()
         .resource::<autochitect::app::state::LabelsDrawn>()
         .frames
         .iter()
-        .find(|(n, _)| *n == frame.number)
+        .find(|(n, _)| *n == u64::from(frame.number))
         .map(|(_, r)| *r)
         .expect("the frame is drawn");
     let part = part_on_screen(app, &first.part);
@@ -382,8 +386,9 @@ fn dropping_the_request_makes_the_stack_send_it_again_and_undo_restores_the_run(
     click_widget(&mut app, "Drop");
     let run = until_broken(&mut app);
     // The same run up to the request; then the request is lost on the cable …
-    assert_eq!(run.events[..request], events[..request]);
-    let lost = run.events[request].frame().expect("the request");
+    let run_events = run.network().expect("a network run").1;
+    assert_eq!(run_events[..request], events[..request]);
+    let lost = run_events[request].frame().expect("the request");
     assert_eq!(lost.number, number);
     assert!(
         matches!(lost.fate, autochitect::lab::Fate::Lost { .. }),
@@ -391,8 +396,7 @@ fn dropping_the_request_makes_the_stack_send_it_again_and_undo_restores_the_run(
         lost.fate
     );
     // … and later A's stack sends it again: a retransmission of that frame, in the list.
-    let again = run
-        .events
+    let again = run_events
         .iter()
         .position(|e| {
             matches!(e.kind, autochitect::lab::EventKind::Retransmission { original, .. } if original == number)
@@ -410,7 +414,8 @@ fn dropping_the_request_makes_the_stack_send_it_again_and_undo_restores_the_run(
             .as_ref()
             .is_some_and(|r| r.faults.is_empty())
     });
-    assert_eq!(lab(&app).run.expect("run").events, events);
+    let run = lab(&app).run.expect("run");
+    assert_eq!(run.network().expect("a network run").1, events);
 }
 
 #[test]
@@ -774,10 +779,132 @@ fn slow_reader_is_offered_where_a_program_reads_in_bulk_and_branches_the_run() {
     until_run(&mut app);
     click_widget(&mut app, "Slow reader");
     let run = until_broken(&mut app);
-    assert_eq!(run.events[..3], events[..3], "the same run up to the fault");
-    assert_ne!(run.events, events);
+    let run_events = run.network().expect("a network run").1;
+    assert_eq!(run_events[..3], events[..3], "the same run up to the fault");
+    assert_ne!(run_events, events);
     assert!(row_label_contains(
         &app,
         "Broken: B's reader slowed to 256 bytes every 250 ms"
+    ));
+}
+
+/// A cluster scenario's run, as the lab's tools make it.
+fn shipped_cluster(
+    name: &str,
+) -> (
+    autochitect::lab::cluster::scenario::ClusterScenario,
+    Vec<autochitect::lab::cluster::ClusterEvent>,
+) {
+    let path = repo().join(format!("diagrams/labs/{name}.ron"));
+    let Ok(autochitect::lab::any::AnyScenario::Cluster(s)) =
+        autochitect::tools::lab::load(&repo(), &path)
+    else {
+        panic!("{name} is a cluster scenario")
+    };
+    let events = s.run(s.seed, &[]).expect("a cluster").events().to_vec();
+    (s, events)
+}
+
+#[test]
+fn a_cluster_scenario_plays_on_the_raft_diagram_with_each_servers_state_under_its_box() {
+    use autochitect::app::state::LabServers;
+    use autochitect::lab::cluster::EventKind;
+    let (scenario, events) = shipped_cluster("leader-crash");
+    let crash = events
+        .iter()
+        .position(|e| matches!(e.kind, EventKind::Crashed(_)))
+        .expect("a crash");
+    let EventKind::Crashed(old) = events[crash].kind else {
+        unreachable!()
+    };
+    // Opened just before the crash: the diagram the scenario names, the run the tools make.
+    let mut app = app_with(lab_options("leader-crash", Some(crash as u32)), true);
+    until_run(&mut app);
+    assert_eq!(model(&app).diagram_file, scenario.diagram);
+    let run = lab(&app).run.expect("run");
+    assert_eq!(run.cluster().expect("a cluster run").1, events);
+    assert_eq!(lab(&app).current, crash - 1);
+    let badge = |app: &App, id: &str| {
+        app.world()
+            .resource::<LabServers>()
+            .0
+            .iter()
+            .find(|b| b.name == id)
+            .cloned()
+            .expect("a badge")
+    };
+    let name = old.to_string();
+    assert!(
+        badge(&app, &name).words.starts_with("leader"),
+        "{:?}",
+        badge(&app, &name)
+    );
+    // Each server's log under its box: as long as the run says at this event.
+    let shown = autochitect::lab::cluster::view::servers_at(3, &events, crash - 1);
+    for s in &shown {
+        assert_eq!(badge(&app, &s.id.to_string()).log.len(), s.log.len());
+    }
+    // One step on: the leader is down, as its badge says; the inspector lists every server.
+    press_key(&mut app, KeyCode::ArrowRight);
+    run_frames(&mut app, 2);
+    assert_eq!(lab(&app).current, crash);
+    assert!(
+        badge(&app, &name).words.starts_with("down"),
+        "{:?}",
+        badge(&app, &name)
+    );
+    assert!(row_label_contains(&app, "The servers at this event"));
+    // A message's walk: stepping to the first message after the crash draws it between the
+    // two servers' Raft modules, its fields in the inspector.
+    let sent = (crash..events.len())
+        .find(|&i| matches!(events[i].kind, EventKind::Sent { .. }))
+        .expect("a message after the crash");
+    for _ in crash..sent {
+        click_widget(&mut app, "Step ▶");
+        run_frames(&mut app, 1);
+    }
+    assert_eq!(lab(&app).current, sent);
+    let frames = app.world().resource::<LabFrames>().0.clone();
+    assert!(
+        frames.iter().any(|f| f.current),
+        "the message is drawn: {frames:?}"
+    );
+    assert!(row_label_contains(&app, "Term"));
+    // Break it: the learner crashes the server sending it too; the run is made again with
+    // it, the same up to there, with a second crash, and no leader after it until the
+    // scenario restarts a crashed server (one server of three is no majority).
+    let EventKind::Sent { message, .. } = &events[sent].kind else {
+        unreachable!()
+    };
+    let from = message.from;
+    click_widget(&mut app, &format!("Crash {from}"));
+    let broken = until_broken(&mut app);
+    let broken_events = broken.cluster().expect("a cluster run").1;
+    assert_eq!(broken_events[..=sent], events[..=sent]);
+    let crashes = broken_events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Crashed(_)))
+        .count();
+    assert_eq!(crashes, 2, "the learner's crash is in the run");
+    let restart = (scenario.faults.iter())
+        .find(|(_, f)| matches!(f, autochitect::lab::cluster::Fault::Restart(_)))
+        .map(|(at, _)| *at)
+        .expect("the scenario restarts the crashed server");
+    assert!(
+        !broken_events[sent..]
+            .iter()
+            .filter(|e| e.at_ms < restart)
+            .any(|e| matches!(
+                e.kind,
+                EventKind::Role {
+                    role: autochitect::lab::cluster::Role::Leader,
+                    ..
+                }
+            )),
+        "no leader without a majority"
+    );
+    assert!(row_label_contains(
+        &app,
+        &format!("Broken: {from} crashed at")
     ));
 }

@@ -135,9 +135,8 @@ fn leader_crash_elects_a_new_leader_in_a_higher_term_within_the_timeout_range() 
     let roles = roles(&c);
     let old_term = roles
         .iter()
-        .filter(|r| r.1 == old && r.2 == Role::Leader && r.0 <= crash_at)
+        .rfind(|r| r.1 == old && r.2 == Role::Leader && r.0 <= crash_at)
         .map(|r| r.3)
-        .last()
         .expect("the crashed server led");
     // The first server to stand after the crash does so an election timeout after the last
     // message it got from the old leader: election_ticks to twice that less one, of 10 ms

@@ -20,6 +20,15 @@ const SHIPPED: [&str; 6] = [
     "slow-reader",
 ];
 
+/// The shipped cluster scenarios (tests/it/cluster_scenarios.rs runs them).
+const SHIPPED_CLUSTER: [&str; 5] = [
+    "election",
+    "leader-crash",
+    "partition",
+    "lost-vote",
+    "figure-8",
+];
+
 fn diagram() -> autochitect::model::Diagram {
     let text =
         std::fs::read_to_string(crate::repo().join("diagrams/two-computers.ron")).expect("diagram");
@@ -86,7 +95,9 @@ fn every_shipped_scenario_passes_check_and_is_listed_here() {
         .filter(|n| n != "index")
         .collect();
     on_disk.sort();
-    let mut listed: Vec<String> = SHIPPED.iter().map(|s| (*s).to_owned()).collect();
+    let mut listed: Vec<String> = (SHIPPED.iter().chain(&SHIPPED_CLUSTER))
+        .map(|s| (*s).to_owned())
+        .collect();
     listed.sort();
     assert_eq!(on_disk, listed);
     // The explorer's Lab menu offers what `labs/index.ron` lists: every scenario, and check
@@ -109,7 +120,7 @@ fn every_shipped_scenario_passes_check_and_is_listed_here() {
         "{}",
         report.diagnostics
     );
-    assert_eq!(report.labs, SHIPPED.len());
+    assert_eq!(report.labs, SHIPPED.len() + SHIPPED_CLUSTER.len());
     for name in SHIPPED {
         let s = scenario(name);
         assert_eq!(s.hosts.len(), 2);

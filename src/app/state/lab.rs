@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use bevy::prelude::*;
 
+use crate::lab::cluster::scenario::ClusterScenario;
+use crate::lab::cluster::{ClusterEvent, Fault as ClusterFault};
 use crate::lab::view::{Filter, Row, Walk};
 use crate::lab::{Event, Fault, Scenario};
 
@@ -37,21 +39,73 @@ impl LabFiles {
     }
 }
 
+/// What a run is of: the network lab's frames, or a Raft cluster's messages and changes.
+#[derive(Debug)]
+pub enum RunOf {
+    /// Two hosts with real TCP/IP stacks on a cable.
+    Network {
+        /// The scenario.
+        scenario: Arc<Scenario>,
+        /// Every event of the run, in order.
+        events: Vec<Event>,
+    },
+    /// A Raft cluster on a network.
+    Cluster {
+        /// The scenario.
+        scenario: Arc<ClusterScenario>,
+        /// Every event of the run, in order.
+        events: Vec<ClusterEvent>,
+    },
+}
+
+/// Something that moves across the diagram during one event (a frame, a message): its number,
+/// when it left, and when it arrived or was lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flight {
+    /// Its number in the run (`#12`).
+    pub number: u64,
+    /// When it left, in microseconds.
+    pub sent_us: u64,
+    /// When it arrived or was lost, if it did before the run ended.
+    pub end_us: Option<u64>,
+}
+
+/// A fault the learner adds to a run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LabFault {
+    /// To the network lab (the run branches at its event).
+    Network(Fault),
+    /// To the cluster lab, at this many milliseconds (the run is made again with it).
+    Cluster(u64, ClusterFault),
+}
+
 /// A run as the explorer shows it: the scenario, every event, and what the list, the
 /// inspector and the canvas need of each, computed once.
 #[derive(Debug)]
 pub struct LabRun {
-    /// The scenario.
-    pub scenario: Arc<Scenario>,
-    /// Every event of the run, in order.
-    pub events: Vec<Event>,
+    /// What it is a run of, with its events.
+    pub of: RunOf,
+    /// The scenario's name (its file name without `.ron`).
+    pub name: String,
+    /// The scenario's title.
+    pub title: String,
+    /// Each phase's title.
+    pub phase_titles: Vec<String>,
+    /// Who acts in it (the hosts, or the servers), for the list's "From" filter.
+    pub actors: Vec<String>,
+    /// The sequence diagram's lifelines.
+    pub lifelines: Vec<String>,
+    /// Each event's time, in microseconds.
+    pub times_us: Vec<u64>,
+    /// What moves during each event, if anything does.
+    pub flights: Vec<Option<Flight>>,
     /// Each event's row in the list.
     pub rows: Vec<Row>,
     /// The protocols the rows name, in the order the list's filter offers them.
     pub protocols: Vec<&'static str>,
     /// Each event's phase (an index into the scenario's phases).
     pub phases: Vec<Option<usize>>,
-    /// Each frame event's walk through the diagram (`None` for host events).
+    /// Each frame or message event's walk through the diagram (`None` for the others).
     pub walks: Vec<Option<Walk>>,
     /// The run as a sequence diagram, an item per event.
     pub sequence: Vec<crate::lab::sequence::SequenceItem>,
@@ -62,18 +116,34 @@ pub struct LabRun {
     /// The model generation the walks were made for.
     pub generation: u64,
     /// The learner's faults it was run with: (after how many events, fault).
-    pub faults: Vec<(usize, Fault)>,
+    pub faults: Vec<(usize, LabFault)>,
 }
 
 impl LabRun {
     /// How many events the run has.
     pub fn len(&self) -> usize {
-        self.events.len()
+        self.times_us.len()
     }
 
     /// Whether it has none.
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
+        self.times_us.is_empty()
+    }
+
+    /// The network run's scenario and events, if it is one.
+    pub fn network(&self) -> Option<(&Arc<Scenario>, &[Event])> {
+        match &self.of {
+            RunOf::Network { scenario, events } => Some((scenario, events)),
+            RunOf::Cluster { .. } => None,
+        }
+    }
+
+    /// The cluster run's scenario and events, if it is one.
+    pub fn cluster(&self) -> Option<(&Arc<ClusterScenario>, &[ClusterEvent])> {
+        match &self.of {
+            RunOf::Cluster { scenario, events } => Some((scenario, events)),
+            RunOf::Network { .. } => None,
+        }
     }
 }
 
@@ -95,7 +165,7 @@ pub struct LabState {
     /// The field chosen in the inspector: (layer, field) of the current frame.
     pub field: Option<(usize, usize)>,
     /// The faults the learner added, each after so many events: the run branches there.
-    pub faults: Vec<(usize, Fault)>,
+    pub faults: Vec<(usize, LabFault)>,
     /// What the panel's body shows: the event list, the sequence diagram, or (on a narrow
     /// screen, where it has no column of its own) the inspector.
     pub pane: LabPane,
@@ -137,16 +207,16 @@ impl LabState {
         self.scenario.is_some()
     }
 
-    /// The current event, once the run is made.
-    pub fn event(&self) -> Option<&Event> {
-        self.run.as_ref()?.events.get(self.current)
-    }
-
-    /// How long the current event shows at the current speed, in seconds.
+    /// How long the current event shows at the current speed, in seconds: a frame's or a
+    /// message's walk, or a beat for the rest.
     pub fn duration(&self) -> f64 {
-        let base = match self.event() {
-            Some(e) if e.frame().is_some() => Self::FRAME_SECONDS,
-            _ => Self::HOST_SECONDS,
+        let moves = (self.run.as_ref())
+            .and_then(|r| r.flights.get(self.current))
+            .is_some_and(Option::is_some);
+        let base = if moves {
+            Self::FRAME_SECONDS
+        } else {
+            Self::HOST_SECONDS
         };
         base / f64::from(self.speed.max(0.01))
     }
@@ -255,16 +325,17 @@ pub enum LabMove {
     To(usize),
 }
 
-/// A frame drawn on the canvas: where (world coordinates), the layers it has there
-/// (outermost first), and whether it is the current event's.
+/// A frame (or a cluster's message) drawn on the canvas: where (world coordinates), the layers
+/// it has there (outermost first), and whether it is the current event's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrameMark {
     /// Where it is.
     pub at: Vec2,
-    /// Its layers there, outermost first (`["Ethernet II", "IPv4", "TCP", "HTTP"]`).
+    /// Its layers there, outermost first (`["Ethernet II", "IPv4", "TCP", "HTTP"]`), or the
+    /// message's name.
     pub layers: Vec<&'static str>,
-    /// The frame's number.
-    pub number: u32,
+    /// The frame's or message's number.
+    pub number: u64,
     /// It is the current event's frame (the others are in flight beside it).
     pub current: bool,
 }
@@ -282,3 +353,22 @@ pub struct LabDrawn {
     /// The event the inspector showed.
     pub event: Option<usize>,
 }
+
+/// A server of a cluster run as the canvas shows it at the current event, under its box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerBadge {
+    /// The diagram component that is the server.
+    pub part: crate::model::ComponentId,
+    /// Its name (`S1`).
+    pub name: String,
+    /// Its state in a few words: "leader · term 2 · commit 4", "down".
+    pub words: String,
+    /// Its role, for the badge's colour (`None` when down).
+    pub role: Option<crate::lab::cluster::Role>,
+    /// Its log on disk: each entry's term, and whether the server has it committed.
+    pub log: Vec<(u64, bool)>,
+}
+
+/// The cluster's servers on the canvas now (empty unless a cluster run is open).
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct LabServers(pub Vec<ServerBadge>);

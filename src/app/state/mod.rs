@@ -11,7 +11,7 @@
 //! | [`CameraView`] | `camera` |
 //! | [`TourState`], [`PacketView`] | `tour` |
 //! | [`LabFiles`] | `loading` |
-//! | [`LabState`], [`LabFrames`] | `lab` |
+//! | [`LabState`], [`LabFrames`], [`LabServers`] | `lab` |
 //! | [`Presenter`] | `presenter` |
 //! | [`SpeakerNotes`] | `speaker` (and the web page, for `page`) |
 //! | [`Preferences`], [`SystemLook`], `theme::Look` | `preferences` (and the platform, for [`SystemLook`]) |
@@ -22,7 +22,7 @@
 //! | [`SpeakerViewOpener`] | the web glue (the speaker view is a page of its own there) |
 //!
 //! By concern: `view` (what the canvas shows and where), `talk` (tours, presenter mode, the
-//! speaker's notes), `lab` (the network lab's run on the diagram), `prefs`, `panels` (the panels' own shared state), `access` (the
+//! speaker's notes), `lab` (a network or cluster lab's run on the diagram), `prefs`, `panels` (the panels' own shared state), `access` (the
 //! accessibility tree), `route` (the deep link what is on screen stands for), `space` (the
 //! coordinate spaces and every conversion between them); the rest here.
 //!
@@ -267,7 +267,7 @@ pub enum Intent {
     /// Choose a field of the current frame in the inspector (layer, field), or none. (`lab`)
     LabField(Option<(usize, usize)>),
     /// Break the run: add a fault after so many events; the run branches there. (`lab`)
-    LabBreak(usize, crate::lab::Fault),
+    LabBreak(usize, LabFault),
     /// Take the learner's faults away: back to the scenario's own run. (`lab`)
     LabUndo,
     /// Show the event list, the sequence diagram or the inspector. (`lab`)
@@ -447,6 +447,7 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<LabFiles>()
     .init_resource::<LabState>()
     .init_resource::<LabFrames>()
+    .init_resource::<LabServers>()
     .init_resource::<LabDrawn>()
     .init_resource::<SaveFolder>()
     .init_resource::<Presenter>()

@@ -93,7 +93,7 @@ pub struct LabelsDrawn {
     /// Part labels left out because the packet's label passes over them.
     pub hidden: usize,
     /// The lab's frames drawn: each frame's number and its rectangle (egui points).
-    pub frames: Vec<(u32, Rect)>,
+    pub frames: Vec<(u64, Rect)>,
 }
 
 impl LabelsDrawn {

@@ -1,15 +1,26 @@
 //! The lab panel: the run's controls (start, back, play, step, end, a slider over every event,
-//! the speed), the phase's narration, the event list, and the inspector of the current frame
-//! (each layer's fields, and the frame's bytes, a chosen field's bytes marked).
+//! the speed), the phase's narration, the event list, and the inspector of the current event:
+//! a frame's layers, fields and bytes (a chosen field's bytes marked), or a Raft message's
+//! fields and every server's state; and the faults the learner can add there.
 
 use bevy_egui::egui;
 use bevy_egui::egui::accesskit::Role;
 
-use crate::app::state::{Intent, LabDrawn, LabExport, LabMove, LabPane, LabRun, LabState};
+use crate::app::state::{
+    Intent, LabDrawn, LabExport, LabFault, LabMove, LabPane, LabRun, LabState, RunOf,
+};
 use crate::app::theme;
+use crate::lab::cluster::scenario::ClusterScenario;
+use crate::lab::cluster::text::role_name;
+use crate::lab::cluster::view::{
+    PAUSE_MS, fault_words as cluster_fault_words, message_fields, messages, servers_at,
+};
+use crate::lab::cluster::{
+    ClusterEvent, EventKind as ClusterEventKind, Fault as ClusterFault, MessageMatch, Who,
+};
 use crate::lab::decode::{Layer, decode};
 use crate::lab::scenario::Program;
-use crate::lab::sequence::{LIFELINES, SequenceItem, mermaid};
+use crate::lab::sequence::{SequenceItem, mermaid};
 use crate::lab::view::{
     CUT_US, DELAY_US, FieldTopic, Filter, SLOW_EVERY_US, SLOW_READ_BYTES, fault_words, field_topic,
 };
@@ -89,9 +100,9 @@ fn header_ui(
         .get(state.current)
         .copied()
         .flatten()
-        .and_then(|p| Some((run.scenario.phases.get(p)?, run.narrations.get(p)?)));
-    let title = format!("Lab: {}", run.scenario.title);
-    let phase_title = phase.map(|(p, _)| p.title.as_str());
+        .and_then(|p| Some((run.phase_titles.get(p)?, run.narrations.get(p)?)));
+    let title = format!("Lab: {}", run.title);
+    let phase_title = phase.map(|(p, _)| p.as_str());
     let mut reduced = reduced_motion;
     let ways_out = |ui: &mut egui::Ui, reduced: &mut bool, out: &mut Vec<Intent>| {
         if ui.button("✕ Close lab").clicked() {
@@ -135,11 +146,14 @@ fn header_ui(
         ui.horizontal_wrapped(|ui| ways_out(ui, &mut reduced, out));
     }
     if !state.faults.is_empty() {
-        let names = run.scenario.host_names();
+        let names: Vec<&str> = run.actors.iter().map(String::as_str).collect();
         let words: Vec<String> = state
             .faults
             .iter()
-            .map(|(_, f)| fault_words(f, &names))
+            .map(|(_, f)| match f {
+                LabFault::Network(f) => fault_words(f, &names),
+                LabFault::Cluster(at, f) => cluster_fault_words(*at, f),
+            })
             .collect();
         ui.horizontal_wrapped(|ui| {
             ui.label(
@@ -304,7 +318,9 @@ fn pane_choice_ui(
                 out.push(Intent::LabPane(pane));
             }
         }
-        export_ui(ui, run, out);
+        if let Some((scenario, events)) = run.network() {
+            export_ui(ui, &scenario.title, events, &scenario.host_names(), out);
+        }
         let list_shown = match state.pane {
             LabPane::Events => true,
             LabPane::Inspector => !narrow,
@@ -317,8 +333,14 @@ fn pane_choice_ui(
     });
 }
 
-/// The run's exports: the capture, the sequence as a picture and as Mermaid text.
-fn export_ui(ui: &mut egui::Ui, run: &LabRun, out: &mut Vec<Intent>) {
+/// A network run's exports: the capture, the sequence as a picture and as Mermaid text.
+fn export_ui(
+    ui: &mut egui::Ui,
+    title: &str,
+    events: &[crate::lab::Event],
+    names: &[&str],
+    out: &mut Vec<Intent>,
+) {
     ui.menu_button("Save ▾", |ui| {
         for (text, hint, what) in [
             (
@@ -342,9 +364,7 @@ fn export_ui(ui: &mut egui::Ui, run: &LabRun, out: &mut Vec<Intent>) {
             .on_hover_text("The sequence diagram as Mermaid text, for course notes")
             .clicked()
         {
-            let names = run.scenario.host_names();
-            ui.ctx()
-                .copy_text(mermaid(&run.scenario.title, &run.events, &names));
+            ui.ctx().copy_text(mermaid(title, events, names));
             ui.close();
         }
     });
@@ -359,6 +379,12 @@ fn filter_ui(ui: &mut egui::Ui, run: &LabRun, state: &LabState, out: &mut Vec<In
         let hint = match protocol {
             "Host" => "What a program or a stack does inside a host",
             "Link" => "What happens to the cable",
+            "Vote" => "Pre-vote and vote requests and their answers",
+            "Log" => "AppendEntries and their answers",
+            "Beat" => "Heartbeats and their answers",
+            "State" => "A server's role, term, vote, disk, commit index and state machine",
+            "Client" => "The client's writes",
+            "Fault" => "Crashes, restarts, pauses, and the network splitting and healing",
             _ => "Frames of this protocol (and, for TCP, the connection's states)",
         };
         if ui
@@ -370,13 +396,12 @@ fn filter_ui(ui: &mut egui::Ui, run: &LabRun, state: &LabState, out: &mut Vec<In
         }
     }
     ui.label(egui::RichText::new("From:").weak());
-    let hosts = run.scenario.host_names();
-    let choices = std::iter::once(None).chain(hosts.iter().map(|h| Some(*h)));
+    let choices = std::iter::once(None).chain(run.actors.iter().map(|h| Some(h.as_str())));
     for host in choices {
         let on = filter.from.as_deref() == host;
         if ui
             .selectable_label(on, host.unwrap_or("All"))
-            .on_hover_text(host.map_or("Events from every host".to_owned(), |h| {
+            .on_hover_text(host.map_or("Every event".to_owned(), |h| {
                 format!("Only what {h} sends or does")
             }))
             .clicked()
@@ -428,18 +453,19 @@ fn sequence_ui(
     // Made once with the run: every arrow needs its frame decoded.
     let items = &run.sequence;
     let width = ui.available_width();
-    let x = |i: usize| width * (0.1 + 0.2 * i as f32);
+    let lanes = run.lifelines.len().max(1);
+    let x = |i: usize| width * (0.5 + i as f32) / lanes as f32;
     let visuals = ui.visuals().clone();
     let text = visuals.text_color();
     let weak = visuals.weak_text_color();
     let small = egui::TextStyle::Small.resolve(ui.style());
     // The lifelines' names, above the scrolling rows.
     let (head, _) = ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::hover());
-    for (i, name) in LIFELINES.iter().enumerate() {
+    for (i, name) in run.lifelines.iter().enumerate() {
         ui.painter().text(
             egui::pos2(head.min.x + x(i), head.center().y),
             egui::Align2::CENTER_CENTER,
-            *name,
+            name,
             small.clone(),
             text,
         );
@@ -480,7 +506,7 @@ fn sequence_ui(
             if event == state.current {
                 painter.rect_filled(rect, 2.0, visuals.selection.bg_fill);
             }
-            for i in 0..LIFELINES.len() {
+            for i in 0..run.lifelines.len() {
                 let lx = rect.min.x + x(i);
                 painter.line_segment(
                     [egui::pos2(lx, rect.min.y), egui::pos2(lx, rect.max.y)],
@@ -546,8 +572,13 @@ fn list_ui(
     listed_at: &mut Option<(bool, usize)>,
     out: &mut Vec<Intent>,
 ) {
+    // A row is one selectable button: its text's height with the button's padding, at least
+    // the height of anything one can press. `show_rows` adds the spacing between rows itself.
     let font = egui::TextStyle::Monospace.resolve(ui.style());
-    let row_height = ui.fonts_mut(|f| f.row_height(&font)) + ui.spacing().item_spacing.y + 4.0;
+    let spacing = ui.spacing();
+    let button = (ui.fonts_mut(|f| f.row_height(&font)) + 2.0 * spacing.button_padding.y)
+        .max(spacing.interact_size.y);
+    let row_height = button + spacing.item_spacing.y;
     let mut area = egui::ScrollArea::vertical()
         .id_salt("lab_events")
         .max_height(height)
@@ -560,7 +591,7 @@ fn list_ui(
         let offset = (at as f32 + 0.5) * row_height - height / 2.0;
         area = area.vertical_scroll_offset(offset.max(0.0));
     }
-    area.show_rows(ui, row_height, listed.len(), |ui, range| {
+    area.show_rows(ui, button, listed.len(), |ui, range| {
         scrolled_region(ui, "Events");
         for &i in listed.get(range).unwrap_or_default() {
             let Some(row) = run.rows.get(i) else { continue };
@@ -602,11 +633,18 @@ fn inspector_ui(
         event: Some(state.current),
         marked: Vec::new(),
     };
-    let Some(event) = run.events.get(state.current) else {
+    let (scenario, events) = match &run.of {
+        RunOf::Network { scenario, events } => (scenario, events),
+        RunOf::Cluster { scenario, events } => {
+            cluster_inspector_ui(ui, run, scenario, events, state, writeups, height, out);
+            return drawn;
+        }
+    };
+    let Some(event) = events.get(state.current) else {
         return drawn;
     };
-    break_ui(ui, run, state.current, out);
-    let names = run.scenario.host_names();
+    break_ui(ui, &scenario.programs, event, state.current, out);
+    let names = scenario.host_names();
     let EventKind::Frame(frame) = &event.kind else {
         ui.label(egui::RichText::new(format!("Event {}", state.current + 1)).strong());
         if let Some(row) = run.rows.get(state.current) {
@@ -670,10 +708,15 @@ fn inspector_ui(
 
 /// "Break it": faults the learner can add at the current event. The run branches there and
 /// the stacks answer (a retransmission, a reset, a zero window).
-fn break_ui(ui: &mut egui::Ui, run: &LabRun, current: usize, out: &mut Vec<Intent>) {
-    let Some(event) = run.events.get(current) else {
-        return;
-    };
+fn break_ui(
+    ui: &mut egui::Ui,
+    programs: &[Program],
+    event: &crate::lab::Event,
+    current: usize,
+    out: &mut Vec<Intent>,
+) {
+    let mut push =
+        |after: usize, fault: Fault| out.push(Intent::LabBreak(after, LabFault::Network(fault)));
     ui.horizontal_wrapped(|ui| {
         ui.label(egui::RichText::new("Break it:").weak());
         if let Some(frame) = event.frame() {
@@ -697,7 +740,7 @@ fn break_ui(ui: &mut egui::Ui, run: &LabRun, current: usize, out: &mut Vec<Inten
                 ),
             ] {
                 if ui.button(text).on_hover_text(hint).clicked() {
-                    out.push(Intent::LabBreak(current, fault));
+                    push(current, fault);
                 }
             }
         }
@@ -711,9 +754,9 @@ fn break_ui(ui: &mut egui::Ui, run: &LabRun, current: usize, out: &mut Vec<Inten
             .on_hover_text("Unplug the cable here for one second")
             .clicked()
         {
-            out.push(Intent::LabBreak(current + 1, cut));
+            push(current + 1, cut);
         }
-        let reader = run.scenario.programs.iter().find_map(|p| match p {
+        let reader = programs.iter().find_map(|p| match p {
             Program::BulkReceive { host, .. } => Some(*host),
             _ => None,
         });
@@ -726,7 +769,7 @@ fn break_ui(ui: &mut egui::Ui, run: &LabRun, current: usize, out: &mut Vec<Inten
                 ))
                 .clicked()
         {
-            out.push(Intent::LabBreak(
+            push(
                 current + 1,
                 Fault::SlowReader {
                     host,
@@ -734,9 +777,9 @@ fn break_ui(ui: &mut egui::Ui, run: &LabRun, current: usize, out: &mut Vec<Inten
                     bytes: SLOW_READ_BYTES,
                     every_us: SLOW_EVERY_US,
                 },
-            ));
+            );
         }
-        let server = run.scenario.programs.iter().find_map(|p| match p {
+        let server = programs.iter().find_map(|p| match p {
             Program::HttpServer { host, .. } => Some(*host),
             _ => None,
         });
@@ -746,13 +789,271 @@ fn break_ui(ui: &mut egui::Ui, run: &LabRun, current: usize, out: &mut Vec<Inten
                 .on_hover_text("The server program stops here")
                 .clicked()
         {
-            out.push(Intent::LabBreak(
+            push(
                 current + 1,
                 Fault::StopServer {
                     host,
                     at_us: event.time_us,
                 },
-            ));
+            );
+        }
+    });
+}
+
+/// The current event of a cluster run: the faults the learner can add here, a message's
+/// fields (each linked to the write-up section explaining it) and what became of it, and
+/// every server's state at this event.
+#[allow(clippy::too_many_arguments)]
+fn cluster_inspector_ui(
+    ui: &mut egui::Ui,
+    run: &LabRun,
+    scenario: &ClusterScenario,
+    events: &[ClusterEvent],
+    state: &LabState,
+    writeups: &WriteupCatalog,
+    height: f32,
+    out: &mut Vec<Intent>,
+) {
+    let top = ui.cursor().min.y;
+    let Some(event) = events.get(state.current) else {
+        return;
+    };
+    cluster_break_ui(ui, run, event, state.current, out);
+    let sent = messages(events);
+    let about = match &event.kind {
+        ClusterEventKind::Sent { number, .. }
+        | ClusterEventKind::Delivered { number }
+        | ClusterEventKind::Lost { number, .. } => sent.get(number).map(|m| (*number, *m)),
+        _ => None,
+    };
+    let used = ui.cursor().min.y - top;
+    egui::ScrollArea::vertical()
+        .id_salt("lab_inspector")
+        .max_height((height - used).max(LEAST_BODY))
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            scrolled_region(ui, "Inspector");
+            match about {
+                Some((number, m)) => {
+                    ui.label(
+                        egui::RichText::new(format!("Message #{number}  ·  {} → {}", m.from, m.to))
+                            .strong(),
+                    );
+                    if let Some(Some(flight)) = run
+                        .flights
+                        .iter()
+                        .find(|f| f.is_some_and(|f| f.number == number))
+                    {
+                        let fate = match (
+                            events.iter().find_map(|e| match &e.kind {
+                                ClusterEventKind::Lost { number: n, why } if *n == number => {
+                                    Some(*why)
+                                }
+                                _ => None,
+                            }),
+                            flight.end_us,
+                        ) {
+                            (Some(why), Some(end)) => format!(
+                                "Lost at {} ms: {}.",
+                                end / 1000,
+                                crate::lab::cluster::text::loss_words(why)
+                            ),
+                            (None, Some(end)) => format!(
+                                "Sent at {} ms, arrived at {} ms.",
+                                flight.sent_us / 1000,
+                                end / 1000
+                            ),
+                            (_, None) => format!(
+                                "Sent at {} ms, still on its way when the run ends.",
+                                flight.sent_us / 1000
+                            ),
+                        };
+                        ui.label(fate);
+                    }
+                    egui::Grid::new("lab_message_fields")
+                        .num_columns(3)
+                        .spacing(egui::vec2(8.0, 2.0))
+                        .show(ui, |ui| {
+                            for (name, value, topic) in message_fields(m) {
+                                ui.label(name);
+                                match topic {
+                                    Some(topic) => topic_link_ui(ui, name, topic, writeups, out),
+                                    None => {
+                                        ui.label("");
+                                    }
+                                }
+                                ui.add(
+                                    egui::Label::new(egui::RichText::new(value).monospace()).wrap(),
+                                );
+                                ui.end_row();
+                            }
+                        });
+                }
+                None => {
+                    ui.label(egui::RichText::new(format!("Event {}", state.current + 1)).strong());
+                    if let Some(row) = run.rows.get(state.current) {
+                        ui.label(&row.summary);
+                    }
+                }
+            }
+            ui.add_space(6.0);
+            ui.label(egui::RichText::new("The servers at this event").strong());
+            let servers = servers_at(scenario.servers.len(), events, state.current);
+            egui::Grid::new("lab_servers")
+                .num_columns(6)
+                .spacing(egui::vec2(10.0, 2.0))
+                .show(ui, |ui| {
+                    for head in ["", "role", "term", "voted", "commit", "log (terms)"] {
+                        ui.label(egui::RichText::new(head).weak());
+                    }
+                    ui.end_row();
+                    for s in &servers {
+                        ui.label(egui::RichText::new(s.id.to_string()).strong());
+                        let role = if !s.up {
+                            "down".to_owned()
+                        } else if s.paused {
+                            format!("{} (paused)", role_name(s.role))
+                        } else {
+                            role_name(s.role).to_owned()
+                        };
+                        ui.label(role);
+                        ui.label(s.term.to_string());
+                        ui.label(s.vote.map_or("–".to_owned(), |v| v.to_string()));
+                        ui.label(s.commit.to_string());
+                        let log: Vec<String> = s.log.iter().map(u64::to_string).collect();
+                        ui.label(egui::RichText::new(log.join(" ")).monospace());
+                        ui.end_row();
+                    }
+                });
+            for s in servers.iter().filter(|s| !s.state.is_empty()) {
+                let kv: Vec<String> = s.state.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                ui.label(format!("{}'s store: {}", s.id, kv.join(", ")));
+            }
+        });
+}
+
+/// "Break it" for a cluster: crash, restart, pause or cut off the server of this event (or
+/// the leader), heal the network, or drop, duplicate or delay this message. The run is made
+/// again with the fault, from this event's moment.
+fn cluster_break_ui(
+    ui: &mut egui::Ui,
+    run: &LabRun,
+    event: &ClusterEvent,
+    current: usize,
+    out: &mut Vec<Intent>,
+) {
+    let at = event.at_ms;
+    // A server's fault comes the millisecond after this event; a message's is ready before
+    // the message leaves.
+    let mut push = |after: usize, at: u64, fault: ClusterFault| {
+        out.push(Intent::LabBreak(after, LabFault::Cluster(at, fault)));
+    };
+    let server = match &event.kind {
+        ClusterEventKind::Sent { message, .. } => Some(message.from),
+        ClusterEventKind::Role { server, .. }
+        | ClusterEventKind::Voted { server, .. }
+        | ClusterEventKind::Persisted { server, .. }
+        | ClusterEventKind::Committed { server, .. }
+        | ClusterEventKind::Applied { server, .. }
+        | ClusterEventKind::Proposed { server, .. }
+        | ClusterEventKind::Crashed(server)
+        | ClusterEventKind::Restarted(server)
+        | ClusterEventKind::Paused(server)
+        | ClusterEventKind::Resumed(server) => Some(*server),
+        _ => None,
+    };
+    let down = (run.cluster())
+        .map(|(s, events)| servers_at(s.servers.len(), events, current))
+        .unwrap_or_default();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(egui::RichText::new("Break it:").weak());
+        if ui
+            .button("Crash the leader")
+            .on_hover_text("The leader of the moment crashes; its disk stays")
+            .clicked()
+        {
+            push(current + 1, at + 1, ClusterFault::Crash(Who::Leader));
+        }
+        if let Some(id) = server {
+            let is_down = down.iter().any(|s| s.id == id && !s.up);
+            if is_down {
+                if ui
+                    .button(format!("Restart {id}"))
+                    .on_hover_text(format!("{id} restarts from its disk"))
+                    .clicked()
+                {
+                    push(current + 1, at + 1, ClusterFault::Restart(Who::Server(id)));
+                }
+            } else {
+                if ui
+                    .button(format!("Crash {id}"))
+                    .on_hover_text(format!("{id} crashes: its memory is gone, its disk stays"))
+                    .clicked()
+                {
+                    push(current + 1, at + 1, ClusterFault::Crash(Who::Server(id)));
+                }
+                if ui
+                    .button(format!("Pause {id}"))
+                    .on_hover_text(format!(
+                        "{id} stops for {} s, like a long garbage-collection pause, then runs on",
+                        PAUSE_MS / 1000
+                    ))
+                    .clicked()
+                {
+                    push(
+                        current + 1,
+                        at + 1,
+                        ClusterFault::Pause(Who::Server(id), PAUSE_MS),
+                    );
+                }
+            }
+            if ui
+                .button(format!("Cut {id} off"))
+                .on_hover_text(format!("The network splits {id} from the others"))
+                .clicked()
+            {
+                push(
+                    current + 1,
+                    at + 1,
+                    ClusterFault::Partition(vec![vec![Who::Server(id)]]),
+                );
+            }
+        }
+        if down.iter().any(|s| s.side.is_some())
+            && ui
+                .button("Heal the network")
+                .on_hover_text("The network is whole again")
+                .clicked()
+        {
+            push(current + 1, at + 1, ClusterFault::Heal);
+        }
+        if let ClusterEventKind::Sent { message, .. } = &event.kind {
+            let this = MessageMatch {
+                kind: Some(message.kind),
+                from: Some(message.from),
+                to: Some(message.to),
+            };
+            for (text, fault, hint) in [
+                (
+                    "Drop",
+                    ClusterFault::Drop(this.clone()),
+                    "Lose this message",
+                ),
+                (
+                    "Duplicate",
+                    ClusterFault::Duplicate(this.clone()),
+                    "Deliver this message twice",
+                ),
+                (
+                    "Delay",
+                    ClusterFault::Delay(this, DELAY_US / 1000),
+                    "Hold this message back 200 ms",
+                ),
+            ] {
+                if ui.button(text).on_hover_text(hint).clicked() {
+                    push(current, at, fault);
+                }
+            }
         }
     });
 }

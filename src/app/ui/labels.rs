@@ -10,7 +10,8 @@ use bevy_egui::{EguiContexts, egui};
 
 use crate::app::state::space::Screen;
 use crate::app::state::{
-    CameraView, CanvasFigure, LabFrames, LabelsDrawn, MainCamera, PacketView, SpeakerNotes,
+    CameraView, CanvasFigure, LabFrames, LabServers, LabelsDrawn, MainCamera, PacketView,
+    ServerBadge, SpeakerNotes,
 };
 use crate::app::theme::{self, Look};
 use crate::model::Target;
@@ -58,6 +59,7 @@ pub(super) fn paint_labels(
     figure: Option<Res<CanvasFigure>>,
     packet: Res<PacketView>,
     lab: Res<LabFrames>,
+    servers: Res<LabServers>,
     look: Res<Look>,
     speaker: Res<SpeakerNotes>,
     mut drawn: ResMut<LabelsDrawn>,
@@ -124,6 +126,14 @@ pub(super) fn paint_labels(
         l.paint(&painter);
         if let Some(target) = &l.target {
             now.parts.push((target.clone(), to_rect(l.rect)));
+        }
+    }
+    // A cluster's servers' state, under their boxes.
+    if let Some(figure) = &figure {
+        for badge in &servers.0 {
+            if let Some(b) = figure.0.boxes.iter().find(|b| b.id == badge.part) {
+                paint_badge(&painter, &proj, proj.rect(b.rect), badge);
+            }
         }
     }
     // The packet last, so no other label covers it.
@@ -240,6 +250,78 @@ fn paint_frame(
         );
     }
     whole
+}
+
+/// A server's badge font size, in world units.
+const BADGE_FONT: f32 = 15.0;
+
+/// A cluster server's state under its box: its name, role, term, vote and commit index in one
+/// line on the background's colour, then its log as a row of squares, one per entry coloured
+/// by its term, committed ones filled and the rest outlined.
+fn paint_badge(painter: &egui::Painter, proj: &Projection, under: egui::Rect, badge: &ServerBadge) {
+    let size = proj.len(BADGE_FONT).max(10.0);
+    let text = color32(proj.look.text());
+    let ground = color32(proj.look.background());
+    let words = format!("{} · {}", badge.name, badge.words);
+    let galley = painter.layout(
+        words,
+        egui::FontId::proportional(size),
+        text,
+        under.width().max(size * 4.0),
+    );
+    let gap = size * 0.3;
+    let top = egui::pos2(under.min.x, under.max.y + gap);
+    let text_rect = egui::Rect::from_min_size(top, galley.size());
+    let cell = size * 0.9;
+    let log_top = text_rect.max.y + gap;
+    let per_row = ((under.width() / (cell + 2.0)).floor() as usize).max(1);
+    let rows = badge.log.len().div_ceil(per_row).max(1);
+    let whole = egui::Rect::from_min_max(
+        top - egui::vec2(gap, gap),
+        egui::pos2(
+            under.max.x.max(text_rect.max.x) + gap,
+            log_top + rows as f32 * (cell + 2.0) + gap,
+        ),
+    );
+    painter.rect_filled(whole, gap, ground);
+    let edge = match badge.role {
+        Some(crate::lab::cluster::Role::Leader) => color32(proj.look.selected()),
+        None => color32(proj.look.border()).gamma_multiply(0.5),
+        _ => color32(proj.look.border()),
+    };
+    let width = if badge.role == Some(crate::lab::cluster::Role::Leader) {
+        3.0
+    } else {
+        1.0
+    };
+    painter.rect_stroke(
+        whole,
+        gap,
+        egui::Stroke::new(width, edge),
+        egui::StrokeKind::Inside,
+    );
+    painter.galley(top, galley, text);
+    for (i, (term, committed)) in badge.log.iter().enumerate() {
+        let (row, col) = (i / per_row, i % per_row);
+        let r = egui::Rect::from_min_size(
+            egui::pos2(
+                under.min.x + col as f32 * (cell + 2.0),
+                log_top + row as f32 * (cell + 2.0),
+            ),
+            egui::vec2(cell, cell),
+        );
+        let fill = theme::color32(crate::model::style::term_color(*term));
+        if *committed {
+            painter.rect_filled(r, 2.0, fill);
+        } else {
+            painter.rect_stroke(
+                r,
+                2.0,
+                egui::Stroke::new(2.0, fill),
+                egui::StrokeKind::Inside,
+            );
+        }
+    }
 }
 
 /// Lays out one label in the figure's lines; `None` when it is off screen or too small to read.

@@ -185,16 +185,16 @@ fn notes_body_ui(
 fn lab_notes_ui(ui: &mut egui::Ui, lab: &LabState, out: &mut Vec<Intent>) {
     let Some(run) = &lab.run else { return };
     let count = run.len();
-    ui.label(egui::RichText::new(format!("Lab: {}", run.scenario.title)).weak());
+    ui.label(egui::RichText::new(format!("Lab: {}", run.title)).weak());
     ui.label(egui::RichText::new(format!("Event {} of {count}", lab.current + 1)).strong());
     ui.add(
         egui::ProgressBar::new((lab.current + 1) as f32 / count.max(1) as f32).desired_height(4.0),
     );
     ui.add_space(4.0);
     let phase = lab.phase();
-    let title = phase.and_then(|p| run.scenario.phases.get(p));
-    if let Some(p) = title {
-        ui.label(egui::RichText::new(&p.title).heading());
+    let title = phase.and_then(|p| run.phase_titles.get(p));
+    if let Some(title) = title {
+        ui.label(egui::RichText::new(title).heading());
     }
     if let Some(line) = lab.announcement() {
         ui.label(egui::RichText::new(line).monospace());
@@ -212,10 +212,10 @@ fn lab_notes_ui(ui: &mut egui::Ui, lab: &LabState, out: &mut Vec<Intent>) {
         .enumerate()
         .skip(lab.current + 1)
         .find(|(_, p)| p.is_some() && **p != phase)
-        .and_then(|(i, p)| Some((i, run.scenario.phases.get((*p)?)?)));
+        .and_then(|(i, p)| Some((i, run.phase_titles.get((*p)?)?)));
     match next {
-        Some((i, p)) => {
-            ui.label(egui::RichText::new(format!("Next: {} (event {})", p.title, i + 1)).size(18.0))
+        Some((i, title)) => {
+            ui.label(egui::RichText::new(format!("Next: {title} (event {})", i + 1)).size(18.0))
         }
         None => ui.label(egui::RichText::new("Last phase: the run ends here.").size(18.0)),
     };

@@ -7,6 +7,8 @@
 //! - [`scenario`]: the cluster scenarios of `diagrams/labs/`, validated with `file:line:col`.
 //! - [`text`]: messages' names (raft-rs's and the paper's), one line per event, and message
 //!   matches read from text ("RequestVote from S2").
+//! - [`view`]: a run as the explorer shows it: rows, each message's walk through the diagram,
+//!   every server's state at any event, a message's fields.
 //! - [`safety`]: Election Safety, Log Matching, Leader Completeness, State Machine Safety, and
 //!   commit indexes that never go back.
 //!
@@ -19,6 +21,7 @@ pub mod safety;
 pub mod scenario;
 pub mod sim;
 pub mod text;
+pub mod view;
 
 pub use safety::{Rule, Violation};
 pub use sim::{

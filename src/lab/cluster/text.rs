@@ -205,7 +205,8 @@ pub fn role_name(role: Role) -> &'static str {
     }
 }
 
-fn loss_name(why: Loss) -> &'static str {
+/// Why a message was lost, in words.
+pub fn loss_words(why: Loss) -> &'static str {
     match why {
         Loss::Partition => "the network is split between them",
         Loss::Down => "the receiver is down",
@@ -217,6 +218,15 @@ fn loss_name(why: Loss) -> &'static str {
 /// The lines of a run: one per event, the time first, with each delivery and loss naming the
 /// message it is about.
 pub fn lines(events: &[ClusterEvent]) -> Vec<String> {
+    events
+        .iter()
+        .zip(describe(events))
+        .map(|(e, what)| format!("{:>7} ms  {what}", e.at_ms))
+        .collect()
+}
+
+/// What each event is, in words (its line without the time).
+pub fn describe(events: &[ClusterEvent]) -> Vec<String> {
     let mut sent: BTreeMap<u64, &Message> = BTreeMap::new();
     // Each server's log on disk so far (the term of each entry), to say what a write replaces.
     let mut logs: BTreeMap<ServerId, Vec<u64>> = BTreeMap::new();
@@ -231,13 +241,13 @@ pub fn lines(events: &[ClusterEvent]) -> Vec<String> {
                     format!(" ({} {} → {})", raft_name(m.kind), m.from, m.to)
                 })
             };
-            let what = match &e.kind {
+            match &e.kind {
                 EventKind::Sent { number, message } => {
                     format!("#{number} sent: {}", message_line(message))
                 }
                 EventKind::Delivered { number } => format!("#{number} delivered{}", about(number)),
                 EventKind::Lost { number, why } => {
-                    format!("#{number} lost{}: {}", about(number), loss_name(*why))
+                    format!("#{number} lost{}: {}", about(number), loss_words(*why))
                 }
                 EventKind::Role {
                     server,
@@ -329,10 +339,20 @@ pub fn lines(events: &[ClusterEvent]) -> Vec<String> {
                     format!("the network splits: {}", sides.join(" | "))
                 }
                 EventKind::Healed => "the network is whole again".to_owned(),
-            };
-            format!("{:>7} ms  {what}", e.at_ms)
+            }
         })
         .collect()
+}
+
+/// The digest of a cluster run: FNV-1a over every event's line, which names every message's
+/// fields and every change, with its time. A browser and a native build compare it.
+pub fn digest(events: &[ClusterEvent]) -> u64 {
+    let mut d = crate::lab::Digest::default();
+    for line in lines(events) {
+        d.add(line.as_bytes());
+        d.add(b"\n");
+    }
+    d.value()
 }
 
 #[cfg(test)]
