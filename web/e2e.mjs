@@ -741,6 +741,52 @@ try {
     `the lab's runs in the browser match the native ones (${same} of ${scenarios.length} digests)${differ.length ? ": " + differ.join("; ") : ""}`);
   await labPage.close();
 
+  // 11a. The cluster lab plays on the web too (issue 26), at device pixel ratios 1, 2 and 3: a
+  // cold load of `#/lab/leader-crash/N`, N the native run's first message after the crash,
+  // opens the raft-cluster diagram at that event in a run of as many events as the native one;
+  // the picture shows the message in a vote's colour where the probe draws it; and "Crash"
+  // for its sender, clicked where it is drawn, makes the run again with the learner's crash.
+  const cluster = JSON.parse(execFileSync(tool, ["lab", "leader-crash", "--json"], { cwd: repo, encoding: "utf8" }));
+  const crashed = cluster.events.findIndex((e) => e.kind === "Crashed");
+  const vote = cluster.events.findIndex((e, i) => i > crashed && e.kind === "Sent") + 1;
+  const voteColour = [0xE6, 0x9F, 0x00];
+  for (const ratio of [1, 2, 3]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: ratio });
+    const page = await context.newPage();
+    watch(page, `cluster lab ×${ratio}`);
+    await page.goto(`${base}#/lab/leader-crash/${vote}`);
+    await ready(page);
+    const landed = await waitState(page, (s, n) => s.lab && s.lab.events === n[0] && s.lab.event === n[1], [cluster.events.length, vote],
+      `cluster ×${ratio}: #/lab/leader-crash/${vote} lands on that event`);
+    check(landed, `cluster ×${ratio}: #/lab/leader-crash/${vote} lands on the first message after the crash, in a run of the native run's ${cluster.events.length} events`);
+    if (!landed) { await context.close(); continue; }
+    await waitState(page, (s) => s.drawn && s.drawn.frames && s.drawn.frames.length > 0, null, `cluster ×${ratio}: the message is drawn`);
+    // Once it has walked its way (two seconds at 1×) it rests at the receiver.
+    await page.waitForTimeout(2600);
+    const st = await stateOf(page);
+    const shot = await picture(page);
+    const number = cluster.events[vote - 1].number;
+    const drawn = (st.drawn.frames || []).find((f) => f.number === number);
+    if (drawn) {
+      const [cx, cy] = centre(drawn.rect);
+      const sx = Math.round(cx * shot.width / 1280), sy = Math.round(cy * shot.height / 800);
+      const o = 4 * (sy * shot.width + sx);
+      const px = [shot.data[o], shot.data[o + 1], shot.data[o + 2]];
+      check(voteColour.every((v, i) => Math.abs(v - px[i]) <= 40),
+        `cluster ×${ratio}: the picture shows message #${number} in a vote's colour where the probe draws it (${px.join(",")} at ${cx.toFixed(0)},${cy.toFixed(0)})`);
+    } else check(false, `cluster ×${ratio}: message #${number} is among the drawn messages`);
+    await page.screenshot({ path: `${shots}/cluster-x${ratio}.png` });
+    const from = cluster.events[vote - 1].from;
+    const crash = (st.widgets || {})[`Crash ${from}`];
+    if (crash) {
+      await page.mouse.click(...centre(crash));
+      const broken = await waitState(page, (s, f) => s.widgets && Object.keys(s.widgets).some((k) => k.startsWith(`Broken: ${f} crashed at`)), from,
+        `cluster ×${ratio}: the run is made again with ${from}'s crash`);
+      check(broken, `cluster ×${ratio}: "Crash ${from}", clicked where drawn, breaks the run (the header says so)`);
+    } else check(false, `cluster ×${ratio}: the inspector offers "Crash ${from}"`);
+    await context.close();
+  }
+
   // 11b. The lab on the diagram (issue 23), at device pixel ratios 1, 2 and 3: a cold load of
   // `#/lab/http-request/N` lands on event N with the frame's layers in the inspector; the
   // frame is drawn where the probe says (its layers' colours in the picture); the keys and the

@@ -22,7 +22,6 @@ use super::state::{
 };
 use crate::lab::any::{AnyScenario, parse_any_in};
 use crate::lab::cluster::scenario::ClusterScenario;
-use crate::lab::cluster::text::role_name;
 use crate::lab::cluster::view as cluster_view;
 use crate::lab::view::{Filter, Row, Walk, row};
 use crate::lab::{Lab, Scenario};
@@ -433,7 +432,11 @@ fn cluster_run(
         walks,
         generation: 0,
         faults: Vec::new(),
-        of: RunOf::Cluster { scenario, events },
+        of: RunOf::Cluster {
+            scenario,
+            events,
+            timers: cluster.timers().to_vec(),
+        },
     })
 }
 
@@ -522,25 +525,24 @@ fn place_frames(
 /// A cluster's servers at the current event, for the canvas: each one's role, term, vote and
 /// commit index in words, and its log, under its box.
 fn place_servers(state: Res<LabState>, mut servers: ResMut<LabServers>) {
-    let Some((scenario, events)) = state.run.as_ref().and_then(|r| r.cluster()) else {
+    let Some(RunOf::Cluster {
+        scenario,
+        events,
+        timers,
+    }) = state.run.as_ref().map(|r| &r.of)
+    else {
         servers.set_if_neq(LabServers::default());
         return;
     };
     let shown = cluster_view::servers_at(scenario.servers.len(), events, state.current);
+    let at = events.get(state.current).map_or(0, |e| e.at_ms);
+    let clocks = cluster_view::timers_at(timers, scenario.servers.len(), at);
     let badges = shown
         .iter()
         .zip(&scenario.servers)
-        .map(|(s, parts)| {
-            let mut words = Vec::new();
-            if !s.up {
-                words.push("down (crashed)".to_owned());
-            } else {
-                words.push(role_name(s.role).to_owned());
-                if s.paused {
-                    words.push("paused".to_owned());
-                }
-            }
-            words.push(format!("term {}", s.term));
+        .zip(clocks)
+        .map(|((s, parts), clock)| {
+            let mut words = vec![s.role_words(), format!("term {}", s.term)];
             if let Some(v) = s.vote {
                 words.push(format!("voted {v}"));
             }
@@ -551,12 +553,16 @@ fn place_servers(state: Res<LabState>, mut servers: ResMut<LabServers>) {
             let log = (s.log.iter().enumerate())
                 .map(|(i, t)| (*t, (i as u64) < s.commit))
                 .collect();
+            let timer = s.election_clock(clock).map(|(elapsed, timeout)| {
+                1.0 - elapsed.min(timeout) as f32 / timeout.max(1) as f32
+            });
             ServerBadge {
                 part: ComponentId::new(parts.computer.as_str()),
                 name: s.id.to_string(),
                 words: words.join(" · "),
                 role: s.up.then_some(s.role),
                 log,
+                timer,
             }
         })
         .collect();

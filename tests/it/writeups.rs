@@ -282,8 +282,10 @@ fn links_resolve_and_use_allowed_schemes() {
                 LinkAction::External(u) if u.starts_with("https://") => {}
                 // Into the lab: a shipped scenario, at an event its run has.
                 LinkAction::InApp(Route::Lab(name, event)) => {
-                    let (scenario, _) = crate::support::shipped_scenario(&name);
-                    let events = autochitect::lab::run(&scenario, scenario.seed, &[]).0.len();
+                    let path = crate::support::repo().join(format!("diagrams/labs/{name}.ron"));
+                    let scenario = autochitect::tools::lab::load(&crate::support::repo(), &path)
+                        .unwrap_or_else(|d| panic!("{name}: {d}"));
+                    let events = autochitect::tools::lab::event_count(&scenario).unwrap_or(0);
                     if !(1..=events).contains(&event) {
                         p.push(format!(
                             "link to event {event} of `{name}`, which has {events}"

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bevy::prelude::*;
 
 use crate::lab::cluster::scenario::ClusterScenario;
-use crate::lab::cluster::{ClusterEvent, Fault as ClusterFault};
+use crate::lab::cluster::{ClusterEvent, Fault as ClusterFault, TimerMark};
 use crate::lab::view::{Filter, Row, Walk};
 use crate::lab::{Event, Fault, Scenario};
 
@@ -55,6 +55,8 @@ pub enum RunOf {
         scenario: Arc<ClusterScenario>,
         /// Every event of the run, in order.
         events: Vec<ClusterEvent>,
+        /// Every change of a server's election timer, in order of time.
+        timers: Vec<TimerMark>,
     },
 }
 
@@ -141,7 +143,9 @@ impl LabRun {
     /// The cluster run's scenario and events, if it is one.
     pub fn cluster(&self) -> Option<(&Arc<ClusterScenario>, &[ClusterEvent])> {
         match &self.of {
-            RunOf::Cluster { scenario, events } => Some((scenario, events)),
+            RunOf::Cluster {
+                scenario, events, ..
+            } => Some((scenario, events)),
             RunOf::Network { .. } => None,
         }
     }
@@ -367,6 +371,9 @@ pub struct ServerBadge {
     pub role: Option<crate::lab::cluster::Role>,
     /// Its log on disk: each entry's term, and whether the server has it committed.
     pub log: Vec<(u64, bool)>,
+    /// A follower's or candidate's election timer: the share of its timeout still to run
+    /// (1 just reset, 0 about to stand); `None` for a leader or a server that is down.
+    pub timer: Option<f32>,
 }
 
 /// The cluster's servers on the canvas now (empty unless a cluster run is open).

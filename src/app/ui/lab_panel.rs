@@ -11,9 +11,8 @@ use crate::app::state::{
 };
 use crate::app::theme;
 use crate::lab::cluster::scenario::ClusterScenario;
-use crate::lab::cluster::text::role_name;
 use crate::lab::cluster::view::{
-    PAUSE_MS, fault_words as cluster_fault_words, message_fields, messages, servers_at,
+    PAUSE_MS, fault_words as cluster_fault_words, message_fields, messages, servers_at, timers_at,
 };
 use crate::lab::cluster::{
     ClusterEvent, EventKind as ClusterEventKind, Fault as ClusterFault, MessageMatch, Who,
@@ -635,7 +634,9 @@ fn inspector_ui(
     };
     let (scenario, events) = match &run.of {
         RunOf::Network { scenario, events } => (scenario, events),
-        RunOf::Cluster { scenario, events } => {
+        RunOf::Cluster {
+            scenario, events, ..
+        } => {
             cluster_inspector_ui(ui, run, scenario, events, state, writeups, height, out);
             return drawn;
         }
@@ -899,27 +900,32 @@ fn cluster_inspector_ui(
             ui.add_space(6.0);
             ui.label(egui::RichText::new("The servers at this event").strong());
             let servers = servers_at(scenario.servers.len(), events, state.current);
+            let clocks = match &run.of {
+                RunOf::Cluster { timers, .. } => timers_at(
+                    timers,
+                    scenario.servers.len(),
+                    event.at_ms,
+                ),
+                RunOf::Network { .. } => Vec::new(),
+            };
             egui::Grid::new("lab_servers")
-                .num_columns(6)
+                .num_columns(7)
                 .spacing(egui::vec2(10.0, 2.0))
                 .show(ui, |ui| {
-                    for head in ["", "role", "term", "voted", "commit", "log (terms)"] {
+                    for head in ["", "role", "term", "voted", "commit", "timer", "log (terms)"] {
                         ui.label(egui::RichText::new(head).weak());
                     }
                     ui.end_row();
-                    for s in &servers {
+                    for (i, s) in servers.iter().enumerate() {
                         ui.label(egui::RichText::new(s.id.to_string()).strong());
-                        let role = if !s.up {
-                            "down".to_owned()
-                        } else if s.paused {
-                            format!("{} (paused)", role_name(s.role))
-                        } else {
-                            role_name(s.role).to_owned()
-                        };
-                        ui.label(role);
+                        ui.label(s.role_words());
                         ui.label(s.term.to_string());
                         ui.label(s.vote.map_or("–".to_owned(), |v| v.to_string()));
                         ui.label(s.commit.to_string());
+                        // A follower's or candidate's election timer, in ticks of 10 ms.
+                        let clock = s.election_clock(clocks.get(i).copied().flatten());
+                        ui.label(clock.map_or("–".to_owned(), |(e, t)| format!("{e} of {t}")))
+                            .on_hover_text("Ticks of 10 ms since it last heard from a leader, of the ticks it waits before it stands");
                         let log: Vec<String> = s.log.iter().map(u64::to_string).collect();
                         ui.label(egui::RichText::new(log.join(" ")).monospace());
                         ui.end_row();

@@ -257,17 +257,19 @@ const BADGE_FONT: f32 = 15.0;
 
 /// A cluster server's state under its box: its name, role, term, vote and commit index in one
 /// line on the background's colour, then its log as a row of squares, one per entry coloured
-/// by its term, committed ones filled and the rest outlined.
+/// by its term, committed ones filled and the rest outlined; a follower's or candidate's
+/// election timer as a ring at the right that empties as the timeout runs out.
 fn paint_badge(painter: &egui::Painter, proj: &Projection, under: egui::Rect, badge: &ServerBadge) {
     let size = proj.len(BADGE_FONT).max(10.0);
     let text = color32(proj.look.text());
     let ground = color32(proj.look.background());
     let words = format!("{} · {}", badge.name, badge.words);
+    let ring = size * 0.55;
     let galley = painter.layout(
         words,
         egui::FontId::proportional(size),
         text,
-        under.width().max(size * 4.0),
+        (under.width() - 3.0 * ring).max(size * 4.0),
     );
     let gap = size * 0.3;
     let top = egui::pos2(under.min.x, under.max.y + gap);
@@ -301,6 +303,22 @@ fn paint_badge(painter: &egui::Painter, proj: &Projection, under: egui::Rect, ba
         egui::StrokeKind::Inside,
     );
     painter.galley(top, galley, text);
+    if let Some(left) = badge.timer {
+        let centre = egui::pos2(whole.max.x - gap - ring, top.y + size * 0.6);
+        let faint = color32(proj.look.border()).gamma_multiply(0.5);
+        painter.circle_stroke(centre, ring, egui::Stroke::new(2.0, faint));
+        // The part still to run, clockwise from twelve o'clock.
+        let steps = 32;
+        let points: Vec<egui::Pos2> = (0..=steps)
+            .map(|k| {
+                let a = -std::f32::consts::FRAC_PI_2
+                    + std::f32::consts::TAU * left.clamp(0.0, 1.0) * k as f32 / steps as f32;
+                centre + ring * egui::vec2(a.cos(), a.sin())
+            })
+            .collect();
+        let clock = theme::color32(crate::model::style::term_color(2));
+        painter.add(egui::Shape::line(points, egui::Stroke::new(3.0, clock)));
+    }
     for (i, (term, committed)) in badge.log.iter().enumerate() {
         let (row, col) = (i / per_row, i % per_row);
         let r = egui::Rect::from_min_size(

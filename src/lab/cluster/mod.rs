@@ -26,5 +26,5 @@ pub mod view;
 pub use safety::{Rule, Violation};
 pub use sim::{
     Cluster, ClusterConfig, ClusterError, ClusterEvent, EventKind, Fault, Loss, Message,
-    MessageMatch, Role, ServerId, ServerView, Who,
+    MessageMatch, Role, ServerId, ServerView, TimerMark, Who,
 };

@@ -293,6 +293,21 @@ impl From<ServerId> for Who {
     }
 }
 
+/// A server's election timer at a moment: the ticks since it last heard from a leader (or
+/// granted a vote, or stood), and the ticks it waits before standing. Recorded whenever
+/// either changes, beside the events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimerMark {
+    /// Virtual milliseconds since the start.
+    pub at_ms: u64,
+    /// Which server.
+    pub server: ServerId,
+    /// Ticks elapsed.
+    pub elapsed: u32,
+    /// Ticks it waits (its randomised election timeout).
+    pub timeout: u32,
+}
+
 /// Something that goes wrong on purpose, at a time.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
@@ -402,6 +417,7 @@ pub struct Cluster {
     crashed: Vec<ServerId>,
     messages: u64,
     events: Vec<ClusterEvent>,
+    timers: Vec<TimerMark>,
     safety: Safety,
     acknowledged: BTreeSet<String>,
     logger: slog::Logger,
@@ -428,6 +444,7 @@ impl Cluster {
             crashed: Vec::new(),
             messages: 0,
             events: Vec::new(),
+            timers: Vec::new(),
             safety: Safety::default(),
             acknowledged: BTreeSet::new(),
             logger,
@@ -517,6 +534,11 @@ impl Cluster {
     /// Everything that happened, in order.
     pub fn events(&self) -> &[ClusterEvent] {
         &self.events
+    }
+
+    /// Every change of a server's election timer, in order.
+    pub fn timers(&self) -> &[TimerMark] {
+        &self.timers
     }
 
     /// Broken safety properties (none, in a correct Raft).
@@ -831,6 +853,30 @@ impl Cluster {
         }
         self.observe(i, true);
         self.fix_timeout(i);
+        self.mark_timer(i);
+    }
+
+    /// Records server `i`'s election timer if it changed since its last mark.
+    fn mark_timer(&mut self, i: usize) {
+        let Some(node) = self.servers[i].node.as_ref() else {
+            return;
+        };
+        let id = self.servers[i].id;
+        let r = &node.raft;
+        let (elapsed, timeout) = (
+            u32::try_from(r.election_elapsed).unwrap_or(u32::MAX),
+            u32::try_from(r.randomized_election_timeout()).unwrap_or(u32::MAX),
+        );
+        let last = self.timers.iter().rev().find(|m| m.server == id);
+        if last.is_some_and(|m| (m.elapsed, m.timeout) == (elapsed, timeout)) {
+            return;
+        }
+        self.timers.push(TimerMark {
+            at_ms: self.now,
+            server: id,
+            elapsed,
+            timeout,
+        });
     }
 
     fn apply(&mut self, i: usize, entries: &[Entry]) {

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use raft::eraftpb::MessageType;
 
 use super::scenario::ClusterScenario;
-use super::sim::{ClusterEvent, EventKind, Fault, Message, Role, ServerId, Who};
-use super::text::{describe, paper_name, raft_name};
+use super::sim::{ClusterEvent, EventKind, Fault, Message, Role, ServerId, TimerMark, Who};
+use super::text::{describe, paper_name, raft_name, role_name};
 use crate::lab::sequence::SequenceItem;
 use crate::lab::view::{FieldTopic, Row, Walk};
 use crate::model::{ComponentId, Diagram, Target};
@@ -207,6 +207,21 @@ pub struct ServerShow {
 }
 
 impl ServerShow {
+    /// Its role in words: `leader`, `follower (paused)`, `down`.
+    pub fn role_words(&self) -> String {
+        match (self.up, self.paused) {
+            (false, _) => "down".to_owned(),
+            (true, true) => format!("{} (paused)", role_name(self.role)),
+            (true, false) => role_name(self.role).to_owned(),
+        }
+    }
+
+    /// Its election timer as the explorer shows it, from its last mark: only a running
+    /// follower's or candidate's (a leader's does not lead to an election).
+    pub fn election_clock(&self, mark: Option<(u32, u32)>) -> Option<(u32, u32)> {
+        mark.filter(|_| self.up && self.role != Role::Leader)
+    }
+
     fn new(id: ServerId) -> Self {
         Self {
             id,
@@ -319,6 +334,22 @@ pub fn servers_at(servers: usize, events: &[ClusterEvent], upto: usize) -> Vec<S
         }
     }
     out
+}
+
+/// Each server's election timer at `at_ms` (ticks elapsed, ticks it waits), from the last
+/// mark at or before then; `None` for a server with no mark yet.
+pub fn timers_at(marks: &[TimerMark], servers: usize, at_ms: u64) -> Vec<Option<(u32, u32)>> {
+    let end = marks.partition_point(|m| m.at_ms <= at_ms);
+    let before = marks.get(..end).unwrap_or_default();
+    (1..=servers as u64)
+        .map(|n| {
+            before
+                .iter()
+                .rev()
+                .find(|m| m.server == ServerId(n))
+                .map(|m| (m.elapsed, m.timeout))
+        })
+        .collect()
 }
 
 /// Where the raft-protocol write-up explains a message's fields.
@@ -512,6 +543,12 @@ mod tests {
             assert_eq!(show.log, view.log_terms);
             assert_eq!(show.state, view.state);
         }
+        // A follower's timer never runs past its timeout: it stands first.
+        for m in c.timers() {
+            assert!(m.elapsed <= m.timeout, "{m:?}");
+        }
+        let timers = timers_at(c.timers(), 3, c.now());
+        assert!(timers.iter().all(Option::is_some));
         let rows = rows(c.events());
         assert_eq!(rows.len(), c.events().len());
         let sent = flights(c.events()).iter().flatten().count();
