@@ -1,5 +1,5 @@
-//! Lab benchmark: each shipped scenario simulated end to end; a long bulk transfer of about
-//! 10,000 events; the time to go back to an arbitrary event of that run, both reading the
+//! Lab benchmark: each shipped network scenario simulated end to end; a long bulk transfer of
+//! about 10,000 events; each shipped cluster scenario run to its end with its safety checks; the time to go back to an arbitrary event of that run, both reading the
 //! record (what a slider does) and replaying the live stacks to it (what a branch needs); and
 //! the cluster lab's core: a Raft cluster of 3, 5 and 7 servers run for 10 virtual seconds.
 //! Prints Markdown tables of median and p99. Not a test: no thresholds.
@@ -65,12 +65,17 @@ fn main() {
     files.sort();
     println!("| scenario | events | frames | virtual time | runs | median | p99 |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let mut clusters = Vec::new();
     for f in &files {
         let name = f
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let text = std::fs::read_to_string(f).unwrap_or_default();
+        if autochitect::lab::any::is_cluster(&text) {
+            clusters.push((name, text));
+            continue;
+        }
         let s = Arc::new(load(&name, &text));
         let (times, lab) = timed(51, || {
             let mut lab = Lab::new(s.clone(), s.seed, Vec::new());
@@ -102,6 +107,39 @@ fn main() {
         ms(percentile(&times, 0.5)),
         ms(percentile(&times, 0.99)),
     );
+    // The shipped cluster scenarios, each run to its end with its safety checks.
+    println!();
+    println!("| cluster scenario | events | messages | virtual time | runs | median | p99 |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (name, text) in &clusters {
+        let s = match autochitect::lab::cluster::scenario::parse_cluster_in(
+            name,
+            name,
+            text,
+            &mut |_| Ok(None),
+        ) {
+            Ok(s) => s,
+            Err(d) => {
+                eprintln!("{d}");
+                std::process::exit(1);
+            }
+        };
+        let (times, c) = timed(51, || s.run(s.seed, &[]).ok());
+        let Some(c) = c else {
+            eprintln!("{name}: no cluster");
+            std::process::exit(1);
+        };
+        let messages = (c.events().iter())
+            .filter(|e| matches!(e.kind, autochitect::lab::cluster::EventKind::Sent { .. }))
+            .count();
+        println!(
+            "| {name} | {} | {messages} | {:.3} s | 51 | {} | {} |",
+            c.events().len(),
+            s.until_ms as f64 / 1e3,
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.99)),
+        );
+    }
     println!();
     println!("Going back to an arbitrary event of the bulk run ({n} events), 101 random events:");
     println!();

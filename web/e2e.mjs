@@ -761,10 +761,19 @@ try {
     check(landed, `cluster ×${ratio}: #/lab/leader-crash/${vote} lands on the first message after the crash, in a run of the native run's ${cluster.events.length} events`);
     if (!landed) { await context.close(); continue; }
     await waitState(page, (s) => s.drawn && s.drawn.frames && s.drawn.frames.length > 0, null, `cluster ×${ratio}: the message is drawn`);
-    // Once it has walked its way (two seconds at 1×) it rests at the receiver.
-    await page.waitForTimeout(2600);
-    const st = await stateOf(page);
+    // Once it has walked its way (two seconds at 1×) it rests at the receiver: look once the
+    // messages hold still, as a person would.
+    let st = await stateOf(page);
+    let last = "";
+    for (let k = 0; k < 30; k++) {
+      await page.waitForTimeout(600);
+      st = await stateOf(page);
+      const now = JSON.stringify((st.drawn.frames || []).map((f) => f.rect));
+      if (now === last) break;
+      last = now;
+    }
     const shot = await picture(page);
+    st = await stateOf(page);
     const number = cluster.events[vote - 1].number;
     const drawn = (st.drawn.frames || []).find((f) => f.number === number);
     if (drawn) {

@@ -365,6 +365,7 @@ fn network_run(
         walks,
         generation: 0,
         faults: Vec::new(),
+        violations: Vec::new(),
         of: RunOf::Network { scenario, events },
     }
 }
@@ -432,6 +433,11 @@ fn cluster_run(
         walks,
         generation: 0,
         faults: Vec::new(),
+        violations: cluster
+            .violations()
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         of: RunOf::Cluster {
             scenario,
             events,

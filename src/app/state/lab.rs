@@ -119,6 +119,9 @@ pub struct LabRun {
     pub generation: u64,
     /// The learner's faults it was run with: (after how many events, fault).
     pub faults: Vec<(usize, LabFault)>,
+    /// The safety properties a cluster run broke, in words (none in a correct Raft; the
+    /// checks run on every change of every cluster run).
+    pub violations: Vec<String>,
 }
 
 impl LabRun {

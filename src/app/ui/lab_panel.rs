@@ -168,6 +168,16 @@ fn header_ui(
             }
         });
     }
+    // A cluster run that broke Raft's safety says so first (the lab checks every change).
+    if let Some(first) = run.violations.first() {
+        ui.label(
+            egui::RichText::new(format!(
+                "Raft's safety is broken ({} violation(s)): {first}",
+                run.violations.len()
+            ))
+            .color(ui.visuals().error_fg_color),
+        );
+    }
     // The current event in words, a polite live region: a screen reader says each step.
     if let Some(text) = state.announcement() {
         let response = ui.add(egui::Label::new(egui::RichText::new(text).small()).truncate());
@@ -1033,8 +1043,9 @@ fn cluster_break_ui(
         {
             push(current + 1, at + 1, ClusterFault::Heal);
         }
-        if let ClusterEventKind::Sent { message, .. } = &event.kind {
+        if let ClusterEventKind::Sent { number, message } = &event.kind {
             let this = MessageMatch {
+                number: Some(*number),
                 kind: Some(message.kind),
                 from: Some(message.from),
                 to: Some(message.to),

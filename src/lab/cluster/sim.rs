@@ -255,9 +255,11 @@ pub struct ClusterEvent {
 }
 
 /// Which message a message fault means: the next one sent that matches every field given
-/// ("the next RequestVote from S2").
+/// ("the next RequestVote from S2", or message #12).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageMatch {
+    /// The message's number in the run (`#12`).
+    pub number: Option<u64>,
     /// The message's kind.
     pub kind: Option<MessageType>,
     /// Its sender.
@@ -267,8 +269,9 @@ pub struct MessageMatch {
 }
 
 impl MessageMatch {
-    fn matches(&self, m: &RaftMessage) -> bool {
-        self.kind.is_none_or(|k| k == m.get_msg_type())
+    fn matches(&self, number: u64, m: &RaftMessage) -> bool {
+        self.number.is_none_or(|n| n == number)
+            && self.kind.is_none_or(|k| k == m.get_msg_type())
             && self.from.is_none_or(|s| s.0 == m.from)
             && self.to.is_none_or(|s| s.0 == m.to)
     }
@@ -911,7 +914,7 @@ impl Cluster {
             let mut lost = self.net.chance(self.config.loss).then_some(Loss::Chance);
             let mut copies = 1;
             if let Some(k) = self.message_faults.iter().position(|f| match f {
-                Fault::Drop(w) | Fault::Duplicate(w) | Fault::Delay(w, _) => w.matches(&m),
+                Fault::Drop(w) | Fault::Duplicate(w) | Fault::Delay(w, _) => w.matches(number, &m),
                 _ => false,
             }) {
                 match self.message_faults.remove(k) {

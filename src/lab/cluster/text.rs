@@ -100,7 +100,7 @@ pub fn parse_server(word: &str, servers: u64) -> Option<ServerId> {
 }
 
 /// Reads a message match: `RequestVote`, `next AppendEntries from S1 to S3`,
-/// `any message to S2`. Every part is optional but one.
+/// `any message to S2`, `#12` (the run's twelfth message). Every part is optional but one.
 pub fn parse_match(text: &str, servers: u64) -> Result<MessageMatch, String> {
     let mut m = MessageMatch::default();
     let mut words = text.split_whitespace().peekable();
@@ -113,6 +113,16 @@ pub fn parse_match(text: &str, servers: u64) -> Result<MessageMatch, String> {
     let mut said = false;
     while let Some(word) = words.next() {
         let lower = word.to_ascii_lowercase();
+        if let Some(n) = word.strip_prefix('#') {
+            let n: u64 = n
+                .parse()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(format!("`{word}` is not a message number (`#12`)"))?;
+            m.number = Some(n);
+            said = true;
+            continue;
+        }
         match lower.as_str() {
             "any" | "message" => said = true,
             "from" | "to" => {
@@ -370,6 +380,8 @@ mod tests {
             parse_match("any message to S1", 3).unwrap().to,
             Some(ServerId(1))
         );
+        assert_eq!(parse_match("#12", 3).unwrap().number, Some(12));
+        assert!(parse_match("#0", 3).is_err());
         assert!(
             parse_match("RequestVote from S4", 3)
                 .unwrap_err()

@@ -498,6 +498,7 @@ pub fn fault_words(at_ms: u64, fault: &Fault) -> String {
     };
     let matched = |m: &super::sim::MessageMatch| {
         let mut words = vec![m.kind.map_or("a message", short_name).to_owned()];
+        words.extend(m.number.map(|n| format!("#{n}")));
         words.extend(m.from.map(|s| format!("from {s}")));
         words.extend(m.to.map(|s| format!("to {s}")));
         words.join(" ")
