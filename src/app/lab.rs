@@ -556,7 +556,7 @@ fn place_servers(state: Res<LabState>, mut servers: ResMut<LabServers>) {
             if let Some(side) = s.side {
                 words.push(format!("network side {}", side + 1));
             }
-            let log = (s.log.iter().enumerate())
+            let log = (s.log_terms.iter().enumerate())
                 .map(|(i, t)| (*t, (i as u64) < s.commit))
                 .collect();
             let timer = s.election_clock(clock).map(|(elapsed, timeout)| {

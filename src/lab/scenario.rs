@@ -562,21 +562,42 @@ pub fn parse_scenario_in(
     src: &str,
     resolve: &mut dyn FnMut(&str) -> DiagramLookup,
 ) -> Result<Scenario, Diagnostics> {
-    let raw: ScenarioFile = parse_ron(file, src).map_err(|d| Diagnostics(vec![friendly(d)]))?;
+    read_and_check(
+        file,
+        src,
+        resolve,
+        friendly,
+        |raw: &ScenarioFile| &raw.diagram,
+        |v, raw, diagram| v.scenario(name, raw, diagram),
+    )
+}
+
+/// Reads a scenario file as `R` (a RON syntax or type error is the one problem reported),
+/// finds the diagram it names, and has `check` validate it, recording every problem at its
+/// position: how both kinds of scenario are read.
+pub(super) fn read_and_check<R: serde::de::DeserializeOwned, T>(
+    file: &str,
+    src: &str,
+    resolve: &mut dyn FnMut(&str) -> DiagramLookup,
+    friendly: fn(Diagnostic) -> Diagnostic,
+    diagram_of: fn(&R) -> &str,
+    check: impl FnOnce(&mut Validator<'_>, &R, Option<&Diagram>) -> T,
+) -> Result<T, Diagnostics> {
+    let raw: R = parse_ron(file, src).map_err(|d| Diagnostics(vec![friendly(d)]))?;
     let tree = outline(limits::strip_bom(src));
     let mut v = Validator {
         file,
         tree: &tree,
         diags: Diagnostics::default(),
     };
-    let diagram = v.diagram(&raw.diagram, resolve);
-    let scenario = v.scenario(name, &raw, diagram.as_ref());
+    let diagram = v.diagram(diagram_of(&raw), resolve);
+    let out = check(&mut v, &raw, diagram.as_ref());
     let mut diags = v.diags;
     diags.sort();
     if diags.has_errors() {
         Err(diags)
     } else {
-        Ok(scenario)
+        Ok(out)
     }
 }
 

@@ -842,7 +842,7 @@ fn a_cluster_scenario_plays_on_the_raft_diagram_with_each_servers_state_under_it
     // Each server's log under its box: as long as the run says at this event.
     let shown = autochitect::lab::cluster::view::servers_at(3, &events, crash - 1);
     for s in &shown {
-        assert_eq!(badge(&app, &s.id.to_string()).log.len(), s.log.len());
+        assert_eq!(badge(&app, &s.id.to_string()).log.len(), s.log_terms.len());
     }
     // One step on: the leader is down, as its badge says; the inspector lists every server.
     press_key(&mut app, KeyCode::ArrowRight);

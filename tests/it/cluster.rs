@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use autochitect::lab::Rng;
+use autochitect::lab::cluster::scenario::{ClusterScenario, ServerDef};
 use autochitect::lab::cluster::{
     Cluster, ClusterConfig, EventKind, Fault, Role, ServerId, ServerView, Who,
 };
@@ -278,7 +279,11 @@ fn a_paused_leader_comes_back_believing_it_leads_and_steps_down_on_the_first_ans
 /// One random schedule (see below): a cluster of 3 or 5 servers with random settings, a fault
 /// every 50 to 350 ms for 3 s, a write every 30 ms; then the network heals and every server
 /// restarts. Run it to 6 s.
-fn random_schedule(seed: u64) -> Cluster {
+/// A random schedule of faults and writes, as a cluster scenario: 3 or 5 servers, pre-vote
+/// and check-quorum each on or off, some loss; faults every 50–350 ms for 3 s; then the
+/// network heals, every server restarts, the loss stops, and the cluster runs 3 s more. A
+/// three-server schedule uses raft-cluster.ron's parts, so its file opens in the explorer.
+fn random_scenario(seed: u64) -> ClusterScenario {
     let mut r = Rng::new(seed).split(0x647374);
     let servers = if r.chance(0.5) { 3 } else { 5 };
     let config = ClusterConfig {
@@ -288,45 +293,166 @@ fn random_schedule(seed: u64) -> Cluster {
         check_quorum: r.chance(0.5),
         ..ClusterConfig::default()
     };
-    let mut c = Cluster::new(config, seed).expect("a valid cluster");
-    // A server by number, or the leader or the last crashed server of the moment.
-    let id = |r: &mut Rng| match r.below(6) {
-        0 => Who::Leader,
-        1 => Who::Crashed,
+    // A server by number, or the leader of the moment (or, for a restart, the last crashed).
+    let id = |r: &mut Rng, other: Who| match r.below(6) {
+        0 => other,
         _ => Who::Server(ServerId(1 + r.below(servers))),
     };
+    let mut faults = Vec::new();
     let mut t = 200;
     while t < 3000 {
         let fault = match r.below(8) {
-            0 => Fault::Crash(id(&mut r)),
-            1 => Fault::Restart(id(&mut r)),
-            2 => Fault::Pause(id(&mut r), 100 + r.below(600)),
+            0 => Fault::Crash(id(&mut r, Who::Leader)),
+            1 => Fault::Restart(id(&mut r, Who::Crashed)),
+            2 => Fault::Pause(id(&mut r, Who::Leader), 100 + r.below(600)),
             3 => {
-                let side: Vec<Who> = (1..=servers)
+                let mut side: Vec<Who> = (1..=servers)
                     .filter(|_| r.chance(0.4))
                     .map(|s| ServerId(s).into())
                     .collect();
+                if side.is_empty() {
+                    side.push(ServerId(1 + r.below(servers)).into());
+                }
                 Fault::Partition(vec![side])
             }
             4 => Fault::Heal,
             5 => Fault::Drop(Default::default()),
             6 => Fault::Duplicate(Default::default()),
-            _ => Fault::Delay(Default::default(), r.below(300)),
+            _ => Fault::Delay(Default::default(), 1 + r.below(300)),
         };
-        c.fault_at(t, fault);
+        faults.push((t, fault));
         t += 50 + r.below(300);
     }
-    for n in 0..100u64 {
-        c.propose_at(300 + 30 * n, format!("k{n} = {n}"));
+    faults.push((3000, Fault::Heal));
+    faults.extend((1..=servers).map(|s| (3000, Fault::Restart(ServerId(s).into()))));
+    faults.push((3000, Fault::Loss(0.0)));
+    let part = |n: u64, what: &str| {
+        if what.is_empty() {
+            format!("s{n}")
+        } else {
+            format!("s{n}-{what}")
+        }
+    };
+    ClusterScenario {
+        name: format!("replay-{seed}"),
+        title: format!("Random schedule {seed}"),
+        diagram: "raft-cluster.ron".to_owned(),
+        seed,
+        until_ms: 6000,
+        servers: (1..=servers)
+            .map(|n| ServerDef {
+                computer: part(n, ""),
+                raft: part(n, "raft"),
+                log: part(n, "log"),
+                state: part(n, "sm"),
+                disk: part(n, "wal"),
+            })
+            .collect(),
+        network: "network".to_owned(),
+        client: "client".to_owned(),
+        config,
+        writes: (0..100u64)
+            .map(|n| (300 + 30 * n, format!("k{n} = {n}")))
+            .collect(),
+        faults,
+        phases: Vec::new(),
     }
-    c.run_until(3000);
-    c.fault_at(3000, Fault::Heal);
-    for s in 1..=servers {
-        c.fault_at(3000, Fault::Restart(ServerId(s).into()));
+}
+
+fn random_schedule(seed: u64) -> Cluster {
+    let s = random_scenario(seed);
+    s.run(seed, &[]).expect("a valid cluster")
+}
+
+/// A scenario as a file `check`, `autochitect lab` and the explorer read.
+fn scenario_text(s: &ClusterScenario) -> String {
+    let who = |w: &Who| match w {
+        Who::Server(id) => id.to_string(),
+        Who::Leader => "leader".to_owned(),
+        Who::Crashed => "crashed".to_owned(),
+    };
+    let faults: Vec<String> = s
+        .faults
+        .iter()
+        .map(|(at, f)| match f {
+            Fault::Crash(w) => format!("Crash(server: \"{}\", at_ms: {at})", who(w)),
+            Fault::Restart(w) => format!("Restart(server: \"{}\", at_ms: {at})", who(w)),
+            Fault::Pause(w, ms) => {
+                format!("Pause(server: \"{}\", at_ms: {at}, for_ms: {ms})", who(w))
+            }
+            Fault::Partition(sides) => {
+                let sides: Vec<String> = (sides.iter())
+                    .map(|side| {
+                        let names: Vec<String> =
+                            side.iter().map(|w| format!("\"{}\"", who(w))).collect();
+                        format!("[{}]", names.join(", "))
+                    })
+                    .collect();
+                format!("Partition(at_ms: {at}, sides: [{}])", sides.join(", "))
+            }
+            Fault::Heal => format!("Heal(at_ms: {at})"),
+            Fault::Loss(p) => format!("Loss(at_ms: {at}, loss: {p:?})"),
+            Fault::Drop(_) => format!("Drop(message: \"any message\", at_ms: {at})"),
+            Fault::Duplicate(_) => format!("Duplicate(message: \"any message\", at_ms: {at})"),
+            Fault::Delay(_, by) => {
+                format!("Delay(message: \"any message\", by_ms: {by}, at_ms: {at})")
+            }
+        })
+        .collect();
+    let servers: Vec<String> = (s.servers.iter())
+        .map(|p| {
+            format!(
+                "(computer: \"{}\", raft: \"{}\", log: \"{}\", state: \"{}\", disk: \"{}\")",
+                p.computer, p.raft, p.log, p.state, p.disk
+            )
+        })
+        .collect();
+    let writes: Vec<String> = (s.writes.iter())
+        .map(|(at, c)| format!("(at_ms: {at}, command: \"{c}\")"))
+        .collect();
+    let c = &s.config;
+    format!(
+        "(\n    title: \"{}\",\n    diagram: \"{}\",\n    seed: {},\n    until_ms: {},\n    servers: [\n        {},\n    ],\n    network: (part: \"{}\", latency_ms: ({}, {}), loss: {:?}),\n    client: (part: \"{}\", writes: [\n        {},\n    ]),\n    raft: (election_ticks: {}, heartbeat_ticks: {}, pre_vote: {}, check_quorum: {}),\n    faults: [\n        {},\n    ],\n)\n",
+        s.title,
+        s.diagram,
+        s.seed,
+        s.until_ms,
+        servers.join(",\n        "),
+        s.network,
+        c.latency_ms.0,
+        c.latency_ms.1,
+        c.loss,
+        s.client,
+        writes.join(",\n        "),
+        c.election_ticks,
+        c.heartbeat_ticks,
+        c.pre_vote,
+        c.check_quorum,
+        faults.join(",\n        "),
+    )
+}
+
+/// Writes a three-server schedule as a scenario file to replay in the explorer; says how.
+fn replay_hint(seed: u64) -> String {
+    let s = random_scenario(seed);
+    if s.servers.len() != 3 {
+        return format!(
+            "`REPLAY={seed}` prints its events (a {}-server schedule: the diagram has three servers, so it does not open in the explorer)",
+            s.servers.len()
+        );
     }
-    c.set_loss(0.0);
-    c.run_until(6000);
-    c
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let file = dir.join(format!("replay-{seed}.ron"));
+    match std::fs::write(&file, scenario_text(&s)) {
+        Ok(()) => format!(
+            "`REPLAY={seed}` prints its events; to play it in the explorer, copy {} into diagrams/labs/, list it in diagrams/labs/index.ron, and run `cargo run --release -- --lab replay-{seed}` (`autochitect lab replay-{seed}` prints it)",
+            file.display()
+        ),
+        Err(e) => format!(
+            "`REPLAY={seed}` prints its events ({} could not be written: {e})",
+            file.display()
+        ),
+    }
 }
 
 /// Deterministic simulation testing: random clusters under random schedules of crashes,
@@ -339,14 +465,20 @@ fn random_schedules_of_faults_never_break_raft_safety() {
     const SCHEDULES: u64 = 2000;
     if let Some(seed) = std::env::var("REPLAY").ok().and_then(|s| s.parse().ok()) {
         let c = random_schedule(seed);
-        for e in c.events() {
-            eprintln!("{:>5} {:?}", e.at_ms, e.kind);
+        for line in autochitect::lab::cluster::text::lines(c.events()) {
+            eprintln!("{line}");
         }
+        eprintln!("{}", replay_hint(seed));
     }
     let (mut events, mut checks) = (0usize, 0u64);
     for seed in 0..SCHEDULES {
         let c = random_schedule(seed);
-        assert_safe(&c);
+        let broken: Vec<String> = c.violations().iter().map(ToString::to_string).collect();
+        assert!(
+            broken.is_empty(),
+            "seed {seed}: {broken:#?}\n{}",
+            replay_hint(seed)
+        );
         let acknowledged: BTreeSet<&String> = c.acknowledged().iter().collect();
         for s in c.servers() {
             for w in &acknowledged {
@@ -354,8 +486,9 @@ fn random_schedules_of_faults_never_break_raft_safety() {
                 assert_eq!(
                     s.state.get(k).map(String::as_str),
                     Some(v),
-                    "seed {seed}: {} lacks the acknowledged {w:?}",
-                    s.id
+                    "seed {seed}: {} lacks the acknowledged {w:?}\n{}",
+                    s.id,
+                    replay_hint(seed)
                 );
             }
         }
@@ -364,4 +497,35 @@ fn random_schedules_of_faults_never_break_raft_safety() {
     }
     eprintln!("{SCHEDULES} schedules, {events} events, {checks} safety checks");
     assert!(events > SCHEDULES as usize * 1000);
+}
+
+#[test]
+fn a_three_server_schedule_written_as_a_scenario_file_replays_the_same_run() {
+    let diagram = crate::support::shipped_diagram("raft-cluster.ron");
+    let mut replayed = 0;
+    for seed in 0..40 {
+        let s = random_scenario(seed);
+        if s.servers.len() != 3 {
+            continue;
+        }
+        let text = scenario_text(&s);
+        let read = autochitect::lab::cluster::scenario::parse_cluster_in(
+            "replay.ron",
+            &s.name,
+            &text,
+            &mut |_| Ok(Some(diagram.clone())),
+        )
+        .unwrap_or_else(|d| panic!("seed {seed}: {d}\n{text}"));
+        assert_eq!(read, s, "seed {seed}: the file is the schedule");
+        let (a, b) = (
+            random_schedule(seed),
+            read.run(seed, &[]).expect("a cluster"),
+        );
+        assert_eq!(
+            autochitect::lab::cluster::text::digest(a.events()),
+            autochitect::lab::cluster::text::digest(b.events())
+        );
+        replayed += 1;
+    }
+    assert!(replayed >= 10, "{replayed} three-server schedules of 40");
 }

@@ -936,7 +936,7 @@ fn cluster_inspector_ui(
                         let clock = s.election_clock(clocks.get(i).copied().flatten());
                         ui.label(clock.map_or("–".to_owned(), |(e, t)| format!("{e} of {t}")))
                             .on_hover_text("Ticks of 10 ms since it last heard from a leader, of the ticks it waits before it stands");
-                        let log: Vec<String> = s.log.iter().map(u64::to_string).collect();
+                        let log: Vec<String> = s.log_terms.iter().map(u64::to_string).collect();
                         ui.label(egui::RichText::new(log.join(" ")).monospace());
                         ui.end_row();
                     }

@@ -26,9 +26,8 @@ use serde::Deserialize;
 
 use super::sim::{Cluster, ClusterConfig, ClusterError, Fault, MAX_SERVERS, MessageMatch, Who};
 use super::text::{parse_match, parse_server};
-use crate::lab::scenario::{DiagramLookup, Validator, item};
-use crate::model::outline::outline;
-use crate::model::{Diagnostic, Diagnostics, Diagram, Position, limits, parse_ron};
+use crate::lab::scenario::{DiagramLookup, Validator, item, read_and_check};
+use crate::model::{Diagnostic, Diagnostics, Diagram, Position, limits};
 
 /// The longest cluster run a scenario may ask for, in milliseconds of virtual time.
 pub const MAX_CLUSTER_UNTIL_MS: u64 = 120_000;
@@ -206,6 +205,13 @@ pub enum FaultDef {
         /// When, in milliseconds.
         at_ms: u64,
     },
+    /// The network loses this share of messages from then on.
+    Loss {
+        /// When, in milliseconds.
+        at_ms: u64,
+        /// The chance that any message is lost (0 to below 1).
+        loss: f64,
+    },
     /// The next matching message after `at_ms` is lost.
     Drop {
         /// Which message (`RequestVote from S2`).
@@ -345,22 +351,14 @@ pub fn parse_cluster_in(
     src: &str,
     resolve: &mut dyn FnMut(&str) -> DiagramLookup,
 ) -> Result<ClusterScenario, Diagnostics> {
-    let raw: ClusterFile = parse_ron(file, src).map_err(|d| Diagnostics(vec![friendly(d)]))?;
-    let tree = outline(limits::strip_bom(src));
-    let mut v = Validator {
+    read_and_check(
         file,
-        tree: &tree,
-        diags: Diagnostics::default(),
-    };
-    let diagram = v.diagram(&raw.diagram, resolve);
-    let scenario = check(&mut v, name, &raw, diagram.as_ref());
-    let mut diags = v.diags;
-    diags.sort();
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(scenario)
-    }
+        src,
+        resolve,
+        friendly,
+        |raw: &ClusterFile| &raw.diagram,
+        |v, raw, diagram| check(v, name, raw, diagram),
+    )
 }
 
 fn check(
@@ -631,6 +629,17 @@ fn faults(v: &mut Validator<'_>, raw: &ClusterFile, n: u64) -> Vec<(u64, Fault)>
             FaultDef::Heal { at_ms } => {
                 v.unknown(node, &["at_ms"], "a Heal");
                 (*at_ms, Fault::Heal)
+            }
+            FaultDef::Loss { at_ms, loss } => {
+                v.unknown(node, &["at_ms", "loss"], "a Loss");
+                if !(0.0..1.0).contains(loss) {
+                    v.err(
+                        pos("loss"),
+                        format!("loss is {loss}; it is a chance from 0 up to (not including) 1"),
+                    );
+                }
+                let loss = if loss.is_finite() { *loss } else { 0.0 };
+                (*at_ms, Fault::Loss(loss))
             }
             FaultDef::Drop { message: m, at_ms } => {
                 v.unknown(node, &["message", "at_ms"], "a Drop");

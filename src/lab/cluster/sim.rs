@@ -324,6 +324,8 @@ pub enum Fault {
     Partition(Vec<Vec<Who>>),
     /// The network is whole again.
     Heal,
+    /// The network loses this share of messages from now on (0 to 1).
+    Loss(f64),
     /// The next matching message is lost.
     Drop(MessageMatch),
     /// The next matching message arrives twice.
@@ -402,6 +404,9 @@ pub struct ServerView {
     pub log_terms: Vec<u64>,
     /// Its state machine.
     pub state: BTreeMap<String, String>,
+    /// The side of a split network it is on (sides counted from 0, as the `Partitioned` event
+    /// lists them), while the network is split.
+    pub side: Option<usize>,
 }
 
 /// A Raft cluster on a simulated network, in virtual time.
@@ -574,6 +579,7 @@ impl Cluster {
                 commit: s.seen.commit,
                 log_terms: s.log.iter().map(|(t, _)| *t).collect(),
                 state: s.state.clone(),
+                side: self.sides.get(&s.id).copied(),
             })
             .collect()
     }
@@ -790,6 +796,7 @@ impl Cluster {
                 }
                 self.record(EventKind::Partitioned(shown));
             }
+            Fault::Loss(p) => self.set_loss(p),
             Fault::Heal => {
                 if !self.sides.is_empty() {
                     self.sides.clear();

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use raft::eraftpb::MessageType;
 
 use super::scenario::ClusterScenario;
-use super::sim::{ClusterEvent, EventKind, Fault, Message, Role, ServerId, TimerMark, Who};
+use super::sim::{
+    ClusterEvent, EventKind, Fault, Message, Role, ServerId, ServerView, TimerMark, Who,
+};
 use super::text::{describe, paper_name, raft_name, role_name};
 use crate::lab::sequence::SequenceItem;
 use crate::lab::view::{FieldTopic, Row, Walk};
@@ -179,34 +181,7 @@ pub fn flights(events: &[ClusterEvent]) -> Vec<Option<Flight>> {
         .collect()
 }
 
-/// A server as the explorer shows it at one event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ServerShow {
-    /// Which server.
-    pub id: ServerId,
-    /// Running (not crashed).
-    pub up: bool,
-    /// Paused.
-    pub paused: bool,
-    /// Its role.
-    pub role: Role,
-    /// Its term.
-    pub term: u64,
-    /// Whom it voted for in its term.
-    pub vote: Option<ServerId>,
-    /// The leader it knows.
-    pub leader: Option<ServerId>,
-    /// Its commit index.
-    pub commit: u64,
-    /// Its log on disk: each entry's term, from index 1.
-    pub log: Vec<u64>,
-    /// Its key-value store.
-    pub state: BTreeMap<String, String>,
-    /// The side of a split network it is on (sides counted from 0), while split.
-    pub side: Option<usize>,
-}
-
-impl ServerShow {
+impl ServerView {
     /// Its role in words: `leader`, `follower (paused)`, `down`.
     pub fn role_words(&self) -> String {
         match (self.up, self.paused) {
@@ -222,7 +197,8 @@ impl ServerShow {
         mark.filter(|_| self.up && self.role != Role::Leader)
     }
 
-    fn new(id: ServerId) -> Self {
+    /// A server at the start: a follower in term 0 with an empty log.
+    fn fresh(id: ServerId) -> Self {
         Self {
             id,
             up: true,
@@ -232,7 +208,7 @@ impl ServerShow {
             vote: None,
             leader: None,
             commit: 0,
-            log: Vec::new(),
+            log_terms: Vec::new(),
             state: BTreeMap::new(),
             side: None,
         }
@@ -243,11 +219,11 @@ impl ServerShow {
 /// events: roles, terms and leaders from `Role`, votes from `Voted`, logs from `Persisted`,
 /// commit indexes from `Committed`, the key-value store from `Applied` (emptied by a crash),
 /// and the sides of a split network.
-pub fn servers_at(servers: usize, events: &[ClusterEvent], upto: usize) -> Vec<ServerShow> {
-    let mut out: Vec<ServerShow> = (1..=servers as u64)
-        .map(|n| ServerShow::new(ServerId(n)))
+pub fn servers_at(servers: usize, events: &[ClusterEvent], upto: usize) -> Vec<ServerView> {
+    let mut out: Vec<ServerView> = (1..=servers as u64)
+        .map(|n| ServerView::fresh(ServerId(n)))
         .collect();
-    let at = |out: &[ServerShow], id: &ServerId| -> Option<usize> {
+    let at = |out: &[ServerView], id: &ServerId| -> Option<usize> {
         let i = usize::try_from(id.0).ok()?.checked_sub(1)?;
         (i < out.len()).then_some(i)
     };
@@ -281,8 +257,8 @@ pub fn servers_at(servers: usize, events: &[ClusterEvent], upto: usize) -> Vec<S
             } => {
                 if let Some(s) = at(&out, server).and_then(|i| out.get_mut(i)) {
                     let keep = usize::try_from(first.saturating_sub(1)).unwrap_or(usize::MAX);
-                    s.log.truncate(keep);
-                    s.log.extend(terms);
+                    s.log_terms.truncate(keep);
+                    s.log_terms.extend(terms);
                 }
             }
             EventKind::Committed { server, index } => {
@@ -515,6 +491,7 @@ pub fn fault_words(at_ms: u64, fault: &Fault) -> String {
             format!("{} cut off at {at_ms} ms", sides.join(" | "))
         }
         Fault::Heal => format!("network healed at {at_ms} ms"),
+        Fault::Loss(p) => format!("the network loses {:.0} % from {at_ms} ms", p * 100.0),
         Fault::Drop(m) => format!("{} dropped at {at_ms} ms", matched(m)),
         Fault::Duplicate(m) => format!("{} duplicated at {at_ms} ms", matched(m)),
         Fault::Delay(m, by) => format!("{} delayed {by} ms at {at_ms} ms", matched(m)),
@@ -534,16 +511,11 @@ mod tests {
         c.propose_at(1500, "y = 7");
         c.fault_at(1800, Fault::Restart(Who::Crashed));
         c.run_until(2500);
-        let shown = servers_at(3, c.events(), c.events().len() - 1);
-        for (show, view) in shown.iter().zip(c.servers()) {
-            assert_eq!(
-                (show.up, show.role, show.term, show.commit),
-                (view.up, view.role, view.term, view.commit)
-            );
-            assert_eq!((show.vote, show.leader), (view.vote, view.leader));
-            assert_eq!(show.log, view.log_terms);
-            assert_eq!(show.state, view.state);
-        }
+        // The same type, the same values: the replay of the events is the cluster's state.
+        assert_eq!(servers_at(3, c.events(), c.events().len() - 1), c.servers());
+        c.fault_at(2600, Fault::Partition(vec![vec![Who::Leader]]));
+        c.run_until(2700);
+        assert_eq!(servers_at(3, c.events(), c.events().len() - 1), c.servers());
         // A follower's timer never runs past its timeout: it stands first.
         for m in c.timers() {
             assert!(m.elapsed <= m.timeout, "{m:?}");
