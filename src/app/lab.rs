@@ -531,6 +531,10 @@ fn place_frames(
 /// A cluster's servers at the current event, for the canvas: each one's role, term, vote and
 /// commit index in words, and its log, under its box.
 fn place_servers(state: Res<LabState>, mut servers: ResMut<LabServers>) {
+    // Replayed from the events when the lab moves, not every frame it animates.
+    if !state.is_changed() {
+        return;
+    }
     let Some(RunOf::Cluster {
         scenario,
         events,
