@@ -94,6 +94,29 @@ const lookAlike = (shot, reference) => {
   return { ok: d < 0.04 && drawn >= 0.85 && placed >= 0.85,
     said: `${(100 * d).toFixed(2)} % of pixels differ; ${(100 * drawn).toFixed(0)} % of the 1× text is drawn, ${(100 * placed).toFixed(0)} % of the text is where 1× has text` };
 };
+/// Whether the app's first frame shows the diagram as the page showed it the moment before (no
+/// flash, no jump): both pictures as CSS pixels in cells of 16 × 16 over `region` (where the
+/// page's figure is drawn, beside its summary), each cell's mean colour; the share of cells whose
+/// colours differ by more than `limit` in a channel. The figure and the app draw the same boxes
+/// in the same places: measured, no cell differs; a frame without the boxes differs in about
+/// half of them, and the same picture 5 px lower in 2 %, 10 px lower in 5–11 %.
+const cellsUnlike = (a, b, region, limit = 24) => {
+  const k = 16, cols = Math.floor(region[2] / k), rows = Math.floor(region[3] / k);
+  const mean = (img, cx, cy) => {
+    const m = [0, 0, 0];
+    for (let y = region[1] + cy * k; y < region[1] + (cy + 1) * k; y++) for (let x = region[0] + cx * k; x < region[0] + (cx + 1) * k; x++) {
+      const o = 3 * (y * img.width + x);
+      for (let c = 0; c < 3; c++) m[c] += img.data[o + c] / (k * k);
+    }
+    return m;
+  };
+  let off = 0;
+  for (let cy = 0; cy < rows; cy++) for (let cx = 0; cx < cols; cx++) {
+    const [ma, mb] = [mean(a, cx, cy), mean(b, cx, cy)];
+    if (Math.max(...[0, 1, 2].map((c) => Math.abs(ma[c] - mb[c]))) > limit) off += 1;
+  }
+  return off / (cols * rows);
+};
 /// Where the first paint draws each part (CSS pixels), from the SVG's own boxes, and whether
 /// it is a leaf (its label centred in it: the centre is the part itself, not a child).
 /// Where the first paint draws each part, read in the same turn that finds it (the app removes
@@ -272,12 +295,28 @@ try {
   // reached with Tab does too; once the app is ready it opens on the same part with its panel.
   // Desktop and phone, device pixel ratios 1, 2 and 3, six parts each.
   const axeForAnswer = readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+  let scrolledLegs = 0;
   for (const [width, height, phone] of [[1280, 800, false], [390, 844, true]]) {
     for (const ratio of [1, 2, 3]) {
       const screen = `${phone ? "phone" : "desktop"} at ${ratio}×`;
       const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: ratio, hasTouch: phone, isMobile: phone });
       const p = await context.newPage();
       watch(p, `first answer, ${screen}`);
+      // The app's first frame as it was drawn: read from the canvas the moment the app says it
+      // is ready, to compare with what the page showed before. (Its drawing buffer is kept for
+      // the reading; what is drawn is the same.)
+      await p.addInitScript(() => {
+        const get = HTMLCanvasElement.prototype.getContext;
+        HTMLCanvasElement.prototype.getContext = function (kind, options) {
+          return get.call(this, kind, kind === "webgl2" ? { ...(options || {}), preserveDrawingBuffer: true } : options);
+        };
+        new MutationObserver((_, observer) => {
+          if (document.body && document.body.dataset.ready === "true") {
+            observer.disconnect();
+            try { window.__takeover = document.getElementById("autochitect").toDataURL("image/png"); } catch (e) { window.__takeover = String(e); }
+          }
+        }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready"] });
+      });
       let release;
       const held = new Promise((r) => { release = r; });
       await p.route("**/autochitect_bg.wasm", async (route) => { await held; await route.continue(); });
@@ -337,15 +376,66 @@ try {
         const [x, y] = centre(last.rect);
         await p.mouse.click(x, y);
       }
+      // The learner reads on: the page's summary scrolled to its end, by the wheel on a desktop,
+      // a swipe on a phone.
+      // Whether the summary's last heading ("Related topics") is in view on the page.
+      const endInView = () => p.evaluate(() => {
+        const a = document.getElementById("first-answer").getBoundingClientRect();
+        const h = [...document.querySelectorAll("#first-answer h4")].pop().getBoundingClientRect();
+        return h.top >= a.top && h.bottom <= a.bottom;
+      });
+      const endAtTop = await endInView();
+      const aside = await p.evaluate(() => { const r = document.getElementById("first-answer").getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; });
+      const cdp = await context.newCDPSession(p);
+      const atEnd = () => p.evaluate(() => { const a = document.getElementById("first-answer"); return a.scrollTop >= a.scrollHeight - a.clientHeight - 1; });
+      for (let i = 0; i < 6 && !(await atEnd()); i++) {
+        if (phone) {
+          // A finger drawn up the sheet, 300 px in 12 moves.
+          const x = Math.round(aside[0] + aside[2] / 2), y = Math.round(aside[1] + aside[3] - 20);
+          await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
+          for (let k = 1; k <= 12; k++) await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x, y: y - 25 * k }] });
+          await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+        } else {
+          const [ax, ay] = centre(aside);
+          await p.mouse.move(ax, ay);
+          await p.mouse.wheel(0, 400);
+        }
+        await p.waitForTimeout(250);
+      }
+      const read = await p.evaluate(() => {
+        const a = document.getElementById("first-answer");
+        return { scrolled: Math.round(a.scrollTop), overflow: a.scrollHeight - a.clientHeight };
+      });
+      const endShown = await endInView();
+      if (!endAtTop) scrolledLegs += 1;
+      check(read.scrolled >= read.overflow - 1 && endShown, `first answer, ${screen}: the page's summary scrolls to its end (${read.scrolled} of ${read.overflow} px; "Related topics" ${endAtTop ? "in view before" : "brought into view"})`);
+      // Where the page draws its figure, beside or above its summary.
+      const region = await p.evaluate(() => {
+        const f = document.querySelector("#first-paint svg").getBoundingClientRect(), a = document.getElementById("first-answer").getBoundingClientRect();
+        const beside = a.top <= 60, right = beside ? Math.min(f.right, a.left) : f.right, bottom = beside ? f.bottom : Math.min(f.bottom, a.top);
+        return [Math.ceil(f.left), Math.ceil(f.top), Math.floor(right - f.left), Math.floor(bottom - f.top)];
+      });
+      const before = toCss(await picture(p), width, height);
       release();
       await ready(p);
       const kept = await waitState(p, (st, id) => st.selected === id, last.id, `first answer, ${screen}: the app opens on ${last.id}`);
-      const panel = kept && await waitState(p, (st, label) => st.widgets && st.widgets[label] && st.widgets["Read write-up →"], last.heading, `first answer, ${screen}: the app's summary of ${last.id} is open`);
+      const panel = kept && await waitState(p, (st) => st.widgets && st.widgets["Summary"] && st.widgets["Related topics"], null, `first answer, ${screen}: the app's summary of ${last.id} is open`);
       check(Boolean(kept && panel) && await p.locator("#first-answer").count() === 0,
         `first answer, ${screen}: the app takes over on the same part (${last.id}) with its summary open, and the page's answer is gone`);
+      // Scrolled as the page's was: its end in view (at the top, it was out of view on the
+      // screens where the summary overflows).
+      const st = await stateOf(p);
+      check(Boolean(st.widgets["Related topics"]) && st.ui.right + st.ui.bottom > 0,
+        `first answer, ${screen}: the app's summary keeps the page's scroll ("Related topics" in view in the app, ${endAtTop ? "as on the page before scrolling" : "out of view on the page before scrolling"})`);
+      // No flash: the app's first frame shows what the page showed.
+      const url = await p.evaluate(() => window.__takeover);
+      const first = typeof url === "string" && url.startsWith("data:image/png") ? toCss(PNG.sync.read(Buffer.from(url.split(",")[1], "base64")), width, height) : null;
+      const off = first ? cellsUnlike(before, first, region) : 1;
+      check(off < 0.01, `first answer, ${screen}: no flash: the app's first frame draws the diagram where the page did (${(100 * off).toFixed(1)} % of cells differ${first ? "" : `; no frame read: ${String(url).slice(0, 80)}`})`);
       await context.close();
     }
   }
+  check(scrolledLegs >= 3, `first answer: the summary's end was out of view until scrolled on ${scrolledLegs} of 6 screens (the phone's sheet at least)`);
 
   // 5. A phone: 390 x 844, touch. The first view is readable; a tap selects; the summary is a
   // sheet at the bottom; the write-up is full screen and leads back; nothing overlaps.

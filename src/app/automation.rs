@@ -11,19 +11,19 @@ use super::state::ask_for_the_tree;
 use super::state::space::world_rect;
 use super::state::{
     CanvasFigure, LabDrawn, LabState, LabelsDrawn, LoadProblems, LoadedModel, MainCamera, Notice,
-    Preferences, Presenter, Reader, Selection, TourState, UiInsets, Widgets,
+    Preferences, Presenter, Reader, Selection, Shown, ShownSystems, TourState, UiInsets, Widgets,
 };
 use crate::model::Target;
 
 pub(super) fn plugin(app: &mut App) {
     #[cfg(target_arch = "wasm32")]
-    app.add_systems(Last, expose_state);
+    app.add_systems(Last, expose_state.after(ShownSystems));
     #[cfg(not(target_arch = "wasm32"))]
     if let Ok(path) = std::env::var("AUTOCHITECT_STATE_FILE") {
         // The scripts find widgets by name: the accessibility tree must be built.
         app.insert_resource(StateFile(path.into()))
             .add_systems(Startup, ask_for_the_tree)
-            .add_systems(Last, write_state);
+            .add_systems(Last, write_state.after(ShownSystems));
     }
     let _ = app;
 }
@@ -62,6 +62,8 @@ pub struct View<'a> {
     pub window: Option<[f32; 3]>,
     /// The lab, and what its inspector marked.
     pub lab: (&'a LabState, &'a LabDrawn),
+    /// The app's picture has been shown (with the model, the app is ready).
+    pub shown: bool,
 }
 
 /// The resources a [`View`] is made of, for systems that publish the state.
@@ -80,6 +82,7 @@ pub struct ViewParams<'w, 's> {
     widgets: Option<Res<'w, Widgets>>,
     prefs: Res<'w, Preferences>,
     lab: (Res<'w, LabState>, Res<'w, LabDrawn>),
+    shown: Res<'w, Shown>,
     window: Query<'w, 's, &'static Window, With<bevy::window::PrimaryWindow>>,
     resized: MessageReader<'w, 's, bevy::window::WindowResized>,
     rescaled: MessageReader<'w, 's, bevy::window::WindowScaleFactorChanged>,
@@ -107,6 +110,7 @@ impl ViewParams<'_, '_> {
                 .ok()
                 .map(|w| [w.width(), w.height(), w.scale_factor()]),
             lab: (&self.lab.0, &self.lab.1),
+            shown: self.shown.0,
         }
     }
 
@@ -127,6 +131,7 @@ impl ViewParams<'_, '_> {
             || self.insets.is_changed()
             || self.widgets.as_ref().is_some_and(|w| w.is_changed())
             || self.prefs.is_changed()
+            || self.shown.is_changed()
             || self.lab.0.is_changed()
             || self.lab.1.is_changed()
     }
@@ -149,6 +154,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         prefs,
         window,
         lab: (lab_state, lab_drawn),
+        shown,
     } = *view;
     let selected = selection.target.as_ref().map(target_name);
     let mut components = serde_json::Map::new();
@@ -182,7 +188,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         }
     }
     serde_json::json!({
-        "ready": model.is_some(),
+        "ready": model.is_some() && shown,
         "errors": problems.0.0.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "selected": selected,
         "writeup": reader.open.as_ref().map(ToString::to_string),
@@ -287,7 +293,7 @@ fn expose_state(
         return;
     }
     let view = state.view();
-    let ready = view.model.is_some();
+    let ready = view.model.is_some() && view.shown;
     let json = snapshot(&view, camera.single().ok()).to_string();
     if *last == json {
         return;

@@ -14,7 +14,7 @@ use crate::model::style::{FIT_MARGIN_PX, NARROW_SCREEN_PX};
 use super::state::space::{Screen, world_rect as to_world};
 use super::state::{
     AppSystems, CameraView, Consumer, FrameTargets, Intent, LoadedModel, MainCamera, Preferences,
-    RevealTarget, Selection, SpeakerNotes, UiInsets,
+    RevealTarget, Selection, Shown, SpeakerNotes, UiInsets,
 };
 
 /// Closest zoom: one diagram unit is this many pixels at most.
@@ -46,6 +46,9 @@ pub(super) fn plugin(app: &mut App) {
 struct Framing {
     targets: Option<Vec<crate::model::Target>>,
     refit: bool,
+    /// The view is the diagram's first framing, untouched: until the app is shown it is made
+    /// again as the panels are measured, rather than moved to keep what was (never) seen.
+    initial: bool,
 }
 
 /// A camera move in progress.
@@ -79,6 +82,22 @@ fn spawn_camera(mut commands: Commands) {
         bevy::core_pipeline::tonemapping::Tonemapping::None,
         bevy::core_pipeline::tonemapping::DebandDither::Disabled,
     ));
+}
+
+/// A new diagram's first framing, as the web page frames its figure: fitted to the room below
+/// the top bar, then the panels beside and below the diagram cover it as they do when they
+/// open later (the view's centre moves so that the diagram stays where it was framed). A phone
+/// first shows one computer, big enough to read.
+fn first_view(model: &LoadedModel, window: Vec2, insets: &UiInsets) -> CameraView {
+    let room = Vec2::new(window.x, window.y - insets.top).max(Vec2::ONE);
+    let inner = room - Vec2::splat(2.0 * FIT_MARGIN_PX);
+    let first = (window.x < NARROW_SCREEN_PX)
+        .then(|| crate::model::narrow_frame(&model.diagram, (inner.x, inner.y)))
+        .flatten();
+    let bounds = first.map_or_else(|| world_bounds(model), to_world);
+    let mut view = fit_view(bounds, room);
+    view.center += Vec2::new(insets.left - insets.right, insets.bottom) / 2.0 * view.scale;
+    view
 }
 
 /// The scale that fits `bounds` (world) into a viewport of `size` logical pixels.
@@ -115,6 +134,8 @@ fn fit_on_request(
     window: Option<Single<&Window, With<PrimaryWindow>>>,
     mut framing: ResMut<Framing>,
     mut last_file: Local<Option<String>>,
+    (insets, shown): (Res<UiInsets>, Res<Shown>),
+    mut fitted_for: Local<Option<Vec2>>,
 ) {
     let Some(model) = model else { return };
     let requested = intents.read().any(|i| *i == Intent::FitView);
@@ -123,17 +144,20 @@ fn fit_on_request(
     }
     // A new diagram fits itself; a reload keeps the camera where the author left it.
     let new_diagram = last_file.as_deref() != Some(model.diagram_file.as_str());
-    if requested || view.is_none() || new_diagram {
+    // Until the app is shown, its first framing follows the panels and the window as they
+    // settle (the page's canvas gets its size, the panels are laid out).
+    let window_size = window.as_deref().map(|w| Vec2::new(w.width(), w.height()));
+    let again = framing.initial && !shown.0 && (insets.is_changed() || window_size != *fitted_for);
+    let size = viewport_size(&camera, window.as_deref().copied());
+    if requested {
+        // `F` shows everything in the room the panels leave.
+        framing.initial = false;
+        commands.insert_resource(fit_view(world_bounds(&model), size));
+    } else if view.is_none() || new_diagram || again {
         *last_file = Some(model.diagram_file.clone());
-        let size = viewport_size(&camera, window.as_deref().copied());
-        let window_width = window.as_deref().map_or(size.x, |w| w.width());
-        // A phone first shows one computer, big enough to read; `F` shows everything.
-        let room = size - Vec2::splat(2.0 * FIT_MARGIN_PX);
-        let first = (!requested && window_width < NARROW_SCREEN_PX)
-            .then(|| crate::model::narrow_frame(&model.diagram, (room.x, room.y)))
-            .flatten();
-        let bounds = first.map_or_else(|| world_bounds(&model), to_world);
-        commands.insert_resource(fit_view(bounds, size));
+        framing.initial = true;
+        *fitted_for = window_size;
+        commands.insert_resource(first_view(&model, window_size.unwrap_or(size), &insets));
     }
 }
 
@@ -210,6 +234,7 @@ fn pan_and_zoom(
         // The user took the camera: a move in progress stops, and a step's frame is theirs now.
         commands.remove_resource::<Tween>();
         framing.targets = None;
+        framing.initial = false;
     }
 }
 
@@ -227,6 +252,7 @@ fn update_viewport(
     mut framing: ResMut<Framing>,
     speaker: Res<SpeakerNotes>,
     mut last: Local<Option<UiInsets>>,
+    shown: Res<Shown>,
 ) {
     // The speaker view (web) is the notes alone: the diagram is not drawn under them.
     if camera.is_active == speaker.page {
@@ -260,7 +286,10 @@ fn update_viewport(
         return;
     };
     let before = last.replace(*insets).filter(|b| b != &*insets);
-    if (before.is_some() || changed) && framing.targets.is_some() {
+    if framing.initial && !shown.0 {
+        // Nothing was seen yet: the first framing is made again for the new room
+        // (`fit_on_request`).
+    } else if (before.is_some() || changed) && framing.targets.is_some() {
         // A framed step: frame it again in the room the panels (or the resized window, such
         // as presenter mode's fullscreen) leave now.
         framing.refit = true;
@@ -369,8 +398,10 @@ fn move_camera(
     }
     if let Some(FrameTargets(targets)) = &frame {
         framing.targets = Some(targets.clone());
+        framing.initial = false;
     } else if reveal.is_some() {
         framing.targets = None;
+        framing.initial = false;
     }
     let (Some(model), Some(view)) = (model, view) else {
         // Too early (a tour started from a link, before the first view): frame it once there

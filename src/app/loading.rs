@@ -17,8 +17,8 @@ use bevy::asset::{AssetLoader, AssetPath, LoadContext, LoadState};
 use bevy::prelude::*;
 
 use super::state::{
-    Consumer, DIAGRAM_SOURCE, DiagramChoices, Intent, LabFile, LabFiles, LaunchOptions,
-    LoadProblems, LoadedModel, Notice,
+    Consumer, DIAGRAM_SOURCE, DiagramChoices, HandedFiles, Intent, LabFile, LabFiles,
+    LaunchOptions, LoadProblems, LoadedModel, Notice,
 };
 use crate::model::project::{self, NamedText, ProjectTexts, Unreadable, WriteupFiles};
 use crate::model::{Diagnostics, Severity, WriteupSlug, paths};
@@ -214,13 +214,13 @@ pub(super) struct Sources {
 }
 
 impl Sources {
-    fn requests(&self, diagram_file: &str, server: &AssetServer, options: &LaunchOptions) -> Self {
+    fn requests(&self, diagram_file: &str, files: &mut Requests) -> Self {
         Self {
-            diagram: server
+            diagram: files
                 .load(AssetPath::from(diagram_file.to_owned()).with_source(DIAGRAM_SOURCE)),
-            tours: server
+            tours: files
                 .load(AssetPath::from(paths::tours_file(diagram_file)).with_source(DIAGRAM_SOURCE)),
-            diagram_name: display_name(&options.diagram_dir, diagram_file),
+            diagram_name: display_name(&files.options.diagram_dir, diagram_file),
             diagram_file: diagram_file.to_owned(),
             index: self.index.clone(),
             writeups: Vec::new(),
@@ -234,6 +234,41 @@ impl Sources {
             listed: Vec::new(),
         }
     }
+}
+
+/// Where text files come from: the files the page handed over ([`HandedFiles`]), each taken
+/// once and in memory at once, or else a request to the file's asset source.
+struct Requests<'a> {
+    server: &'a AssetServer,
+    texts: &'a mut Assets<TextFile>,
+    handed: Option<&'a mut HandedFiles>,
+    options: &'a LaunchOptions,
+}
+
+impl Requests<'_> {
+    fn load(&mut self, path: AssetPath<'static>) -> Handle<TextFile> {
+        let address = address(self.options, &path);
+        match self
+            .handed
+            .as_deref_mut()
+            .and_then(|h| h.0.remove(&address))
+        {
+            Some(text) => self.texts.add(TextFile { text }),
+            None => self.server.load(path),
+        }
+    }
+}
+
+/// A file's address: its asset source's folder, then its path (on the web, its URL relative to
+/// the page, which is how the page names the files it hands over).
+fn address(options: &LaunchOptions, path: &AssetPath) -> String {
+    let root = match path.source() {
+        bevy::asset::io::AssetSourceId::Name(name) if name.as_ref() == DIAGRAM_SOURCE => {
+            &options.diagram_dir
+        }
+        _ => &options.asset_root,
+    };
+    format!("{root}/{}", path.path().to_string_lossy())
 }
 
 /// A path as shown in messages: relative to the working directory when it is inside it.
@@ -253,11 +288,23 @@ fn writeup_path(file: &str) -> String {
     format!("{}/{file}", paths::WRITEUP_DIR)
 }
 
-fn start_loading(mut commands: Commands, server: Res<AssetServer>, options: Res<LaunchOptions>) {
+fn start_loading(
+    mut commands: Commands,
+    server: Res<AssetServer>,
+    options: Res<LaunchOptions>,
+    mut texts: ResMut<Assets<TextFile>>,
+    mut handed: Option<ResMut<HandedFiles>>,
+) {
+    let mut files = Requests {
+        server: &server,
+        texts: &mut texts,
+        handed: handed.as_deref_mut(),
+        options: &options,
+    };
     let file = options.diagram_file.clone();
     let seed = Sources {
         diagram: Handle::default(),
-        index: server.load(writeup_path(paths::INDEX_FILE)),
+        index: files.load(AssetPath::from(writeup_path(paths::INDEX_FILE))),
         writeups: Vec::new(),
         index_text: None,
         last_inputs: None,
@@ -271,7 +318,7 @@ fn start_loading(mut commands: Commands, server: Res<AssetServer>, options: Res<
         diagram_index: server.load(AssetPath::from(paths::INDEX_FILE).with_source(DIAGRAM_SOURCE)),
         listed: Vec::new(),
     };
-    commands.insert_resource(seed.requests(&file, &server, &options));
+    commands.insert_resource(seed.requests(&file, &mut files));
 }
 
 /// Any text file loading, changing or failing means the model must be validated again; the
@@ -321,13 +368,21 @@ fn switch_diagram(
     mut sources: ResMut<Sources>,
     options: Res<LaunchOptions>,
     server: Res<AssetServer>,
+    mut texts: ResMut<Assets<TextFile>>,
+    mut handed: Option<ResMut<HandedFiles>>,
 ) {
     for intent in intents.read().filter(Intent::for_(Consumer::Loading)) {
         if let Intent::OpenDiagram(file) = intent
             && *file != sources.diagram_file
             && crate::model::is_valid_slug(file)
         {
-            let next = sources.requests(file, &server, &options);
+            let mut files = Requests {
+                server: &server,
+                texts: &mut texts,
+                handed: handed.as_deref_mut(),
+                options: &options,
+            };
+            let next = sources.requests(file, &mut files);
             *sources = next;
         }
     }
@@ -378,7 +433,7 @@ fn list_diagrams(
 }
 
 /// Requests the write-ups the index lists, whenever the index text changes.
-fn request_writeups(sources: &mut Sources, index: &str, server: &AssetServer) {
+fn request_writeups(sources: &mut Sources, index: &str, files: &mut Requests) {
     let named = NamedText {
         name: writeup_path(paths::INDEX_FILE),
         text: Ok(index.to_owned()),
@@ -386,7 +441,9 @@ fn request_writeups(sources: &mut Sources, index: &str, server: &AssetServer) {
     sources.writeups = project::listed_slugs(&named)
         .into_iter()
         .map(|slug| WriteupHandles {
-            meta: server.load(writeup_path(&paths::writeup_meta_file(slug.as_str()))),
+            meta: files.load(AssetPath::from(writeup_path(&paths::writeup_meta_file(
+                slug.as_str(),
+            )))),
             body: None,
             applied: None,
             slug,
@@ -395,11 +452,13 @@ fn request_writeups(sources: &mut Sources, index: &str, server: &AssetServer) {
     sources.index_text = Some(index.to_owned());
 }
 
-fn settled(server: &AssetServer, handle: &Handle<TextFile>) -> bool {
-    matches!(
-        server.load_state(handle),
-        LoadState::Loaded | LoadState::Failed(_)
-    )
+/// Whether a file is in (handed over, or loaded) or has failed.
+fn settled(server: &AssetServer, texts: &Assets<TextFile>, handle: &Handle<TextFile>) -> bool {
+    texts.contains(handle)
+        || matches!(
+            server.load_state(handle),
+            LoadState::Loaded | LoadState::Failed(_)
+        )
 }
 
 /// A loaded file's text, or why there is none.
@@ -427,7 +486,8 @@ fn text_of(
 fn assemble(
     mut commands: Commands,
     mut sources: ResMut<Sources>,
-    texts: Res<Assets<TextFile>>,
+    mut texts: ResMut<Assets<TextFile>>,
+    mut handed: Option<ResMut<HandedFiles>>,
     server: Res<AssetServer>,
     mut problems: ResMut<LoadProblems>,
     previous: Option<Res<LoadedModel>>,
@@ -441,18 +501,25 @@ fn assemble(
     // A file arriving wakes no one in the reactive loop (on the web not even a window event
     // does), so keep frames coming until every file is in.
     redraw.write(bevy::window::RequestRedraw);
-    // The write-ups to wait for are the ones the current index lists.
+    // The write-ups to wait for are the ones the current index lists (handed over by the
+    // page, they are in at once).
     if let Some(index) = texts.get(&sources.index)
         && sources.index_text.as_deref() != Some(index.text.as_str())
     {
         let text = index.text.clone();
-        request_writeups(&mut sources, &text, &server);
-        return;
+        let mut files = Requests {
+            server: &server,
+            texts: &mut texts,
+            handed: handed.as_deref_mut(),
+            options: &options,
+        };
+        request_writeups(&mut sources, &text, &mut files);
     }
-    let ready = settled(&server, &sources.diagram)
-        && settled(&server, &sources.tours)
-        && settled(&server, &sources.index)
-        && sources.writeups.iter().all(|w| settled(&server, &w.meta));
+    let is_in = |h: &Handle<TextFile>| settled(&server, &texts, h);
+    let ready = is_in(&sources.diagram)
+        && is_in(&sources.tours)
+        && is_in(&sources.index)
+        && sources.writeups.iter().all(|w| is_in(&w.meta));
     if !ready {
         return;
     }
@@ -577,7 +644,7 @@ fn fill_bodies(
     for w in &mut sources.writeups {
         let name = writeup_path(&paths::writeup_body_file(w.slug.as_str()));
         let handle = w.body.get_or_insert_with(|| server.load(name.clone()));
-        if !settled(&server, handle) {
+        if !settled(&server, &texts, handle) {
             waiting = true;
             continue;
         }

@@ -18,9 +18,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::state::{
-    AccessAction, AppSystems, Intent, LabState, LaunchOptions, LoadedModel, Notice, Reader,
-    Selection, SpeakerNotes, SpeakerViewOpener, TourState, Widgets, address_intents,
-    ask_for_the_tree, current_route,
+    AccessAction, AppSystems, HandedFiles, Intent, LabState, LaunchOptions, LoadedModel, Notice,
+    Reader, Selection, Shown, SpeakerNotes, SpeakerViewOpener, SummaryScroll, TourState, Widgets,
+    address_intents, ask_for_the_tree, current_route,
 };
 use crate::model::{Address, Launch, Route, Target};
 
@@ -29,6 +29,46 @@ static NAVIGATIONS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Messages from the other page of a talk (the speaker view, or the audience's page).
 static TALK: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// The files the page fetched while the module compiled (`window.autochitectFiles`: address
+/// → text), taken from the page so they are held once.
+fn handed_files() -> HandedFiles {
+    use wasm_bindgen::JsValue;
+    let mut files = HandedFiles::default();
+    let Some(w) = window() else { return files };
+    let key = JsValue::from_str("autochitectFiles");
+    let Ok(object) = js_sys::Reflect::get(&w, &key).and_then(|v| v.dyn_into::<js_sys::Object>())
+    else {
+        return files;
+    };
+    for entry in js_sys::Object::entries(&object).iter() {
+        let pair = js_sys::Array::from(&entry);
+        if let (Some(address), Some(text)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+            files.0.insert(address, text);
+        }
+    }
+    let _ = js_sys::Reflect::delete_property(&w, &key);
+    files
+}
+
+/// The page's own summary (open when a part was chosen before the app was ready) hands its
+/// scroll to the app's: read before the panels are drawn on each frame until the app is shown,
+/// so the frame that takes the page's place is scrolled as the page was a moment before.
+fn take_page_scroll(shown: Res<Shown>, mut scroll: ResMut<SummaryScroll>) {
+    if shown.0 {
+        return;
+    }
+    let Some(aside) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("first-answer"))
+    else {
+        return;
+    };
+    let overflow = aside.scroll_height() - aside.client_height();
+    if !aside.has_attribute("hidden") && overflow > 0 {
+        scroll.0 = Some(aside.scroll_top() as f32 / overflow as f32);
+    }
+}
 
 thread_local! {
     /// The channel the pages of a talk share.
@@ -60,7 +100,8 @@ pub fn launch_options() -> LaunchOptions {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<TalkShared>()
+    app.insert_resource(handed_files())
+        .init_resource::<TalkShared>()
         .insert_resource(SpeakerViewOpener(Box::new(open_speaker_view)))
         // The page's mirror of the accessibility tree is always there.
         .add_systems(Startup, (keep_waker, ask_for_the_tree))
@@ -68,6 +109,10 @@ pub(super) fn plugin(app: &mut App) {
         .add_systems(
             Update,
             (apply_navigation, follow_talk).in_set(AppSystems::Input),
+        )
+        .add_systems(
+            PostUpdate,
+            take_page_scroll.before(bevy_egui::EguiPostUpdateSet::EndPass),
         )
         .add_systems(
             PreUpdate,

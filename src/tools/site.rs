@@ -26,7 +26,7 @@ use crate::model::{
 /// Where the page template marks the first paint and the fallback list.
 const FIRST_PAINT: &str = "<!-- first-paint -->";
 const WRITEUP_LIST: &str = "<!-- writeup-list -->";
-const PRELOAD: &str = "<!-- preload -->";
+const FIRST_FETCH: &str = "<!-- first-fetch -->";
 
 /// Writes the page, the write-up pages and their index into `out`.
 pub fn write_site(root: &Path, out: &Path) -> Result<usize, String> {
@@ -43,7 +43,8 @@ pub fn write_site(root: &Path, out: &Path) -> Result<usize, String> {
         .map_err(|e| format!("{}: {e}", template_path.display()))?;
     let tours = Path::new(paths::DIAGRAM_DIR).join(paths::tours_file(paths::DEFAULT_DIAGRAM));
     let first = first_files(&catalog, root.join(&tours).is_file());
-    let page = index_page(&template, &diagram, &catalog)?.replace(PRELOAD, &preload_links(&first));
+    let page =
+        index_page(&template, &diagram, &catalog)?.replace(FIRST_FETCH, &first_fetch(&first));
     let pages_dir = out.join(paths::WRITEUP_DIR);
     std::fs::create_dir_all(&pages_dir).map_err(|e| format!("{}: {e}", pages_dir.display()))?;
     let write =
@@ -84,19 +85,19 @@ fn first_files(catalog: &WriteupCatalog, with_tours: bool) -> Vec<String> {
     files
 }
 
-/// `<link rel="preload">` for each file: the browser fetches them while the module compiles,
-/// and the app's own requests (same URL, mode and credentials) are answered from memory.
-fn preload_links(files: &[String]) -> String {
-    files
-        .iter()
-        .map(|f| {
-            format!(
-                r#"<link rel="preload" href="{}" as="fetch" crossorigin>"#,
-                xml_escape(f)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+/// A script that fetches each file at once (while the module downloads and compiles) and keeps
+/// the texts for the app, which takes them at start (`window.autochitectFiles`, address →
+/// text): the first model needs no request and no wait, and can be on the first frame. A file
+/// that could not be fetched is left out; the app then asks for it itself, and says why it
+/// failed.
+fn first_fetch(files: &[String]) -> String {
+    // JSON is JavaScript; `<` escaped, so no address can end the script element.
+    let list = serde_json::to_string(files)
+        .unwrap_or_else(|_| "[]".to_owned())
+        .replace('<', "\\u003c");
+    format!(
+        "<script>\n  window.autochitectFetching = Promise.all({list}.map((address) =>\n    fetch(address).then((r) => (r.ok ? r.text() : null)).catch(() => null).then((text) => [address, text])));\n</script>"
+    )
 }
 
 /// Runs `autochitect site`.

@@ -2,13 +2,124 @@
 //! watcher too), the diagram picker, and write-ups that go missing.
 
 use autochitect::app::state::{
-    CameraView, CanvasFigure, DiagramChoices, DiagramEntity, FileChanged, Intent, LaunchOptions,
-    LoadProblems, LoadedModel, Notice, Reader, TourState,
+    CameraView, CanvasFigure, DiagramChoices, DiagramEntity, FileChanged, HandedFiles, Intent,
+    LaunchOptions, LoadProblems, LoadedModel, Notice, Reader, Shown, TourState,
 };
 use autochitect::model::WriteupSlug;
 use bevy::prelude::*;
 
+use autochitect::app::headless;
+
 use crate::support::*;
+
+/// The files the site's page fetches and hands to the app, read from the repository (where the
+/// tests' app finds its files) under the addresses the page gives them.
+fn page_files(test: &str) -> std::collections::BTreeMap<String, String> {
+    // A folder of its own per test: tests run at once.
+    let dir = TempDir::new(test);
+    autochitect::tools::site::write_site(&repo(), &dir.0).expect("site");
+    let page = std::fs::read_to_string(dir.join("index.html")).expect("index.html");
+    first_fetched(&page)
+        .into_iter()
+        .map(|address| {
+            let path = repo().join(&address);
+            let text = std::fs::read_to_string(&path).expect("a file the site serves");
+            (path.display().to_string(), text)
+        })
+        .collect()
+}
+
+/// The web page fetches the first files while the module compiles and hands them over: with
+/// them, the diagram is in on the app's first frame (through the asset system it takes several:
+/// the write-ups' metadata are asked for once the index is in).
+#[test]
+fn the_files_the_page_hands_over_make_the_diagram_on_the_first_frame() {
+    let mut app = app_loading(options(), false);
+    app.insert_resource(HandedFiles(page_files("handed-first-frame")));
+    app.update();
+    let loaded = app.world().get_resource::<LoadedModel>();
+    assert!(loaded.is_some(), "the model is in after one frame");
+    let loaded = model(&app);
+    assert_eq!(
+        loaded.diagram.components().len(),
+        default_diagram().components().len()
+    );
+    assert_eq!(loaded.writeups.len(), catalog().len());
+    assert!(
+        app.world().resource::<HandedFiles>().0.is_empty(),
+        "each handed file is taken"
+    );
+    // The bodies still come from the files, and the model is made once.
+    headless::settle(&mut app);
+    assert_eq!(model(&app).generation, 1);
+    assert!(problem_lines(&app).is_empty());
+
+    // Without them, one frame is not enough.
+    let mut plain = app_loading(options(), false);
+    plain.update();
+    assert!(plain.world().get_resource::<LoadedModel>().is_none());
+}
+
+/// With the files in on the first frame, the diagram is framed again once the panels have been
+/// laid out, as the page frames its figure: fitted to the room below the top bar, with the
+/// summary (open from a link) over it; the app is shown only then, and the view stays.
+#[test]
+fn the_diagram_is_framed_as_the_page_frames_it_before_the_app_is_shown() {
+    let mut app = app_loading(
+        LaunchOptions {
+            launch: autochitect::model::Launch {
+                select: Some("b-gc".into()),
+                ..Default::default()
+            },
+            ..options()
+        },
+        true,
+    );
+    app.insert_resource(HandedFiles(page_files("handed-framing")));
+    app.update();
+    assert!(app.world().get_resource::<LoadedModel>().is_some());
+    assert!(
+        !app.world().resource::<Shown>().0,
+        "not shown on the first frame"
+    );
+    run_until(&mut app, 10, |app| app.world().resource::<Shown>().0);
+    let insets = *app.world().resource::<autochitect::app::state::UiInsets>();
+    assert!(
+        insets.top > 20.0 && insets.right > 100.0,
+        "the top bar and the summary are measured ({insets:?})"
+    );
+    // The diagram's middle where the page draws it: the middle of the room below the bar.
+    let window = window_size(&mut app);
+    let bounds = autochitect::app::state::space::world_rect(model(&app).diagram.bounds());
+    let middle = screen_pos(&mut app, bounds.center());
+    let room = Vec2::new(window.x / 2.0, insets.top + (window.y - insets.top) / 2.0);
+    assert!(
+        middle.distance(room) < 1.0,
+        "the diagram's middle is drawn at {middle:?}, the room's is {room:?}"
+    );
+    let view = *app.world().resource::<CameraView>();
+    run_frames(&mut app, 5);
+    assert_eq!(*app.world().resource::<CameraView>(), view, "and stays");
+}
+
+/// A file the page could not fetch is not handed over: the app asks for it itself.
+#[test]
+fn a_file_the_page_did_not_hand_over_is_requested() {
+    // Only the write-up index handed over: the diagram, its tours and the metadata are read.
+    let index = repo().join("assets/writeups/index.ron");
+    let text = std::fs::read_to_string(&index).expect("index");
+    let mut app = app_loading(options(), false);
+    app.insert_resource(HandedFiles([(index.display().to_string(), text)].into()));
+    headless::settle(&mut app);
+    let loaded = model(&app);
+    assert_eq!(
+        loaded.diagram.components().len(),
+        default_diagram().components().len()
+    );
+    assert_eq!(loaded.writeups.len(), catalog().len());
+    assert!(!loaded.tours.is_empty(), "the tours were read");
+    assert!(problem_lines(&app).is_empty());
+}
 
 #[test]
 fn a_broken_diagram_reports_positions_instead_of_loading() {

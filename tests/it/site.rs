@@ -3,7 +3,7 @@
 
 use autochitect::tools::site::{body_html, write_site};
 
-use crate::support::{TempDir, catalog, default_diagram, repo};
+use crate::support::{TempDir, catalog, default_diagram, first_fetched, repo};
 
 #[test]
 fn the_page_carries_the_diagram_with_every_part_linking_to_itself() {
@@ -44,13 +44,11 @@ fn the_page_carries_the_diagram_with_every_part_linking_to_itself() {
     for w in catalog().newest_first() {
         assert!(page.contains(&format!(r#"href="writeups/{}.html""#, w.slug)));
     }
-    // The browser fetches what the diagram needs while the app compiles: the diagram, its
-    // tours, the write-up index and metadata, each a file the site serves; no write-up text.
-    let preloaded: Vec<&str> = page
-        .split(r#"<link rel="preload" href=""#)
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .collect();
+    // The page fetches what the diagram needs while the app compiles, to hand it over: the
+    // diagram, its tours, the write-up index and metadata, each a file the site serves; no
+    // write-up text.
+    let fetched = first_fetched(&page);
+    let preloaded: Vec<&str> = fetched.iter().map(String::as_str).collect();
     assert_eq!(preloaded.len(), 3 + catalog().len(), "{preloaded:?}");
     for file in &preloaded {
         // The site copies `assets/` and `diagrams/` as they are in the repository.

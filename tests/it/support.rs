@@ -44,6 +44,17 @@ pub fn options() -> LaunchOptions {
     }
 }
 
+/// The addresses the site's page fetches at once to hand to the app (`site::first_files`), read
+/// from the page as the browser runs it.
+pub fn first_fetched(page: &str) -> Vec<String> {
+    let list = page
+        .split("window.autochitectFetching = Promise.all(")
+        .nth(1)
+        .and_then(|rest| rest.split(".map(").next())
+        .expect("the page fetches the first files");
+    serde_json::from_str(list).expect("a JSON list of addresses")
+}
+
 /// External links the app opened (tests never open a browser).
 pub static OPENED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 

@@ -14,6 +14,10 @@
 //! - Labels are drawn by egui (`ui::labels`) from the figure's labels: crisp at any zoom,
 //!   hidden when too small to read, and only those on screen.
 //!
+//! - The app is [`Shown`] once the diagram is framed and the renderer's last frame drew all
+//!   of it ([`FrameComplete`]: no pipeline still compiling); on the web the page's own figure
+//!   gives way to the app then, so no frame without the diagram is ever seen.
+//!
 //! Diagram points become world points in `state::space`.
 
 pub mod batch;
@@ -22,8 +26,8 @@ use bevy::prelude::*;
 
 use super::state::space::{world, world_rect};
 use super::state::{
-    AppSystems, CameraView, CanvasFigure, DiagramEntity, Emphasis, Hovered, LoadedModel,
-    Preferences, SearchState, Selection, TourState,
+    AppSystems, CameraView, CanvasFigure, DiagramEntity, Emphasis, FrameComplete, Hovered,
+    LoadedModel, Preferences, SearchState, Selection, Shown, ShownSystems, TourState,
 };
 use super::theme::{self, Look};
 use crate::model::Target;
@@ -32,21 +36,82 @@ use crate::model::style::Rgb;
 use batch::Batch;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Startup, spawn_layers).add_systems(
-        Update,
-        (
-            emphasise.in_set(AppSystems::Follow),
+    // The renderer says whether each frame was complete; without one there is nothing to wait
+    // for.
+    let complete = match app.get_sub_app_mut(bevy::render::RenderApp) {
+        Some(render) => {
+            let flag = FrameComplete(Some(Default::default()));
+            render.insert_resource(flag.clone()).add_systems(
+                bevy::render::Render,
+                note_frame_complete.in_set(bevy::render::RenderSystems::Cleanup),
+            );
+            flag
+        }
+        None => FrameComplete(None),
+    };
+    app.insert_resource(complete)
+        .init_resource::<Shown>()
+        .add_systems(Last, note_shown.in_set(ShownSystems))
+        .add_systems(Startup, spawn_layers)
+        .add_systems(
+            Update,
             (
-                rebuild.run_if(resource_exists_and_changed::<LoadedModel>),
-                build_figure,
-                draw_diagram,
-                draw_highlights,
-                pick_detail,
+                emphasise.in_set(AppSystems::Follow),
+                (
+                    rebuild.run_if(resource_exists_and_changed::<LoadedModel>),
+                    build_figure,
+                    draw_diagram,
+                    draw_highlights,
+                    pick_detail,
+                )
+                    .chain()
+                    .in_set(AppSystems::Visuals),
+            ),
+        );
+}
+
+/// In the renderer, after a frame is drawn: whether it drew everything, that is, no render
+/// pipeline was queued or still compiling (their draws wait for them). Compute pipelines draw
+/// nothing (and WebGL2 has none: one that can never be made stays queued).
+fn note_frame_complete(
+    cache: Res<bevy::render::render_resource::PipelineCache>,
+    complete: Res<FrameComplete>,
+) {
+    use bevy::render::render_resource::{CachedPipelineState, PipelineDescriptor};
+    if let Some(flag) = &complete.0 {
+        let pending = cache.pipelines().any(|p| {
+            matches!(
+                p.descriptor,
+                PipelineDescriptor::RenderPipelineDescriptor(_)
+            ) && matches!(
+                p.state,
+                CachedPipelineState::Queued | CachedPipelineState::Creating(_)
             )
-                .chain()
-                .in_set(AppSystems::Visuals),
-        ),
-    );
+        });
+        flag.store(!pending, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// At the end of a frame: the app is shown once the diagram is framed, the panels sit where
+/// they sat in the frame before (this frame's framing was made for them), and that frame was
+/// complete, so this one, about to be drawn, is too. Until then frames keep coming, so the
+/// panels settle and the renderer finishes what it compiles.
+fn note_shown(
+    model: Option<Res<LoadedModel>>,
+    view: Option<Res<CameraView>>,
+    insets: Res<super::state::UiInsets>,
+    complete: Res<FrameComplete>,
+    mut shown: ResMut<Shown>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    if shown.0 || model.is_none() {
+        return;
+    }
+    if view.is_some() && !insets.is_changed() && complete.get() {
+        shown.0 = true;
+    } else {
+        redraw.write(bevy::window::RequestRedraw);
+    }
 }
 
 /// What stays bright: the current tour step's focus, and while the search box has a query,

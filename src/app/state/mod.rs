@@ -120,6 +120,14 @@ impl Default for LaunchOptions {
     }
 }
 
+/// Files already in memory when the app starts, by their address (the asset source's folder,
+/// then the path: `diagrams/two-computers.ron`, `assets/writeups/index.ron`). The web page
+/// fetches the files the first model needs while the module compiles and hands them over, so
+/// the diagram can be on the first frame; the loader takes each once, and asks its asset source
+/// for anything not here.
+#[derive(Resource, Debug, Default, Clone, PartialEq)]
+pub struct HandedFiles(pub std::collections::BTreeMap<String, String>);
+
 /// The validated model the rest of the app reads. Replaced as a whole on reload.
 #[derive(Resource, Debug, Clone)]
 pub struct LoadedModel {
@@ -459,6 +467,7 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<IndexPanel>()
     .init_resource::<ReaderFind>()
     .init_resource::<ReaderLayout>()
+    .init_resource::<SummaryScroll>()
     .init_resource::<Emphasis>()
     .init_resource::<LabelsDrawn>();
 }

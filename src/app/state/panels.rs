@@ -62,3 +62,9 @@ pub struct IndexPanel {
     /// Only write-ups with this tag are listed.
     pub tag: Option<String>,
 }
+
+/// Where the summary is to be scrolled when it is next drawn: the share of its overflow
+/// scrolled past (0 at the top, 1 at the end). The web page's own summary, open while the app
+/// started, hands its scroll over this way when the app takes its place.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct SummaryScroll(pub Option<f32>);

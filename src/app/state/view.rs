@@ -26,6 +26,30 @@ pub struct FrameTargets(pub Vec<Target>);
 #[derive(Message, Debug, Clone, PartialEq)]
 pub struct RevealTarget(pub Target);
 
+/// Whether the renderer's last frame drew everything the scene asked of it: no render pipeline
+/// was still being compiled (a pipeline compiled in a frame draws from the next one on). Set by
+/// the renderer; `None` without one (headless), where there is nothing to wait for.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct FrameComplete(pub Option<std::sync::Arc<std::sync::atomic::AtomicBool>>);
+
+impl FrameComplete {
+    /// Whether the last frame was complete (always, without a renderer).
+    pub fn get(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|f| f.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+/// The app's picture has been shown: on the web, the page's own figure gave way to it. Until
+/// then nothing the app drew was seen, so the first framing can still be made again.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct Shown(pub bool);
+
+/// Where [`Shown`] is decided, in `Last`: what publishes it runs after.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ShownSystems;
+
 /// Logical pixels of the window covered by panels on each side.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
 pub struct UiInsets {

@@ -26,7 +26,7 @@ use bevy_egui::{
 use super::state::{
     AppSystems, Consumer, DiagramChoices, IndexPanel, Intent, LabDrawn, LabFiles, LabState,
     LaunchOptions, LoadProblems, LoadedModel, Notice, Preferences, Presenter, Reader, ReaderFind,
-    ReaderLayout, SearchState, Selection, SpeakerNotes, TourState, UiInsets,
+    ReaderLayout, SearchState, Selection, SpeakerNotes, SummaryScroll, TourState, UiInsets,
 };
 use super::theme::{self, Look};
 use crate::model::style::NARROW_SCREEN_PX;
@@ -291,6 +291,7 @@ struct PanelState<'w> {
     insets: ResMut<'w, UiInsets>,
     find: ResMut<'w, ReaderFind>,
     reader_layout: ResMut<'w, ReaderLayout>,
+    summary_scroll: ResMut<'w, SummaryScroll>,
     time: Res<'w, Time<Real>>,
     options: Res<'w, LaunchOptions>,
 }
@@ -466,6 +467,8 @@ fn panels_ui(
     }
 
     let mut right = 0.0;
+    // A scroll handed over is for the summary drawn this frame (taken only when there is one).
+    let scroll_to = st.summary_scroll.0.and_then(|_| st.summary_scroll.0.take());
     if let Some(model) = model {
         if let Some(slug) = &st.reader.open
             && let Some(w) = model.writeups.get(slug)
@@ -511,15 +514,16 @@ fn panels_ui(
                 .rect
                 .width();
         } else if let (Some(target), false, true) = (&st.selection.target, presenting, narrow) {
-            // On a phone the summary is a sheet at the bottom, the diagram stays above it.
+            // On a phone the summary is a sheet at the bottom, the diagram stays above it. (Its
+            // own id: a panel keeps its size, and the side panel's width is no sheet's height.)
             let height = ctx.viewport_rect().height();
-            bottom += egui::Panel::bottom("summary")
+            bottom += egui::Panel::bottom("summary sheet")
                 .resizable(true)
                 .default_size(height * SHEET_SHARE)
                 .max_size(height * 0.8)
                 .show(&mut root, |ui| {
                     region(ui, Role::Complementary, "Summary");
-                    summary::summary_ui(ui, model, target, &mut out)
+                    summary::summary_ui(ui, model, target, scroll_to, &mut out)
                 })
                 .response
                 .rect
@@ -531,7 +535,7 @@ fn panels_ui(
                 .max_size(width * 0.5)
                 .show(&mut root, |ui| {
                     region(ui, Role::Complementary, "Summary");
-                    summary::summary_ui(ui, model, target, &mut out)
+                    summary::summary_ui(ui, model, target, scroll_to, &mut out)
                 })
                 .response
                 .rect

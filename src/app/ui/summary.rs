@@ -5,14 +5,15 @@ use bevy_egui::egui;
 use crate::app::state::{Intent, LoadedModel};
 use crate::model::{MISSING_WRITEUP, NO_WRITEUP, Target, Writeup};
 
-/// Draws the summary of `target`.
+/// Draws the summary of `target`; `scroll_to` scrolls it to that share of its overflow.
 pub(super) fn summary_ui(
     ui: &mut egui::Ui,
     model: &LoadedModel,
     target: &Target,
+    scroll_to: Option<f32>,
     out: &mut Vec<Intent>,
 ) {
-    egui::ScrollArea::vertical()
+    let area = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.add_space(8.0);
@@ -64,6 +65,16 @@ pub(super) fn summary_ui(
                 }
             }
         });
+    // The overflow is known once the content is laid out: the same share of it is scrolled
+    // past, and egui lays the frame out again before it is drawn (no frame at the top first).
+    if let Some(share) = scroll_to {
+        let overflow = (area.content_size.y - area.inner_rect.height()).max(0.0);
+        let mut state = area.state;
+        state.offset.y = share.clamp(0.0, 1.0) * overflow;
+        state.store(ui.ctx(), area.id);
+        ui.ctx()
+            .request_discard("the summary's scroll was handed over");
+    }
 }
 
 fn writeup_summary_ui(ui: &mut egui::Ui, model: &LoadedModel, w: &Writeup, out: &mut Vec<Intent>) {
