@@ -50,7 +50,10 @@ pub(crate) fn copy_deferred_lighting_id(
     let (_view_target, view_prepass_textures, deferred_lighting_id_depth_texture) =
         view.into_inner();
 
-    let Some(pipeline) = pipeline_cache.get_render_pipeline(copy_pipeline.pipeline_id) else {
+    let Some(pipeline) = copy_pipeline
+        .pipeline_id
+        .and_then(|id| pipeline_cache.get_render_pipeline(id))
+    else {
         return;
     };
     let Some(deferred_lighting_pass_id_texture) = &view_prepass_textures.deferred_lighting_pass_id
@@ -94,7 +97,10 @@ pub(crate) fn copy_deferred_lighting_id(
 #[derive(Resource)]
 pub(crate) struct CopyDeferredLightingIdPipeline {
     layout: BindGroupLayoutDescriptor,
-    pipeline_id: CachedRenderPipelineId,
+    // autochitect patch (patches/bevy_core_pipeline/README.md): queued when a view first
+    // renders deferred, not at start-up.
+    pipeline_id: Option<CachedRenderPipelineId>,
+    descriptor: RenderPipelineDescriptor,
 }
 
 pub fn init_copy_deferred_lighting_id_pipeline(
@@ -114,7 +120,7 @@ pub fn init_copy_deferred_lighting_id_pipeline(
     let vertex_state = fullscreen_shader.to_vertex_state();
     let shader = load_embedded_asset!(asset_server.as_ref(), "copy_deferred_lighting_id.wgsl");
 
-    let pipeline_id = pipeline_cache.queue_render_pipeline(RenderPipelineDescriptor {
+    let descriptor = RenderPipelineDescriptor {
         label: Some("copy_deferred_lighting_id_pipeline".into()),
         layout: vec![layout.clone()],
         vertex: vertex_state,
@@ -130,11 +136,13 @@ pub fn init_copy_deferred_lighting_id_pipeline(
             bias: DepthBiasState::default(),
         }),
         ..default()
-    });
+    };
+    let _ = pipeline_cache;
 
     commands.insert_resource(CopyDeferredLightingIdPipeline {
         layout,
-        pipeline_id,
+        pipeline_id: None,
+        descriptor,
     });
 }
 
@@ -148,7 +156,13 @@ fn prepare_deferred_lighting_id_textures(
     mut texture_cache: ResMut<TextureCache>,
     render_device: Res<RenderDevice>,
     views: Query<(Entity, &ExtractedCamera), With<DeferredPrepass>>,
+    mut copy_pipeline: ResMut<CopyDeferredLightingIdPipeline>,
+    pipeline_cache: Res<PipelineCache>,
 ) {
+    if !views.is_empty() && copy_pipeline.pipeline_id.is_none() {
+        copy_pipeline.pipeline_id =
+            Some(pipeline_cache.queue_render_pipeline(copy_pipeline.descriptor.clone()));
+    }
     for (entity, camera) in &views {
         if let Some(physical_target_size) = camera.physical_target_size {
             let texture_descriptor = TextureDescriptor {

@@ -344,6 +344,11 @@ pub fn prepare_view_tonemapping_pipelines(
     >,
 ) {
     for (entity, view, tonemapping, dither) in view_targets.iter() {
+        // autochitect patch (patches/bevy_core_pipeline/README.md): the tonemapping pass draws
+        // nothing for a view without tonemapping, so it gets no pipeline to compile.
+        if tonemapping.is_none_or(|t| *t == Tonemapping::None) {
+            continue;
+        }
         // As an optimization, we omit parts of the shader that are unneeded.
         let mut flags = TonemappingPipelineKeyFlags::empty();
         flags.set(
