@@ -12,9 +12,8 @@ pub use crate::model::style::sizes::*;
 use crate::model::style::{Palette, Panels, Rgb, Theme};
 use crate::model::{ComponentKind, LinkKind};
 
-/// Border width of the selected box: a thick outer ring, so the selection never rests on its
-/// colour alone (the hover mark is a thin ring inside the box).
-pub const SELECTED_BORDER_WIDTH: f32 = 4.0;
+/// Border width of the selected box: a thick outer ring (`style::SELECTED_RING`).
+pub const SELECTED_BORDER_WIDTH: f32 = crate::model::style::SELECTED_RING;
 /// Labels smaller than this many logical pixels are not drawn (too small to read).
 pub const MIN_LABEL_PX: f32 = 5.5;
 

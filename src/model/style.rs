@@ -30,6 +30,9 @@ pub const TEXT: Rgb = LIGHT.text;
 pub const HOVER: Rgb = LIGHT.hover;
 /// Border and halo of the selected box or line.
 pub const SELECTED: Rgb = LIGHT.selected;
+/// Width of the selected box's ring, drawn outside its edge (diagram units), so the selection
+/// never rests on its colour alone (the hover mark is a thin ring inside the box).
+pub const SELECTED_RING: f32 = 4.0;
 /// A presenter's blanked screen: black in every theme, as a projector's blank is.
 pub const BLANK: Rgb = Rgb(0, 0, 0);
 

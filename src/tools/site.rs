@@ -184,14 +184,17 @@ pub fn index_page(
 /// before the app is ready: the summary the app's panel shows, one `<template>` per part (its
 /// name, kind and place, description) and one per write-up (title, a way into the plain page,
 /// date, tags, summary, key properties, related topics), and the panel's size and the phone's
-/// sheet from the app's own constants. The page's script puts them together in `#first-answer`.
-/// Returns the style (for the head) and the templates.
+/// sheet from the app's own constants, and the chosen part's ring as the app draws it (its
+/// colour, outside the box's edge: a stroke twice as wide, under the fill). The page's script
+/// puts them together in `#first-answer`. Returns the style (for the head) and the templates.
 fn first_answers(diagram: &Diagram, catalog: &WriteupCatalog) -> (String, String) {
     let css = format!(
-        "<style>#first-answer {{ width: {}px; }} @media (max-width: {}px) {{ #first-answer {{ top: auto; left: 0; width: auto; height: {}vh; border-left: 0; border-top: 1px solid #dcdcdc; }} }}</style>\n",
+        "<style>#first-answer {{ width: {}px; }} @media (max-width: {}px) {{ #first-answer {{ top: auto; left: 0; width: auto; height: {}vh; border-left: 0; border-top: 1px solid #dcdcdc; }} }} #first-paint a.selected > rect {{ stroke: {}; stroke-width: {}; paint-order: stroke; }}</style>\n",
         style::SUMMARY_WIDTH_PX,
         style::NARROW_SCREEN_PX - 1.0,
-        style::SHEET_SHARE * 100.0
+        style::SHEET_SHARE * 100.0,
+        style::SELECTED.hex(),
+        2.0 * style::SELECTED_RING
     );
     let mut s = String::new();
     let parts = (diagram.components().iter())
