@@ -238,16 +238,17 @@ impl Sources {
 
 /// Where text files come from: the files the page handed over ([`HandedFiles`]), each taken
 /// once and in memory at once, or else a request to the file's asset source.
-struct Requests<'a> {
-    server: &'a AssetServer,
-    texts: &'a mut Assets<TextFile>,
-    handed: Option<&'a mut HandedFiles>,
-    options: &'a LaunchOptions,
+#[derive(bevy::ecs::system::SystemParam)]
+struct Requests<'w> {
+    server: Res<'w, AssetServer>,
+    texts: ResMut<'w, Assets<TextFile>>,
+    handed: Option<ResMut<'w, HandedFiles>>,
+    options: Res<'w, LaunchOptions>,
 }
 
 impl Requests<'_> {
     fn load(&mut self, path: AssetPath<'static>) -> Handle<TextFile> {
-        let address = address(self.options, &path);
+        let address = address(&self.options, &path);
         match self
             .handed
             .as_deref_mut()
@@ -288,20 +289,8 @@ fn writeup_path(file: &str) -> String {
     format!("{}/{file}", paths::WRITEUP_DIR)
 }
 
-fn start_loading(
-    mut commands: Commands,
-    server: Res<AssetServer>,
-    options: Res<LaunchOptions>,
-    mut texts: ResMut<Assets<TextFile>>,
-    mut handed: Option<ResMut<HandedFiles>>,
-) {
-    let mut files = Requests {
-        server: &server,
-        texts: &mut texts,
-        handed: handed.as_deref_mut(),
-        options: &options,
-    };
-    let file = options.diagram_file.clone();
+fn start_loading(mut commands: Commands, mut files: Requests) {
+    let file = files.options.diagram_file.clone();
     let seed = Sources {
         diagram: Handle::default(),
         index: files.load(AssetPath::from(writeup_path(paths::INDEX_FILE))),
@@ -315,7 +304,9 @@ fn start_loading(
         diagram_name: String::new(),
         diagram_file: String::new(),
         tours: Handle::default(),
-        diagram_index: server.load(AssetPath::from(paths::INDEX_FILE).with_source(DIAGRAM_SOURCE)),
+        diagram_index: files
+            .server
+            .load(AssetPath::from(paths::INDEX_FILE).with_source(DIAGRAM_SOURCE)),
         listed: Vec::new(),
     };
     commands.insert_resource(seed.requests(&file, &mut files));
@@ -366,22 +357,13 @@ fn is_missing(server: &AssetServer, handle: &Handle<TextFile>) -> bool {
 fn switch_diagram(
     mut intents: MessageReader<Intent>,
     mut sources: ResMut<Sources>,
-    options: Res<LaunchOptions>,
-    server: Res<AssetServer>,
-    mut texts: ResMut<Assets<TextFile>>,
-    mut handed: Option<ResMut<HandedFiles>>,
+    mut files: Requests,
 ) {
     for intent in intents.read().filter(Intent::for_(Consumer::Loading)) {
         if let Intent::OpenDiagram(file) = intent
             && *file != sources.diagram_file
             && crate::model::is_valid_slug(file)
         {
-            let mut files = Requests {
-                server: &server,
-                texts: &mut texts,
-                handed: handed.as_deref_mut(),
-                options: &options,
-            };
             let next = sources.requests(file, &mut files);
             *sources = next;
         }
@@ -486,12 +468,9 @@ fn text_of(
 fn assemble(
     mut commands: Commands,
     mut sources: ResMut<Sources>,
-    mut texts: ResMut<Assets<TextFile>>,
-    mut handed: Option<ResMut<HandedFiles>>,
-    server: Res<AssetServer>,
+    mut files: Requests,
     mut problems: ResMut<LoadProblems>,
     previous: Option<Res<LoadedModel>>,
-    options: Res<LaunchOptions>,
     mut notice: ResMut<Notice>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
@@ -503,18 +482,18 @@ fn assemble(
     redraw.write(bevy::window::RequestRedraw);
     // The write-ups to wait for are the ones the current index lists (handed over by the
     // page, they are in at once).
-    if let Some(index) = texts.get(&sources.index)
+    if let Some(index) = files.texts.get(&sources.index)
         && sources.index_text.as_deref() != Some(index.text.as_str())
     {
         let text = index.text.clone();
-        let mut files = Requests {
-            server: &server,
-            texts: &mut texts,
-            handed: handed.as_deref_mut(),
-            options: &options,
-        };
         request_writeups(&mut sources, &text, &mut files);
     }
+    let Requests {
+        server,
+        texts,
+        options,
+        ..
+    } = files;
     let is_in = |h: &Handle<TextFile>| settled(&server, &texts, h);
     let ready = is_in(&sources.diagram)
         && is_in(&sources.tours)
