@@ -572,14 +572,14 @@ fn assemble(
                 .collect();
             if !missing.is_empty() {
                 for m in &missing {
-                    warn!("{m}");
+                    tracing::warn!("{m}");
                 }
                 notice.say(format!(
                     "Some write-ups could not be loaded: {}",
                     missing.join("; ")
                 ));
             }
-            info!("loaded {} (load #{generation})", sources.diagram_name);
+            tracing::info!("loaded {} (load #{generation})", sources.diagram_name);
         }
         None => {
             for d in &assembled.diagnostics.0 {
@@ -587,7 +587,7 @@ fn assemble(
                 #[cfg(not(target_arch = "wasm32"))]
                 eprintln!("{d}");
                 #[cfg(target_arch = "wasm32")]
-                error!("{d}");
+                tracing::error!("{d}");
             }
             problems.0 = assembled.diagnostics;
         }
@@ -652,7 +652,7 @@ fn fill_bodies(
             #[cfg(not(target_arch = "wasm32"))]
             eprintln!("{p}");
             #[cfg(target_arch = "wasm32")]
-            warn!("{p}");
+            tracing::warn!("{p}");
         }
         if problems.has_errors() {
             let why: Vec<String> = problems.0.iter().map(ToString::to_string).collect();

@@ -197,6 +197,8 @@ fn run_with(
     opengl: Option<String>,
 ) -> AppExit {
     use bevy::winit::{UpdateMode, WinitSettings};
+    #[cfg(target_arch = "wasm32")]
+    web::log_to_console();
     let mut app = App::new();
     register_sources(&mut app, &options);
     #[allow(unused_mut)] // only the desktop adds to them
@@ -248,7 +250,7 @@ fn run_with(
     #[cfg(target_arch = "wasm32")]
     app.add_plugins(web::plugin);
     if let Some(adapter) = opengl {
-        info!("no Vulkan adapter: drawing with OpenGL ({adapter})");
+        tracing::info!("no Vulkan adapter: drawing with OpenGL ({adapter})");
     }
     app.run()
 }

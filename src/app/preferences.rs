@@ -144,7 +144,7 @@ mod store {
             && std::fs::create_dir_all(dir).is_ok()
             && let Err(e) = std::fs::write(&path, text)
         {
-            bevy::log::warn!("cannot remember preferences in {}: {e}", path.display());
+            tracing::warn!("cannot remember preferences in {}: {e}", path.display());
         }
     }
 

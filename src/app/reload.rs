@@ -65,7 +65,7 @@ fn reload_changed(
         }
     }
     for path in paths {
-        debug!("reloading {path}");
+        tracing::debug!("reloading {path}");
         server.reload(path);
         settling.0 = time.elapsed_secs_f64() + SETTLE_SECONDS;
     }
@@ -113,7 +113,7 @@ mod watcher {
         let mut watcher = match notify::recommended_watcher(handler) {
             Ok(w) => w,
             Err(e) => {
-                warn!("live reload is off: {e}");
+                tracing::warn!("live reload is off: {e}");
                 return;
             }
         };
@@ -131,7 +131,7 @@ mod watcher {
         ];
         for (dir, mode) in dirs {
             if let Err(e) = watcher.watch(&dir, mode) {
-                warn!("not watching {}: {e}", dir.display());
+                tracing::warn!("not watching {}: {e}", dir.display());
             }
         }
         commands.insert_resource(Watcher {

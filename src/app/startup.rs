@@ -100,7 +100,7 @@ impl bevy::app::Plugin for QuitOnCtrlC {
             }
         });
         if let Err(e) = handler {
-            bevy::log::warn!("Ctrl+C in the terminal will not quit: {e}");
+            tracing::warn!("Ctrl+C in the terminal will not quit: {e}");
         }
         app.add_systems(bevy::app::Update, Bevy::exit_on_flag);
     }

@@ -30,6 +30,24 @@ static NAVIGATIONS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 /// Messages from the other page of a talk (the speaker view, or the audience's page).
 static TALK: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
+/// The browser console's log, set up before the app is built (the web build has no Bevy
+/// `LogPlugin`: its `EnvFilter` would bring a regex engine to the module for a filter nobody
+/// changes in a browser). The same filter as Bevy's default: info and up, wgpu's errors only and
+/// naga's warnings; lines from the `log` crate (wgpu, naga) are forwarded.
+pub fn log_to_console() {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::layer::SubscriberExt;
+    let filter = Targets::new()
+        .with_default(tracing::Level::INFO)
+        .with_target("wgpu", tracing::Level::ERROR)
+        .with_target("naga", tracing::Level::WARN);
+    let console = tracing_wasm::WASMLayer::new(tracing_wasm::WASMLayerConfig::default());
+    let subscriber = tracing_subscriber::registry().with(filter).with(console);
+    // Both fail only if a logger is set already, and then that one logs.
+    let _ = tracing::subscriber::set_global_default(subscriber);
+    let _ = tracing_log::LogTracer::init();
+}
+
 /// The files the page fetched while the module compiled (`window.autochitectFiles`: address
 /// → text), taken from the page so they are held once.
 fn handed_files() -> HandedFiles {

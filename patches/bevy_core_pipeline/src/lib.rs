@@ -30,16 +30,13 @@ use crate::schedule::{
     camera_driver, handle_uncovered_swap_chains, submit_pending_command_buffers,
 };
 use crate::{
-    blit::BlitPlugin, core_2d::Core2dPlugin, core_3d::Core3dPlugin,
-    deferred::copy_lighting_id::CopyDeferredLightingIdPlugin, mip_generation::MipGenerationPlugin,
-    prepass::BackgroundMotionVectorsPlugin, tonemapping::TonemappingPlugin,
+    blit::BlitPlugin, core_2d::Core2dPlugin, tonemapping::TonemappingPlugin,
     upscaling::UpscalingPlugin,
 };
 use bevy_app::{App, Plugin};
 use bevy_asset::embedded_asset;
 use bevy_render::renderer::{RenderGraph, RenderGraphSystems};
 use bevy_render::RenderApp;
-use oit::OrderIndependentTransparencyPlugin;
 
 #[derive(Default)]
 pub struct CorePipelinePlugin;
@@ -48,15 +45,9 @@ impl Plugin for CorePipelinePlugin {
     fn build(&self, app: &mut App) {
         embedded_asset!(app, "fullscreen_vertex_shader/fullscreen.wgsl");
 
-        app.add_plugins((Core2dPlugin, Core3dPlugin, CopyDeferredLightingIdPlugin))
-            .add_plugins((
-                BlitPlugin,
-                TonemappingPlugin,
-                UpscalingPlugin,
-                OrderIndependentTransparencyPlugin,
-                MipGenerationPlugin,
-                BackgroundMotionVectorsPlugin,
-            ));
+        // autochitect patch (patches/bevy_core_pipeline/README.md): 2D only; no 3D schedule,
+        // deferred, order-independent transparency, mip generation or motion vectors.
+        app.add_plugins((Core2dPlugin, BlitPlugin, TonemappingPlugin, UpscalingPlugin));
         let Some(render_app) = app.get_sub_app_mut(RenderApp) else {
             return;
         };

@@ -60,8 +60,25 @@ pub enum SpriteSystems {
     ComputeSlices,
 }
 
+/// autochitect patch (patches/bevy_sprite_render/README.md): sprites, sprite meshes and tile maps
+/// are not rendered; 2D meshes with a `ColorMaterial` are.
+const SPRITES: bool = false;
+
 impl Plugin for SpriteRenderPlugin {
     fn build(&self, app: &mut App) {
+        if !SPRITES {
+            app.add_plugins((Mesh2dRenderPlugin, ColorMaterialPlugin));
+            if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
+                render_app.add_systems(
+                    Render,
+                    (
+                        sort_binned_render_phase::<Opaque2d>.in_set(RenderSystems::PhaseSort),
+                        sort_binned_render_phase::<AlphaMask2d>.in_set(RenderSystems::PhaseSort),
+                    ),
+                );
+            }
+            return;
+        }
         load_shader_library!(app, "render/sprite_view_bindings.wgsl");
 
         embedded_asset!(app, "render/sprite.wgsl");

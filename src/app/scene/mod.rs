@@ -261,7 +261,7 @@ fn build_figure(
 /// Puts a rebuilt batch in place of a layer's mesh.
 fn replace(meshes: &mut Assets<Mesh>, layer: &Handle<Mesh>, batch: Batch) {
     if let Err(e) = meshes.insert(layer, batch.into_mesh()) {
-        warn!("cannot replace a diagram mesh: {e}");
+        tracing::warn!("cannot replace a diagram mesh: {e}");
     }
 }
 

@@ -50,10 +50,7 @@ pub(crate) fn copy_deferred_lighting_id(
     let (_view_target, view_prepass_textures, deferred_lighting_id_depth_texture) =
         view.into_inner();
 
-    let Some(pipeline) = copy_pipeline
-        .pipeline_id
-        .and_then(|id| pipeline_cache.get_render_pipeline(id))
-    else {
+    let Some(pipeline) = pipeline_cache.get_render_pipeline(copy_pipeline.pipeline_id) else {
         return;
     };
     let Some(deferred_lighting_pass_id_texture) = &view_prepass_textures.deferred_lighting_pass_id
@@ -97,10 +94,7 @@ pub(crate) fn copy_deferred_lighting_id(
 #[derive(Resource)]
 pub(crate) struct CopyDeferredLightingIdPipeline {
     layout: BindGroupLayoutDescriptor,
-    // autochitect patch (patches/bevy_core_pipeline/README.md): queued when a view first
-    // renders deferred, not at start-up.
-    pipeline_id: Option<CachedRenderPipelineId>,
-    descriptor: RenderPipelineDescriptor,
+    pipeline_id: CachedRenderPipelineId,
 }
 
 pub fn init_copy_deferred_lighting_id_pipeline(
@@ -120,7 +114,7 @@ pub fn init_copy_deferred_lighting_id_pipeline(
     let vertex_state = fullscreen_shader.to_vertex_state();
     let shader = load_embedded_asset!(asset_server.as_ref(), "copy_deferred_lighting_id.wgsl");
 
-    let descriptor = RenderPipelineDescriptor {
+    let pipeline_id = pipeline_cache.queue_render_pipeline(RenderPipelineDescriptor {
         label: Some("copy_deferred_lighting_id_pipeline".into()),
         layout: vec![layout.clone()],
         vertex: vertex_state,
@@ -136,13 +130,11 @@ pub fn init_copy_deferred_lighting_id_pipeline(
             bias: DepthBiasState::default(),
         }),
         ..default()
-    };
-    let _ = pipeline_cache;
+    });
 
     commands.insert_resource(CopyDeferredLightingIdPipeline {
         layout,
-        pipeline_id: None,
-        descriptor,
+        pipeline_id,
     });
 }
 
@@ -156,13 +148,7 @@ fn prepare_deferred_lighting_id_textures(
     mut texture_cache: ResMut<TextureCache>,
     render_device: Res<RenderDevice>,
     views: Query<(Entity, &ExtractedCamera), With<DeferredPrepass>>,
-    mut copy_pipeline: ResMut<CopyDeferredLightingIdPipeline>,
-    pipeline_cache: Res<PipelineCache>,
 ) {
-    if !views.is_empty() && copy_pipeline.pipeline_id.is_none() {
-        copy_pipeline.pipeline_id =
-            Some(pipeline_cache.queue_render_pipeline(copy_pipeline.descriptor.clone()));
-    }
     for (entity, camera) in &views {
         if let Some(physical_target_size) = camera.physical_target_size {
             let texture_descriptor = TextureDescriptor {

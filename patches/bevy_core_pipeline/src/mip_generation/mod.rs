@@ -265,19 +265,15 @@ impl Plugin for MipGenerationPlugin {
         // When we have WESL, we should probably revisit this.
         let mut shader_assets = app.world_mut().resource_mut::<Assets<Shader>>();
         let shader_template_source = include_str!("downsample.wgsl");
-        // autochitect patch (patches/bevy_core_pipeline/README.md): the copies differ only in
-        // the texture format, never in their imports, so the template is preprocessed once.
-        let template = Shader::from_wgsl(shader_template_source, "downsample.wgsl");
         let general_shaders: HashMap<_, _> = TEXTURE_FORMATS
             .iter()
             .map(|(target_format, identifier)| {
                 let shader_source =
                     shader_template_source.replace("##TEXTURE_FORMAT##", identifier);
-                let shader = Shader {
-                    source: bevy_shader::Source::Wgsl(shader_source.into()),
-                    ..template.clone()
-                };
-                (*target_format, shader_assets.add(shader))
+                (
+                    *target_format,
+                    shader_assets.add(Shader::from_wgsl(shader_source, "downsample.wgsl")),
+                )
             })
             .collect();
 

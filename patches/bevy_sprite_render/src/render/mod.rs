@@ -561,11 +561,6 @@ pub fn queue_sprites(
             }
         }
 
-        // autochitect patch (patches/bevy_sprite_render/README.md): without sprites there is
-        // nothing to draw, and no pipeline to compile for it.
-        if extracted_sprites.sprites.is_empty() {
-            continue;
-        }
         let pipeline = pipelines.specialize(&pipeline_cache, &sprite_pipeline, view_key);
 
         view_entities.clear();
