@@ -417,9 +417,6 @@ pub struct FontFace {
     tweak: FontTweak,
     subpixel_binning: bool,
 
-    /// Cached `harfrust` shaper data (parsed GSUB/GPOS tables).
-    /// `ShaperData` is `Copy` — lives outside the `self_cell`.
-    shaper_data: harfrust::ShaperData,
 
     /// Location-independent: `char → GlyphId | Invisible`.
     ///
@@ -484,7 +481,6 @@ impl FontFace {
             })
         })?;
 
-        let shaper_data = harfrust::ShaperData::new(&font.borrow_dependent().skrifa);
 
         let subpixel_binning = tweak.subpixel_binning.unwrap_or(options.subpixel_binning);
 
@@ -493,7 +489,6 @@ impl FontFace {
             font,
             tweak,
             subpixel_binning,
-            shaper_data,
             glyph_id_cache: Default::default(),
             advance_width_cache: Default::default(),
             glyph_alloc_cache: Default::default(),
@@ -657,10 +652,6 @@ impl FontFace {
 
     pub(crate) fn tweak(&self) -> &FontTweak {
         &self.tweak
-    }
-
-    pub(crate) fn shaper_data(&self) -> &harfrust::ShaperData {
-        &self.shaper_data
     }
 
     pub fn allocate_glyph(

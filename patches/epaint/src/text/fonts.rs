@@ -965,7 +965,7 @@ pub struct FontsImpl {
     family_cache: ahash::HashMap<FontFamily, CachedFamily>,
 
     /// Recycled `harfrust` shaping buffer to avoid per-layout allocations.
-    shape_buffer: Option<harfrust::UnicodeBuffer>,
+    shape_buffer: Option<super::shape::UnicodeBuffer>,
 }
 
 impl FontsImpl {
@@ -999,7 +999,7 @@ impl FontsImpl {
             fonts_by_id,
             fonts_by_name,
             family_cache: Default::default(),
-            shape_buffer: Some(harfrust::UnicodeBuffer::new()),
+            shape_buffer: Some(super::shape::UnicodeBuffer::new()),
         }
     }
 
@@ -1008,12 +1008,12 @@ impl FontsImpl {
     }
 
     /// Take the recycled shaping buffer (or create a new one if already taken).
-    pub fn take_shape_buffer(&mut self) -> harfrust::UnicodeBuffer {
+    pub fn take_shape_buffer(&mut self) -> super::shape::UnicodeBuffer {
         self.shape_buffer.take().unwrap_or_default()
     }
 
     /// Return a shaping buffer for reuse.
-    pub fn return_shape_buffer(&mut self, buffer: harfrust::UnicodeBuffer) {
+    pub fn return_shape_buffer(&mut self, buffer: super::shape::UnicodeBuffer) {
         self.shape_buffer = Some(buffer);
     }
 

@@ -4,6 +4,7 @@ pub mod cursor;
 mod font;
 mod fonts;
 mod index;
+mod shape;
 mod text_layout;
 mod text_layout_types;
 

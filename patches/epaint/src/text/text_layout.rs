@@ -221,7 +221,7 @@ struct TextRun {
     byte_range: ByteRange,
 }
 
-/// Emit shaped glyphs from a [`harfrust::GlyphBuffer`] into a [`Paragraph`].
+/// Emit shaped glyphs from a [`super::shape::GlyphBuffer`] into a [`Paragraph`].
 ///
 /// When a cluster maps multiple characters to fewer glyphs (e.g. flag emojis,
 /// ligatures), zero-width "continuation" glyphs are emitted for the extra
@@ -231,7 +231,7 @@ fn layout_shaped_run(
     font: &mut Font<'_>,
     run: &TextRun,
     run_text: &str,
-    glyph_buffer: &harfrust::GlyphBuffer,
+    glyph_buffer: &super::shape::GlyphBuffer,
     face_metrics: &StyledMetrics,
     ctx: &mut ShapingContext,
     paragraph: &mut Paragraph,
@@ -428,13 +428,13 @@ fn emit_continuation_glyphs(
 #[must_use]
 fn layout_section(
     font: &mut Font<'_>,
-    mut shape_buffer: harfrust::UnicodeBuffer,
+    mut shape_buffer: super::shape::UnicodeBuffer,
     pixels_per_point: f32,
     job: &LayoutJob,
     section_index: u32,
     section: &LayoutSection,
     out_paragraphs: &mut Vec<Paragraph>,
-) -> harfrust::UnicodeBuffer {
+) -> super::shape::UnicodeBuffer {
     let LayoutSection {
         leading_space,
         byte_range,
@@ -493,12 +493,12 @@ fn layout_section(
                 font_face.styled_metrics(pixels_per_point, font_size, &format.coords);
 
             // Set buffer flags for paragraph boundary context.
-            let mut flags = harfrust::BufferFlags::empty();
+            let mut flags = super::shape::BufferFlags::empty();
             if run_idx == 0 {
-                flags |= harfrust::BufferFlags::BEGINNING_OF_TEXT;
+                flags |= super::shape::BufferFlags::BEGINNING_OF_TEXT;
             }
             if run_idx + 1 == num_runs {
-                flags |= harfrust::BufferFlags::END_OF_TEXT;
+                flags |= super::shape::BufferFlags::END_OF_TEXT;
             }
 
             let glyph_buffer = shape_text(font_face, run_text, &format.coords, shape_buffer, flags);
@@ -1392,7 +1392,7 @@ fn segment_into_runs(font: &mut Font<'_>, text: &str, out: &mut Vec<TextRun>) {
     }
 }
 
-/// Shape a text run and return the raw [`harfrust::GlyphBuffer`].
+/// Shape a text run and return the raw [`super::shape::GlyphBuffer`].
 ///
 /// The caller should iterate `glyph_infos()` / `glyph_positions()` (both
 /// `Copy` slices) and convert font units to pixels using `metrics.px_scale_factor`.
@@ -1401,36 +1401,13 @@ fn shape_text(
     font_face: &FontFace,
     text: &str,
     coords: &VariationCoords,
-    mut buffer: harfrust::UnicodeBuffer,
-    flags: harfrust::BufferFlags,
-) -> harfrust::GlyphBuffer {
-    let font_ref = font_face.skrifa_font_ref();
-    let tweak = font_face.tweak();
-
-    // Build shaper with variable font instance if variation coordinates are set.
-    let variations: Vec<harfrust::Variation> = iter::chain(tweak.coords.as_ref(), coords.as_ref())
-        .map(|&(tag, value)| harfrust::Variation { tag, value })
-        .collect();
-
-    let instance = if variations.is_empty() {
-        None
-    } else {
-        Some(harfrust::ShaperInstance::from_variations(
-            font_ref, variations,
-        ))
-    };
-
-    let shaper = font_face
-        .shaper_data()
-        .shaper(font_ref)
-        .instance(instance.as_ref())
-        .build();
-
-    buffer.set_flags(flags);
-    buffer.push_str(text);
-    buffer.guess_segment_properties();
-
-    shaper.shape(buffer, harfrust::ShapeOptions::new())
+    buffer: super::shape::UnicodeBuffer,
+    flags: super::shape::BufferFlags,
+) -> super::shape::GlyphBuffer {
+    // autochitect patch (patches/epaint/README.md): one glyph per character; the bundled fonts
+    // have no variation axes, and the paragraph flags only matter to a shaper.
+    let _ = (coords, flags);
+    super::shape::shape(font_face.skrifa_font_ref(), text, buffer)
 }
 
 // ----------------------------------------------------------------------------
