@@ -26,7 +26,7 @@ use crate::model::{
 /// Where the page template marks the first paint and the fallback list.
 const FIRST_PAINT: &str = "<!-- first-paint -->";
 const WRITEUP_LIST: &str = "<!-- writeup-list -->";
-const FIRST_FETCH: &str = "<!-- first-fetch -->";
+const FIRST_FILES: &str = "<!-- first-files -->";
 
 /// Writes the page, the write-up pages and their index into `out`.
 pub fn write_site(root: &Path, out: &Path) -> Result<usize, String> {
@@ -43,8 +43,8 @@ pub fn write_site(root: &Path, out: &Path) -> Result<usize, String> {
         .map_err(|e| format!("{}: {e}", template_path.display()))?;
     let tours = Path::new(paths::DIAGRAM_DIR).join(paths::tours_file(paths::DEFAULT_DIAGRAM));
     let first = first_files(&catalog, root.join(&tours).is_file());
-    let page =
-        index_page(&template, &diagram, &catalog)?.replace(FIRST_FETCH, &first_fetch(&first));
+    let page = index_page(&template, &diagram, &catalog)?
+        .replace(FIRST_FILES, &first_files_element(root, &first)?);
     let pages_dir = out.join(paths::WRITEUP_DIR);
     std::fs::create_dir_all(&pages_dir).map_err(|e| format!("{}: {e}", pages_dir.display()))?;
     let write =
@@ -85,19 +85,27 @@ fn first_files(catalog: &WriteupCatalog, with_tours: bool) -> Vec<String> {
     files
 }
 
-/// A script that fetches each file at once (while the module downloads and compiles) and keeps
-/// the texts for the app, which takes them at start (`window.autochitectFiles`, address →
-/// text): the first model needs no request and no wait, and can be on the first frame. A file
-/// that could not be fetched is left out; the app then asks for it itself, and says why it
-/// failed.
-fn first_fetch(files: &[String]) -> String {
-    // JSON is JavaScript; `<` escaped, so no address can end the script element.
-    let list = serde_json::to_string(files)
-        .unwrap_or_else(|_| "[]".to_owned())
+/// The first files' texts, carried by the page itself (`<script type="application/json"
+/// id="first-files">`, address → text) for the app to take at start (`HandedFiles`): the first
+/// model needs no request and no wait, and can be on the first frame. In the page they cost
+/// less than fetched one by one: no request each, and compressed with the page, whose
+/// summaries already hold much of the write-ups' metadata. The element comes after the first
+/// paint's figure, so it does not hold the figure back.
+fn first_files_element(root: &Path, files: &[String]) -> Result<String, String> {
+    let mut texts = serde_json::Map::new();
+    for address in files {
+        let path = root.join(address);
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        texts.insert(address.clone(), serde_json::Value::String(text));
+    }
+    // JSON is JavaScript's; `<` escaped, so no text can end the element.
+    let json = serde_json::Value::Object(texts)
+        .to_string()
         .replace('<', "\\u003c");
-    format!(
-        "<script>\n  window.autochitectFetching = Promise.all({list}.map((address) =>\n    fetch(address).then((r) => (r.ok ? r.text() : null)).catch(() => null).then((text) => [address, text])));\n</script>"
-    )
+    Ok(format!(
+        "<script type=\"application/json\" id=\"first-files\">{json}</script>"
+    ))
 }
 
 /// Runs `autochitect site`.

@@ -12,25 +12,20 @@ use autochitect::app::headless;
 
 use crate::support::*;
 
-/// The files the site's page fetches and hands to the app, read from the repository (where the
-/// tests' app finds its files) under the addresses the page gives them.
+/// The files the site's page carries and hands to the app, under the addresses the tests' app
+/// gives them (its asset sources are the repository's folders).
 fn page_files(test: &str) -> std::collections::BTreeMap<String, String> {
     // A folder of its own per test: tests run at once.
     let dir = TempDir::new(test);
     autochitect::tools::site::write_site(&repo(), &dir.0).expect("site");
     let page = std::fs::read_to_string(dir.join("index.html")).expect("index.html");
-    first_fetched(&page)
+    first_carried(&page)
         .into_iter()
-        .map(|address| {
-            let path = repo().join(&address);
-            let text = std::fs::read_to_string(&path).expect("a file the site serves");
-            (path.display().to_string(), text)
-        })
+        .map(|(address, text)| (repo().join(&address).display().to_string(), text))
         .collect()
 }
 
-/// The web page fetches the first files while the module compiles and hands them over: with
-/// them, the diagram is in on the app's first frame (through the asset system it takes several:
+/// The web page carries the first files and hands them over: with them, the diagram is in on the app's first frame (through the asset system it takes several:
 /// the write-ups' metadata are asked for once the index is in).
 #[test]
 fn the_files_the_page_hands_over_make_the_diagram_on_the_first_frame() {
@@ -102,7 +97,7 @@ fn the_diagram_is_framed_as_the_page_frames_it_before_the_app_is_shown() {
     assert_eq!(*app.world().resource::<CameraView>(), view, "and stays");
 }
 
-/// A file the page could not fetch is not handed over: the app asks for it itself.
+/// A file the page does not carry is not handed over: the app asks for it itself.
 #[test]
 fn a_file_the_page_did_not_hand_over_is_requested() {
     // Only the write-up index handed over: the diagram, its tours and the metadata are read.

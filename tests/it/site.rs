@@ -3,7 +3,7 @@
 
 use autochitect::tools::site::{body_html, write_site};
 
-use crate::support::{TempDir, catalog, default_diagram, first_fetched, repo};
+use crate::support::{TempDir, catalog, default_diagram, first_carried, repo};
 
 #[test]
 fn the_page_carries_the_diagram_with_every_part_linking_to_itself() {
@@ -44,19 +44,21 @@ fn the_page_carries_the_diagram_with_every_part_linking_to_itself() {
     for w in catalog().newest_first() {
         assert!(page.contains(&format!(r#"href="writeups/{}.html""#, w.slug)));
     }
-    // The page fetches what the diagram needs while the app compiles, to hand it over: the
-    // diagram, its tours, the write-up index and metadata, each a file the site serves; no
-    // write-up text.
-    let fetched = first_fetched(&page);
-    let preloaded: Vec<&str> = fetched.iter().map(String::as_str).collect();
-    assert_eq!(preloaded.len(), 3 + catalog().len(), "{preloaded:?}");
-    for file in &preloaded {
-        // The site copies `assets/` and `diagrams/` as they are in the repository.
-        assert!(repo().join(file).is_file(), "{file} exists");
-        assert!(!file.ends_with(".md"), "{file} is a write-up's text");
+    // The page carries what the diagram needs, to hand it to the app: the diagram, its tours,
+    // the write-up index and metadata, each as the file the site serves at that address
+    // (the site copies `assets/` and `diagrams/` as they are in the repository); no write-up
+    // text. And it carries them after the figure, so they never hold the first paint back.
+    let carried = first_carried(&page);
+    assert_eq!(carried.len(), 3 + catalog().len(), "{:?}", carried.keys());
+    for (address, text) in &carried {
+        let file = std::fs::read_to_string(repo().join(address)).expect("a file the site serves");
+        assert_eq!(text, &file, "{address} as the site serves it");
+        assert!(!address.ends_with(".md"), "{address} is a write-up's text");
     }
-    assert!(preloaded.contains(&"diagrams/two-computers.ron"));
-    assert!(preloaded.contains(&"diagrams/tours/two-computers.ron"));
+    assert!(carried.contains_key("diagrams/two-computers.ron"));
+    assert!(carried.contains_key("diagrams/tours/two-computers.ron"));
+    let at = |needle: &str| page.find(needle).expect(needle);
+    assert!(at(r#"id="first-files""#) > at(r#"id="first-paint""#));
 }
 
 #[test]

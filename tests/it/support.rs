@@ -44,15 +44,15 @@ pub fn options() -> LaunchOptions {
     }
 }
 
-/// The addresses the site's page fetches at once to hand to the app (`site::first_files`), read
-/// from the page as the browser runs it.
-pub fn first_fetched(page: &str) -> Vec<String> {
-    let list = page
-        .split("window.autochitectFetching = Promise.all(")
+/// The files the site's page carries to hand to the app (`site::first_files`): address → text,
+/// read from the page's `first-files` element as the browser reads it.
+pub fn first_carried(page: &str) -> std::collections::BTreeMap<String, String> {
+    let json = page
+        .split(r#"<script type="application/json" id="first-files">"#)
         .nth(1)
-        .and_then(|rest| rest.split(".map(").next())
-        .expect("the page fetches the first files");
-    serde_json::from_str(list).expect("a JSON list of addresses")
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("the page carries the first files");
+    serde_json::from_str(json).expect("a JSON object of texts by address")
 }
 
 /// External links the app opened (tests never open a browser).

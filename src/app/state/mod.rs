@@ -122,9 +122,9 @@ impl Default for LaunchOptions {
 
 /// Files already in memory when the app starts, by their address (the asset source's folder,
 /// then the path: `diagrams/two-computers.ron`, `assets/writeups/index.ron`). The web page
-/// fetches the files the first model needs while the module compiles and hands them over, so
-/// the diagram can be on the first frame; the loader takes each once, and asks its asset source
-/// for anything not here.
+/// carries the files the first model needs (written into it by `autochitect site`) and hands
+/// them over, so the diagram can be on the first frame; the loader takes each once, and asks its
+/// asset source for anything not here.
 #[derive(Resource, Debug, Default, Clone, PartialEq)]
 pub struct HandedFiles(pub std::collections::BTreeMap<String, String>);
 
@@ -468,6 +468,14 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<ReaderFind>()
     .init_resource::<ReaderLayout>()
     .init_resource::<SummaryScroll>()
+    .insert_resource(MonoFont(
+        #[cfg(not(target_arch = "wasm32"))]
+        Some(std::borrow::Cow::Borrowed(
+            crate::model::glyphs::MONO_FONT_BYTES,
+        )),
+        #[cfg(target_arch = "wasm32")]
+        None,
+    ))
     .init_resource::<Emphasis>()
     .init_resource::<LabelsDrawn>();
 }
