@@ -18,7 +18,7 @@ use bevy::prelude::*;
 
 use super::state::{
     Consumer, DIAGRAM_SOURCE, DiagramChoices, HandedFiles, Intent, LabFile, LabFiles,
-    LaunchOptions, LoadProblems, LoadedModel, Notice,
+    LaunchOptions, LoadProblems, LoadedModel, Notice, Shown,
 };
 use crate::model::project::{self, NamedText, ProjectTexts, Unreadable, WriteupFiles};
 use crate::model::{Diagnostics, Severity, WriteupSlug, paths};
@@ -34,7 +34,9 @@ pub(super) fn plugin(app: &mut App) {
                 switch_diagram,
                 assemble,
                 fill_bodies,
-                list_diagrams.run_if(|s: Res<Sources>| s.choices_dirty),
+                // The picker's other diagrams, once this one is on screen.
+                list_diagrams
+                    .run_if(|s: Res<Sources>, shown: Res<Shown>| s.choices_dirty && shown.0),
                 list_labs,
             )
                 .chain(),
@@ -43,7 +45,7 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// The lab scenarios' files: `labs/index.ron` and each scenario it lists, requested once the
-/// first model is on screen (the diagram comes first).
+/// first model is on screen (`Shown`: the diagram comes first).
 #[derive(Resource, Debug, Default)]
 struct LabSources {
     index: Option<Handle<TextFile>>,
@@ -55,14 +57,15 @@ fn list_labs(
     mut sources: ResMut<LabSources>,
     mut events: MessageReader<AssetEvent<TextFile>>,
     mut failures: MessageReader<bevy::asset::AssetLoadFailedEvent<TextFile>>,
-    model: Option<Res<LoadedModel>>,
+    shown: Res<Shown>,
     texts: Res<Assets<TextFile>>,
     server: Res<AssetServer>,
     mut files: ResMut<LabFiles>,
 ) {
     let changed = events.read().count() + failures.read().count() > 0;
     let Some(index) = sources.index.clone() else {
-        if model.is_some() {
+        // `Shown` comes once there is a model on screen.
+        if shown.0 {
             sources.index =
                 Some(server.load(AssetPath::from(paths::labs_index()).with_source(DIAGRAM_SOURCE)));
         }
@@ -601,12 +604,15 @@ fn assemble(
 fn fill_bodies(
     mut sources: ResMut<Sources>,
     model: Option<ResMut<LoadedModel>>,
+    shown: Res<Shown>,
     texts: Res<Assets<TextFile>>,
     server: Res<AssetServer>,
     mut notice: ResMut<Notice>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
-    let Some(mut model) = model else {
+    // The texts are asked for once the diagram is on screen: nothing on the first screen shows
+    // them, and the first frames are the learner's wait.
+    let Some(mut model) = model.filter(|_| shown.0) else {
         return;
     };
     let fresh = sources.bodies_in != Some(model.generation);

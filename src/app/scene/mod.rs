@@ -109,9 +109,10 @@ fn note_shown(
     }
     if view.is_some() && !insets.is_changed() && complete.get() {
         shown.0 = true;
-    } else {
-        redraw.write(bevy::window::RequestRedraw);
     }
+    // Until shown, the next frame may be the one; once shown, the next frame asks for what waited
+    // for it (the write-ups' text, the labs, the picker's other diagrams).
+    redraw.write(bevy::window::RequestRedraw);
 }
 
 /// What stays bright: the current tour step's focus, and while the search box has a query,
