@@ -56,6 +56,13 @@ for (let i = -1; i < Number(runs); i++) {
         observer.disconnect();
       }
     }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["hidden"] });
+    // The moment the app says it is ready, in the page's own clock (not when a poll sees it).
+    new MutationObserver((_, observer) => {
+      if (document.body && document.body.dataset.ready === "true") {
+        window.__readyAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready"] });
   });
   const t0 = Date.now();
   await page.goto(base, { waitUntil: "commit" });
@@ -84,7 +91,7 @@ for (let i = -1; i < Number(runs); i++) {
   let readyAt = null, interactive = firstAnswer;
   if (app) {
     await page.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 180000 });
-    readyAt = await page.evaluate(() => performance.now());
+    readyAt = await page.evaluate(() => window.__readyAt ?? performance.now());
     await page.waitForFunction(() => JSON.parse(document.body.dataset.state || "{}").selected === "b-gc", null, { timeout: 60000 });
     // Where a-raft is drawn once the view holds still (the app opens with the part chosen on
     // the page selected and its panel open, and the view may still be settling beside it).
@@ -104,22 +111,28 @@ for (let i = -1; i < Number(runs); i++) {
     interactive = Date.now() - t0;
   }
   await page.waitForTimeout(300);
-  // What the app needs to show the diagram, and the write-ups' text, which it requests once
-  // the diagram's model is in (the browser's resource timing: bytes as transferred, headers
-  // included). `text_before_ready`: how many of the texts were in before the app said ready.
+  // What the app needs to show the diagram: the page and every file asked for before the app
+  // said ready (the module, the diagram, its tours, the write-ups' metadata). Then what comes
+  // after it is shown: the write-ups' text, which it requests once the diagram's model is in,
+  // and the rest (the lab's scenarios, the picker's other diagrams, the monospaced font). The
+  // browser's resource timing: bytes as transferred, headers included. Without an app (the
+  // React page) everything it loads counts as needed.
   const first = await page.evaluate((t) => {
     const nav = performance.getEntriesByType("navigation")[0];
     const all = performance.getEntriesByType("resource");
     const text = all.filter((r) => r.name.endsWith(".md"));
-    const needed = all.filter((r) => !r.name.endsWith(".md"));
+    const rest = all.filter((r) => !r.name.endsWith(".md"));
+    const needed = rest.filter((r) => t === null || r.startTime < t);
+    const later = rest.filter((r) => t !== null && r.startTime >= t);
     return {
       bytes: nav.transferSize + needed.reduce((n, r) => n + r.transferSize, 0), requests: 1 + needed.length,
+      later_bytes: later.reduce((n, r) => n + r.transferSize, 0), later_requests: later.length,
       text_bytes: text.reduce((n, r) => n + r.transferSize, 0), text_requests: text.length,
       text_first_start: Math.round(Math.min(...text.map((r) => r.startTime))),
       needed_last_end: Math.round(Math.max(...needed.map((r) => r.responseEnd))),
     };
   }, readyAt);
-  if (i >= 0) results.push({ visible, first_answer: firstAnswer, answered_by: answer.by, interactive, bytes, requests, first_bytes: first.bytes, first_requests: first.requests, text_bytes: first.text_bytes, text_requests: first.text_requests, text_first_start: first.text_first_start, needed_last_end: first.needed_last_end, ready: readyAt === null ? null : Math.round(readyAt) });
+  if (i >= 0) results.push({ visible, first_answer: firstAnswer, answered_by: answer.by, interactive, bytes, requests, first_bytes: first.bytes, first_requests: first.requests, later_bytes: first.later_bytes, later_requests: first.later_requests, text_bytes: first.text_bytes, text_requests: first.text_requests, text_first_start: first.text_first_start, needed_last_end: first.needed_last_end, ready: readyAt === null ? null : Math.round(readyAt) });
   await context.close();
 }
 await browser.close();
@@ -134,6 +147,8 @@ console.log(JSON.stringify({
   requests: median("requests"),
   first_bytes: median("first_bytes"),
   first_requests: median("first_requests"),
+  later_bytes: median("later_bytes"),
+  later_requests: median("later_requests"),
   text_bytes: median("text_bytes"),
   text_requests: median("text_requests"),
   runs: results,
