@@ -18,9 +18,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::state::{
-    AccessAction, AppSystems, HandedFiles, Intent, LabState, LaunchOptions, LoadedModel, MonoFont,
-    Notice, Reader, Selection, Shown, SpeakerNotes, SpeakerViewOpener, SummaryScroll, TourState,
-    Widgets, address_intents, ask_for_the_tree, current_route,
+    AccessAction, AppSystems, HandedFiles, Intent, LabState, LaunchOptions, LoadedModel, Notice,
+    Reader, Selection, Shown, SpeakerNotes, SpeakerViewOpener, SummaryScroll, TourState, Widgets,
+    address_intents, ask_for_the_tree, current_route,
 };
 use crate::model::{Address, Launch, Route, Target};
 
@@ -136,7 +136,6 @@ pub(super) fn plugin(app: &mut App) {
             PreUpdate,
             pass_activations.before(bevy_egui::EguiPreUpdateSet::BeginPass),
         )
-        .add_systems(First, take_mono_font)
         .add_systems(Last, tell_talk)
         .add_systems(Last, (sync_hash, sync_title, mirror_tree, announce));
 }
@@ -185,26 +184,6 @@ pub fn a11y_activate(id: &str) {
 fn pass_activations(mut actions: MessageWriter<AccessAction>) {
     let ids: Vec<u64> = ACTIVATED.with(|a| a.borrow_mut().drain(..).collect());
     actions.write_batch(ids.into_iter().map(AccessAction::click));
-}
-
-thread_local! {
-    /// The monospaced font's file, handed over by the page and waiting for the next frame.
-    static MONO: std::cell::RefCell<Option<Vec<u8>>> = const { std::cell::RefCell::new(None) };
-}
-
-/// The page hands over the monospaced font's file, which it fetches once the app is shown
-/// (nothing on the first screen is set in it, and the module is smaller without it).
-#[wasm_bindgen::prelude::wasm_bindgen]
-pub fn mono_font(bytes: Vec<u8>) {
-    MONO.with(|m| *m.borrow_mut() = Some(bytes));
-    wake();
-}
-
-/// Gives the app the monospaced font once the page has handed it over.
-fn take_mono_font(mut mono: ResMut<MonoFont>) {
-    if let Some(bytes) = MONO.with(|m| m.borrow_mut().take()) {
-        mono.0 = Some(std::borrow::Cow::Owned(bytes));
-    }
 }
 
 /// The digest of a lab scenario's run with its own seed (see `lab::digest` and the cluster's

@@ -468,14 +468,6 @@ pub(super) fn plugin(app: &mut App) {
     .init_resource::<ReaderFind>()
     .init_resource::<ReaderLayout>()
     .init_resource::<SummaryScroll>()
-    .insert_resource(MonoFont(
-        #[cfg(not(target_arch = "wasm32"))]
-        Some(std::borrow::Cow::Borrowed(
-            crate::model::glyphs::MONO_FONT_BYTES,
-        )),
-        #[cfg(target_arch = "wasm32")]
-        None,
-    ))
     .init_resource::<Emphasis>()
     .init_resource::<LabelsDrawn>();
 }

@@ -63,13 +63,6 @@ pub struct IndexPanel {
     pub tag: Option<String>,
 }
 
-/// The monospaced font (code in write-ups, the lab's frames), once the app has it. The desktop
-/// has it from the start (it is compiled in); the web page fetches it once the app is shown, as
-/// the diagram and its summaries never draw it, and until then monospaced text is set in the
-/// panels' font.
-#[derive(Resource, Debug, Default, Clone)]
-pub struct MonoFont(pub Option<std::borrow::Cow<'static, [u8]>>);
-
 /// Where the summary is to be scrolled when it is next drawn: the share of its overflow
 /// scrolled past (0 at the top, 1 at the end). The web page's own summary, open while the app
 /// started, hands its scroll over this way when the app takes its place.

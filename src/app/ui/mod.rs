@@ -25,9 +25,8 @@ use bevy_egui::{
 
 use super::state::{
     AppSystems, Consumer, DiagramChoices, IndexPanel, Intent, LabDrawn, LabFiles, LabState,
-    LaunchOptions, LoadProblems, LoadedModel, MonoFont, Notice, Preferences, Presenter, Reader,
-    ReaderFind, ReaderLayout, SearchState, Selection, SpeakerNotes, SummaryScroll, TourState,
-    UiInsets,
+    LaunchOptions, LoadProblems, LoadedModel, Notice, Preferences, Presenter, Reader, ReaderFind,
+    ReaderLayout, SearchState, Selection, SpeakerNotes, SummaryScroll, TourState, UiInsets,
 };
 use super::theme::{self, Look};
 use crate::model::style::NARROW_SCREEN_PX;
@@ -193,65 +192,43 @@ fn drop_unchanged_modifiers(
 
 /// Fonts and text styles, set once before egui's first pass so no frame lays out text without
 /// them. The only fonts are the bundled DejaVu subsets (egui's own fonts are not compiled in):
-/// one face for the canvas and the panels, a monospaced one for code once the app has it
-/// (`MonoFont`; on the web it arrives after the first screen, and the fonts are set again).
+/// one face for the canvas and the panels, a monospaced one for code.
 fn apply_style(
     mut contexts: Query<(Entity, &mut bevy_egui::EguiContext)>,
     look: Res<Look>,
-    mono: Res<MonoFont>,
     mut styled: Local<bevy::platform::collections::HashSet<Entity>>,
 ) {
     for (entity, mut ctx) in &mut contexts {
         let ctx = ctx.get_mut();
-        let first = styled.insert(entity);
-        if first {
+        if styled.insert(entity) {
             style(ctx);
+        } else if !look.is_changed() {
+            continue;
         }
-        if first || mono.is_changed() {
-            set_fonts(ctx, mono.0.as_ref());
-            // Text already laid out in the panels' font is set again in the new one.
-            ctx.request_repaint();
-        }
-        if first || look.is_changed() {
-            // The panels follow the theme: light, dark or high contrast.
-            look.apply(ctx);
-        }
+        // The panels follow the theme: light, dark or high contrast.
+        look.apply(ctx);
     }
-}
-
-/// The panels' fonts: the canvas font, and the monospaced one when the app has it (until then
-/// monospaced text is set in the canvas font). Each family falls back on the other for a
-/// character it lacks.
-fn set_fonts(ctx: &egui::Context, mono: Option<&std::borrow::Cow<'static, [u8]>>) {
-    use egui::{FontData, FontFamily};
-    use std::borrow::Cow;
-    let mut fonts = egui::FontDefinitions::empty();
-    fonts.font_data.insert(
-        "sans".into(),
-        std::sync::Arc::new(FontData::from_static(crate::model::glyphs::FONT_BYTES)),
-    );
-    let mut proportional = vec!["sans".to_owned()];
-    let mut monospace = vec!["sans".to_owned()];
-    if let Some(bytes) = mono {
-        let data = match bytes {
-            Cow::Borrowed(bytes) => FontData::from_static(bytes),
-            Cow::Owned(bytes) => FontData::from_owned(bytes.clone()),
-        };
-        fonts
-            .font_data
-            .insert("mono".into(), std::sync::Arc::new(data));
-        proportional.push("mono".to_owned());
-        monospace.insert(0, "mono".to_owned());
-    }
-    fonts
-        .families
-        .insert(FontFamily::Proportional, proportional);
-    fonts.families.insert(FontFamily::Monospace, monospace);
-    ctx.set_fonts(fonts);
 }
 
 fn style(ctx: &egui::Context) {
-    use egui::{FontId, TextStyle};
+    use egui::{FontFamily, FontId, TextStyle};
+    let mut fonts = egui::FontDefinitions::empty();
+    for (name, bytes) in [
+        ("sans", crate::model::glyphs::FONT_BYTES),
+        ("mono", crate::model::glyphs::MONO_FONT_BYTES),
+    ] {
+        fonts.font_data.insert(
+            name.into(),
+            std::sync::Arc::new(egui::FontData::from_static(bytes)),
+        );
+    }
+    fonts
+        .families
+        .insert(FontFamily::Proportional, vec!["sans".into(), "mono".into()]);
+    fonts
+        .families
+        .insert(FontFamily::Monospace, vec!["mono".into(), "sans".into()]);
+    ctx.set_fonts(fonts);
     // Room for a panel to settle before a frame is shown (see `panels_ui`).
     ctx.options_mut(|o| o.max_passes = SETTLING_PASSES);
     ctx.all_styles_mut(|s| {
