@@ -236,16 +236,12 @@ try {
     await copyPage.mouse.wheel(0, 200);
     await copyPage.waitForTimeout(100);
   }
-  // Where the button is once the text stops moving (the wheel's scrolling eases out), as a
-  // person aims at it: the same place in two frames' reports.
-  let copyButton = (await stateOf(copyPage)).widgets["Copy"];
-  for (let i = 0; i < 40 && copyButton; i++) {
-    await copyPage.waitForTimeout(50);
-    const again = (await stateOf(copyPage)).widgets["Copy"];
-    const still = again && again.slice(0, 4).every((v, k) => Math.abs(v - copyButton[k]) < 0.5);
-    copyButton = again;
-    if (still) break;
-  }
+  // Where the button is once the text stops moving (the wheel's scrolling eases out over
+  // several frames), as a person aims at it: the app reports `settled` when egui has no
+  // animation left to draw. Two equal reports in a row were not enough: on a slow machine two
+  // reads can fall between the same two frames while the text is still moving.
+  await waitState(copyPage, (st) => st.settled && st.widgets && st.widgets["Copy"], null, "the reader stops scrolling with a Copy button in view");
+  const copyButton = (await stateOf(copyPage)).widgets["Copy"];
   check(Boolean(copyButton), "scrolling the reader reaches a code block's Copy button");
   if (copyButton) {
     await copyPage.mouse.click(copyButton[0] + copyButton[2] / 2, copyButton[1] + copyButton[3] / 2);
