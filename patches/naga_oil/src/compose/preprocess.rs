@@ -10,7 +10,7 @@ use super::{
     ComposerErrorInner, ImportDefWithOffset, ShaderDefValue,
 };
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Preprocessor {
     version_regex: Regex,
     ifdef_regex: Regex,
@@ -30,6 +30,16 @@ pub struct Preprocessor {
 
 impl Default for Preprocessor {
     fn default() -> Self {
+        // autochitect patch (patches/naga_oil/README.md): the regexes are compiled once and
+        // shared; bevy_shader makes a new preprocessor for every shader it loads.
+        static COMPILED: std::sync::LazyLock<Preprocessor> =
+            std::sync::LazyLock::new(Preprocessor::compile);
+        COMPILED.clone()
+    }
+}
+
+impl Preprocessor {
+    fn compile() -> Self {
         Self {
             version_regex: Regex::new(r"^\s*#version\s+([0-9]+)").unwrap(),
             ifdef_regex: Regex::new(r"^\s*#\s*(else\s+)?\s*ifdef\s+([\w|\d|_]+)").unwrap(),
