@@ -359,7 +359,7 @@ impl Default for Composer {
             .unwrap(),
             undecorate_regex: Regex::new(
                 format!(
-                    r"(\x1B\[\d+\w)?([\w\d_]+){}([A-Z0-9]*){}",
+                    r"(\x1B\[[0-9]+[[:word:]])?([[:word:]]+){}([A-Z0-9]*){}",
                     regex::escape(DECORATION_PRE),
                     regex::escape(DECORATION_POST)
                 )
@@ -372,7 +372,7 @@ impl Default for Composer {
             .unwrap(),
             override_fn_regex: Regex::new(
                 format!(
-                    r"(override\s+fn\s+)([^\s]+){}([\w\d]+){}(\s*)\(",
+                    r"(override\s+fn\s+)([^\s]+){}([[:word:]]+){}(\s*)\(",
                     regex::escape(DECORATION_PRE),
                     regex::escape(DECORATION_POST)
                 )

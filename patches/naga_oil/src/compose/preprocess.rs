@@ -42,19 +42,19 @@ impl Preprocessor {
     fn compile() -> Self {
         Self {
             version_regex: Regex::new(r"^\s*#version\s+([0-9]+)").unwrap(),
-            ifdef_regex: Regex::new(r"^\s*#\s*(else\s+)?\s*ifdef\s+([\w|\d|_]+)").unwrap(),
-            ifndef_regex: Regex::new(r"^\s*#\s*(else\s+)?\s*ifndef\s+([\w|\d|_]+)").unwrap(),
+            ifdef_regex: Regex::new(r"^\s*#\s*(else\s+)?\s*ifdef\s+([[:word:]|]+)").unwrap(),
+            ifndef_regex: Regex::new(r"^\s*#\s*(else\s+)?\s*ifndef\s+([[:word:]|]+)").unwrap(),
             ifop_regex: Regex::new(
-                r"^\s*#\s*(else\s+)?\s*if\s+([\w|\d|_]+)\s*([=!<>]*)\s*([-\w|\d]+)",
+                r"^\s*#\s*(else\s+)?\s*if\s+([[:word:]|]+)\s*([=!<>]*)\s*([-[:word:]|]+)",
             )
             .unwrap(),
             else_regex: Regex::new(r"^\s*#\s*else").unwrap(),
             endif_regex: Regex::new(r"^\s*#\s*endif").unwrap(),
-            def_regex: Regex::new(r"#\s*([\w|\d|_]+)").unwrap(),
-            def_regex_delimited: Regex::new(r"#\s*\{([\w|\d|_]+)\}").unwrap(),
+            def_regex: Regex::new(r"#\s*([[:word:]|]+)").unwrap(),
+            def_regex_delimited: Regex::new(r"#\s*\{([[:word:]|]+)\}").unwrap(),
             import_regex: Regex::new(r"^\s*#\s*import\s").unwrap(),
             define_import_path_regex: Regex::new(r"^\s*#\s*define_import_path\s+([^\s]+)").unwrap(),
-            define_shader_def_regex: Regex::new(r"^\s*#\s*define\s+([\w|\d|_]+)\s*([-\w|\d]+)?")
+            define_shader_def_regex: Regex::new(r"^\s*#\s*define\s+([[:word:]|]+)\s*([-[:word:]|]+)?")
                 .unwrap(),
             enable_regex: Regex::new(r"^\s*enable\s+([^;]+)\s*;").unwrap(),
             requires_regex: Regex::new(r"^\s*requires\s+([^;]+)\s*;").unwrap(),
