@@ -45,6 +45,7 @@ pub(super) fn plugin(app: &mut App) {
                 bevy::render::Render,
                 note_frame_complete.in_set(bevy::render::RenderSystems::Cleanup),
             );
+            warm_first_frame_shaders(app);
             flag
         }
         None => FrameComplete(None),
@@ -70,14 +71,46 @@ pub(super) fn plugin(app: &mut App) {
         );
 }
 
+/// The shaders of the first frame's pipelines that Bevy asks for only once the renderer runs:
+/// its 2D mesh pipeline and its blit pipeline load them in `RenderStartup`, in the first
+/// frame, and a file asked for in a frame is in only a frame later (the next frame takes it in,
+/// the one after compiles the pipeline). Asked for while the app is built, they are in before
+/// the first frame, and the first frame that can be whole comes a frame sooner. The addresses
+/// are where Bevy's `embedded_asset!` puts them (crate, then the path under its `src`); one
+/// that moves in a Bevy update is a load error in the log, which the browser test fails on.
+const FIRST_FRAME_SHADERS: [&str; 2] = [
+    "embedded://bevy_sprite_render/mesh2d/mesh2d.wgsl",
+    "embedded://bevy_core_pipeline/blit/blit.wgsl",
+];
+
+/// Keeps [`FIRST_FRAME_SHADERS`] loaded (Bevy holds its own handles once its pipelines exist).
+#[derive(Resource)]
+struct FirstFrameShaders {
+    _held: Vec<Handle<bevy::shader::Shader>>,
+}
+
+fn warm_first_frame_shaders(app: &mut App) {
+    let Some(server) = app.world().get_resource::<AssetServer>() else {
+        return;
+    };
+    let held = FIRST_FRAME_SHADERS
+        .iter()
+        .map(|p| server.load(*p))
+        .collect();
+    app.insert_resource(FirstFrameShaders { _held: held });
+}
+
 /// In the renderer, after a frame is drawn: whether it drew everything, that is, no render
-/// pipeline was queued or still compiling (their draws wait for them). Compute pipelines draw
-/// nothing (and WebGL2 has none: one that can never be made stays queued).
+/// pipeline was queued, still compiling or waiting for a shader or one of its imports to load
+/// (their draws wait for them; a pipeline waiting for a shader is kept as an error the cache
+/// retries). Compute pipelines draw nothing (and WebGL2 has none: one that can never be made
+/// stays queued).
 fn note_frame_complete(
     cache: Res<bevy::render::render_resource::PipelineCache>,
     complete: Res<FrameComplete>,
 ) {
     use bevy::render::render_resource::{CachedPipelineState, PipelineDescriptor};
+    use bevy::shader::ShaderCacheError;
     if let Some(flag) = &complete.0 {
         let pending = cache.pipelines().any(|p| {
             matches!(
@@ -85,7 +118,12 @@ fn note_frame_complete(
                 PipelineDescriptor::RenderPipelineDescriptor(_)
             ) && matches!(
                 p.state,
-                CachedPipelineState::Queued | CachedPipelineState::Creating(_)
+                CachedPipelineState::Queued
+                    | CachedPipelineState::Creating(_)
+                    | CachedPipelineState::Err(
+                        ShaderCacheError::ShaderNotLoaded(_)
+                            | ShaderCacheError::ShaderImportNotYetAvailable
+                    )
             )
         });
         flag.store(!pending, std::sync::atomic::Ordering::Relaxed);

@@ -686,7 +686,11 @@ impl PipelineCache {
                 // Retry
                 ShaderCacheError::ShaderNotLoaded(_)
                 | ShaderCacheError::ShaderImportNotYetAvailable => {
+                    // autochitect patch (patches/bevy_render/README.md): retried in this pass,
+                    // not queued for the next one, so a shader that came in since the last pass
+                    // is compiled a frame sooner.
                     cached_pipeline.state = CachedPipelineState::Queued;
+                    return self.process_pipeline(cached_pipeline, id);
                 }
 
                 // Shader could not be processed ... retrying won't help
