@@ -109,25 +109,33 @@ fn note_frame_complete(
     cache: Res<bevy::render::render_resource::PipelineCache>,
     complete: Res<FrameComplete>,
 ) {
-    use bevy::render::render_resource::{CachedPipelineState, PipelineDescriptor};
-    use bevy::shader::ShaderCacheError;
+    use bevy::render::render_resource::PipelineDescriptor;
     if let Some(flag) = &complete.0 {
         let pending = cache.pipelines().any(|p| {
             matches!(
                 p.descriptor,
                 PipelineDescriptor::RenderPipelineDescriptor(_)
-            ) && matches!(
-                p.state,
-                CachedPipelineState::Queued
-                    | CachedPipelineState::Creating(_)
-                    | CachedPipelineState::Err(
-                        ShaderCacheError::ShaderNotLoaded(_)
-                            | ShaderCacheError::ShaderImportNotYetAvailable
-                    )
-            )
+            ) && still_to_draw(&p.state)
         });
         flag.store(!pending, std::sync::atomic::Ordering::Relaxed);
     }
+}
+
+/// Whether a pipeline in this state will draw in a later frame but not in this one: queued,
+/// compiling, or waiting for its shader or an import to load. A shader that failed to compile
+/// never draws, and a frame does not wait for it.
+fn still_to_draw(state: &bevy::render::render_resource::CachedPipelineState) -> bool {
+    use bevy::render::render_resource::CachedPipelineState;
+    use bevy::shader::ShaderCacheError;
+    matches!(
+        state,
+        CachedPipelineState::Queued
+            | CachedPipelineState::Creating(_)
+            | CachedPipelineState::Err(
+                ShaderCacheError::ShaderNotLoaded(_)
+                    | ShaderCacheError::ShaderImportNotYetAvailable
+            )
+    )
 }
 
 /// At the end of a frame: the app is shown once the diagram is framed, the panels sit where
@@ -518,4 +526,26 @@ fn draw_highlights(
         draw_highlight(&mut b, &look, &figure.0, target, false);
     }
     replace(&mut meshes, &layers.highlights, b);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::still_to_draw;
+    use bevy::render::render_resource::CachedPipelineState;
+    use bevy::shader::ShaderCacheError;
+
+    #[test]
+    fn a_frame_waits_for_pipelines_whose_shaders_are_still_loading() {
+        assert!(still_to_draw(&CachedPipelineState::Queued));
+        assert!(still_to_draw(&CachedPipelineState::Err(
+            ShaderCacheError::ShaderImportNotYetAvailable
+        )));
+        assert!(still_to_draw(&CachedPipelineState::Err(
+            ShaderCacheError::ShaderNotLoaded(Default::default())
+        )));
+        // A shader that will never compile is not waited for: the app would never show.
+        assert!(!still_to_draw(&CachedPipelineState::Err(
+            ShaderCacheError::CreateShaderModule("bad shader".into())
+        )));
+    }
 }
