@@ -3,7 +3,7 @@
 
 use autochitect::app::state::{
     CameraView, CanvasFigure, DiagramChoices, DiagramEntity, FileChanged, HandedFiles, Intent,
-    LaunchOptions, LoadProblems, LoadedModel, Notice, Reader, Shown, TourState,
+    LabFiles, LaunchOptions, LoadProblems, LoadedModel, Notice, Reader, Shown, TourState,
 };
 use autochitect::model::WriteupSlug;
 use bevy::prelude::*;
@@ -95,6 +95,51 @@ fn the_diagram_is_framed_as_the_page_frames_it_before_the_app_is_shown() {
     let view = *app.world().resource::<CameraView>();
     run_frames(&mut app, 5);
     assert_eq!(*app.world().resource::<CameraView>(), view, "and stays");
+}
+
+/// What waits for the diagram to be shown: the write-ups' text, the lab's scenarios and the
+/// picker's other diagrams are asked for only once the app is shown, so its first frames do only
+/// what the diagram needs; then all of them come in.
+#[test]
+fn the_texts_labs_and_other_diagrams_wait_until_the_diagram_is_shown() {
+    let mut app = app_loading(options(), true);
+    app.insert_resource(HandedFiles(page_files("handed-deferred")));
+    let unread = |app: &App| {
+        let writeups = &model(app).writeups;
+        writeups
+            .slugs()
+            .iter()
+            .filter(|s| {
+                writeups
+                    .get(s)
+                    .is_some_and(|w| matches!(w.body, autochitect::model::Body::Pending))
+            })
+            .count()
+    };
+    app.update();
+    assert!(!app.world().resource::<Shown>().0, "not shown yet");
+    assert_eq!(unread(&app), catalog().len(), "no write-up's text is read");
+    assert!(
+        !app.world().resource::<LabFiles>().listed,
+        "the lab's scenarios are not listed"
+    );
+    assert!(
+        app.world().resource::<DiagramChoices>().0.is_empty(),
+        "the picker's diagrams are not read"
+    );
+
+    run_until(&mut app, 10, |app| app.world().resource::<Shown>().0);
+    headless::settle(&mut app);
+    assert_eq!(unread(&app), 0, "every write-up's text is in once shown");
+    let labs = app.world().resource::<LabFiles>();
+    assert!(
+        labs.listed && !labs.files.is_empty(),
+        "the lab's scenarios are listed"
+    );
+    assert!(
+        app.world().resource::<DiagramChoices>().0.len() > 1,
+        "the picker lists the diagrams"
+    );
 }
 
 /// A file the page does not carry is not handed over: the app asks for it itself.
