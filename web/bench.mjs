@@ -113,8 +113,8 @@ for (let i = -1; i < Number(runs); i++) {
   await page.waitForTimeout(300);
   // What the app needs to show the diagram: the page and every file asked for before the app
   // said ready (the module, the diagram, its tours, the write-ups' metadata). Then what comes
-  // after it is shown: the write-ups' text, which it requests once the diagram's model is in,
-  // and the rest (the lab's scenarios, the picker's other diagrams, the monospaced font). The
+  // after it is shown: the write-ups' text, which it requests once the diagram is shown, and
+  // the rest (the lab's scenarios, the picker's other diagrams). The
   // browser's resource timing: bytes as transferred, headers included. Without an app (the
   // React page) everything it loads counts as needed.
   const first = await page.evaluate((t) => {

@@ -1,7 +1,7 @@
 // Writes a brotli (.br, quality 11, the largest window the format allows: 16 MiB, which finds
-// repeats across the whole web module; every browser's decoder takes it) and a gzip (.gz, level 9) copy beside every file of a
-// built site, so a static host (or web/serve.py) can send what the browser accepts. Uses only
-// Node's own zlib. Prints the totals as JSON.
+// repeats across the whole web module; every browser's decoder takes it) and a gzip (.gz,
+// level 9) copy beside every file of a built site, so a static host (or web/serve.py) can send
+// what the browser accepts. Uses only Node's own zlib. Prints the totals as JSON.
 import { readdirSync, readFileSync, writeFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
