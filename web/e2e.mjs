@@ -846,20 +846,13 @@ try {
       `cluster ×${ratio}: #/lab/leader-crash/${vote} lands on that event`);
     check(landed, `cluster ×${ratio}: #/lab/leader-crash/${vote} lands on the first message after the crash, in a run of the native run's ${cluster.events.length} events`);
     if (!landed) { await context.close(); continue; }
-    await waitState(page, (s) => s.drawn && s.drawn.frames && s.drawn.frames.length > 0, null, `cluster ×${ratio}: the message is drawn`);
     // Once it has walked its way (two seconds at 1×) it rests at the receiver: look once the
-    // messages hold still, as a person would.
-    let st = await stateOf(page);
-    let last = "";
-    for (let k = 0; k < 30; k++) {
-      await page.waitForTimeout(600);
-      st = await stateOf(page);
-      const now = JSON.stringify((st.drawn.frames || []).map((f) => f.rect));
-      if (now === last) break;
-      last = now;
-    }
+    // app says nothing moves any more (no frame asked for), as a person looks at a message that
+    // has arrived.
+    await waitState(page, (s) => s.drawn && s.drawn.frames && s.drawn.frames.length > 0 && s.still === true, null,
+      `cluster ×${ratio}: the message is drawn and comes to rest`);
     const shot = await picture(page);
-    st = await stateOf(page);
+    const st = await stateOf(page);
     const number = cluster.events[vote - 1].number;
     const drawn = (st.drawn.frames || []).find((f) => f.number === number);
     if (drawn) {
@@ -917,10 +910,10 @@ try {
     st = await stateOf(page);
     // Once the frame has walked to the end of its path (two seconds at 1×), it rests there:
     // the picture shows a layer's colour where the probe says the frame is drawn.
-    await waitState(page, (s) => s.drawn && s.drawn.frames && s.drawn.frames.length > 0, null, `×${ratio}: the frame is drawn`);
-    await page.waitForTimeout(2600);
-    st = await stateOf(page);
+    await waitState(page, (s) => s.drawn && s.drawn.frames && s.drawn.frames.length > 0 && s.still === true, null,
+      `×${ratio}: the frame is drawn and comes to rest`);
     const shot = await picture(page);
+    st = await stateOf(page);
     const current = (st.drawn.frames || []).find((f) => f.number === frameOf(run.events[syn - 1]).number);
     if (current) {
       const [cx, cy] = centre(current.rect);

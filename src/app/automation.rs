@@ -64,6 +64,9 @@ pub struct View<'a> {
     pub lab: (&'a LabState, &'a LabDrawn),
     /// The app's picture has been shown (with the model, the app is ready).
     pub shown: bool,
+    /// Nothing asked for another frame in this one: the picture stays as it is until input
+    /// comes (no walk, camera move or egui animation under way).
+    pub still: bool,
 }
 
 /// The resources a [`View`] is made of, for systems that publish the state.
@@ -86,6 +89,8 @@ pub struct ViewParams<'w, 's> {
     window: Query<'w, 's, &'static Window, With<bevy::window::PrimaryWindow>>,
     resized: MessageReader<'w, 's, bevy::window::WindowResized>,
     rescaled: MessageReader<'w, 's, bevy::window::WindowScaleFactorChanged>,
+    redraws: MessageReader<'w, 's, bevy::window::RequestRedraw>,
+    still: Local<'s, bool>,
 }
 
 impl ViewParams<'_, '_> {
@@ -111,14 +116,20 @@ impl ViewParams<'_, '_> {
                 .map(|w| [w.width(), w.height(), w.scale_factor()]),
             lab: (&self.lab.0, &self.lab.1),
             shown: self.shown.0,
+            still: *self.still,
         }
     }
 
-    /// Whether anything a snapshot shows (besides the camera) changed this frame.
+    /// Whether anything a snapshot shows (besides the camera) changed this frame. Call it once
+    /// a frame, after every system that may ask for a redraw (the snapshot's systems run last).
     pub fn changed(&mut self) -> bool {
-        // Both readers are drained every frame, whatever else changed.
+        // The readers are drained every frame, whatever else changed.
         let resized = self.resized.read().count() + self.rescaled.read().count() > 0;
+        let still = self.redraws.read().count() == 0;
+        let stopped = *self.still != still;
+        *self.still = still;
         resized
+            || stopped
             || self.model.as_ref().is_some_and(|m| m.is_changed())
             || self.figure.as_ref().is_some_and(|f| f.is_changed())
             || self.drawn.is_changed()
@@ -155,6 +166,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         window,
         lab: (lab_state, lab_drawn),
         shown,
+        still,
     } = *view;
     let selected = selection.target.as_ref().map(target_name);
     let mut components = serde_json::Map::new();
@@ -216,6 +228,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         "ui": {"left": insets.left, "right": insets.right, "top": insets.top, "bottom": insets.bottom},
         "widgets": named_widgets(widgets),
         "settled": widgets.is_some_and(|w| w.settled),
+        "still": still,
         "focus": widgets.and_then(focused_label),
         "prefs": {"reduced_motion": prefs.reduced_motion, "text_scale": prefs.text_scale},
         "window": window.map(|[width, height, scale]| serde_json::json!({"width": width, "height": height, "scale": scale})),

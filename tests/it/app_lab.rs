@@ -270,6 +270,67 @@ fn a_frame_walks_down_one_host_across_the_cable_and_up_the_other() {
     assert!(first.contains(start) && last.contains(end));
 }
 
+/// While a frame walks the app keeps asking for frames; once it has arrived, nothing asks for
+/// another (the window sleeps, and the browser test's "still" report holds), and the frame rests
+/// on its walk's last part, where the next frames leave it.
+#[test]
+fn a_walking_frame_keeps_the_window_drawing_and_at_rest_the_window_sleeps() {
+    let (scenario, events) = shipped("http-request");
+    let diagram = default_diagram();
+    let mut app = app_with(lab_options("http-request", None), true);
+    until_run(&mut app);
+    let i = events
+        .iter()
+        .position(|e| e.frame().is_some_and(|f| f.summary.starts_with("HTTP GET")))
+        .expect("the request");
+    let request = events[i].frame().expect("a frame");
+    let last = Walk::new(&scenario, &diagram, request)
+        .stops
+        .last()
+        .expect("a walk")
+        .part
+        .clone();
+    // The fastest speed: a walk of a quarter of a second.
+    app.world_mut().write_message(Intent::LabSpeed(8.0));
+    app.world_mut()
+        .write_message(Intent::LabGo(autochitect::app::state::LabMove::To(i)));
+    app.update();
+    let asks_for_more = |a: &App| {
+        a.world()
+            .resource::<Messages<bevy::window::RequestRedraw>>()
+            .iter_current_update_messages()
+            .next()
+            .is_some()
+    };
+    let drawn = |a: &App| {
+        a.world()
+            .resource::<autochitect::app::state::LabelsDrawn>()
+            .frames
+            .iter()
+            .find(|(n, _)| *n == u64::from(request.number))
+            .map(|(_, r)| *r)
+    };
+    assert!(
+        asks_for_more(&app),
+        "while the frame walks, frames keep coming"
+    );
+    assert!(drawn(&app).is_some(), "the frame is drawn");
+    run_until(&mut app, 100_000, |a| !asks_for_more(a));
+    assert!(
+        !asks_for_more(&app),
+        "the walk ends and the window may sleep"
+    );
+    let rest = drawn(&app).expect("the frame is drawn at rest");
+    let part = part_on_screen(&mut app, &last);
+    assert!(
+        part.contains(rest.center()),
+        "at rest the frame is on its walk's last part: drawn at {rest:?}, the part at {part:?}"
+    );
+    run_frames(&mut app, 3);
+    assert_eq!(drawn(&app), Some(rest), "at rest it stays put");
+    assert!(!asks_for_more(&app), "and nothing asks for frames");
+}
+
 /// Scrolls the inspector with the wheel over it, as a person would, until the widget named
 /// `label` shows, then clicks it.
 fn click_in_inspector(app: &mut App, label: &str) {
