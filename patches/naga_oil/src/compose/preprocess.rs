@@ -298,6 +298,10 @@ impl Preprocessor {
         scope: Option<&mut Scope>,
         offset: usize,
     ) -> Result<(bool, Option<&'a str>), ComposerErrorInner> {
+        // autochitect patch (patches/naga_oil/README.md): every directive has a `#`.
+        if !line.contains('#') {
+            return Ok((false, None));
+        }
         if let Some(cap) = self.ifdef_regex.captures(line) {
             let is_else = cap.get(1).is_some();
             let def = cap.get(2).unwrap().as_str();
@@ -405,7 +409,8 @@ impl Preprocessor {
         while let Some((mut line, original_line)) = lines.next() {
             let mut output = false;
 
-            if let Some(cap) = self.version_regex.captures(&line) {
+            // autochitect patch (patches/naga_oil/README.md): here and below, no `#`, no directive.
+            if let Some(cap) = line.contains('#').then(|| self.version_regex.captures(&line)).flatten() {
                 let v = cap.get(1).unwrap().as_str();
                 if v != "440" && v != "450" {
                     return Err(ComposerErrorInner::GlslInvalidVersion(offset));
@@ -413,12 +418,12 @@ impl Preprocessor {
             } else if self
                 .check_scope(shader_defs, &line, Some(&mut scope), offset)?
                 .0
-                || self.define_import_path_regex.captures(&line).is_some()
-                || self.define_shader_def_regex.captures(&line).is_some()
+                || line.contains('#') && self.define_import_path_regex.is_match(&line)
+                || line.contains('#') && self.define_shader_def_regex.is_match(&line)
             {
                 // ignore
             } else if scope.active() {
-                if self.import_regex.is_match(&line) {
+                if line.contains('#') && self.import_regex.is_match(&line) {
                     let mut import_lines = String::default();
                     let mut open_count = 0;
                     let initial_offset = offset;
@@ -458,6 +463,10 @@ impl Preprocessor {
                     output = true;
                 } else {
                     let replaced_lines = [original_line, &line].map(|input| {
+                        // autochitect patch (patches/naga_oil/README.md): no `#`, no `#DEF`.
+                        if !input.contains('#') {
+                            return input.to_string();
+                        }
                         let mut output = input.to_string();
                         for capture in self.def_regex.captures_iter(input) {
                             let def = capture.get(1).unwrap();
@@ -556,7 +565,7 @@ impl Preprocessor {
                 if let Some(def) = def {
                     effective_defs.insert(def.to_owned());
                 }
-            } else if self.import_regex.is_match(&line) {
+            } else if line.contains('#') && self.import_regex.is_match(&line) {
                 let mut import_lines = String::default();
                 let mut open_count = 0;
                 let initial_offset = offset;
@@ -591,9 +600,9 @@ impl Preprocessor {
                         )
                     },
                 )?;
-            } else if let Some(cap) = self.define_import_path_regex.captures(&line) {
+            } else if let Some(cap) = line.contains('#').then(|| self.define_import_path_regex.captures(&line)).flatten() {
                 name = Some(cap.get(1).unwrap().as_str().to_string());
-            } else if let Some(cap) = self.define_shader_def_regex.captures(&line) {
+            } else if let Some(cap) = line.contains('#').then(|| self.define_shader_def_regex.captures(&line)).flatten() {
                 if allow_defines {
                     let def = cap.get(1).unwrap();
                     let name = def.as_str().to_string();
@@ -617,10 +626,12 @@ impl Preprocessor {
                     return Err(ComposerErrorInner::DefineInModule(offset));
                 }
             } else {
+                // autochitect patch (patches/naga_oil/README.md): no `#`, no `#DEF`.
+                let defs_in: &str = if line.contains('#') { &line } else { "" };
                 for cap in self
                     .def_regex
-                    .captures_iter(&line)
-                    .chain(self.def_regex_delimited.captures_iter(&line))
+                    .captures_iter(defs_in)
+                    .chain(self.def_regex_delimited.captures_iter(defs_in))
                 {
                     effective_defs.insert(cap.get(1).unwrap().as_str().to_owned());
                 }
