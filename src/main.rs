@@ -12,5 +12,6 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    let _ = autochitect::app::run(autochitect::app::web::launch_options());
+    // The page builds and runs it a step at a time (`web::start_step`, `web::start_run`).
+    autochitect::app::web::begin();
 }

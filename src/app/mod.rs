@@ -162,7 +162,7 @@ pub fn run_from_command_line(
         render_creation: renderer.settings().into(),
         ..default()
     };
-    let exit = run_with(
+    let exit = Start::new(
         LaunchOptions {
             asset_root: root.join(paths::ASSET_DIR).to_string_lossy().into_owned(),
             diagram_dir: dir.to_string_lossy().into_owned(),
@@ -176,7 +176,8 @@ pub fn run_from_command_line(
         },
         render,
         opengl,
-    );
+    )
+    .run();
     match exit {
         AppExit::Success => ExitCode::SUCCESS,
         // Ctrl+C in the terminal: 130, as a shell reports a program stopped by it.
@@ -184,73 +185,116 @@ pub fn run_from_command_line(
     }
 }
 
-/// Runs the desktop (or web) app with a window.
-pub fn run(options: LaunchOptions) -> AppExit {
-    run_with(options, bevy::render::RenderPlugin::default(), None)
+/// The explorer being put together, a group of plugins at a time. Each step is a few tens of
+/// milliseconds of work; the web page hands the main thread back to the browser between steps,
+/// so a click on the page's figure is answered while the app starts (`web::start_step`).
+pub struct Start {
+    app: App,
+    options: LaunchOptions,
+    render: Option<bevy::render::RenderPlugin>,
+    opengl: Option<String>,
+    done: u8,
 }
 
-/// Runs the app with these renderer settings. `opengl` names the adapter when the desktop falls
-/// back to OpenGL: the renderer is then given the window system's display, and the log says so.
-fn run_with(
-    options: LaunchOptions,
-    render: bevy::render::RenderPlugin,
-    opengl: Option<String>,
-) -> AppExit {
-    use bevy::winit::{UpdateMode, WinitSettings};
-    #[cfg(target_arch = "wasm32")]
-    web::log_to_console();
-    let mut app = App::new();
-    register_sources(&mut app, &options);
-    #[allow(unused_mut)] // only the desktop adds to them
-    let mut plugins = DefaultPlugins
-        .set(WindowPlugin {
-            primary_window: Some(Window {
-                title: "autochitect".into(),
-                // The web page's canvas; ignored on desktop.
-                canvas: Some("#autochitect".into()),
-                resolution: bevy::window::WindowResolution::new(1280, 800),
-                fit_canvas_to_parent: true,
-                // The frame benchmark measures drawing, not the display's refresh rate.
-                present_mode: if options.bench_pan.is_some() || options.bench_lab.is_some() {
-                    bevy::window::PresentMode::AutoNoVsync
-                } else {
-                    bevy::window::PresentMode::AutoVsync
-                },
-                prevent_default_event_handling: true,
-                ..default()
-            }),
-            ..default()
-        })
-        .set(AssetPlugin {
-            file_path: options.asset_root.clone(),
-            meta_check: bevy::asset::AssetMetaCheck::Never,
-            ..default()
-        })
-        .set(render);
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        plugins = plugins
-            .disable::<bevy::app::TerminalCtrlCHandlerPlugin>()
-            .add_after::<bevy::winit::WinitPlugin>(startup::QuitOnCtrlC);
-        if opengl.is_some() {
-            plugins =
-                plugins.add_before::<bevy::render::RenderPlugin>(startup::WindowSystemDisplay);
+impl Start {
+    /// A new app that reads its files from where `options` say, with these renderer settings.
+    /// `opengl` names the adapter when the desktop falls back to OpenGL: the renderer is then
+    /// given the window system's display, and the log says so.
+    pub fn new(
+        options: LaunchOptions,
+        render: bevy::render::RenderPlugin,
+        opengl: Option<String>,
+    ) -> Self {
+        #[cfg(target_arch = "wasm32")]
+        web::log_to_console();
+        let mut app = App::new();
+        register_sources(&mut app, &options);
+        Self {
+            app,
+            options,
+            render: Some(render),
+            opengl,
+            done: 0,
         }
     }
-    app.insert_resource(options.clone())
-        .insert_resource(ClearColor(theme::Look::default().background()))
-        // Redraw only on input, animation or loading: an idle window costs next to nothing.
-        .insert_resource(WinitSettings {
-            focused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(30)),
-            unfocused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(60)),
-        })
-        .add_plugins(plugins)
-        .add_plugins(bevy_egui::EguiPlugin::default())
-        .add_plugins((AppPlugin, UiPlugin));
-    #[cfg(target_arch = "wasm32")]
-    app.add_plugins(web::plugin);
-    if let Some(adapter) = opengl {
-        tracing::info!("no Vulkan adapter: drawing with OpenGL ({adapter})");
+
+    /// Adds the next group of plugins: Bevy's, then egui's, then the app's own. False once
+    /// every group is in (and nothing was done).
+    pub fn step(&mut self) -> bool {
+        match self.done {
+            0 => self.add_bevy(),
+            1 => {
+                self.app.add_plugins(bevy_egui::EguiPlugin::default());
+            }
+            2 => {
+                self.app.add_plugins((AppPlugin, UiPlugin));
+                #[cfg(target_arch = "wasm32")]
+                self.app.add_plugins(web::plugin);
+            }
+            _ => return false,
+        }
+        self.done += 1;
+        true
     }
-    app.run()
+
+    /// Adds what is left, then runs the app until it quits (on the web, the browser's event
+    /// loop takes it over).
+    pub fn run(mut self) -> AppExit {
+        while self.step() {}
+        if let Some(adapter) = &self.opengl {
+            tracing::info!("no Vulkan adapter: drawing with OpenGL ({adapter})");
+        }
+        self.app.run()
+    }
+
+    /// Bevy's default plugins (window, renderer, assets), as the app sets them.
+    fn add_bevy(&mut self) {
+        use bevy::winit::{UpdateMode, WinitSettings};
+        let options = &self.options;
+        #[allow(unused_mut)] // only the desktop adds to them
+        let mut plugins = DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "autochitect".into(),
+                    // The web page's canvas; ignored on desktop.
+                    canvas: Some("#autochitect".into()),
+                    resolution: bevy::window::WindowResolution::new(1280, 800),
+                    fit_canvas_to_parent: true,
+                    // The frame benchmark measures drawing, not the display's refresh rate.
+                    present_mode: if options.bench_pan.is_some() || options.bench_lab.is_some() {
+                        bevy::window::PresentMode::AutoNoVsync
+                    } else {
+                        bevy::window::PresentMode::AutoVsync
+                    },
+                    prevent_default_event_handling: true,
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(AssetPlugin {
+                file_path: options.asset_root.clone(),
+                meta_check: bevy::asset::AssetMetaCheck::Never,
+                ..default()
+            })
+            .set(self.render.take().unwrap_or_default());
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            plugins = plugins
+                .disable::<bevy::app::TerminalCtrlCHandlerPlugin>()
+                .add_after::<bevy::winit::WinitPlugin>(startup::QuitOnCtrlC);
+            if self.opengl.is_some() {
+                plugins =
+                    plugins.add_before::<bevy::render::RenderPlugin>(startup::WindowSystemDisplay);
+            }
+        }
+        self.app
+            .insert_resource(options.clone())
+            .insert_resource(ClearColor(theme::Look::default().background()))
+            // Redraw only on input, animation or loading: an idle window costs next to nothing.
+            .insert_resource(WinitSettings {
+                focused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(30)),
+                unfocused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(60)),
+            })
+            .add_plugins(plugins);
+    }
 }

@@ -97,8 +97,40 @@ thread_local! {
 /// The name of that channel: every page of this site on this browser hears it.
 const TALK_CHANNEL: &str = "autochitect-talk";
 
+thread_local! {
+    /// The app being put together while the page hands the main thread back between steps.
+    static STARTING: std::cell::RefCell<Option<super::Start>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `main` on the web: the app for the page's address, started but not yet built. The page
+/// calls [`start_step`] until it says false, giving the browser the main thread between calls
+/// (a click on the figure is answered meanwhile), then [`start_run`].
+pub fn begin() {
+    let start = super::Start::new(
+        launch_options(),
+        bevy::render::RenderPlugin::default(),
+        None,
+    );
+    STARTING.with_borrow_mut(|s| *s = Some(start));
+}
+
+/// Adds the next group of the app's plugins; false once all are in.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn start_step() -> bool {
+    STARTING.with_borrow_mut(|s| s.as_mut().is_some_and(super::Start::step))
+}
+
+/// Runs the app (the rest of it built first, if the page stopped stepping early): the browser's
+/// event loop takes it over.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn start_run() {
+    if let Some(start) = STARTING.with_borrow_mut(Option::take) {
+        let _ = start.run();
+    }
+}
+
 /// The launch options the page's URL asks for; starts listening for the browser's navigations.
-/// `main` runs the app with them.
+/// [`begin`] starts the app with them.
 pub fn launch_options() -> LaunchOptions {
     let mut options = LaunchOptions {
         embed_link: embed_link(),

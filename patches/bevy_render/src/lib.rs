@@ -437,6 +437,14 @@ impl Plugin for RenderPlugin {
     }
 
     fn ready(&self, app: &App) -> bool {
+        // autochitect patch (patches/bevy_render/README.md): on the web the renderer is made
+        // once its window exists (see `settings::DeferredRenderer`).
+        #[cfg(target_arch = "wasm32")]
+        if let Some(renderer) =
+            settings::DEFERRED_RENDERER.with_borrow_mut(|d| d.take_if(|d| d.can_start()))
+        {
+            bevy_tasks::IoTaskPool::get().spawn_local(renderer.make).detach();
+        }
         // This is a little tricky. `FutureRenderResources` is added in `build`, which runs synchronously before `ready`.
         // It is only added if there is a wgpu backend and thus the renderer can be created.
         // Hence, if we try and get the resource and it is not present, that means we are ready, because we dont need it.

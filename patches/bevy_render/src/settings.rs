@@ -273,6 +273,8 @@ impl RenderCreation {
                     return false;
                 };
                 let settings = render_creation.clone();
+                #[cfg(target_arch = "wasm32")]
+                let window = primary_window.clone();
 
                 let async_renderer = async move {
                     let render_resources = renderer::initialize_renderer(
@@ -288,11 +290,15 @@ impl RenderCreation {
                     *future_resources.lock().unwrap() = Some(render_resources);
                 };
 
-                // In wasm, spawn a task and detach it for execution
+                // autochitect patch (patches/bevy_render/README.md): in wasm, the task is
+                // spawned by `RenderPlugin::ready` once the window exists, not here.
                 #[cfg(target_arch = "wasm32")]
-                bevy_tasks::IoTaskPool::get()
-                    .spawn_local(async_renderer)
-                    .detach();
+                DEFERRED_RENDERER.with_borrow_mut(|d| {
+                    *d = Some(DeferredRenderer {
+                        window,
+                        make: Box::pin(async_renderer),
+                    });
+                });
                 // Otherwise, just block for it to complete
                 #[cfg(not(target_arch = "wasm32"))]
                 bevy_tasks::block_on(async_renderer);
@@ -348,4 +354,35 @@ impl wgpu::rwh::HasDisplayHandle for RenderDisplay {
     fn display_handle(&self) -> Result<wgpu::rwh::DisplayHandle<'_>, wgpu::rwh::HandleError> {
         self.0.display_handle()
     }
+}
+
+/// autochitect patch (patches/bevy_render/README.md): in wasm, the renderer's creation, waiting
+/// for the window it draws into. Upstream starts it when the plugin is built; it then runs at the
+/// browser's next pause, and finds the window's canvas only when the whole app was built and run
+/// in one task. An app built over several tasks (so the page stays free to answer input) would
+/// ask for an adapter with no canvas, and WebGL2 offers none without one.
+#[cfg(target_arch = "wasm32")]
+pub(crate) struct DeferredRenderer {
+    /// The window's handle, filled when the window is made (`None`: no window to wait for).
+    pub(crate) window: Option<RawHandleWrapperHolder>,
+    /// The creation itself.
+    pub(crate) make: core::pin::Pin<Box<dyn Future<Output = ()>>>,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl DeferredRenderer {
+    /// Whether the window it draws into exists (or it draws into none).
+    pub(crate) fn can_start(&self) -> bool {
+        self.window
+            .as_ref()
+            .is_none_or(|w| w.0.lock().is_ok_and(|handle| handle.is_some()))
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+std::thread_local! {
+    /// autochitect patch: the renderer's creation until [`RenderPlugin::ready`](crate::RenderPlugin)
+    /// starts it.
+    pub(crate) static DEFERRED_RENDERER: core::cell::RefCell<Option<DeferredRenderer>> =
+        const { core::cell::RefCell::new(None) };
 }
