@@ -4,31 +4,17 @@
 // it is drawn, and the page shows that part's summary); navigation → app ready; navigation →
 // interactive (a quick click on another part in the app selects it and the panel shows); bytes
 // transferred, and requests. Prints the medians and every run as JSON.
-import { chromium } from "playwright-core";
+import { firstPaintCentre, launch, noteMoments } from "./harness.mjs";
 
 // `compare`: the React version of the page's first screen (web/compare), which is interactive
 // once it answers: there is no app to wait for.
 const [base, runs = "5", encoding = "br", kind = "app"] = process.argv.slice(2);
 const app = kind !== "compare";
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 // Where the page draws the garbage collector at this size, read once from a loaded page (the
 // figure is laid out the same on every load): the cold loads click there as soon as it is
 // drawn, as a person does, whether or not the page is free to answer yet.
-const gcAt = await (async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  // Without the module, so the app does not take the figure's place while it is measured.
-  await page.route("**/*.wasm", (route) => route.abort());
-  await page.goto(base);
-  const box = await page.locator("#first-paint #component-b-gc rect").boundingBox({ timeout: 60000 });
-  await context.close();
-  return [box.x + box.width / 2, box.y + box.height / 2];
-})();
+const gcAt = await firstPaintCentre(browser, base, "b-gc");
 const results = [];
 // One load first, not counted: it starts the browser's own processes, which a visitor's
 // browser has running already.
@@ -46,24 +32,8 @@ for (let i = -1; i < Number(runs); i++) {
     requests += 1;
     try { const s = await r.sizes(); bytes += s.responseBodySize + s.responseHeadersSize; } catch {}
   });
-  // When the page's own summary (the first answer) is put on screen, in the page's clock
-  // (milliseconds since the navigation started).
-  await page.addInitScript(() => {
-    new MutationObserver((_, observer) => {
-      const a = document.getElementById("first-answer");
-      if (a && !a.hidden && a.querySelector("h2")) {
-        window.__firstAnswer = performance.now();
-        observer.disconnect();
-      }
-    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["hidden"] });
-    // The moment the app says it is ready, in the page's own clock (not when a poll sees it).
-    new MutationObserver((_, observer) => {
-      if (document.body && document.body.dataset.ready === "true") {
-        window.__readyAt = performance.now();
-        observer.disconnect();
-      }
-    }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready"] });
-  });
+  // When the first answer shows and when the app is ready, in the page's clock.
+  await noteMoments(page);
   const t0 = Date.now();
   await page.goto(base, { waitUntil: "commit" });
   // The first answer: a click where the first paint draws the garbage collector, as soon as

@@ -6,42 +6,19 @@
 // "app:"). Sites are compared load by load, in turn. Serve dist/ first (web/serve.py).
 //
 //   node web/latency.mjs http://127.0.0.1:PORT/[,http://127.0.0.1:PORT2/] [ROUNDS]
-import { chromium } from "playwright-core";
+import { firstPaintCentre, launch, noteMoments } from "./harness.mjs";
 
 const [spec, rounds = "4"] = process.argv.slice(2);
 const sites = spec.split(",");
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-// Where the first paint draws the garbage collector (the same on every load), read without the
-// module so the app does not take its place.
-const at = await (async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  await page.route("**/*.wasm", (route) => route.abort());
-  await page.goto(sites[0]);
-  const box = await page.locator("#first-paint #component-b-gc rect").boundingBox({ timeout: 60000 });
-  await context.close();
-  return [box.x + box.width / 2, box.y + box.height / 2];
-})();
+const browser = await launch();
+const at = await firstPaintCentre(browser, sites[0], "b-gc");
 const out = {};
 for (let i = 0; i < Number(rounds); i++) {
   for (const offset of [450, 550, 650, 750]) {
     for (const site of sites) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
-      await page.addInitScript(() => {
-        new MutationObserver((_, observer) => {
-          const a = document.getElementById("first-answer");
-          if (a && !a.hidden && a.querySelector("h2")) {
-            window.__answered = performance.now();
-            observer.disconnect();
-          }
-        }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["hidden"] });
-      });
+      await noteMoments(page);
       const t0 = Date.now();
       await page.goto(site, { waitUntil: "commit" });
       await page.waitForSelector("#first-paint #component-b-gc rect", { timeout: 60000 });
@@ -52,7 +29,7 @@ for (let i = 0; i < Number(rounds); i++) {
       // The page's clock starts with the navigation, a few milliseconds after t0: each delay is
       // short by those milliseconds, the same for every site.
       const answered = await page.waitForFunction(() => {
-        if (window.__answered) return window.__answered;
+        if (window.__firstAnswer) return window.__firstAnswer;
         const s = JSON.parse(document.body.dataset.state || "{}");
         return document.body.dataset.ready === "true" && s.selected === "b-gc" ? -performance.now() : 0;
       }, null, { timeout: 60000, polling: 5 }).then((h) => h.jsonValue());

@@ -1,0 +1,44 @@
+// What the browser benchmarks share (web/bench.mjs, web/latency.mjs): Debian's chromium,
+// headless, drawing WebGL2 with SwiftShader and starting none of its background services; and
+// where the page's first paint draws a part.
+import { chromium } from "playwright-core";
+
+/// The browser, as the benchmarks run it (never a downloaded one).
+export const launch = () => chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+/// The centre of component `id` where the first paint draws it in a 1280x800 window (the figure
+/// is laid out the same on every load), read once from a page loaded without the module, so the
+/// app does not take the figure's place while it is measured.
+export async function firstPaintCentre(browser, base, id) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.route("**/*.wasm", (route) => route.abort());
+  await page.goto(base);
+  const box = await page.locator(`#first-paint #component-${id} rect`).boundingBox({ timeout: 60000 });
+  await context.close();
+  return [box.x + box.width / 2, box.y + box.height / 2];
+}
+
+/// Notes in the page's clock (milliseconds since the navigation started) when the page's own
+/// summary, the first answer, is put on screen (`window.__firstAnswer`), and when the app says
+/// it is ready (`window.__readyAt`), as they happen rather than when a poll sees them.
+export const noteMoments = (page) => page.addInitScript(() => {
+  new MutationObserver((_, observer) => {
+    const a = document.getElementById("first-answer");
+    if (a && !a.hidden && a.querySelector("h2")) {
+      window.__firstAnswer = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["hidden"] });
+  new MutationObserver((_, observer) => {
+    if (document.body && document.body.dataset.ready === "true") {
+      window.__readyAt = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready"] });
+});
