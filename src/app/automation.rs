@@ -11,7 +11,8 @@ use super::state::ask_for_the_tree;
 use super::state::space::world_rect;
 use super::state::{
     CanvasFigure, LabDrawn, LabState, LabelsDrawn, LoadProblems, LoadedModel, MainCamera, Notice,
-    Preferences, Presenter, Reader, Selection, Shown, ShownSystems, TourState, UiInsets, Widgets,
+    Preferences, Presenter, Reader, Selection, Shown, ShownInFrame, ShownSystems, TourState,
+    UiInsets, Widgets,
 };
 use crate::model::Target;
 
@@ -64,6 +65,8 @@ pub struct View<'a> {
     pub lab: (&'a LabState, &'a LabDrawn),
     /// The app's picture has been shown (with the model, the app is ready).
     pub shown: bool,
+    /// The frame it was shown in (the first is 1; 0 until then).
+    pub shown_in_frame: u32,
     /// Nothing asked for another frame in this one: the picture stays as it is until input
     /// comes (no walk, camera move or egui animation under way).
     pub still: bool,
@@ -86,6 +89,7 @@ pub struct ViewParams<'w, 's> {
     prefs: Res<'w, Preferences>,
     lab: (Res<'w, LabState>, Res<'w, LabDrawn>),
     shown: Res<'w, Shown>,
+    shown_in: Res<'w, ShownInFrame>,
     window: Query<'w, 's, &'static Window, With<bevy::window::PrimaryWindow>>,
     resized: MessageReader<'w, 's, bevy::window::WindowResized>,
     rescaled: MessageReader<'w, 's, bevy::window::WindowScaleFactorChanged>,
@@ -116,6 +120,7 @@ impl ViewParams<'_, '_> {
                 .map(|w| [w.width(), w.height(), w.scale_factor()]),
             lab: (&self.lab.0, &self.lab.1),
             shown: self.shown.0,
+            shown_in_frame: self.shown_in.0,
             still: *self.still,
         }
     }
@@ -166,6 +171,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
         window,
         lab: (lab_state, lab_drawn),
         shown,
+        shown_in_frame,
         still,
     } = *view;
     let selected = selection.target.as_ref().map(target_name);
@@ -201,6 +207,7 @@ pub fn snapshot(view: &View, camera: Option<(&Camera, &GlobalTransform)>) -> ser
     }
     serde_json::json!({
         "ready": model.is_some() && shown,
+        "shown_in_frame": shown_in_frame,
         "errors": problems.0.0.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "selected": selected,
         "writeup": reader.open.as_ref().map(ToString::to_string),

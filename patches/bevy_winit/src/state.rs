@@ -67,6 +67,10 @@ pub(crate) struct WinitAppRunnerState {
     ran_update_since_last_redraw: bool,
     /// Is `true` if enough time has elapsed since `last_update` to run another update.
     wait_elapsed: bool,
+    /// autochitect patch (patches/bevy_winit/README.md): on the web, whether the plugins have
+    /// just finished and the first update waits for the next animation frame.
+    #[cfg(target_arch = "wasm32")]
+    first_update_waits: bool,
     /// Number of "forced" updates to trigger on application start
     startup_forced_updates: u32,
 
@@ -112,6 +116,8 @@ impl WinitAppRunnerState {
             redraw_requested: false,
             ran_update_since_last_redraw: false,
             wait_elapsed: false,
+            #[cfg(target_arch = "wasm32")]
+            first_update_waits: false,
             // 3 seems to be enough, 5 is a safe margin
             startup_forced_updates: 5,
             bevy_window_events: Vec::new(),
@@ -152,6 +158,10 @@ impl ApplicationHandler<WinitUserEvent> for WinitAppRunnerState {
             } else {
                 self.app.finish();
                 self.app.cleanup();
+                #[cfg(target_arch = "wasm32")]
+                {
+                    self.first_update_waits = true;
+                }
             }
             self.redraw_requested = true;
         }
@@ -511,6 +521,17 @@ impl ApplicationHandler<WinitUserEvent> for WinitAppRunnerState {
 
 impl WinitAppRunnerState {
     fn redraw_requested(&mut self, event_loop: &ActiveEventLoop) {
+        // autochitect patch (patches/bevy_winit/README.md): the tasks that the plugins started
+        // in `finish` (asset loads) run before the first update, which waits a browser frame.
+        #[cfg(target_arch = "wasm32")]
+        if core::mem::take(&mut self.first_update_waits) {
+            WINIT_WINDOWS.with_borrow(|winit_windows| {
+                for window in winit_windows.windows.values() {
+                    window.request_redraw();
+                }
+            });
+            return;
+        }
         let mut redraw_message_cursor = MessageCursor::<RequestRedraw>::default();
         let mut close_message_cursor = MessageCursor::<WindowCloseRequested>::default();
 

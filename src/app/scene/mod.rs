@@ -27,7 +27,7 @@ use bevy::prelude::*;
 use super::state::space::{world, world_rect};
 use super::state::{
     AppSystems, CameraView, CanvasFigure, DiagramEntity, Emphasis, FrameComplete, Hovered,
-    LoadedModel, Preferences, SearchState, Selection, Shown, ShownSystems, TourState,
+    LoadedModel, Preferences, SearchState, Selection, Shown, ShownInFrame, ShownSystems, TourState,
 };
 use super::theme::{self, Look};
 use crate::model::Target;
@@ -52,6 +52,7 @@ pub(super) fn plugin(app: &mut App) {
     };
     app.insert_resource(complete)
         .init_resource::<Shown>()
+        .init_resource::<ShownInFrame>()
         .add_systems(Last, note_shown.in_set(ShownSystems))
         .add_systems(Startup, spawn_layers)
         .add_systems(
@@ -72,14 +73,17 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// The shaders of the first frame's pipelines that Bevy asks for only once the renderer runs:
-/// its 2D mesh pipeline and its blit pipeline load them in `RenderStartup`, in the first
-/// frame, and a file asked for in a frame is in only a frame later (the next frame takes it in,
-/// the one after compiles the pipeline). Asked for while the app is built, they are in before
-/// the first frame, and the first frame that can be whole comes a frame sooner. The addresses
-/// are where Bevy's `embedded_asset!` puts them (crate, then the path under its `src`); one
-/// that moves in a Bevy update is a load error in the log, which the browser test fails on.
-const FIRST_FRAME_SHADERS: [&str; 2] = [
+/// its 2D mesh pipeline (with `ColorMaterial`'s fragment shader) and its blit pipeline load
+/// them in `RenderStartup`, in the first frame, and a file asked for in a frame is in only a
+/// frame later (the next frame takes it in and compiles the pipeline, the one after is whole).
+/// Asked for while the app is built, they are in before the first frame, which can then be
+/// whole. (The one import that depends on the device, the 2D mesh bindings, is asked for in
+/// `finish`: `patches/bevy_sprite_render`.) The addresses are where Bevy's `embedded_asset!`
+/// puts them (crate, then the path under its `src`); one that moves in a Bevy update is a load
+/// error in the log, which the browser test fails on.
+const FIRST_FRAME_SHADERS: [&str; 3] = [
     "embedded://bevy_sprite_render/mesh2d/mesh2d.wgsl",
+    "embedded://bevy_sprite_render/mesh2d/color_material.wgsl",
     "embedded://bevy_core_pipeline/blit/blit.wgsl",
 ];
 
@@ -147,14 +151,20 @@ fn note_shown(
     view: Option<Res<CameraView>>,
     insets: Res<super::state::UiInsets>,
     complete: Res<FrameComplete>,
-    mut shown: ResMut<Shown>,
+    (mut shown, mut shown_in): (ResMut<Shown>, ResMut<ShownInFrame>),
+    mut frames: Local<u32>,
     mut redraw: MessageWriter<bevy::window::RequestRedraw>,
 ) {
-    if shown.0 || model.is_none() {
+    if shown.0 {
+        return;
+    }
+    *frames += 1;
+    if model.is_none() {
         return;
     }
     if view.is_some() && !insets.is_changed() && complete.get() {
         shown.0 = true;
+        shown_in.0 = *frames;
     }
     // Until shown, the next frame may be the one; once shown, the next frame asks for what waited
     // for it (the write-ups' text, the labs, the picker's other diagrams).

@@ -46,6 +46,11 @@ impl FrameComplete {
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
 pub struct Shown(pub bool);
 
+/// The frame in which the app was shown, counting its first frame as 1 (0 until then): 2 when
+/// the first frame drew all of the diagram and the second confirmed its framing.
+#[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
+pub struct ShownInFrame(pub u32);
+
 /// Where [`Shown`] is decided, in `Last`: what publishes it runs after.
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ShownSystems;

@@ -118,6 +118,19 @@ impl Plugin for Mesh2dRenderPlugin {
                 );
         }
     }
+
+    // autochitect patch (patches/bevy_sprite_render/README.md): the bindings are asked for as
+    // soon as the device is known, before the first frame, whose `RenderStartup` then finds
+    // them asked for already (a path is loaded once).
+    fn finish(&self, app: &mut bevy_app::App) {
+        let device = app
+            .get_sub_app(RenderApp)
+            .and_then(|render| render.world().get_resource::<RenderDevice>());
+        let server = app.world().get_resource::<AssetServer>();
+        if let (Some(device), Some(server)) = (device, server) {
+            load_mesh2d_bindings_with(device, server);
+        }
+    }
 }
 
 #[derive(Resource, Deref, DerefMut, Default, Debug, Clone)]
@@ -181,6 +194,10 @@ pub fn init_batched_instance_buffer(mut commands: Commands, render_device: Res<R
 }
 
 fn load_mesh2d_bindings(render_device: Res<RenderDevice>, asset_server: Res<AssetServer>) {
+    load_mesh2d_bindings_with(&render_device, &asset_server);
+}
+
+fn load_mesh2d_bindings_with(render_device: &RenderDevice, asset_server: &AssetServer) {
     let mut mesh_bindings_shader_defs = Vec::with_capacity(1);
 
     if let Some(per_object_buffer_batch_size) =
@@ -195,7 +212,7 @@ fn load_mesh2d_bindings(render_device: Res<RenderDevice>, asset_server: Res<Asse
     // Load the mesh_bindings shader module here as it depends on runtime information about
     // whether storage buffers are supported, or the maximum uniform buffer binding size.
     let handle: Handle<Shader> = load_embedded_asset!(
-        asset_server.as_ref(),
+        asset_server,
         "mesh2d_bindings.wgsl",
         move |settings| {
             *settings = ShaderSettings {
