@@ -157,6 +157,10 @@ try {
   const failed = await page.evaluate(() => document.body.dataset.error);
   check(!failed, `the page becomes ready (${Date.now() - t0} ms)${failed ? ": " + failed : ""}`);
   check(await page.locator("#first-paint").count() === 0, "the app takes over from the first paint");
+  // Its first frame drew the whole diagram (every shader its pipelines need was in), so the
+  // second, which confirms the framing beside the measured panels, is the one shown.
+  const shownIn = (await stateOf(page)).shown_in_frame;
+  check(shownIn >= 1 && shownIn <= 2, `the app is shown in its second frame at the latest (frame ${shownIn}): its first frame drew the whole diagram`);
   await waitState(page, (s) => s.components && s.components["a-raft"], null, "the app exposes the layout");
   await page.screenshot({ path: `${shots}/ready.png` });
   check((await page.title()).includes("Two computers"), `the tab title names the diagram ("${await page.title()}")`);
@@ -793,7 +797,15 @@ try {
       `${what}: the canvas and the app follow (${px.w}×${px.h} pixels for ${px.cssW}×${px.cssH} CSS px at ${px.ratio}×; the app: ${win.width}×${win.height} at ${win.scale}×)`);
     await page.locator("#autochitect").focus();
     await page.keyboard.press("Home");
-    await page.waitForTimeout(300);
+    // A person looks once the fit is made and the picture holds still: every part where the
+    // fresh load draws it (within 3 px) and no frame asked for after it. (A fixed 300 ms wait
+    // took the picture before the labels were drawn once in a while.)
+    const fitted = await page.waitForFunction((parts) => {
+      const s = JSON.parse(document.body.dataset.state || "{}");
+      const near = (r, p) => r && Math.abs(r[0] + r[2] / 2 - (p[0] + p[2] / 2)) < 3 && Math.abs(r[1] + r[3] / 2 - (p[1] + p[3] / 2)) < 3;
+      return s.still === true && s.components && Object.entries(parts).every(([id, p]) => near(s.components[id], p.rect));
+    }, reference.parts, { timeout: 10000, polling: 50 }).then(() => true, () => false);
+    check(fitted, `${what}: Home fits the view as a fresh 1280×800 load frames it, and it holds still`);
     const { data } = await cdp.send("Page.captureScreenshot", { format: "png" });
     const bytes = Buffer.from(data, "base64");
     writeFileSync(`${shots}/screen-${what.split(" ")[0]}.png`, bytes);
