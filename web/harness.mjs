@@ -24,14 +24,19 @@ export async function firstPaintCentre(browser, base, id) {
   return [box.x + box.width / 2, box.y + box.height / 2];
 }
 
-/// Notes in the page's clock (milliseconds since the navigation started) when the page's own
-/// summary, the first answer, is put on screen (`window.__firstAnswer`), and when the app says
-/// it is ready (`window.__readyAt`), as they happen rather than when a poll sees them.
+/// Notes in the page's clock (milliseconds since the navigation started) when the browser took
+/// the first press (`window.__pressedAt`, the event's own time stamp: when the input came, not
+/// when the page got to it), when the page's own summary, the first answer, is put into the
+/// page (`window.__firstAnswer`) and when the frame that draws it starts (`window.__answerShown`:
+/// the page draws nothing while a task holds the main thread), and when the app says it is
+/// ready (`window.__readyAt`), as they happen rather than when a poll sees them.
 export const noteMoments = (page) => page.addInitScript(() => {
+  addEventListener("pointerdown", (e) => { window.__pressedAt ??= e.timeStamp; }, true);
   new MutationObserver((_, observer) => {
     const a = document.getElementById("first-answer");
     if (a && !a.hidden && a.querySelector("h2")) {
       window.__firstAnswer = performance.now();
+      requestAnimationFrame(() => { window.__answerShown = performance.now(); });
       observer.disconnect();
     }
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["hidden"] });

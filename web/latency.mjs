@@ -2,8 +2,8 @@
 // chromium (SwiftShader WebGL2, 1280x800), each with one quick click on the garbage collector
 // where the first paint draws it, sent at a fixed time after the navigation (450, 550, 650 and
 // 750 ms: a person's click a little after the figure shows), and the time from sending it to
-// the page's summary on screen (or, where the app took over first, to the app's panel, marked
-// "app:"). Sites are compared load by load, in turn. Serve dist/ first (web/serve.py).
+// the page's summary in the page, then to the frame that draws it, "answered/drawn" (or, where
+// the app took over first, to the app's panel, marked "app:"). Sites are compared load by load, in turn. Serve dist/ first (web/serve.py).
 //
 //   node web/latency.mjs http://127.0.0.1:PORT/[,http://127.0.0.1:PORT2/] [ROUNDS]
 import { firstPaintCentre, launch, noteMoments } from "./harness.mjs";
@@ -34,7 +34,11 @@ for (let i = 0; i < Number(rounds); i++) {
         return document.body.dataset.ready === "true" && s.selected === "b-gc" ? -performance.now() : 0;
       }, null, { timeout: 60000, polling: 5 }).then((h) => h.jsonValue());
       const key = `${site} at ${offset} ms`;
-      (out[key] ||= []).push(answered > 0 ? Math.round(answered - sent) : `app:${Math.round(-answered - sent)}`);
+      // And to the frame that draws the page's answer (the page draws nothing while a task
+      // holds the main thread): "answered/drawn".
+      const shown = answered > 0 ? await page.waitForFunction(() => window.__answerShown, null, { timeout: 10000, polling: 5 })
+        .then((h) => h.jsonValue(), () => null) : null;
+      (out[key] ||= []).push(answered > 0 ? `${Math.round(answered - sent)}/${shown === null ? "?" : Math.round(shown - sent)}` : `app:${Math.round(-answered - sent)}`);
       await context.close();
     }
   }
