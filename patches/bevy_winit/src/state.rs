@@ -67,10 +67,11 @@ pub(crate) struct WinitAppRunnerState {
     ran_update_since_last_redraw: bool,
     /// Is `true` if enough time has elapsed since `last_update` to run another update.
     wait_elapsed: bool,
-    /// autochitect patch (patches/bevy_winit/README.md): on the web, whether the plugins have
-    /// just finished and the first update waits for the next animation frame.
+    /// autochitect patch (patches/bevy_winit/README.md): on the web, once the plugins have
+    /// finished, whether the browser has drawn a frame since ([`after_next_paint`]); the first
+    /// update waits for it.
     #[cfg(target_arch = "wasm32")]
-    first_update_waits: bool,
+    first_update_waits: Option<std::rc::Rc<core::cell::Cell<bool>>>,
     /// Number of "forced" updates to trigger on application start
     startup_forced_updates: u32,
 
@@ -117,7 +118,7 @@ impl WinitAppRunnerState {
             ran_update_since_last_redraw: false,
             wait_elapsed: false,
             #[cfg(target_arch = "wasm32")]
-            first_update_waits: false,
+            first_update_waits: None,
             // 3 seems to be enough, 5 is a safe margin
             startup_forced_updates: 5,
             bevy_window_events: Vec::new(),
@@ -142,6 +143,44 @@ impl WinitAppRunnerState {
     }
 }
 
+/// autochitect patch (patches/bevy_winit/README.md): a flag set in the first task after the
+/// browser's next frame is drawn (an animation frame callback, then a zero timeout), which
+/// also asks every window for a redraw. What the page changed before that frame is on screen
+/// before the app's first update, and the tasks the plugins started (asset loads) have run.
+/// Set at once where the browser has no `requestAnimationFrame` or `setTimeout`.
+#[cfg(target_arch = "wasm32")]
+fn after_next_paint() -> std::rc::Rc<core::cell::Cell<bool>> {
+    use wasm_bindgen::{JsCast, JsValue};
+    fn call(name: &str, callback: &JsValue) -> bool {
+        let global = js_sys::global();
+        js_sys::Reflect::get(&global, &name.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call1(&global, callback).ok())
+            .is_some()
+    }
+    let painted = std::rc::Rc::new(core::cell::Cell::new(false));
+    let flag = painted.clone();
+    let done = move || {
+        flag.set(true);
+        WINIT_WINDOWS.with_borrow(|winit_windows| {
+            for window in winit_windows.windows.values() {
+                window.request_redraw();
+            }
+        });
+    };
+    let after_frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let done = wasm_bindgen::closure::Closure::once_into_js(done);
+        if !call("setTimeout", &done) {
+            let _ = done.dyn_into::<js_sys::Function>().map(|f| f.call0(&JsValue::NULL));
+        }
+    });
+    if !call("requestAnimationFrame", &after_frame) {
+        painted.set(true);
+    }
+    painted
+}
+
 impl ApplicationHandler<WinitUserEvent> for WinitAppRunnerState {
     fn new_events(&mut self, event_loop: &ActiveEventLoop, cause: StartCause) {
         if event_loop.exiting() {
@@ -160,7 +199,7 @@ impl ApplicationHandler<WinitUserEvent> for WinitAppRunnerState {
                 self.app.cleanup();
                 #[cfg(target_arch = "wasm32")]
                 {
-                    self.first_update_waits = true;
+                    self.first_update_waits = Some(after_next_paint());
                 }
             }
             self.redraw_requested = true;
@@ -521,16 +560,14 @@ impl ApplicationHandler<WinitUserEvent> for WinitAppRunnerState {
 
 impl WinitAppRunnerState {
     fn redraw_requested(&mut self, event_loop: &ActiveEventLoop) {
-        // autochitect patch (patches/bevy_winit/README.md): the tasks that the plugins started
-        // in `finish` (asset loads) run before the first update, which waits a browser frame.
+        // autochitect patch (patches/bevy_winit/README.md): no update until the browser has
+        // drawn a frame since the plugins finished.
         #[cfg(target_arch = "wasm32")]
-        if core::mem::take(&mut self.first_update_waits) {
-            WINIT_WINDOWS.with_borrow(|winit_windows| {
-                for window in winit_windows.windows.values() {
-                    window.request_redraw();
-                }
-            });
-            return;
+        if let Some(painted) = &self.first_update_waits {
+            if !painted.get() {
+                return;
+            }
+            self.first_update_waits = None;
         }
         let mut redraw_message_cursor = MessageCursor::<RequestRedraw>::default();
         let mut close_message_cursor = MessageCursor::<WindowCloseRequested>::default();
