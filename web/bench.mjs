@@ -4,7 +4,7 @@
 // it is drawn, and the page shows that part's summary); navigation → app ready; navigation →
 // interactive (a quick click on another part in the app selects it and the panel shows); bytes
 // transferred, and requests. Prints the medians and every run as JSON.
-import { firstPaintCentre, launch, noteMoments } from "./harness.mjs";
+import { firstPaintCentre, launch, noteMoments, settled } from "./harness.mjs";
 
 // `compare`: the React version of the page's first screen (web/compare), which is interactive
 // once it answers: there is no app to wait for.
@@ -25,6 +25,9 @@ for (let i = -1; i < Number(runs); i++) {
     extraHTTPHeaders: { "Accept-Encoding": encoding === "gzip" ? "gzip" : "br, gzip" },
   });
   const page = await context.newPage();
+  // The link is followed once the browser's new window is open (see `settled`); SETTLE=0
+  // follows it at once, while the browser still loads its own pages for the window.
+  if (process.env.SETTLE !== "0") await settled();
   let bytes = 0;
   let requests = 0;
   // Sizes as the network saw them (compressed bodies count as sent).

@@ -2,6 +2,7 @@
 // headless, drawing WebGL2 with SwiftShader and starting none of its background services; and
 // where the page's first paint draws a part.
 import { chromium } from "playwright-core";
+import { readdirSync, readFileSync } from "node:fs";
 
 /// The browser, as the benchmarks run it (never a downloaded one).
 export const launch = () => chromium.launch({
@@ -10,6 +11,34 @@ export const launch = () => chromium.launch({
   args: ["--no-sandbox", "--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
+
+/// CPU time (clock ticks) used so far by every chromium process on this machine.
+function browserTicks() {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (!/chrom/i.test(name)) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {} // a process that ended meanwhile
+  }
+  return ticks;
+}
+
+/// Waits until the browser has finished opening a window: every new context opens one, and
+/// the browser then loads its own pages for it (the address bar's popup, about a second of one
+/// core here), which a learner's browser did long before they followed a link. Settled: the
+/// browser's processes used under a tenth of a core over 200 ms (at most 10 s).
+export async function settled() {
+  for (let tries = 0; tries < 50; tries++) {
+    const before = browserTicks();
+    await new Promise((r) => setTimeout(r, 200));
+    // Clock ticks are hundredths of a second: 2 ticks in 200 ms is a tenth of a core.
+    if (browserTicks() - before <= 2) return;
+  }
+}
 
 /// The centre of component `id` where the first paint draws it in a 1280x800 window (the figure
 /// is laid out the same on every load), read once from a page loaded without the module, so the

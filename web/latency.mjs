@@ -1,12 +1,13 @@
 // How long the page takes to answer a click while the app starts: cold loads in headless
 // chromium (SwiftShader WebGL2, 1280x800), each with one quick click on the garbage collector
 // where the first paint draws it, sent at a fixed time after the navigation (450, 550, 650 and
-// 750 ms: a person's click a little after the figure shows), and the time from sending it to
-// the page's summary in the page, then to the frame that draws it, "answered/drawn" (or, where
-// the app took over first, to the app's panel, marked "app:"). Sites are compared load by load, in turn. Serve dist/ first (web/serve.py).
+// 750 ms: a person's click a little after the figure shows; OFFSETS=ms,ms,... for others), and
+// the time from sending it to the page's summary in the page, then to the frame that draws it,
+// "answered/drawn" (or, where the app took over first, to the app's panel, marked "app:").
+// Sites are compared load by load, in turn. Serve dist/ first (web/serve.py).
 //
 //   node web/latency.mjs http://127.0.0.1:PORT/[,http://127.0.0.1:PORT2/] [ROUNDS]
-import { firstPaintCentre, launch, noteMoments } from "./harness.mjs";
+import { firstPaintCentre, launch, noteMoments, settled } from "./harness.mjs";
 
 const [spec, rounds = "4"] = process.argv.slice(2);
 const sites = spec.split(",");
@@ -14,10 +15,13 @@ const browser = await launch();
 const at = await firstPaintCentre(browser, sites[0], "b-gc");
 const out = {};
 for (let i = 0; i < Number(rounds); i++) {
-  for (const offset of [450, 550, 650, 750]) {
+  for (const offset of (process.env.OFFSETS || "450,550,650,750").split(",").map(Number)) {
     for (const site of sites) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
+      // The link is followed once the browser's new window is open (see `settled`; SETTLE=0:
+      // at once).
+      if (process.env.SETTLE !== "0") await settled();
       await noteMoments(page);
       const t0 = Date.now();
       await page.goto(site, { waitUntil: "commit" });

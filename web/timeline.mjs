@@ -1,20 +1,19 @@
 // Start-up timeline of the web app: cold loads in headless chromium (SwiftShader WebGL2,
 // 1280x800), each printing when the page saw `data-ready` (the frame the app takes the page's
 // place), the app's animation frames (start and length) and the long tasks, in
-// the page's own clock (milliseconds since navigation). Serve dist/ first (web/serve.py).
+// the page's own clock (milliseconds since navigation). The browser as the benchmarks run it
+// (web/harness.mjs). Serve dist/ first (web/serve.py).
 //
 //   node web/timeline.mjs http://127.0.0.1:PORT/ [LOADS]
-import { chromium } from "playwright-core";
+import { launch, settled } from "./harness.mjs";
 
 const [base, loads = "3"] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--enable-unsafe-swiftshader", "--use-angle=swiftshader", "--no-first-run"],
-});
+const browser = await launch();
 for (let run = 0; run < Number(loads); run++) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
+  // Once the browser's new window is open (see `settled`; SETTLE=0: at once).
+  if (process.env.SETTLE !== "0") await settled();
   await page.addInitScript(() => {
     window.__tasks = [];
     new PerformanceObserver((list) => {
