@@ -197,6 +197,14 @@ fn hosts_frame(run: &LabRun) -> Vec<Target> {
 /// Makes the run when a scenario is asked for and its file is in, and again when the diagram
 /// reloads (the walks follow its parts). A scenario for another diagram opens that diagram
 /// first; one that is not listed, or does not validate, is closed with a note.
+/// A listed scenario's text, once it has loaded.
+fn file_text<'a>(files: &'a LabFiles, name: &str) -> Option<&'a Arc<str>> {
+    match &files.get(name)?.text {
+        Some(Ok(text)) => Some(text),
+        _ => None,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn make_run(
     mut state: ResMut<LabState>,
@@ -211,11 +219,11 @@ fn make_run(
     let (Some(name), Some(model)) = (state.scenario.clone(), model) else {
         return;
     };
-    if state
-        .run
-        .as_ref()
-        .is_some_and(|r| r.generation == model.generation && r.faults == state.faults)
-    {
+    if state.run.as_ref().is_some_and(|r| {
+        r.generation == model.generation
+            && r.faults == state.faults
+            && file_text(&files, &name).is_none_or(|t| **t == *r.source)
+    }) {
         return;
     }
     let Some(file) = files.get(&name) else {
@@ -278,6 +286,7 @@ fn make_run(
     let run = LabRun {
         generation: model.generation,
         faults: state.faults.clone(),
+        source: text,
         ..run
     };
     let first = state.run.is_none();
@@ -364,6 +373,7 @@ fn network_run(
         rows,
         walks,
         generation: 0,
+        source: Arc::from(""),
         faults: Vec::new(),
         violations: Vec::new(),
         of: RunOf::Network { scenario, events },
@@ -432,6 +442,7 @@ fn cluster_run(
         rows,
         walks,
         generation: 0,
+        source: Arc::from(""),
         faults: Vec::new(),
         violations: cluster
             .violations()

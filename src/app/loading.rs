@@ -62,7 +62,13 @@ fn list_labs(
     server: Res<AssetServer>,
     mut files: ResMut<LabFiles>,
 ) {
-    let changed = events.read().count() + failures.read().count() > 0;
+    // Only the labs' own files matter: the write-ups' bodies arriving after the diagram is
+    // shown are events too, and each would otherwise read every scenario again.
+    let ours = |id: AssetId<TextFile>| {
+        sources.index.as_ref().is_some_and(|h| h.id() == id)
+            || sources.listed.iter().any(|(_, h)| h.id() == id)
+    };
+    let changed = events.read().any(|e| ours(event_id(e))) | failures.read().any(|f| ours(f.id));
     let Some(index) = sources.index.clone() else {
         // `Shown` comes once there is a model on screen.
         if shown.0 {
@@ -101,7 +107,15 @@ fn list_labs(
                 (None, LoadState::Failed(e)) => Some(Err(e.to_string())),
                 _ => None,
             };
-            // The title and diagram without checking the parts (the lab does, on opening).
+            // The title and diagram without checking the parts (the lab does, on opening),
+            // read again only when the text changed.
+            let known = files
+                .files
+                .iter()
+                .find(|f| f.name == *name && f.text == text);
+            if let Some(known) = known {
+                return known.clone();
+            }
             let head = match &text {
                 Some(Ok(t)) => {
                     crate::lab::any::parse_any_in(&paths::lab_file(name), name, t, &mut |_| {
@@ -325,13 +339,7 @@ fn mark_dirty(
     for event in events.read() {
         sources.dirty = true;
         sources.bodies_dirty = true;
-        let id = match event {
-            AssetEvent::Added { id }
-            | AssetEvent::Modified { id }
-            | AssetEvent::LoadedWithDependencies { id }
-            | AssetEvent::Removed { id }
-            | AssetEvent::Unused { id } => *id,
-        };
+        let id = event_id(event);
         if id == sources.diagram_index.id() || sources.listed.iter().any(|(_, h)| h.id() == id) {
             sources.choices_dirty = true;
         }
@@ -340,6 +348,17 @@ fn mark_dirty(
         sources.dirty = true;
         sources.bodies_dirty = true;
         sources.choices_dirty = true;
+    }
+}
+
+/// The file an asset event is about.
+fn event_id(event: &AssetEvent<TextFile>) -> AssetId<TextFile> {
+    match event {
+        AssetEvent::Added { id }
+        | AssetEvent::Modified { id }
+        | AssetEvent::LoadedWithDependencies { id }
+        | AssetEvent::Removed { id }
+        | AssetEvent::Unused { id } => *id,
     }
 }
 

@@ -1,4 +1,4 @@
-//! Live reload: a saved diagram or write-up is back on screen within a fraction of a second,
+//! Live reload: a saved diagram, tour, lab scenario or write-up is back on screen within a fraction of a second,
 //! with the camera, the selection and the open write-up kept where they still exist.
 //!
 //! A file watcher (desktop, `live-reload` feature) reports changed paths as [`FileChanged`]
@@ -12,7 +12,7 @@ use bevy::asset::AssetPath;
 use bevy::prelude::*;
 
 use super::state::{DIAGRAM_SOURCE, FileChanged, LaunchOptions};
-use crate::model::paths::{TOURS_DIR, WRITEUP_DIR};
+use crate::model::paths::{LABS_DIR, TOURS_DIR, WRITEUP_DIR};
 
 /// How long the app keeps drawing after a change, so the reload can land without other input.
 const SETTLE_SECONDS: f64 = 1.5;
@@ -37,8 +37,10 @@ fn asset_path_for(changed: &Path, options: &LaunchOptions) -> Option<AssetPath<'
     if parent == Path::new(&options.diagram_dir) && name.ends_with(".ron") {
         return Some(AssetPath::from(name).with_source(DIAGRAM_SOURCE));
     }
-    if parent == Path::new(&options.diagram_dir).join(TOURS_DIR) && name.ends_with(".ron") {
-        return Some(AssetPath::from(format!("{TOURS_DIR}/{name}")).with_source(DIAGRAM_SOURCE));
+    for dir in [TOURS_DIR, LABS_DIR] {
+        if parent == Path::new(&options.diagram_dir).join(dir) && name.ends_with(".ron") {
+            return Some(AssetPath::from(format!("{dir}/{name}")).with_source(DIAGRAM_SOURCE));
+        }
     }
     let writeups = Path::new(&options.asset_root).join(WRITEUP_DIR);
     if parent == writeups && (name.ends_with(".ron") || name.ends_with(".md")) {
@@ -117,7 +119,7 @@ mod watcher {
                 return;
             }
         };
-        // The diagram folder with its `tours/` folder inside (recursive, so a tours folder
+        // The diagram folder with its `tours/` and `labs/` folders inside (recursive, so a folder
         // made after start is seen too), and the write-ups.
         let dirs = [
             (

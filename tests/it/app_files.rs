@@ -131,11 +131,21 @@ fn the_texts_labs_and_other_diagrams_wait_until_the_diagram_is_shown() {
     run_until(&mut app, 10, |app| app.world().resource::<Shown>().0);
     headless::settle(&mut app);
     assert_eq!(unread(&app), 0, "every write-up's text is in once shown");
+    // Every scenario the index lists, each with the title its file gives, however the files
+    // and the write-ups' texts arrived around them.
+    let index = std::fs::read_to_string(repo().join("diagrams/labs/index.ron")).expect("index");
+    let listed = autochitect::model::parse_diagram_index("labs/index.ron", &index).expect("index");
     let labs = app.world().resource::<LabFiles>();
-    assert!(
-        labs.listed && !labs.files.is_empty(),
-        "the lab's scenarios are listed"
-    );
+    assert!(labs.listed, "the lab's scenarios are listed");
+    assert_eq!(labs.files.len(), listed.len());
+    for (file, name) in labs.files.iter().zip(&listed) {
+        let text = std::fs::read_to_string(repo().join("diagrams/labs").join(name)).expect("lab");
+        let stem = name.trim_end_matches(".ron");
+        let head = autochitect::lab::any::parse_any_in(name, stem, &text, &mut |_| Ok(None))
+            .expect("the scenario reads");
+        assert_eq!(file.name, stem);
+        assert_eq!(file.title.as_deref(), Some(head.title()), "{name}'s title");
+    }
     assert!(
         app.world().resource::<DiagramChoices>().0.len() > 1,
         "the picker lists the diagrams"
@@ -284,6 +294,94 @@ fn saving_a_diagram_reloads_it_through_the_file_watcher() {
             .component("a-raft")
             .map(|c| c.label.clone()),
         Some("Raft (watched)".into())
+    );
+}
+
+/// A scenario saved with a new title shows it in the Lab menu; the others keep theirs.
+#[test]
+fn saving_a_lab_scenario_retitles_it_in_the_lab_menu() {
+    let (dir, options) = editable_diagrams("lab-watch");
+    let mut app = app_with(options, false);
+    let titles = |app: &App| -> Vec<(String, Option<String>)> {
+        let labs = app.world().resource::<LabFiles>();
+        labs.files
+            .iter()
+            .map(|f| (f.name.clone(), f.title.clone()))
+            .collect()
+    };
+    let before = titles(&app);
+    let ping = before
+        .iter()
+        .find(|(name, _)| name == "ping")
+        .and_then(|(_, t)| t.clone())
+        .expect("ping is listed with its title");
+    let file = dir.join("labs/ping.ron");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let edited = text.replacen(
+        &format!("title: \"{ping}\""),
+        "title: \"Ping, edited on disk\"",
+        1,
+    );
+    assert_ne!(edited, text, "the test edits the title");
+    std::fs::write(&file, edited).expect("write");
+    // No message is injected: the real watcher must see the save.
+    run_until(&mut app, 3000, |app| {
+        titles(app)
+            .iter()
+            .any(|(n, t)| n == "ping" && t.as_deref() == Some("Ping, edited on disk"))
+    });
+    let after = titles(&app);
+    assert_eq!(after.len(), before.len());
+    for ((name, was), (_, now)) in before.iter().zip(&after) {
+        let want = if name == "ping" {
+            Some("Ping, edited on disk".to_owned())
+        } else {
+            was.clone()
+        };
+        assert_eq!(*now, want, "{name}");
+    }
+}
+
+/// A scenario saved while its lab is open runs again as saved: one more ping, more events.
+#[test]
+fn saving_the_open_lab_scenario_runs_it_again() {
+    let (dir, options) = editable_diagrams("open-lab-watch");
+    let options = LaunchOptions {
+        launch: autochitect::model::Launch {
+            lab: Some("ping".into()),
+            ..Default::default()
+        },
+        ..options
+    };
+    let mut app = app_with(options, false);
+    let events = |app: &App| {
+        app.world()
+            .resource::<autochitect::app::state::LabState>()
+            .run
+            .as_ref()
+            .map(|r| r.len())
+    };
+    run_until(&mut app, 400, |app| events(app).is_some());
+    let (shipped, text) = shipped_scenario("ping");
+    let before = events(&app).expect("the lab's run");
+    assert_eq!(
+        before,
+        autochitect::lab::run(&shipped, shipped.seed, &[]).0.len()
+    );
+    let edited = text.replacen("count: 3,", "count: 4,", 1);
+    assert_ne!(edited, text, "the test edits the ping count");
+    let saved =
+        autochitect::lab::parse_scenario("ping.ron", "ping", &edited, Some(&default_diagram()))
+            .expect("the edited scenario reads");
+    let after = autochitect::lab::run(&saved, saved.seed, &[]).0.len();
+    assert!(after > before, "a fourth ping adds events");
+    std::fs::write(dir.join("labs/ping.ron"), edited).expect("write");
+    // No message is injected: the real watcher must see the save.
+    run_until(&mut app, 3000, |app| events(app) == Some(after));
+    assert_eq!(
+        events(&app),
+        Some(after),
+        "the open lab runs the saved scenario"
     );
 }
 

@@ -117,6 +117,8 @@ pub struct LabRun {
     pub notes: Vec<Option<Arc<crate::model::markdown::Document>>>,
     /// The model generation the walks were made for.
     pub generation: u64,
+    /// The scenario's text it was made from (a save makes it again).
+    pub source: Arc<str>,
     /// The learner's faults it was run with: (after how many events, fault).
     pub faults: Vec<(usize, LabFault)>,
     /// The safety properties a cluster run broke, in words (none in a correct Raft; the
