@@ -72,6 +72,14 @@ pub(crate) struct WinitAppRunnerState {
     /// update waits for it.
     #[cfg(target_arch = "wasm32")]
     first_update_waits: Option<std::rc::Rc<core::cell::Cell<bool>>>,
+    /// autochitect patch: on the web, whether the next update is the first, which runs in two
+    /// browser tasks: its main world, then its render sub-apps.
+    #[cfg(target_arch = "wasm32")]
+    first_update_splits: bool,
+    /// autochitect patch: on the web, once the first update's main world has run, whether the
+    /// browser has drawn a frame since ([`after_next_paint`]); its render sub-apps wait for it.
+    #[cfg(target_arch = "wasm32")]
+    first_render_waits: Option<std::rc::Rc<core::cell::Cell<bool>>>,
     /// Number of "forced" updates to trigger on application start
     startup_forced_updates: u32,
 
@@ -119,6 +127,10 @@ impl WinitAppRunnerState {
             wait_elapsed: false,
             #[cfg(target_arch = "wasm32")]
             first_update_waits: None,
+            #[cfg(target_arch = "wasm32")]
+            first_update_splits: false,
+            #[cfg(target_arch = "wasm32")]
+            first_render_waits: None,
             // 3 seems to be enough, 5 is a safe margin
             startup_forced_updates: 5,
             bevy_window_events: Vec::new(),
@@ -200,6 +212,7 @@ impl ApplicationHandler<WinitUserEvent> for WinitAppRunnerState {
                 #[cfg(target_arch = "wasm32")]
                 {
                     self.first_update_waits = Some(after_next_paint());
+                    self.first_update_splits = true;
                 }
             }
             self.redraw_requested = true;
@@ -569,6 +582,28 @@ impl WinitAppRunnerState {
             }
             self.first_update_waits = None;
         }
+        // autochitect patch: the first update's render sub-apps, once the browser has drawn a
+        // frame since its main world ran (what the page answered meanwhile is on screen first),
+        // and the next update in a task of its own (a click that came meanwhile reaches the
+        // page's figure, which the app replaces once it is shown).
+        #[cfg(target_arch = "wasm32")]
+        if let Some(painted) = &self.first_render_waits {
+            if painted.get() {
+                self.first_render_waits = None;
+                let bevy_app::SubApps { main, sub_apps } = self.app.sub_apps_mut();
+                for sub_app in sub_apps.values_mut() {
+                    sub_app.extract(main.world_mut());
+                    sub_app.update();
+                }
+                main.world_mut().clear_trackers();
+                WINIT_WINDOWS.with_borrow(|winit_windows| {
+                    for window in winit_windows.windows.values() {
+                        window.request_redraw();
+                    }
+                });
+            }
+            return;
+        }
         let mut redraw_message_cursor = MessageCursor::<RequestRedraw>::default();
         let mut close_message_cursor = MessageCursor::<WindowCloseRequested>::default();
 
@@ -827,6 +862,16 @@ impl WinitAppRunnerState {
         self.forward_bevy_events();
 
         if self.app.plugins_state() == PluginsState::Cleaned {
+            // autochitect patch (patches/bevy_winit/README.md): on the web, the first update
+            // runs its main world alone, and its render sub-apps in a later browser task
+            // (`redraw_requested`), so the page answers a click between the two halves of the
+            // app's longest frame rather than after both.
+            #[cfg(target_arch = "wasm32")]
+            if core::mem::take(&mut self.first_update_splits) {
+                self.app.main_mut().run_default_schedule();
+                self.first_render_waits = Some(after_next_paint());
+                return;
+            }
             self.app.update();
         }
     }
