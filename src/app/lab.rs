@@ -194,9 +194,6 @@ fn hosts_frame(run: &LabRun) -> Vec<Target> {
         .collect()
 }
 
-/// Makes the run when a scenario is asked for and its file is in, and again when the diagram
-/// reloads (the walks follow its parts). A scenario for another diagram opens that diagram
-/// first; one that is not listed, or does not validate, is closed with a note.
 /// A listed scenario's text, once it has loaded.
 fn file_text<'a>(files: &'a LabFiles, name: &str) -> Option<&'a Arc<str>> {
     match &files.get(name)?.text {
@@ -205,6 +202,10 @@ fn file_text<'a>(files: &'a LabFiles, name: &str) -> Option<&'a Arc<str>> {
     }
 }
 
+/// Makes the run when a scenario is asked for and its file is in, and again when the diagram
+/// reloads (the walks follow its parts) or the scenario's file is saved. A scenario for another
+/// diagram opens that diagram first; one that is not listed, or does not validate, is closed
+/// with a note.
 #[allow(clippy::too_many_arguments)]
 fn make_run(
     mut state: ResMut<LabState>,

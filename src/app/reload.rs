@@ -1,5 +1,6 @@
-//! Live reload: a saved diagram, tour, lab scenario or write-up is back on screen within a fraction of a second,
-//! with the camera, the selection and the open write-up kept where they still exist.
+//! Live reload: a saved diagram, tour, lab scenario or write-up is back on screen within a
+//! fraction of a second, with the camera, the selection and the open write-up kept where they
+//! still exist.
 //!
 //! A file watcher (desktop, `live-reload` feature) reports changed paths as [`FileChanged`]
 //! messages and wakes the event loop, which otherwise sleeps while nothing happens. Each change
