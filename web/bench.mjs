@@ -25,9 +25,8 @@ for (let i = -1; i < Number(runs); i++) {
     extraHTTPHeaders: { "Accept-Encoding": encoding === "gzip" ? "gzip" : "br, gzip" },
   });
   const page = await context.newPage();
-  // The link is followed once the browser's new window is open (see `settled`); SETTLE=0
-  // follows it at once, while the browser still loads its own pages for the window.
-  if (process.env.SETTLE !== "0") await settled();
+  // The link is followed once the browser's new window is open (see `settled`).
+  await settled();
   let bytes = 0;
   let requests = 0;
   // Sizes as the network saw them (compressed bodies count as sent).

@@ -19,9 +19,8 @@ for (let i = 0; i < Number(rounds); i++) {
     for (const site of sites) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
-      // The link is followed once the browser's new window is open (see `settled`; SETTLE=0:
-      // at once).
-      if (process.env.SETTLE !== "0") await settled();
+      // The link is followed once the browser's new window is open (see `settled`).
+      await settled();
       await noteMoments(page);
       const t0 = Date.now();
       await page.goto(site, { waitUntil: "commit" });

@@ -12,8 +12,8 @@ const browser = await launch();
 for (let run = 0; run < Number(loads); run++) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  // Once the browser's new window is open (see `settled`; SETTLE=0: at once).
-  if (process.env.SETTLE !== "0") await settled();
+  // Once the browser's new window is open (see `settled`).
+  await settled();
   await page.addInitScript(() => {
     window.__tasks = [];
     new PerformanceObserver((list) => {
